@@ -1,0 +1,27 @@
+//! # cccd — read and verify Vietnam's chipped citizen ID cards
+//!
+//! The chip of a CCCD (2021) or Căn cước (2024) card is an ICAO 9303 eMRTD in TD1 size.
+//! This crate talks to it and proves its data genuine:
+//!
+//! | layer | module | job |
+//! |---|---|---|
+//! | encoding | [`tlv`] | BER-TLV read and write |
+//! | commands | [`apdu`] | command/response APDUs, status words |
+//! | I/O | [`transport`] | the [`transport::Transport`] trait and the PC/SC backend |
+//!
+//! Each layer uses only the ones above it. Parsers take `&[u8]`, never panic, and never
+//! allocate in proportion to a length they have not bounded by the input.
+//!
+//! ```
+//! use cccd::tlv::Tlv;
+//! // EF.COM starts with tag 0x60; its first child is the LDS version 5F01.
+//! let bytes = [0x60, 0x08, 0x5F, 0x01, 0x04, b'0', b'1', b'0', b'7', 0x5C, 0x00];
+//! let (com, rest) = Tlv::parse(&bytes[..10]).unwrap();
+//! assert_eq!(com.tag().value(), 0x60);
+//! assert!(rest.is_empty());
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod apdu;
+pub mod tlv;
+pub mod transport;
