@@ -1,1 +1,9 @@
-//! cccd-sim
+//! # cccd-sim — a virtual Vietnamese ID card chip
+//!
+//! The card side of every protocol `cccd` speaks, so the reader can be tested with no hardware:
+//! in-process as a [`cccd::transport::Transport`], or through the real `pcscd` via vpcd.
+#![forbid(unsafe_code)]
+
+pub mod bac;
+pub mod pace;
+pub mod sm;

@@ -8,6 +8,12 @@
 //! | encoding | [`tlv`] | BER-TLV read and write |
 //! | commands | [`apdu`] | command/response APDUs, status words |
 //! | I/O | [`transport`] | the [`transport::Transport`] trait and the PC/SC backend |
+//! | primitives | [`crypto`], [`ec`] | ICAO KDF, ciphers, MACs; curves (named, explicit, brainpoolP512r1) |
+//! | identity | [`mrz`] | MRZ parsing, check digits, BAC key seeds, expiry candidates |
+//! | access | [`access`] | EF.CardAccess, BAC, PACE |
+//! | channel | [`sm`] | secure messaging over any transport |
+//! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15 parsers and encoders |
+//! | proof | [`auth`], [`trust`] | passive/active/chip authentication; CSCA trust store |
 //!
 //! Each layer uses only the ones above it. Parsers take `&[u8]`, never panic, and never
 //! allocate in proportion to a length they have not bounded by the input.
@@ -22,6 +28,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod apdu;
+pub mod auth;
+pub mod crypto;
+pub mod ec;
+pub mod lds;
+pub mod mrz;
+pub mod sm;
 pub mod tlv;
 pub mod transport;
+pub mod trust;

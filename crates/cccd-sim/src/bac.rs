@@ -1,0 +1,1 @@
+//! The chip side of Basic Access Control.

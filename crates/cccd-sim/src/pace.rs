@@ -1,0 +1,1 @@
+//! The chip side of PACE (ECDH generic mapping).

@@ -1,0 +1,1 @@
+//! The chip side of secure messaging: unwrap commands, wrap responses.

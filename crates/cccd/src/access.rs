@@ -1,0 +1,1 @@
+//! Access control: EF.CardAccess SecurityInfos, BAC and PACE (reader side).

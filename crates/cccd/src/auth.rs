@@ -1,0 +1,1 @@
+//! Authentication: passive (SOD), active (AA) and chip (CA).

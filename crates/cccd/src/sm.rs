@@ -1,0 +1,1 @@
+//! Secure messaging: a channel that wraps a Transport and is itself one.
