@@ -7,3 +7,4 @@
 pub mod bac;
 pub mod pace;
 pub mod sm;
+pub mod vpcd;

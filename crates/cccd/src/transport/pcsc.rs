@@ -1,1 +1,207 @@
-//! PC/SC backend (todo)
+//! PC/SC backend on the `pcsc` crate: list readers, wait for a card, connect, transmit.
+//!
+//! Kiosk vendors drive any PC/SC reader (contact or contactless) through this. The virtual
+//! reader of `cccd-sim` (via vpcd) is a PC/SC reader too, so the same code runs in tests.
+
+use super::{Transport, TransportError, transmit_with_retries};
+use crate::apdu::{Command, Response};
+use pcsc::{Context, Protocols, ReaderState, Scope, ShareMode, State};
+use std::ffi::CString;
+use std::time::Duration;
+
+/// Receive buffer: the largest extended response (65536 data bytes) plus the status word.
+const MAX_RESPONSE: usize = 65_536 + 2;
+
+/// A reader known to the PC/SC service.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReaderInfo {
+    /// The reader's name as the system reports it (pass it to [`PcscTransport::connect`]).
+    pub name: String,
+    /// Whether a card is in the reader (or in its field) now.
+    pub card_present: bool,
+    /// The card's ATR when one is present.
+    #[serde(serialize_with = "hex_bytes")]
+    pub atr: Vec<u8>,
+}
+
+fn hex_bytes<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    let text: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    s.serialize_str(&text)
+}
+
+/// Map a PC/SC error to our typed transport error.
+pub fn map_error(e: pcsc::Error, reader: &str) -> TransportError {
+    match e {
+        pcsc::Error::RemovedCard | pcsc::Error::ResetCard => TransportError::CardRemoved,
+        pcsc::Error::NoSmartcard => TransportError::NoCard,
+        pcsc::Error::Timeout => TransportError::Timeout,
+        pcsc::Error::UnknownReader | pcsc::Error::ReaderUnavailable => {
+            TransportError::ReaderUnavailable {
+                reader: reader.to_owned(),
+            }
+        }
+        pcsc::Error::NoService | pcsc::Error::ServiceStopped | pcsc::Error::NoReadersAvailable => {
+            TransportError::NoService(e.to_string())
+        }
+        other => TransportError::Other(other.to_string()),
+    }
+}
+
+fn context() -> Result<Context, TransportError> {
+    Context::establish(Scope::User).map_err(|e| map_error(e, ""))
+}
+
+/// List the readers and whether each holds a card. No readers at all is an empty list.
+pub fn list_readers() -> Result<Vec<ReaderInfo>, TransportError> {
+    let ctx = context()?;
+    let names = match ctx.list_readers_owned() {
+        Ok(names) => names,
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(e) => return Err(map_error(e, "")),
+    };
+    let mut states: Vec<ReaderState> = names
+        .iter()
+        .map(|n| ReaderState::new(n.clone(), State::UNAWARE))
+        .collect();
+    ctx.get_status_change(Duration::ZERO, &mut states)
+        .map_err(|e| map_error(e, ""))?;
+    Ok(states
+        .iter()
+        .map(|s| {
+            let present = s.event_state().contains(State::PRESENT);
+            ReaderInfo {
+                name: s.name().to_string_lossy().into_owned(),
+                card_present: present,
+                atr: if present { s.atr().to_vec() } else { Vec::new() },
+            }
+        })
+        .collect())
+}
+
+/// Wait up to `timeout` for a card in `reader` (or in any reader when `None`); return the
+/// name of the reader that holds it.
+pub fn wait_for_card(reader: Option<&str>, timeout: Duration) -> Result<String, TransportError> {
+    let ctx = context()?;
+    let names: Vec<CString> = match reader {
+        Some(r) => vec![CString::new(r).map_err(|_| TransportError::ReaderUnavailable {
+            reader: r.to_owned(),
+        })?],
+        None => ctx.list_readers_owned().map_err(|e| map_error(e, ""))?,
+    };
+    if names.is_empty() {
+        return Err(TransportError::NoService("no readers".into()));
+    }
+    let mut states: Vec<ReaderState> = names
+        .iter()
+        .map(|n| ReaderState::new(n.clone(), State::UNAWARE))
+        .collect();
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let who = reader.unwrap_or("");
+        ctx.get_status_change(Duration::ZERO, &mut states)
+            .map_err(|e| map_error(e, who))?;
+        if let Some(s) = states
+            .iter()
+            .find(|s| s.event_state().contains(State::PRESENT) && !s.event_state().contains(State::MUTE))
+        {
+            return Ok(s.name().to_string_lossy().into_owned());
+        }
+        for s in &mut states {
+            if s.event_state().contains(State::UNKNOWN) {
+                return Err(TransportError::ReaderUnavailable {
+                    reader: s.name().to_string_lossy().into_owned(),
+                });
+            }
+            s.sync_current_state();
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(TransportError::Timeout);
+        }
+        match ctx.get_status_change(left, &mut states) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {}
+            Err(e) => return Err(map_error(e, who)),
+        }
+    }
+}
+
+/// A connection to the card in one PC/SC reader.
+pub struct PcscTransport {
+    card: pcsc::Card,
+    reader: String,
+    buffer: Vec<u8>,
+    extended: bool,
+}
+
+impl std::fmt::Debug for PcscTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PcscTransport")
+            .field("reader", &self.reader)
+            .field("extended", &self.extended)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PcscTransport {
+    /// Connect (shared mode, T=0 or T=1) to the card in the named reader.
+    pub fn connect(reader: &str) -> Result<Self, TransportError> {
+        let ctx = context()?;
+        let name = CString::new(reader).map_err(|_| TransportError::ReaderUnavailable {
+            reader: reader.to_owned(),
+        })?;
+        let card = ctx
+            .connect(&name, ShareMode::Shared, Protocols::ANY)
+            .map_err(|e| map_error(e, reader))?;
+        Ok(Self {
+            card,
+            reader: reader.to_owned(),
+            buffer: vec![0; MAX_RESPONSE],
+            extended: true,
+        })
+    }
+
+    /// The reader's name.
+    pub fn reader(&self) -> &str {
+        &self.reader
+    }
+
+    /// Declare whether the reader carries extended-length APDUs (default: yes; some
+    /// contactless readers do not, and then reads fall back to short APDUs).
+    pub fn set_extended_length(&mut self, on: bool) {
+        self.extended = on;
+    }
+
+    /// The ATR of the connected card.
+    pub fn atr(&self) -> Result<Vec<u8>, TransportError> {
+        let (_, atr_len) = self
+            .card
+            .status2_len()
+            .map_err(|e| map_error(e, &self.reader))?;
+        let mut names = vec![0u8; 2048];
+        let mut atr = vec![0u8; atr_len.max(1)];
+        let status = self
+            .card
+            .status2(&mut names, &mut atr)
+            .map_err(|e| map_error(e, &self.reader))?;
+        Ok(status.atr().to_vec())
+    }
+
+    fn raw_exchange(&mut self, command: &Command) -> Result<Response, TransportError> {
+        let bytes = command.to_bytes()?;
+        let answer = self
+            .card
+            .transmit(&bytes, &mut self.buffer)
+            .map_err(|e| map_error(e, &self.reader))?;
+        Ok(Response::parse(answer)?)
+    }
+}
+
+impl Transport for PcscTransport {
+    fn transmit(&mut self, command: &Command) -> Result<Response, TransportError> {
+        transmit_with_retries(|c| self.raw_exchange(c), command)
+    }
+
+    fn supports_extended_length(&self) -> bool {
+        self.extended
+    }
+}

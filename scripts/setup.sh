@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what cccd needs on Debian/Ubuntu, only where missing: the PC/SC daemon, the vpcd
+# virtual reader driver, libpcsclite for the `pcsc` crate, and openssl (tests use it as an
+# outside verifier). Safe to run again.
+set -euo pipefail
+
+need=()
+command -v pcscd >/dev/null 2>&1 || need+=(pcscd)
+[ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || need+=(vsmartcard-vpcd)
+{ [ -e /usr/include/PCSC/winscard.h ] && pkg-config --exists libpcsclite 2>/dev/null; } || need+=(libpcsclite-dev pkg-config)
+command -v pcsc_scan >/dev/null 2>&1 || need+=(pcsc-tools)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: cargo not found; install Rust (https://rustup.rs) first" >&2
+  exit 2
+fi

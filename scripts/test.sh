@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Run every check: formatting, lints, and all tests — the end-to-end ones through the real
+# pcscd and the vpcd virtual reader included (they fail, not skip, when pcscd is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+export CCCD_REQUIRE_PCSC=1
+scripts/with-pcscd.sh cargo test --workspace --locked --all-targets --no-fail-fast
+scripts/with-pcscd.sh cargo test --workspace --locked --doc
