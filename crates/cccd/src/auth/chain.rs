@@ -1,0 +1,1 @@
+//! Document signer -> CSCA chain validation (placeholder while being written).

@@ -1,0 +1,282 @@
+//! Signature verification for every algorithm an eMRTD PKI uses.
+//!
+//! One entry point, [`verify_signature`], takes the signer's SubjectPublicKeyInfo, the
+//! signature AlgorithmIdentifier (OID and parameters), the signed bytes and the signature,
+//! and answers `Ok(())` or a typed [`SignatureError`]. It covers:
+//!
+//! - RSA PKCS#1 v1.5 with SHA-1/224/256/384/512 (RFC 8017 §8.2),
+//! - RSASSA-PSS with its parameters (hash, MGF1 hash, salt length; RFC 4055 defaults),
+//! - ECDSA with SHA-1/224/256/384/512 (X9.62 OIDs, DER signatures, with a fallback to plain
+//!   `r || s`) and BSI TR-03111 `ecdsa-plain-*` (plain `r || s` only), on P-256/384/521 and
+//!   brainpoolP256r1/384r1/512r1, with named OR explicit curve parameters in the key.
+//!
+//! The work is split by family: [`rsa`](self::rsa) and [`ecdsa`](self::ecdsa); this file
+//! holds the algorithm table, the errors and the key description.
+
+mod ecdsa;
+mod explicit;
+mod hash;
+mod rsa;
+
+use std::fmt;
+
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
+
+pub use self::ecdsa::EcCurve;
+pub use self::hash::HashAlgorithm;
+
+/// Why a signature was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// The signature (or key) algorithm OID is not one this crate verifies.
+    #[error("unsupported algorithm {oid}")]
+    UnsupportedAlgorithm {
+        /// Dotted OID of the algorithm.
+        oid: String,
+    },
+    /// The algorithm is known but its parameters are not supported (e.g. PSS whose MGF1 hash
+    /// differs from the message hash, or a trailer field other than 1).
+    #[error("unsupported algorithm parameters: {what}")]
+    UnsupportedParameters {
+        /// What was found.
+        what: String,
+    },
+    /// The EC key's curve is not one of P-256/384/521, brainpoolP256r1/384r1/512r1.
+    #[error("unsupported curve: {curve}")]
+    UnsupportedCurve {
+        /// The curve OID, or a description of explicit parameters that matched no known curve.
+        curve: String,
+    },
+    /// The public key could not be decoded or does not fit the signature algorithm.
+    #[error("bad public key: {reason}")]
+    BadKey {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The signature bytes are not a well-formed signature for this algorithm and key
+    /// (bad DER, wrong length, values out of range).
+    #[error("badly encoded signature")]
+    BadSignatureEncoding,
+    /// The signature is well formed but does not verify: wrong key or altered data.
+    #[error("signature does not verify")]
+    Invalid,
+}
+
+/// The family and size of a public key, for display (`cccd trust`) and reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyAlgorithm {
+    /// An RSA key (rsaEncryption or id-RSASSA-PSS SPKI).
+    Rsa {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// An EC key on a supported curve.
+    Ec {
+        /// The curve.
+        curve: EcCurve,
+    },
+    /// An EC key whose curve is not supported.
+    EcUnknown {
+        /// The curve OID, or "explicit parameters" with the field size.
+        curve: String,
+    },
+    /// Any other key algorithm.
+    Other {
+        /// Dotted OID.
+        oid: String,
+    },
+}
+
+/// What a public key is: algorithm, size or curve, and whether EC parameters were explicit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDescription {
+    /// Family and size.
+    pub algorithm: KeyAlgorithm,
+    /// True when an EC key carries the curve as explicit parameters instead of a named-curve OID.
+    pub explicit_parameters: bool,
+}
+
+impl fmt::Display for KeyDescription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.algorithm {
+            KeyAlgorithm::Rsa { bits } => write!(f, "RSA {bits}")?,
+            KeyAlgorithm::Ec { curve } => write!(f, "EC {}", curve.name())?,
+            KeyAlgorithm::EcUnknown { curve } => write!(f, "EC unsupported curve {curve}")?,
+            KeyAlgorithm::Other { oid } => write!(f, "key algorithm {oid}")?,
+        }
+        if self.explicit_parameters {
+            f.write_str(" (explicit parameters)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Object identifiers (dotted form) that this module dispatches on.
+pub mod oid {
+    /// rsaEncryption (RFC 8017).
+    pub const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+    /// id-RSASSA-PSS (RFC 4055), used both as key and signature algorithm.
+    pub const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+    /// id-mgf1 (RFC 8017).
+    pub const MGF1: &str = "1.2.840.113549.1.1.8";
+    /// sha1WithRSAEncryption.
+    pub const SHA1_WITH_RSA: &str = "1.2.840.113549.1.1.5";
+    /// sha224WithRSAEncryption.
+    pub const SHA224_WITH_RSA: &str = "1.2.840.113549.1.1.14";
+    /// sha256WithRSAEncryption.
+    pub const SHA256_WITH_RSA: &str = "1.2.840.113549.1.1.11";
+    /// sha384WithRSAEncryption.
+    pub const SHA384_WITH_RSA: &str = "1.2.840.113549.1.1.12";
+    /// sha512WithRSAEncryption.
+    pub const SHA512_WITH_RSA: &str = "1.2.840.113549.1.1.13";
+    /// id-ecPublicKey (RFC 5480).
+    pub const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+    /// ecdsa-with-SHA1 (X9.62).
+    pub const ECDSA_WITH_SHA1: &str = "1.2.840.10045.4.1";
+    /// ecdsa-with-SHA224.
+    pub const ECDSA_WITH_SHA224: &str = "1.2.840.10045.4.3.1";
+    /// ecdsa-with-SHA256.
+    pub const ECDSA_WITH_SHA256: &str = "1.2.840.10045.4.3.2";
+    /// ecdsa-with-SHA384.
+    pub const ECDSA_WITH_SHA384: &str = "1.2.840.10045.4.3.3";
+    /// ecdsa-with-SHA512.
+    pub const ECDSA_WITH_SHA512: &str = "1.2.840.10045.4.3.4";
+    /// BSI TR-03111 ecdsa-plain-SHA1 (plain `r || s` signatures).
+    pub const ECDSA_PLAIN_SHA1: &str = "0.4.0.127.0.7.1.1.4.1.1";
+    /// BSI TR-03111 ecdsa-plain-SHA224.
+    pub const ECDSA_PLAIN_SHA224: &str = "0.4.0.127.0.7.1.1.4.1.2";
+    /// BSI TR-03111 ecdsa-plain-SHA256.
+    pub const ECDSA_PLAIN_SHA256: &str = "0.4.0.127.0.7.1.1.4.1.3";
+    /// BSI TR-03111 ecdsa-plain-SHA384.
+    pub const ECDSA_PLAIN_SHA384: &str = "0.4.0.127.0.7.1.1.4.1.4";
+    /// BSI TR-03111 ecdsa-plain-SHA512.
+    pub const ECDSA_PLAIN_SHA512: &str = "0.4.0.127.0.7.1.1.4.1.5";
+}
+
+/// How ECDSA signature bytes may be encoded for a given algorithm OID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EcdsaEncoding {
+    /// X9.62 OIDs: DER `SEQUENCE { r, s }`; plain `r || s` accepted as a fallback because
+    /// some eMRTD producers write it under the X9.62 OID.
+    DerOrPlain,
+    /// BSI TR-03111 plain OIDs: `r || s` only.
+    Plain,
+}
+
+/// A signature algorithm resolved from its AlgorithmIdentifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    RsaPkcs1(HashAlgorithm),
+    RsaPss(rsa::PssParameters),
+    Ecdsa(HashAlgorithm, EcdsaEncoding),
+}
+
+fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, SignatureError> {
+    use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
+    let oid_text = algorithm.algorithm.to_id_string();
+    let scheme = match oid_text.as_str() {
+        oid::SHA1_WITH_RSA => Scheme::RsaPkcs1(Sha1),
+        oid::SHA224_WITH_RSA => Scheme::RsaPkcs1(Sha224),
+        oid::SHA256_WITH_RSA => Scheme::RsaPkcs1(Sha256),
+        oid::SHA384_WITH_RSA => Scheme::RsaPkcs1(Sha384),
+        oid::SHA512_WITH_RSA => Scheme::RsaPkcs1(Sha512),
+        oid::RSASSA_PSS => Scheme::RsaPss(rsa::PssParameters::parse(algorithm)?),
+        oid::ECDSA_WITH_SHA1 => Scheme::Ecdsa(Sha1, EcdsaEncoding::DerOrPlain),
+        oid::ECDSA_WITH_SHA224 => Scheme::Ecdsa(Sha224, EcdsaEncoding::DerOrPlain),
+        oid::ECDSA_WITH_SHA256 => Scheme::Ecdsa(Sha256, EcdsaEncoding::DerOrPlain),
+        oid::ECDSA_WITH_SHA384 => Scheme::Ecdsa(Sha384, EcdsaEncoding::DerOrPlain),
+        oid::ECDSA_WITH_SHA512 => Scheme::Ecdsa(Sha512, EcdsaEncoding::DerOrPlain),
+        oid::ECDSA_PLAIN_SHA1 => Scheme::Ecdsa(Sha1, EcdsaEncoding::Plain),
+        oid::ECDSA_PLAIN_SHA224 => Scheme::Ecdsa(Sha224, EcdsaEncoding::Plain),
+        oid::ECDSA_PLAIN_SHA256 => Scheme::Ecdsa(Sha256, EcdsaEncoding::Plain),
+        oid::ECDSA_PLAIN_SHA384 => Scheme::Ecdsa(Sha384, EcdsaEncoding::Plain),
+        oid::ECDSA_PLAIN_SHA512 => Scheme::Ecdsa(Sha512, EcdsaEncoding::Plain),
+        _ => return Err(SignatureError::UnsupportedAlgorithm { oid: oid_text }),
+    };
+    Ok(scheme)
+}
+
+/// Verify `signature` over `message` with the key in `spki`, using `algorithm`.
+///
+/// The message is hashed here with the algorithm's hash. Keys must match the family:
+/// an RSA scheme with an EC key is [`SignatureError::BadKey`].
+pub fn verify_signature(
+    spki: &SubjectPublicKeyInfo<'_>,
+    algorithm: &AlgorithmIdentifier<'_>,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    match scheme_for(algorithm)? {
+        Scheme::RsaPkcs1(hash) => rsa::verify_pkcs1v15(spki, hash, message, signature),
+        Scheme::RsaPss(params) => rsa::verify_pss(spki, params, message, signature),
+        Scheme::Ecdsa(hash, encoding) => {
+            let digest = hash.digest(message);
+            ecdsa::verify_prehashed(spki, &digest, signature, encoding)
+        }
+    }
+}
+
+/// [`verify_signature`] on DER encodings: a SubjectPublicKeyInfo and an AlgorithmIdentifier.
+pub fn verify_signature_der(
+    spki_der: &[u8],
+    algorithm_der: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let spki = parse_spki(spki_der)?;
+    let (_, algorithm) =
+        AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| SignatureError::UnsupportedAlgorithm {
+            oid: "unparseable AlgorithmIdentifier".to_owned(),
+        })?;
+    verify_signature(&spki, &algorithm, message, signature)
+}
+
+/// Parse a DER SubjectPublicKeyInfo, mapping failures to [`SignatureError::BadKey`].
+pub fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, SignatureError> {
+    SubjectPublicKeyInfo::from_der(spki_der)
+        .map(|(_, spki)| spki)
+        .map_err(|e| SignatureError::BadKey {
+            reason: format!("SubjectPublicKeyInfo does not parse: {e}"),
+        })
+}
+
+/// Describe the key in `spki`: RSA size, or EC curve and whether its parameters are explicit.
+pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
+    let oid_text = spki.algorithm.algorithm.to_id_string();
+    match oid_text.as_str() {
+        oid::RSA_ENCRYPTION | oid::RSASSA_PSS => match rsa::public_key(spki) {
+            Ok(key) => KeyDescription {
+                algorithm: KeyAlgorithm::Rsa {
+                    bits: rsa::modulus_bits(&key),
+                },
+                explicit_parameters: false,
+            },
+            Err(_) => KeyDescription {
+                algorithm: KeyAlgorithm::Other { oid: oid_text },
+                explicit_parameters: false,
+            },
+        },
+        oid::EC_PUBLIC_KEY => {
+            let explicit = ecdsa::has_explicit_parameters(spki);
+            let algorithm = match ecdsa::curve_of(spki) {
+                Ok(curve) => KeyAlgorithm::Ec { curve },
+                Err(SignatureError::UnsupportedCurve { curve }) => KeyAlgorithm::EcUnknown { curve },
+                Err(other) => KeyAlgorithm::EcUnknown {
+                    curve: other.to_string(),
+                },
+            };
+            KeyDescription {
+                algorithm,
+                explicit_parameters: explicit,
+            }
+        }
+        _ => KeyDescription {
+            algorithm: KeyAlgorithm::Other { oid: oid_text },
+            explicit_parameters: false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
