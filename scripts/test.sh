@@ -7,5 +7,5 @@ scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 export CCCD_REQUIRE_PCSC=1
-scripts/with-pcscd.sh cargo test --workspace --locked --all-targets --no-fail-fast
+scripts/with-pcscd.sh cargo test --workspace --locked --lib --bins --tests --no-fail-fast -- --include-ignored
 scripts/with-pcscd.sh cargo test --workspace --locked --doc

@@ -203,8 +203,9 @@ fn serve<C: Card>(mut stream: TcpStream, card: &Mutex<C>) -> io::Result<()> {
         };
         drop(card);
         if let Some(answer) = answer {
-            let n = u16::try_from(answer.len())
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "response over 65535 bytes"))?;
+            let n = u16::try_from(answer.len()).map_err(|_| {
+                io::Error::new(io::ErrorKind::InvalidData, "response over 65535 bytes")
+            })?;
             let mut framed = Vec::with_capacity(answer.len() + 2);
             framed.extend_from_slice(&n.to_be_bytes());
             framed.extend_from_slice(&answer);
@@ -233,7 +234,9 @@ mod tests {
         assert_eq!(&buf[..2], &[0, 5]);
         assert_eq!(&buf[2..], &CONTACTLESS_ATR);
         // SELECT eMRTD AID.
-        let select = [0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
+        let select = [
+            0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01,
+        ];
         s.write_all(&[0, 12]).unwrap();
         s.write_all(&select).unwrap();
         let mut resp = [0u8; 4];

@@ -4,6 +4,8 @@
 //! These need a running pcscd with vsmartcard-vpcd, so plain `cargo test` lists them as
 //! ignored; `scripts/test.sh` (and CI) starts pcscd and runs them with `--include-ignored`.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use cccd::apdu::{Command, StatusWord};
 use cccd::transport::pcsc::{PcscTransport, list_readers, wait_for_card};
 use cccd::transport::{Transport, TransportError};
@@ -15,7 +17,9 @@ use std::time::{Duration, Instant};
 static READER_0: Mutex<()> = Mutex::new(());
 
 fn lock() -> std::sync::MutexGuard<'static, ()> {
-    READER_0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    READER_0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn insert<C: Card + 'static>(card: C) -> VpcdConnection<C> {
@@ -29,7 +33,10 @@ fn wait_until_absent() {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         let readers = list_readers().unwrap();
-        if readers.iter().any(|r| r.name == VPCD_READER_0 && !r.card_present) {
+        if readers
+            .iter()
+            .any(|r| r.name == VPCD_READER_0 && !r.card_present)
+        {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -59,7 +66,9 @@ fn select_of_the_emrtd_application_answers_9000() {
     assert_eq!(t.atr().unwrap(), cccd_sim::vpcd::CONTACTLESS_ATR);
     let r = t.transmit(&select_emrtd()).unwrap();
     assert_eq!(r.sw, StatusWord::Ok);
-    let r = t.transmit(&Command::new(0x00, 0x84, 0x00, 0x00).with_le(8)).unwrap();
+    let r = t
+        .transmit(&Command::new(0x00, 0x84, 0x00, 0x00).with_le(8))
+        .unwrap();
     assert_eq!(r.sw, StatusWord::InsNotSupported);
     drop(t);
     conn.remove().unwrap();
@@ -86,7 +95,10 @@ fn a_card_pulled_mid_session_is_card_removed() {
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn an_unknown_reader_is_reader_unavailable() {
     let e = PcscTransport::connect("No Such Reader 99").unwrap_err();
-    assert!(matches!(e, TransportError::ReaderUnavailable { .. }), "{e:?}");
+    assert!(
+        matches!(e, TransportError::ReaderUnavailable { .. }),
+        "{e:?}"
+    );
 }
 
 /// Records every APDU and answers a fixed pattern of the length asked for.
@@ -129,15 +141,26 @@ fn an_extended_apdu_round_trips_intact() {
     let conn = insert(EchoCard::default());
     let mut t = PcscTransport::connect(VPCD_READER_0).unwrap();
     let data: Vec<u8> = (0..600u32).map(|i| (i * 7 % 256) as u8).collect();
-    let cmd = Command::new(0x00, 0xDA, 0x01, 0x02).with_data(data).with_le(1000);
+    let cmd = Command::new(0x00, 0xDA, 0x01, 0x02)
+        .with_data(data)
+        .with_le(1000);
     assert!(cmd.is_extended());
     let r = t.transmit(&cmd).unwrap();
     assert!(r.is_ok());
     assert_eq!(r.data.len(), 1000);
-    assert!(r.data.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+    assert!(
+        r.data
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == (i % 251) as u8)
+    );
     let card = conn.card();
     let seen = card.lock().unwrap().received.last().cloned().unwrap();
-    assert_eq!(seen, cmd.to_bytes().unwrap(), "the card must receive the exact bytes sent");
+    assert_eq!(
+        seen,
+        cmd.to_bytes().unwrap(),
+        "the card must receive the exact bytes sent"
+    );
     drop(t);
     conn.remove().unwrap();
     wait_until_absent();
@@ -149,7 +172,9 @@ fn a_61xx_answer_is_collected_with_get_response() {
     let _g = lock();
     let conn = insert(EchoCard::default());
     let mut t = PcscTransport::connect(VPCD_READER_0).unwrap();
-    let r = t.transmit(&Command::new(0x00, 0xCA, 0x01, 0x01).with_le(256)).unwrap();
+    let r = t
+        .transmit(&Command::new(0x00, 0xCA, 0x01, 0x01).with_le(256))
+        .unwrap();
     assert!(r.is_ok());
     assert_eq!(r.data, (0..100u8).collect::<Vec<_>>());
     let card = conn.card();

@@ -149,7 +149,7 @@ impl Command {
             // Case 1.
             [] => {}
             // Case 2 short.
-            [le] => cmd.le = Some(if *le == 0 { SHORT_LE_MAX } else { usize::from(*le) }),
+            [le] => cmd.le = Some(short_le(*le)),
             // Extended forms start with a zero byte and have at least 3 body bytes.
             [0, hi, lo, rest @ ..] => {
                 let n = usize::from(u16::from_be_bytes([*hi, *lo]));
@@ -191,13 +191,18 @@ impl Command {
                 cmd.data = data.to_vec();
                 match tail {
                     [] => {}
-                    [le] => cmd.le = Some(if *le == 0 { SHORT_LE_MAX } else { usize::from(*le) }),
+                    [le] => cmd.le = Some(short_le(*le)),
                     _ => return Err(ApduError::BadLength { offset: 5 + n }),
                 }
             }
         }
         Ok(cmd)
     }
+}
+
+/// Decode a short Le byte: 00 means 256.
+fn short_le(b: u8) -> usize {
+    if b == 0 { SHORT_LE_MAX } else { usize::from(b) }
 }
 
 /// A response APDU: data and status word.

@@ -39,3 +39,7 @@ pub mod sm;
 pub mod tlv;
 pub mod transport;
 pub mod trust;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -210,7 +210,9 @@ fn length_parser(input: &[u8]) -> IResult<&[u8], usize, RawError> {
         0x81..=0x84 => {
             let n = usize::from(first & 0x7F);
             let (rest, bytes) = take(n).parse(rest)?;
-            let len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+            let len = bytes
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
             Ok((rest, len))
         }
         _ => Err(nom::Err::Failure(RawError::LengthTooLong)),

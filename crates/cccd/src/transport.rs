@@ -95,8 +95,11 @@ pub fn transmit_with_retries(
             ));
         }
         data.extend_from_slice(&response.data);
-        let get_response =
-            Command::new(command.cla & 0xF0, 0xC0, 0, 0).with_le(if n == 0 { 256 } else { usize::from(n) });
+        let get_response = Command::new(command.cla & 0xF0, 0xC0, 0, 0).with_le(if n == 0 {
+            256
+        } else {
+            usize::from(n)
+        });
         response = exchange(&get_response)?;
     }
     if data.is_empty() {

@@ -47,8 +47,17 @@ fn case4_short() {
 fn case2_extended_and_le_65536() {
     let c = Command::new(0x00, 0xB1, 0x00, 0x00).with_le(65_536);
     assert!(c.is_extended());
-    assert_eq!(c.to_bytes().unwrap(), hex("00B1000000" /* Le */).into_iter().chain([0, 0]).collect::<Vec<_>>());
-    assert_eq!(Command::parse(&hex("00B10000000000")).unwrap().le, Some(65_536));
+    assert_eq!(
+        c.to_bytes().unwrap(),
+        hex("00B1000000" /* Le */)
+            .into_iter()
+            .chain([0, 0])
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        Command::parse(&hex("00B10000000000")).unwrap().le,
+        Some(65_536)
+    );
     let c = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(1000);
     assert_eq!(c.to_bytes().unwrap(), hex("00B000000003E8"));
 }
@@ -68,17 +77,34 @@ fn case3_and_case4_extended() {
     assert_eq!(Command::parse(&b).unwrap(), c);
 
     // Short data but a long Le also forces the extended form for Lc.
-    let c = Command::new(0x0C, 0xB0, 0x00, 0x00).with_data(vec![1, 2]).with_le(1000);
+    let c = Command::new(0x0C, 0xB0, 0x00, 0x00)
+        .with_data(vec![1, 2])
+        .with_le(1000);
     assert_eq!(c.to_bytes().unwrap(), hex("0CB00000000002010203E8"));
 }
 
 #[test]
 fn bad_commands() {
-    assert_eq!(Command::parse(&[0, 0xA4, 0]), Err(ApduError::Truncated { offset: 3 }));
-    assert!(matches!(Command::parse(&hex("00A4040C05A000")), Err(ApduError::Truncated { .. })));
-    assert!(matches!(Command::parse(&hex("00A4040C00AA")), Err(ApduError::BadLength { .. })));
-    assert!(matches!(Command::parse(&hex("00A4040C01AA0000")), Err(ApduError::BadLength { .. })));
-    assert!(matches!(Command::parse(&hex("00A4040C0000")), Err(ApduError::BadLength { offset: 4 })));
+    assert_eq!(
+        Command::parse(&[0, 0xA4, 0]),
+        Err(ApduError::Truncated { offset: 3 })
+    );
+    assert!(matches!(
+        Command::parse(&hex("00A4040C05A000")),
+        Err(ApduError::Truncated { .. })
+    ));
+    assert!(matches!(
+        Command::parse(&hex("00A4040C00AA")),
+        Err(ApduError::BadLength { .. })
+    ));
+    assert!(matches!(
+        Command::parse(&hex("00A4040C01AA0000")),
+        Err(ApduError::BadLength { .. })
+    ));
+    assert!(matches!(
+        Command::parse(&hex("00A4040C0000")),
+        Err(ApduError::BadLength { offset: 4 })
+    ));
     assert!(matches!(
         Command::new(0, 0, 0, 0).with_le(0).to_bytes(),
         Err(ApduError::TooLong(_))
@@ -88,7 +114,9 @@ fn bad_commands() {
         Err(ApduError::TooLong(_))
     ));
     assert!(matches!(
-        Command::new(0, 0, 0, 0).with_data(vec![0; 65_536]).to_bytes(),
+        Command::new(0, 0, 0, 0)
+            .with_data(vec![0; 65_536])
+            .to_bytes(),
         Err(ApduError::TooLong(_))
     ));
 }
@@ -100,7 +128,10 @@ fn responses() {
     assert!(r.is_ok());
     assert_eq!(r.to_bytes(), hex("01029000"));
     assert_eq!(Response::parse(&[0x90]), Err(ApduError::ResponseTooShort));
-    assert_eq!(Response::parse(&hex("6A82")).unwrap().sw, StatusWord::FileNotFound);
+    assert_eq!(
+        Response::parse(&hex("6A82")).unwrap().sw,
+        StatusWord::FileNotFound
+    );
 }
 
 #[test]
@@ -137,7 +168,10 @@ fn every_named_status_word_round_trips_and_has_a_message() {
         assert!(sw.to_string().starts_with(h), "{sw}");
     }
     // The catch-all is not used for a named code.
-    assert_ne!(StatusWord::from_bytes(0x69, 0x82), StatusWord::Other(0x6982));
+    assert_ne!(
+        StatusWord::from_bytes(0x69, 0x82),
+        StatusWord::Other(0x6982)
+    );
 }
 
 #[test]

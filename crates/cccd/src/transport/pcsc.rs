@@ -25,7 +25,11 @@ pub struct ReaderInfo {
 }
 
 fn hex_bytes<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    let text: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    use std::fmt::Write;
+    let text = bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02X}");
+        out
+    });
     s.serialize_str(&text)
 }
 
@@ -72,7 +76,11 @@ pub fn list_readers() -> Result<Vec<ReaderInfo>, TransportError> {
             ReaderInfo {
                 name: s.name().to_string_lossy().into_owned(),
                 card_present: present,
-                atr: if present { s.atr().to_vec() } else { Vec::new() },
+                atr: if present {
+                    s.atr().to_vec()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect())
@@ -83,9 +91,11 @@ pub fn list_readers() -> Result<Vec<ReaderInfo>, TransportError> {
 pub fn wait_for_card(reader: Option<&str>, timeout: Duration) -> Result<String, TransportError> {
     let ctx = context()?;
     let names: Vec<CString> = match reader {
-        Some(r) => vec![CString::new(r).map_err(|_| TransportError::ReaderUnavailable {
-            reader: r.to_owned(),
-        })?],
+        Some(r) => vec![
+            CString::new(r).map_err(|_| TransportError::ReaderUnavailable {
+                reader: r.to_owned(),
+            })?,
+        ],
         None => ctx.list_readers_owned().map_err(|e| map_error(e, ""))?,
     };
     if names.is_empty() {
@@ -100,10 +110,9 @@ pub fn wait_for_card(reader: Option<&str>, timeout: Duration) -> Result<String, 
         let who = reader.unwrap_or("");
         ctx.get_status_change(Duration::ZERO, &mut states)
             .map_err(|e| map_error(e, who))?;
-        if let Some(s) = states
-            .iter()
-            .find(|s| s.event_state().contains(State::PRESENT) && !s.event_state().contains(State::MUTE))
-        {
+        if let Some(s) = states.iter().find(|s| {
+            s.event_state().contains(State::PRESENT) && !s.event_state().contains(State::MUTE)
+        }) {
             return Ok(s.name().to_string_lossy().into_owned());
         }
         for s in &mut states {

@@ -7,6 +7,7 @@ struct Script {
 }
 
 impl Script {
+    #[allow(clippy::unnecessary_wraps)] // the shape transmit_with_retries takes
     fn exchange(&mut self, c: &Command) -> Result<Response, TransportError> {
         let (expect, answer) = self.steps.pop_front().expect("unexpected extra command");
         assert_eq!(c.to_bytes().unwrap(), expect);
@@ -22,7 +23,8 @@ fn get_response_chains_61xx() {
             (vec![0x00, 0xC0, 0, 0, 0x03], vec![3, 4, 5, 0x90, 0x00]),
         ]),
     };
-    let r = transmit_with_retries(|c| s.exchange(c), &Command::new(0, 0xB0, 0, 0).with_le(256)).unwrap();
+    let r = transmit_with_retries(|c| s.exchange(c), &Command::new(0, 0xB0, 0, 0).with_le(256))
+        .unwrap();
     assert_eq!(r.data, [1, 2, 3, 4, 5]);
     assert!(r.is_ok());
     assert!(s.steps.is_empty());
@@ -36,7 +38,8 @@ fn wrong_le_is_resent_once() {
             (vec![0x00, 0xB0, 0, 0, 0x04], vec![9, 9, 9, 9, 0x90, 0x00]),
         ]),
     };
-    let r = transmit_with_retries(|c| s.exchange(c), &Command::new(0, 0xB0, 0, 0).with_le(16)).unwrap();
+    let r =
+        transmit_with_retries(|c| s.exchange(c), &Command::new(0, 0xB0, 0, 0).with_le(16)).unwrap();
     assert_eq!(r.data, [9, 9, 9, 9]);
 }
 
@@ -51,6 +54,9 @@ fn endless_61xx_is_an_error_not_a_hang() {
 
 #[test]
 fn errors_pass_through() {
-    let r = transmit_with_retries(|_| Err(TransportError::CardRemoved), &Command::new(0, 0xA4, 0, 0));
+    let r = transmit_with_retries(
+        |_| Err(TransportError::CardRemoved),
+        &Command::new(0, 0xA4, 0, 0),
+    );
     assert_eq!(r, Err(TransportError::CardRemoved));
 }

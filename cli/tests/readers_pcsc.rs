@@ -1,0 +1,89 @@
+//! `cccd simulate` + `cccd readers --probe` through the real pcscd and vpcd.
+//! Ignored by plain `cargo test`; `scripts/test.sh` runs it with pcscd started.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn cccd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cccd"))
+}
+
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn simulate_then_probe_finds_the_emrtd_application() {
+    let _sim = Killed(
+        cccd()
+            .args(["simulate", "--port", "35964"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let rows = loop {
+        let out = cccd()
+            .args(["readers", "--probe", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "Virtual PCD 00 01" && r["card_present"] == true);
+        if found || Instant::now() > deadline {
+            break rows;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Virtual PCD 00 01")
+        .expect("second virtual reader listed");
+    assert_eq!(row["card_present"], true, "{rows}");
+    assert_eq!(row["emrtd"], true, "{rows}");
+    assert_eq!(row["atr"], "3B80800101");
+    // The first reader holds no card (nobody inserted one) and is not probed.
+    let first = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Virtual PCD 00 00")
+        .unwrap();
+    assert!(first.get("emrtd").is_none());
+}
+
+#[test]
+fn readers_without_pcscd_or_with_it_never_panics_and_uses_documented_codes() {
+    let out = cccd().args(["readers", "--json"]).output().unwrap();
+    // 0 with pcscd running, 3 (reader I/O) without it: never a panic (101).
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{out:?}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    let out = cccd().args(["no-such-command"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = cccd().args(["readers", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"));
+    let out = cccd().args(["--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Exit codes:"));
+}
