@@ -163,9 +163,14 @@ pub(crate) fn verify_prehashed(
         EcCurve::BrainpoolP384r1 => {
             verify_on_curve!(bp384::r1::BrainpoolP384r1, point, prehash, signature, encoding, field_len)
         }
-        EcCurve::BrainpoolP512r1 => Err(SignatureError::UnsupportedCurve {
-            curve: "brainpoolP512r1 (arithmetic not yet available)".to_owned(),
-        }),
+        EcCurve::BrainpoolP512r1 => verify_on_curve!(
+            crate::ec::bp512::BrainpoolP512r1,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
     }
 }
 

@@ -219,6 +219,7 @@ ecdsa_case!(ecdsa_p384, p384::NistP384, "1.3.132.0.34", 48);
 ecdsa_case!(ecdsa_p521, p521::NistP521, "1.3.132.0.35", 66);
 ecdsa_case!(ecdsa_bp256, bp256::r1::BrainpoolP256r1, "1.3.36.3.3.2.8.1.1.7", 32);
 ecdsa_case!(ecdsa_bp384, bp384::r1::BrainpoolP384r1, "1.3.36.3.3.2.8.1.1.11", 48);
+ecdsa_case!(ecdsa_bp512, crate::ec::bp512::BrainpoolP512r1, "1.3.36.3.3.2.8.1.1.13", 64);
 
 #[test]
 fn unknown_signature_oid_is_unsupported_algorithm() {
