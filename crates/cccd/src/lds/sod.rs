@@ -1,0 +1,267 @@
+//! EF.SOD (tag 0x77): a CMS ContentInfo (RFC 5652) holding SignedData whose content is the
+//! LDSSecurityObject (ICAO 9303-10 4.6.2): the hash of every data group, signed by the document
+//! signer.
+//!
+//! CMS is walked with [`crate::tlv`] so every error carries a file offset and the signed
+//! attributes can be kept as their exact bytes; certificates are parsed by x509-parser.
+
+pub mod signed_data;
+
+pub use signed_data::{Attribute, SignedAttributes, SignedData, SignerIdentifier, SignerInfo};
+
+use super::asn1::{
+    AlgorithmIdentifier, SEQUENCE, children, nth, objects_at, oid_from_arcs, root, small_uint,
+};
+use super::{DataGroup, FileId, LdsError};
+use crate::tlv::{Tag, Tlv};
+use asn1_rs::Oid;
+use sha2::Digest;
+
+const FILE: FileId = FileId::Sod;
+const SOD_TAG: Tag = Tag::new(0x77);
+const PRINTABLE_STRING: Tag = Tag::new(0x13);
+
+/// id-icao-mrtd-security-ldsSecurityObject, 2.23.136.1.1.1.
+pub fn lds_security_object_oid() -> Oid<'static> {
+    oid_from_arcs(&[2, 23, 136, 1, 1, 1])
+}
+
+/// A hash algorithm an LDSSecurityObject may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashAlgorithm {
+    /// SHA-1 (1.3.14.3.2.26).
+    Sha1,
+    /// SHA-224.
+    Sha224,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl HashAlgorithm {
+    /// The algorithm's OID.
+    pub fn oid(self) -> Oid<'static> {
+        match self {
+            HashAlgorithm::Sha1 => oid_from_arcs(&[1, 3, 14, 3, 2, 26]),
+            HashAlgorithm::Sha224 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 4]),
+            HashAlgorithm::Sha256 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 1]),
+            HashAlgorithm::Sha384 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 2]),
+            HashAlgorithm::Sha512 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 3]),
+        }
+    }
+
+    /// The algorithm with this OID.
+    pub fn from_oid(oid: &Oid<'_>) -> Option<Self> {
+        [
+            HashAlgorithm::Sha1,
+            HashAlgorithm::Sha224,
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ]
+        .into_iter()
+        .find(|h| h.oid() == *oid)
+    }
+
+    /// Output size in bytes.
+    pub fn output_len(self) -> usize {
+        match self {
+            HashAlgorithm::Sha1 => 20,
+            HashAlgorithm::Sha224 => 28,
+            HashAlgorithm::Sha256 => 32,
+            HashAlgorithm::Sha384 => 48,
+            HashAlgorithm::Sha512 => 64,
+        }
+    }
+
+    /// Hash `data`.
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            HashAlgorithm::Sha1 => sha1::Sha1::digest(data).to_vec(),
+            HashAlgorithm::Sha224 => sha2::Sha224::digest(data).to_vec(),
+            HashAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            HashAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
+            HashAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
+        }
+    }
+}
+
+/// One DataGroupHash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataGroupHash {
+    /// The data group.
+    pub data_group: DataGroup,
+    /// Its hash under the object's hash algorithm.
+    pub hash: Vec<u8>,
+}
+
+/// The LDSSecurityObject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdsSecurityObject {
+    /// 0 (V0) or 1 (V1, with LDS version info).
+    pub version: u64,
+    /// The hash algorithm, with its exact parameters.
+    pub hash_algorithm: AlgorithmIdentifier,
+    /// The data group hashes in the order given.
+    pub data_group_hashes: Vec<DataGroupHash>,
+    /// LDS and Unicode versions (V1 only).
+    pub lds_version_info: Option<(String, String)>,
+}
+
+impl LdsSecurityObject {
+    /// Parse the DER of an LDSSecurityObject. Offsets in errors are shifted by `base`.
+    pub fn parse(der: &[u8], base: usize) -> Result<Self, LdsError> {
+        let shifted = |e: LdsError| match e {
+            LdsError::Malformed {
+                file,
+                offset,
+                reason,
+            } => LdsError::Malformed {
+                file,
+                offset: offset + base,
+                reason,
+            },
+            other => other,
+        };
+        Self::parse_inner(der).map_err(shifted)
+    }
+
+    fn parse_inner(der: &[u8]) -> Result<Self, LdsError> {
+        let seq = root(der, SEQUENCE, FILE)?;
+        let items = children(&seq, FILE)?;
+        let version = small_uint(&nth(&items, 0, &seq, FILE, "version missing")?, FILE)?;
+        let hash_algorithm =
+            AlgorithmIdentifier::parse(&nth(&items, 1, &seq, FILE, "hash algorithm missing")?, FILE)?;
+        let list = nth(&items, 2, &seq, FILE, "data group hashes missing")?;
+        if list.tag() != SEQUENCE {
+            return Err(LdsError::invalid(FILE, list.offset(), "data group hashes must be a SEQUENCE"));
+        }
+        let mut data_group_hashes = Vec::new();
+        for entry in children(&list, FILE)? {
+            let parts = children(&entry, FILE)?;
+            let n_tlv = nth(&parts, 0, &entry, FILE, "data group number missing")?;
+            let n = small_uint(&n_tlv, FILE)?;
+            let data_group = u32::try_from(n)
+                .ok()
+                .and_then(DataGroup::from_number)
+                .ok_or_else(|| LdsError::invalid(FILE, n_tlv.offset(), "data group number out of range"))?;
+            let h = nth(&parts, 1, &entry, FILE, "hash missing")?;
+            if h.tag() != super::asn1::OCTET_STRING || parts.len() != 2 {
+                return Err(LdsError::invalid(FILE, h.offset(), "DataGroupHash must be {INTEGER, OCTET STRING}"));
+            }
+            data_group_hashes.push(DataGroupHash {
+                data_group,
+                hash: h.value().to_vec(),
+            });
+        }
+        let lds_version_info = match items.get(3) {
+            None => None,
+            Some(info) => {
+                let parts = children(info, FILE)?;
+                let text = |t: Tlv<'_>| -> Result<String, LdsError> {
+                    if t.tag() != PRINTABLE_STRING || !t.value().is_ascii() {
+                        return Err(LdsError::invalid(FILE, t.offset(), "version must be a PrintableString"));
+                    }
+                    Ok(t.value().iter().map(|&b| char::from(b)).collect())
+                };
+                Some((
+                    text(nth(&parts, 0, info, FILE, "LDS version missing")?)?,
+                    text(nth(&parts, 1, info, FILE, "Unicode version missing")?)?,
+                ))
+            }
+        };
+        Ok(Self {
+            version,
+            hash_algorithm,
+            data_group_hashes,
+            lds_version_info,
+        })
+    }
+
+    /// The hash algorithm, if it is one this crate knows.
+    pub fn hash(&self) -> Option<HashAlgorithm> {
+        HashAlgorithm::from_oid(&self.hash_algorithm.oid)
+    }
+
+    /// The stored hash of `dg`.
+    pub fn hash_of(&self, dg: DataGroup) -> Option<&[u8]> {
+        self.data_group_hashes
+            .iter()
+            .find(|h| h.data_group == dg)
+            .map(|h| h.hash.as_slice())
+    }
+
+    /// DER encoding.
+    pub fn encode(&self) -> Vec<u8> {
+        use super::asn1::{enc_octets, enc_seq, enc_uint};
+        let hashes: Vec<Vec<u8>> = self
+            .data_group_hashes
+            .iter()
+            .map(|h| enc_seq(&[&enc_uint(u64::from(h.data_group.number())), &enc_octets(&h.hash)]))
+            .collect();
+        let hash_refs: Vec<&[u8]> = hashes.iter().map(Vec::as_slice).collect();
+        let info = self
+            .lds_version_info
+            .as_ref()
+            .map(|(l, u)| {
+                enc_seq(&[
+                    &crate::tlv::encode(PRINTABLE_STRING, l.as_bytes()),
+                    &crate::tlv::encode(PRINTABLE_STRING, u.as_bytes()),
+                ])
+            })
+            .unwrap_or_default();
+        enc_seq(&[
+            &enc_uint(self.version),
+            &self.hash_algorithm.encode(),
+            &enc_seq(&hash_refs),
+            &info,
+        ])
+    }
+}
+
+/// The parsed EF.SOD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sod {
+    /// The CMS SignedData.
+    pub signed_data: SignedData,
+    /// The LDSSecurityObject it carries.
+    pub lds_security_object: LdsSecurityObject,
+}
+
+impl Sod {
+    /// Parse EF.SOD (`77 { ContentInfo }`).
+    pub fn parse(input: &[u8]) -> Result<Self, LdsError> {
+        let outer = root(input, SOD_TAG, FILE)?;
+        let objs = children(&outer, FILE)?;
+        let [ci] = objs.as_slice() else {
+            return Err(LdsError::invalid(FILE, outer.offset(), "EF.SOD must hold one ContentInfo"));
+        };
+        let signed_data = SignedData::parse_content_info(ci, FILE)?;
+        if signed_data.content_type != lds_security_object_oid() {
+            return Err(LdsError::invalid(
+                FILE,
+                signed_data.content_offset,
+                "eContentType is not ldsSecurityObject",
+            ));
+        }
+        let lds_security_object =
+            LdsSecurityObject::parse(&signed_data.content, signed_data.content_offset)?;
+        Ok(Self {
+            signed_data,
+            lds_security_object,
+        })
+    }
+
+    /// The ContentInfo DER without the 0x77 wrapper (what `openssl cms` reads).
+    pub fn content_info_der(input: &[u8]) -> Result<&[u8], LdsError> {
+        Ok(root(input, SOD_TAG, FILE)?.value())
+    }
+}
+
+#[allow(dead_code)]
+fn _objects(input: &[u8]) -> Result<usize, LdsError> {
+    Ok(objects_at(input, FILE)?.len())
+}

@@ -1,0 +1,160 @@
+//! EF.SOD: the builder signs with RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256 and brainpoolP384r1;
+//! `openssl cms -verify` (an independent implementation) must accept the result against a CSCA
+//! made by openssl, and must reject a tampered copy. Our parser must read back what was signed.
+
+mod lds_support;
+
+use cccd::lds::sod::{HashAlgorithm, Sod};
+use cccd::lds::sod_builder::{DocumentSignerKey, SodBuilder};
+use cccd::lds::{DataGroup, FileId, LdsError};
+use lds_support::{KeyKind, TempDir, make_pki, openssl};
+use p256::pkcs8::DecodePrivateKey;
+use sha2::Digest;
+
+const DG1: &[u8] = b"\x61\x5D\x5F\x1F\x5AIDVNM0990000017001099000001<<89901018M3901016VNM<<<<<<<<<<<4NGUYEN<<VAN<A<<<<<<<<<<<<<<<<<";
+const DG13: &[u8] = &[0x6D, 0x03, 0x30, 0x01, 0x00];
+
+fn key_for(kind: KeyKind, pss: bool, pkcs8: &[u8]) -> DocumentSignerKey {
+    match kind {
+        KeyKind::Rsa => {
+            let k = rsa::PrivateKey::from_pkcs8_der(pkcs8).unwrap();
+            if pss {
+                DocumentSignerKey::RsaPssSha256(k)
+            } else {
+                DocumentSignerKey::RsaPkcs1v15Sha256(k)
+            }
+        }
+        KeyKind::P256 => DocumentSignerKey::EcdsaP256(p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).unwrap()),
+        KeyKind::BrainpoolP384 => DocumentSignerKey::EcdsaBrainpoolP384(
+            ecdsa::SigningKey::<bp384::BrainpoolP384r1>::from_pkcs8_der(pkcs8).unwrap(),
+        ),
+    }
+}
+
+/// openssl cms -verify on the ContentInfo (EF.SOD without its 0x77 wrapper).
+fn openssl_verifies(dir: &TempDir, sod: &[u8], name: &str) -> bool {
+    let ci = Sod::content_info_der(sod).unwrap();
+    std::fs::write(dir.path(name), ci).unwrap();
+    let (ok, _err) = openssl(
+        &dir.0,
+        &[
+            "cms", "-verify", "-inform", "DER", "-in", name, "-CAfile", "csca.pem", "-purpose",
+            "any", "-binary", "-out", "content.out",
+        ],
+    );
+    ok
+}
+
+fn check(kind: KeyKind, pss: bool, hash: HashAlgorithm) {
+    let dir = TempDir::new("sod");
+    let pki = make_pki(&dir, kind);
+    let key = key_for(kind, pss, &pki.dsc_key_pkcs8);
+    let sod = SodBuilder::new()
+        .hash_algorithm(hash)
+        .data_group(DataGroup::Dg1, DG1)
+        .data_group(DataGroup::Dg13, DG13)
+        .signing_time("260101000000Z")
+        .build(&pki.dsc_der, &key)
+        .unwrap();
+
+    assert!(openssl_verifies(&dir, &sod, "sod.der"), "openssl rejects {kind:?} pss={pss}");
+    // openssl's view of the signed content is the LDSSecurityObject we parse.
+    let content = std::fs::read(dir.path("content.out")).unwrap();
+
+    let parsed = Sod::parse(&sod).unwrap();
+    assert_eq!(parsed.signed_data.content, content);
+    let lso = &parsed.lds_security_object;
+    assert_eq!(lso.hash(), Some(hash));
+    let expect_dg1: Vec<u8> = match hash {
+        HashAlgorithm::Sha1 => sha1::Sha1::digest(DG1).to_vec(),
+        HashAlgorithm::Sha224 => sha2::Sha224::digest(DG1).to_vec(),
+        HashAlgorithm::Sha256 => sha2::Sha256::digest(DG1).to_vec(),
+        HashAlgorithm::Sha384 => sha2::Sha384::digest(DG1).to_vec(),
+        HashAlgorithm::Sha512 => sha2::Sha512::digest(DG1).to_vec(),
+    };
+    assert_eq!(lso.hash_of(DataGroup::Dg1), Some(expect_dg1.as_slice()));
+    assert!(lso.hash_of(DataGroup::Dg2).is_none());
+    assert_eq!(parsed.signed_data.certificates, vec![pki.dsc_der.clone()]);
+    let si = &parsed.signed_data.signer_infos[0];
+    assert_eq!(parsed.signed_data.signer_certificate(si), Some(pki.dsc_der.as_slice()));
+    let attrs = si.signed_attrs.as_ref().unwrap();
+    assert_eq!(attrs.der_for_signature[0], 0x31);
+    assert!(attrs.signing_time().is_some());
+    assert_eq!(attrs.content_type(), Some(cccd::lds::sod::lds_security_object_oid()));
+    assert_eq!(attrs.message_digest().map(<[u8]>::len), Some(key.digest().output_len()));
+    assert_eq!(si.signature_algorithm, key.signature_algorithm());
+
+    // Tamper with the last byte of the DG13 hash inside the signed content: openssl must reject.
+    let hash13 = lso.hash_of(DataGroup::Dg13).unwrap().to_vec();
+    let pos = sod.windows(hash13.len()).position(|w| w == hash13.as_slice()).unwrap();
+    let mut bad = sod.clone();
+    bad[pos + hash13.len() - 1] ^= 0x01;
+    assert!(!openssl_verifies(&dir, &bad, "bad.der"), "openssl accepted a tampered SOD");
+    // Tamper with the signature itself.
+    let mut bad = sod.clone();
+    let sig = &si.signature;
+    let pos = sod.windows(sig.len()).position(|w| w == sig.as_slice()).unwrap();
+    bad[pos + 10] ^= 0x01;
+    assert!(!openssl_verifies(&dir, &bad, "bad2.der"), "openssl accepted a bad signature");
+}
+
+#[test]
+fn rsa_pkcs1v15_sha256_verifies_with_openssl() {
+    check(KeyKind::Rsa, false, HashAlgorithm::Sha256);
+}
+
+#[test]
+fn rsa_pss_sha256_verifies_with_openssl() {
+    check(KeyKind::Rsa, true, HashAlgorithm::Sha256);
+}
+
+#[test]
+fn ecdsa_p256_verifies_with_openssl() {
+    check(KeyKind::P256, false, HashAlgorithm::Sha256);
+}
+
+#[test]
+fn ecdsa_brainpool_p384_verifies_with_openssl() {
+    check(KeyKind::BrainpoolP384, false, HashAlgorithm::Sha256);
+}
+
+#[test]
+fn other_dg_hash_algorithms_verify_with_openssl() {
+    for h in [HashAlgorithm::Sha1, HashAlgorithm::Sha384, HashAlgorithm::Sha512] {
+        check(KeyKind::P256, false, h);
+    }
+}
+
+#[test]
+fn parser_rejects_truncated_overlong_and_wrong_tag() {
+    let dir = TempDir::new("sodneg");
+    let pki = make_pki(&dir, KeyKind::P256);
+    let key = key_for(KeyKind::P256, false, &pki.dsc_key_pkcs8);
+    let sod = SodBuilder::new()
+        .data_group(DataGroup::Dg1, DG1)
+        .build(&pki.dsc_der, &key)
+        .unwrap();
+    for cut in [0, 1, 4, 100, sod.len() / 2, sod.len() - 1] {
+        match Sod::parse(&sod[..cut]) {
+            Err(LdsError::Malformed { file: FileId::Sod, .. }) => {}
+            other => panic!("cut {cut}: {other:?}"),
+        }
+    }
+    let mut long = sod.clone();
+    long.push(0);
+    assert!(matches!(
+        Sod::parse(&long),
+        Err(LdsError::Malformed { file: FileId::Sod, offset, .. }) if offset == sod.len()
+    ));
+    let mut wrong = sod.clone();
+    wrong[0] = 0x76;
+    assert!(matches!(Sod::parse(&wrong), Err(LdsError::Malformed { offset: 0, .. })));
+    // A corrupted certificate is reported as a certificate error at its offset.
+    let pos = sod.windows(pki.dsc_der.len()).position(|w| w == pki.dsc_der.as_slice()).unwrap();
+    let mut bad = sod.clone();
+    bad[pos + 4] = 0x05; // inner TBSCertificate tag becomes NULL
+    match Sod::parse(&bad) {
+        Err(LdsError::Malformed { offset, .. }) => assert!(offset >= pos, "{offset} < {pos}"),
+        other => panic!("{other:?}"),
+    }
+}
