@@ -215,7 +215,7 @@ fn check_key(cipher: Cipher, key: &SecretKey) -> Result<(), CryptoError> {
 
 fn check_aligned(cipher: Cipher, data: &[u8]) -> Result<(), CryptoError> {
     let block = cipher.block_len();
-    if data.len() % block == 0 {
+    if data.len().is_multiple_of(block) {
         Ok(())
     } else {
         Err(CryptoError::NotBlockAligned {
