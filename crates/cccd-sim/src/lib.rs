@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bac;
+pub mod chip;
 pub mod pace;
 pub mod sm;
 pub mod vpcd;

@@ -41,6 +41,11 @@ pub trait Card: Send {
     fn reset(&mut self) {}
     /// Process one command APDU (raw bytes) and return the raw response (data + SW).
     fn process(&mut self, apdu: &[u8]) -> Vec<u8>;
+    /// Whether the card is still in the field. After `false` the connection is closed
+    /// without sending the last answer, which pcscd sees as the card being pulled away.
+    fn present(&self) -> bool {
+        true
+    }
 }
 
 /// A bench card that only knows the eMRTD application: SELECT by its AID answers 9000,
@@ -201,7 +206,12 @@ fn serve<C: Card>(mut stream: TcpStream, card: &Mutex<C>) -> io::Result<()> {
             }
             apdu => Some(card.process(apdu)),
         };
+        let gone = !card.present();
         drop(card);
+        if gone {
+            let _ = stream.shutdown(Shutdown::Both);
+            return Ok(());
+        }
         if let Some(answer) = answer {
             let n = u16::try_from(answer.len()).map_err(|_| {
                 io::Error::new(io::ErrorKind::InvalidData, "response over 65535 bytes")

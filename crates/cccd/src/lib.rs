@@ -32,6 +32,7 @@ pub mod access;
 pub mod apdu;
 pub mod auth;
 pub mod crypto;
+pub mod document;
 pub mod ec;
 pub mod lds;
 pub mod mrz;

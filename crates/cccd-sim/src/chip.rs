@@ -1,0 +1,422 @@
+//! The virtual chip: an eMRTD file system behind access control and secure messaging, with
+//! injectable faults. It answers raw APDUs (for vpcd) and is a [`Transport`] in-process
+//! (through [`SimTransport`]).
+//!
+//! What it models, because readers observe it:
+//! - SELECT by AID (`A0000002471001`), by file id in the current DF, and the MF files
+//!   (EF.CardAccess `011C`, EF.CardSecurity `011D`) from anywhere, with P2 `0C` (no answer) or
+//!   `00`/`04` (an FCP template with the file size);
+//! - READ BINARY `B0` (15-bit offset, or short EF id in P1) and `B1` (offset in DO'54', answer
+//!   in DO'53', for offsets above 32767), short and extended Le, capped at the chip's maximum;
+//! - access control: nothing in the eMRTD application is readable until BAC or PACE has set up
+//!   secure messaging; after that a plain APDU is refused with `6982` and ends the session;
+//! - data groups that need terminal authentication (DG3) answer `6982`;
+//! - faults, counted in APDUs: removal, a corrupted response MAC, a wrong status word, a
+//!   truncated response.
+
+mod access;
+mod files;
+mod transport;
+
+pub use access::AccessConfig;
+pub use files::{CardFiles, Df};
+pub use transport::SimTransport;
+
+use cccd::apdu::{Command, EXTENDED_LE_MAX, Response, SHORT_LE_MAX, StatusWord};
+use cccd::lds::FileId;
+
+/// Which access protocols the chip offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// Like the CCCD cards seen: PACE-GM brainpoolP256r1 (CAN or MRZ) and BAC.
+    #[default]
+    Cccd2021,
+    /// BAC only (no EF.CardAccess).
+    BacOnly,
+    /// PACE only: GET CHALLENGE / EXTERNAL AUTHENTICATE are refused.
+    PaceOnly,
+    /// No access control at all; files read in plain. Only for tests of the file layer.
+    Open,
+}
+
+impl Profile {
+    /// Parse a profile name as the CLI takes it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "cccd-2021" => Some(Self::Cccd2021),
+            "bac-only" => Some(Self::BacOnly),
+            "pace-only" => Some(Self::PaceOnly),
+            "open" => Some(Self::Open),
+            _ => None,
+        }
+    }
+
+    /// Whether BAC is offered.
+    pub fn offers_bac(self) -> bool {
+        matches!(self, Self::Cccd2021 | Self::BacOnly)
+    }
+
+    /// Whether PACE is offered.
+    pub fn offers_pace(self) -> bool {
+        matches!(self, Self::Cccd2021 | Self::PaceOnly)
+    }
+}
+
+/// Faults to inject, each at a 1-based APDU number counted from power-on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// The card leaves the field after answering APDU N.
+    pub remove_after: Option<usize>,
+    /// The response MAC of APDU N is corrupted (one bit flipped in DO'8E').
+    pub corrupt_mac_at: Option<usize>,
+    /// APDU N is answered with this status word and no data.
+    pub wrong_sw_at: Option<(usize, StatusWord)>,
+    /// The response to APDU N loses its last data byte.
+    pub truncate_at: Option<usize>,
+}
+
+/// How the chip behaves: profile, link limits and faults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChipConfig {
+    /// Access protocols offered.
+    pub profile: Profile,
+    /// Whether extended-length APDUs are accepted (`6700` otherwise).
+    pub extended_length: bool,
+    /// The most response data bytes the chip returns for one READ BINARY.
+    pub max_read: usize,
+    /// Files that need terminal authentication: SELECT works, READ answers `6982`.
+    pub eac_protected: Vec<FileId>,
+    /// Injected faults.
+    pub faults: Faults,
+}
+
+impl Default for ChipConfig {
+    fn default() -> Self {
+        Self {
+            profile: Profile::default(),
+            extended_length: true,
+            max_read: EXTENDED_LE_MAX,
+            eac_protected: vec![FileId::Dg(cccd::lds::DataGroup::Dg3)],
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Counters a test or the read-cost model looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChipStats {
+    /// APDUs received since power-on.
+    pub apdus: usize,
+    /// Command bytes received.
+    pub bytes_in: usize,
+    /// Response bytes sent (data and status words).
+    pub bytes_out: usize,
+}
+
+/// The virtual chip.
+pub struct VirtualChip {
+    config: ChipConfig,
+    files: CardFiles,
+    access: access::AccessState,
+    secrets: AccessConfig,
+    df: Df,
+    ef: Option<FileId>,
+    stats: ChipStats,
+    present: bool,
+}
+
+impl std::fmt::Debug for VirtualChip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualChip")
+            .field("config", &self.config)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VirtualChip {
+    /// A chip holding `files`, opened by the secrets in `access`, behaving as `config` says.
+    pub fn new(files: CardFiles, access: AccessConfig, config: ChipConfig) -> Self {
+        Self {
+            config,
+            files,
+            access: access::AccessState::Locked,
+            secrets: access,
+            df: Df::Master,
+            ef: None,
+            stats: ChipStats::default(),
+            present: true,
+        }
+    }
+
+    /// Counters since power-on.
+    pub fn stats(&self) -> ChipStats {
+        self.stats
+    }
+
+    /// The configuration (faults can be changed between runs).
+    pub fn config_mut(&mut self) -> &mut ChipConfig {
+        &mut self.config
+    }
+
+    /// Whether the card is still in the field (false after an injected removal).
+    pub fn is_present(&self) -> bool {
+        self.present
+    }
+
+    /// Power cycle: the field drops and comes back. Sessions and selections are forgotten,
+    /// counters restart, and the card is present again.
+    pub fn power_cycle(&mut self) {
+        self.access = access::AccessState::Locked;
+        self.df = Df::Master;
+        self.ef = None;
+        self.stats = ChipStats::default();
+        self.present = true;
+    }
+
+    /// Answer one command. Faults apply here.
+    pub fn process_command(&mut self, command: &Command) -> Response {
+        self.stats.apdus += 1;
+        self.stats.bytes_in += command.to_bytes().map_or(0, |b| b.len());
+        let n = self.stats.apdus;
+        let mut response =
+            if let Some((_, sw)) = self.config.faults.wrong_sw_at.filter(|(at, _)| *at == n) {
+                Response::new(Vec::new(), sw)
+            } else {
+                self.process_secured(command)
+            };
+        if self.config.faults.corrupt_mac_at == Some(n) {
+            corrupt_mac(&mut response);
+        }
+        if self.config.faults.truncate_at == Some(n) {
+            response.data.pop();
+        }
+        if self.config.faults.remove_after == Some(n) {
+            self.present = false;
+        }
+        self.stats.bytes_out += response.data.len() + 2;
+        response
+    }
+
+    /// Unwrap secure messaging when a session is up, run the command, wrap the answer.
+    fn process_secured(&mut self, command: &Command) -> Response {
+        if command.is_extended() && !self.config.extended_length {
+            return sw(StatusWord::WrongLength);
+        }
+        let Some(codec) = self.access.codec_mut() else {
+            return self.process_plain(command);
+        };
+        let plain = match codec.unprotect_command(command) {
+            Ok(c) => c,
+            Err(e) => {
+                // ICAO 9303-11 9.8.8: on an SM error the chip ends the session.
+                self.access = access::AccessState::Locked;
+                return sw(e.status_word());
+            }
+        };
+        let answer = self.process_inner(&plain);
+        let odd = plain.ins & 1 == 1;
+        let Some(codec) = self.access.codec_mut() else {
+            return answer;
+        };
+        match codec.protect_response(&answer, odd) {
+            Ok(r) => r,
+            Err(e) => sw(e.status_word()),
+        }
+    }
+
+    fn process_plain(&mut self, command: &Command) -> Response {
+        match command.ins {
+            // Access-control commands run without SM.
+            0x84 | 0x82 | 0x22 | 0x86 => self.access_command(command),
+            _ => self.process_inner(command),
+        }
+    }
+
+    fn access_command(&mut self, command: &Command) -> Response {
+        let (response, next) = access::handle(
+            std::mem::take(&mut self.access),
+            &self.secrets,
+            self.config.profile,
+            command,
+        );
+        self.access = next;
+        response
+    }
+
+    /// The file-system commands, after SM was removed (or without SM).
+    fn process_inner(&mut self, command: &Command) -> Response {
+        match command.ins {
+            0xA4 => self.select(command),
+            0xB0 | 0xB1 => self.read_binary(command),
+            0x84 | 0x82 | 0x22 | 0x86 | 0x88 => self.access_command(command),
+            _ => sw(StatusWord::InsNotSupported),
+        }
+    }
+
+    fn readable(&self, id: FileId) -> Result<(), StatusWord> {
+        if self.config.eac_protected.contains(&id) {
+            return Err(StatusWord::SecurityStatusNotSatisfied);
+        }
+        let secured = self.access.codec().is_some() || self.config.profile == Profile::Open;
+        if id.in_master_file() || secured {
+            Ok(())
+        } else {
+            Err(StatusWord::SecurityStatusNotSatisfied)
+        }
+    }
+
+    fn select(&mut self, command: &Command) -> Response {
+        let target = match (command.p1, command.data.as_slice()) {
+            (0x04, aid) if aid == cccd_emrtd_aid() => {
+                self.df = Df::Emrtd;
+                self.ef = None;
+                return fcp_answer(command, None);
+            }
+            (0x04, _) => return sw(StatusWord::FileNotFound),
+            (0x00, [] | [0x3F, 0x00]) => {
+                self.df = Df::Master;
+                self.ef = None;
+                return fcp_answer(command, None);
+            }
+            (0x00 | 0x02, [hi, lo]) => u16::from_be_bytes([*hi, *lo]),
+            _ => return sw(StatusWord::IncorrectP1P2),
+        };
+        match self.files.find(self.df, target) {
+            Some(id) => {
+                self.ef = Some(id);
+                let size = self.files.get(id).map_or(0, <[u8]>::len);
+                fcp_answer(command, Some((target, size)))
+            }
+            None => sw(StatusWord::FileNotFound),
+        }
+    }
+
+    fn read_binary(&mut self, command: &Command) -> Response {
+        let (file, offset) = match self.read_target(command) {
+            Ok(t) => t,
+            Err(s) => return sw(s),
+        };
+        if let Err(s) = self.readable(file) {
+            return sw(s);
+        }
+        let Some(bytes) = self.files.get(file) else {
+            return sw(StatusWord::FileNotFound);
+        };
+        if offset > bytes.len() {
+            return sw(StatusWord::WrongP1P2);
+        }
+        let le = command.le.unwrap_or(SHORT_LE_MAX);
+        let n = le.min(self.config.max_read).min(bytes.len() - offset);
+        let chunk = bytes[offset..offset + n].to_vec();
+        if command.ins == 0xB1 {
+            Response::new(
+                cccd::tlv::encode(cccd::tlv::Tag::new(0x53), &chunk),
+                StatusWord::Ok,
+            )
+        } else {
+            Response::new(chunk, StatusWord::Ok)
+        }
+    }
+
+    fn read_target(&mut self, command: &Command) -> Result<(FileId, usize), StatusWord> {
+        if command.ins == 0xB1 {
+            // P1-P2: a file id, or 0000 for the current EF; offset in DO'54'.
+            let fid = u16::from_be_bytes([command.p1, command.p2]);
+            if fid != 0 {
+                let id = self
+                    .files
+                    .find(self.df, fid)
+                    .ok_or(StatusWord::FileNotFound)?;
+                self.ef = Some(id);
+            }
+            let (tlv, _) =
+                cccd::tlv::Tlv::parse(&command.data).map_err(|_| StatusWord::IncorrectData)?;
+            if tlv.tag() != cccd::tlv::Tag::new(0x54) || tlv.value().len() > 3 {
+                return Err(StatusWord::IncorrectData);
+            }
+            let offset = tlv
+                .value()
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+            return Ok((self.ef.ok_or(StatusWord::CommandNotAllowed)?, offset));
+        }
+        if command.p1 & 0x80 != 0 {
+            let sfi = command.p1 & 0x1F;
+            let id = self
+                .files
+                .find_sfi(self.df, sfi)
+                .ok_or(StatusWord::FileNotFound)?;
+            self.ef = Some(id);
+            return Ok((id, usize::from(command.p2)));
+        }
+        let offset = usize::from(u16::from_be_bytes([command.p1 & 0x7F, command.p2]));
+        Ok((self.ef.ok_or(StatusWord::CommandNotAllowed)?, offset))
+    }
+}
+
+fn cccd_emrtd_aid() -> &'static [u8] {
+    &crate::vpcd::EMRTD_AID
+}
+
+fn sw(s: StatusWord) -> Response {
+    Response::new(Vec::new(), s)
+}
+
+/// P2 `0C`: no answer data; otherwise an FCP template with the file id and size.
+fn fcp_answer(command: &Command, file: Option<(u16, usize)>) -> Response {
+    if command.p2 & 0x0C == 0x0C {
+        return sw(StatusWord::Ok);
+    }
+    let mut fcp = Vec::new();
+    if let Some((fid, size)) = file {
+        let size = u16::try_from(size).unwrap_or(u16::MAX);
+        cccd::tlv::write(cccd::tlv::Tag::new(0x80), &size.to_be_bytes(), &mut fcp);
+        cccd::tlv::write(cccd::tlv::Tag::new(0x82), &[0x01], &mut fcp);
+        cccd::tlv::write(cccd::tlv::Tag::new(0x83), &fid.to_be_bytes(), &mut fcp);
+    } else {
+        cccd::tlv::write(cccd::tlv::Tag::new(0x82), &[0x38], &mut fcp);
+    }
+    Response::new(
+        cccd::tlv::encode(cccd::tlv::Tag::new(0x62), &fcp),
+        StatusWord::Ok,
+    )
+}
+
+/// Flip one bit of the MAC object (the last 8 bytes of a protected response), or of the last
+/// data byte when there is no SM.
+fn corrupt_mac(response: &mut Response) {
+    if let Some(last) = response.data.last_mut() {
+        *last ^= 0x01;
+    } else {
+        response.data.push(0x8E);
+    }
+}
+
+impl crate::vpcd::Card for VirtualChip {
+    fn reset(&mut self) {
+        self.power_cycle();
+    }
+
+    fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+        match Command::parse(apdu) {
+            Ok(c) => self.process_command(&c).to_bytes(),
+            Err(_) => {
+                // A malformed APDU still counts: faults are placed by APDU number.
+                self.stats.apdus += 1;
+                self.stats.bytes_in += apdu.len();
+                if self.config.faults.remove_after == Some(self.stats.apdus) {
+                    self.present = false;
+                }
+                StatusWord::WrongLength.to_bytes().to_vec()
+            }
+        }
+    }
+
+    fn present(&self) -> bool {
+        self.present
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,331 @@
+//! A read card as data: the raw files by id, parsed views on demand, and the dump format.
+//!
+//! A dump is a folder of the raw files exactly as read (`EF.COM`, `EF.SOD`, `EF.CardAccess`,
+//! `DG1` ... `DG16`) plus `card.json` describing the read. [`Document::load`] also accepts the
+//! names other tools write (`COM.bin`, `SOD.bin`, `DG1.bin`, `EF_DG1.bin`, ...).
+//! [`Document::save`] writes into a temporary folder and renames it into place only when
+//! complete, with mode 0600 files in a 0700 folder: a dump holds personal data, and a reader
+//! interrupted mid-write must never leave a folder that looks whole.
+
+use crate::lds::{DataGroup, FileId, LdsError};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+mod meta;
+mod names;
+
+pub use meta::{AccessProtocol, ActiveAuthRecord, ChipAuthRecord, ReadMeta};
+
+/// The largest file accepted from a dump folder. Real chips hold files well under 100 KiB
+/// (DG2 on Vietnamese cards is under 64 KiB); this bound stops a hostile folder from making us
+/// read gigabytes.
+pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Why a dump could not be loaded or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// Reading or writing the folder failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A file in the dump is larger than any chip file can be.
+    #[error("{path}: {size} bytes is larger than any chip file ({MAX_FILE_SIZE} bytes at most)")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+    },
+    /// Two files in the folder name the same chip file (e.g. `DG1` and `DG1.bin`).
+    #[error("{first} and {second} both hold {file}")]
+    Duplicate {
+        /// The chip file.
+        file: FileId,
+        /// One name.
+        first: String,
+        /// The other name.
+        second: String,
+    },
+    /// The folder holds none of the files of a dump.
+    #[error("{0}: no card files found (expected EF.SOD, DG1, ... or SOD.bin, DG1.bin, ...)")]
+    Empty(PathBuf),
+    /// `card.json` is not valid.
+    #[error("{path}: invalid card.json: {reason}")]
+    BadMeta {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON parser said.
+        reason: String,
+    },
+    /// The destination of a save already exists.
+    #[error("{0} already exists; choose another folder or remove it first")]
+    Exists(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DocumentError + '_ {
+    move |source| DocumentError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// A card's files as read, with the circumstances of the read.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// Files in the order they were added; at most one entry per [`FileId`].
+    files: Vec<(FileId, Vec<u8>)>,
+    /// How, when and with what the card was read.
+    pub meta: ReadMeta,
+}
+
+// File contents are personal data: Debug shows which files and their sizes only.
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sizes: Vec<String> = self
+            .files
+            .iter()
+            .map(|(id, b)| format!("{id}: {} bytes", b.len()))
+            .collect();
+        f.debug_struct("Document")
+            .field("files", &sizes)
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+impl Document {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add or replace a file.
+    pub fn insert(&mut self, id: FileId, bytes: Vec<u8>) {
+        match self.files.iter_mut().find(|(f, _)| *f == id) {
+            Some(slot) => slot.1 = bytes,
+            None => self.files.push((id, bytes)),
+        }
+    }
+
+    /// The raw bytes of a file, if it was read.
+    pub fn get(&self, id: FileId) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    /// The raw bytes of a data group, if it was read.
+    pub fn dg(&self, dg: DataGroup) -> Option<&[u8]> {
+        self.get(FileId::Dg(dg))
+    }
+
+    /// Remove a file (used by tests that build broken dumps).
+    pub fn remove(&mut self, id: FileId) -> Option<Vec<u8>> {
+        let i = self.files.iter().position(|(f, _)| *f == id)?;
+        Some(self.files.remove(i).1)
+    }
+
+    /// Every file held, in insertion order.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &[u8])> {
+        self.files.iter().map(|(id, b)| (*id, b.as_slice()))
+    }
+
+    /// The data groups held, in number order.
+    pub fn data_groups(&self) -> Vec<DataGroup> {
+        let mut dgs: Vec<DataGroup> = self
+            .files
+            .iter()
+            .filter_map(|(id, _)| match id {
+                FileId::Dg(dg) => Some(*dg),
+                _ => None,
+            })
+            .collect();
+        dgs.sort();
+        dgs
+    }
+
+    /// Parse EF.SOD, if present.
+    pub fn sod(&self) -> Option<Result<crate::lds::sod::Sod, LdsError>> {
+        self.get(FileId::Sod).map(crate::lds::sod::Sod::parse)
+    }
+
+    /// Parse EF.COM, if present.
+    pub fn com(&self) -> Option<Result<crate::lds::com::Com, LdsError>> {
+        self.get(FileId::Com).map(crate::lds::com::Com::parse)
+    }
+
+    /// Parse DG1, if present.
+    pub fn dg1(&self) -> Option<Result<crate::lds::dg1::Dg1, LdsError>> {
+        self.dg(DataGroup::Dg1).map(crate::lds::dg1::Dg1::parse)
+    }
+
+    /// Parse DG2, if present.
+    pub fn dg2(&self) -> Option<Result<crate::lds::dg2::Dg2, LdsError>> {
+        self.dg(DataGroup::Dg2).map(crate::lds::dg2::Dg2::parse)
+    }
+
+    /// Parse DG13, if present.
+    pub fn dg13(&self) -> Option<Result<crate::lds::dg13::Dg13, LdsError>> {
+        self.dg(DataGroup::Dg13).map(crate::lds::dg13::Dg13::parse)
+    }
+
+    /// Parse DG14, if present.
+    pub fn dg14(&self) -> Option<Result<crate::lds::security_infos::Dg14, LdsError>> {
+        self.dg(DataGroup::Dg14)
+            .map(crate::lds::security_infos::Dg14::parse)
+    }
+
+    /// Parse DG15, if present.
+    pub fn dg15(&self) -> Option<Result<crate::lds::dg15::Dg15, LdsError>> {
+        self.dg(DataGroup::Dg15).map(crate::lds::dg15::Dg15::parse)
+    }
+
+    /// Load a dump folder (canonical names and the common variants; see the module docs).
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, DocumentError> {
+        let dir = dir.as_ref();
+        let mut doc = Document::new();
+        let mut sources: Vec<(FileId, String)> = Vec::new();
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .map_err(io_err(dir))?
+            .collect::<Result<_, _>>()
+            .map_err(io_err(dir))?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(id) = names::file_id_for(&name) else {
+                continue;
+            };
+            let path = entry.path();
+            let md = fs::metadata(&path).map_err(io_err(&path))?;
+            if !md.is_file() {
+                continue;
+            }
+            if md.len() > MAX_FILE_SIZE {
+                return Err(DocumentError::TooLarge {
+                    path,
+                    size: md.len(),
+                });
+            }
+            if let Some((_, first)) = sources.iter().find(|(f, _)| *f == id) {
+                return Err(DocumentError::Duplicate {
+                    file: id,
+                    first: first.clone(),
+                    second: name,
+                });
+            }
+            let bytes = read_bounded(&path)?;
+            doc.insert(id, bytes);
+            sources.push((id, name));
+        }
+        if doc.files.is_empty() {
+            return Err(DocumentError::Empty(dir.to_owned()));
+        }
+        let meta_path = dir.join(meta::META_FILE);
+        if meta_path.is_file() {
+            let text = read_bounded(&meta_path)?;
+            doc.meta = serde_json::from_slice(&text).map_err(|e| DocumentError::BadMeta {
+                path: meta_path.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(doc)
+    }
+
+    /// Write the dump to `dir`, which must not exist yet: everything goes to a temporary
+    /// folder beside it first (0700, files 0600, each synced) and is renamed into place in one
+    /// step, so `dir` either holds the whole dump or does not exist.
+    pub fn save(&self, dir: impl AsRef<Path>) -> Result<(), DocumentError> {
+        let dir = dir.as_ref();
+        if dir.exists() {
+            return Err(DocumentError::Exists(dir.to_owned()));
+        }
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let base = dir
+            .file_name()
+            .map_or_else(|| "dump".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = parent.join(format!(".{base}.partial-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        create_private_dir(&tmp)?;
+        let result = self.write_files(&tmp).and_then(|()| {
+            fs::rename(&tmp, dir).map_err(io_err(dir))?;
+            // Make the rename itself durable.
+            if let Ok(d) = fs::File::open(&parent) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+
+    fn write_files(&self, tmp: &Path) -> Result<(), DocumentError> {
+        for (id, bytes) in &self.files {
+            write_private(&tmp.join(names::canonical_name(*id)), bytes)?;
+        }
+        let json = serde_json::to_vec_pretty(&self.meta).map_err(|e| DocumentError::BadMeta {
+            path: tmp.join(meta::META_FILE),
+            reason: e.to_string(),
+        })?;
+        write_private(&tmp.join(meta::META_FILE), &json)
+    }
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, DocumentError> {
+    use std::io::Read;
+    let file = fs::File::open(path).map_err(io_err(path))?;
+    let mut bytes = Vec::new();
+    // `take` bounds the read even if the file grows after the size check.
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err(path))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(DocumentError::TooLarge {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn create_private_dir(path: &Path) -> Result<(), DocumentError> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .create(path)
+        .map_err(io_err(path))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(path: &Path) -> Result<(), DocumentError> {
+    fs::create_dir(path).map_err(io_err(path))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DocumentError> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).map_err(io_err(path))?;
+    f.write_all(bytes).map_err(io_err(path))?;
+    f.sync_all().map_err(io_err(path))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,67 @@
+//! `card.json`: the circumstances of a read, kept beside the raw files.
+
+use serde::{Deserialize, Serialize};
+
+/// The file name of the metadata in a dump folder.
+pub const META_FILE: &str = "card.json";
+
+/// How, when and with what a card was read. Every field is optional: dumps made by other
+/// tools have none of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadMeta {
+    /// When the card was read (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_at: Option<String>,
+    /// The reader's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reader: Option<String>,
+    /// The access protocol that opened the chip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessProtocol>,
+    /// The outcome of chip authentication, if it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chip_authentication: Option<ChipAuthRecord>,
+    /// Active authentication's challenge and the chip's answer, so a server can re-check AA
+    /// offline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_authentication: Option<ActiveAuthRecord>,
+    /// The program that wrote the dump.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+}
+
+/// The access protocol used to open the chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessProtocol {
+    /// Basic Access Control (MRZ).
+    Bac,
+    /// PACE with the CAN.
+    PaceCan,
+    /// PACE with the MRZ.
+    PaceMrz,
+    /// No access control (only for test chips).
+    None,
+}
+
+/// What chip authentication concluded while the card was in the reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChipAuthRecord {
+    /// Whether the chip proved it holds the DG14 private key.
+    pub passed: bool,
+    /// The protocol OID used (dotted).
+    pub protocol: String,
+    /// A plain-words note (why it failed, or which key id).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// An active-authentication exchange, as hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveAuthRecord {
+    /// The 8-byte challenge sent (hex).
+    pub challenge: String,
+    /// The chip's signature (hex).
+    pub response: String,
+}
