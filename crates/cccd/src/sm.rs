@@ -33,11 +33,21 @@ pub use ssc::Ssc;
 /// the chip, or an I/O error below that leaves the counters out of step) closes it: every later
 /// `transmit` fails with [`TransportError::SecureMessaging`] and the session must authenticate
 /// again.
-#[derive(Debug)]
 pub struct SecureChannel<T: Transport> {
     inner: T,
     codec: SmCodec,
     closed: bool,
+}
+
+// No transport bound on Debug, and nothing secret shown.
+impl<T: Transport> std::fmt::Debug for SecureChannel<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecureChannel")
+            .field("cipher", &self.codec.cipher())
+            .field("ssc", &self.codec.ssc())
+            .field("closed", &self.closed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T: Transport> SecureChannel<T> {
