@@ -186,13 +186,13 @@ impl SecurityInfo {
                 key_id: opt_uint(&items, 2, file)?,
                 protocol,
             }
-        } else if pace == Some(3) {
+        } else if pace == Some(2) {
             SecurityInfo::Pace {
                 version: small_uint(&second()?, file)?,
                 parameter_id: opt_uint(&items, 2, file)?,
                 protocol,
             }
-        } else if pace == Some(2) {
+        } else if pace == Some(1) {
             SecurityInfo::PaceDomainParameter {
                 domain_parameter: AlgorithmIdentifier::parse(&second()?, file)?,
                 parameter_id: opt_uint(&items, 2, file)?,
