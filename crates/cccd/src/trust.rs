@@ -1,1 +1,405 @@
 //! Trust store: CSCA certificates from PEM/DER files, folders and ICAO master lists; CRLs.
+//!
+//! Everything in a [`TrustStore`] is a trust anchor: the operator chose to trust the files it
+//! was loaded from. Master lists are loaded with their own CMS signature checked and reported
+//! ([`MasterListReport`]), so an operator sees whether the list is the one ICAO signed.
+//!
+//! | submodule | job |
+//! |---|---|
+//! | [`cms`] | the CMS SignedData pieces a master list needs |
+//! | [`masterlist`] | ICAO CSCA master lists (ICAO 9303-12 §9) |
+//! | [`load`] | PEM, DER, files, folders, auto-detection |
+//! | [`crl`] | certificate revocation lists |
+//!
+//! The store also caches chain signature checks (see [`crate::auth::chain`]) so a server that
+//! sees one document signer a million times verifies its certificate signature once.
+
+pub mod cms;
+pub mod crl;
+pub mod load;
+pub mod masterlist;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{PoisonError, RwLock};
+
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::prelude::FromDer;
+
+use crate::auth::signature::{KeyDescription, SignatureError, describe_key, verify_signature};
+
+pub use self::crl::RevocationList;
+pub use self::load::{LoadSummary, SkippedFile};
+pub use self::masterlist::MasterListReport;
+
+/// Why trust material could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustError {
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {reason}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// The bytes are not well-formed for what they claim to be.
+    #[error("malformed {what} at offset {offset}")]
+    Malformed {
+        /// What was being parsed and what was wrong.
+        what: String,
+        /// Byte offset of the fault, when known (0 otherwise).
+        offset: usize,
+    },
+    /// The bytes are none of: PEM, DER certificate, DER CRL, ICAO master list.
+    #[error("not a certificate, CRL or master list: {source_name}")]
+    Unrecognized {
+        /// Where the bytes came from.
+        source_name: String,
+    },
+}
+
+/// A CSCA (or link) certificate held by the store.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    der: Vec<u8>,
+    subject: String,
+    subject_raw: Vec<u8>,
+    issuer_raw: Vec<u8>,
+    key_id: Option<Vec<u8>>,
+    authority_key_id: Option<Vec<u8>>,
+    source: String,
+}
+
+impl Anchor {
+    fn from_der(der: &[u8], source: &str) -> Result<Self, TrustError> {
+        let (_, cert) = X509Certificate::from_der(der).map_err(|e| TrustError::Malformed {
+            what: format!("certificate from {source}: {e}"),
+            offset: 0,
+        })?;
+        Ok(Self {
+            der: der.to_vec(),
+            subject: cert.subject().to_string(),
+            subject_raw: cert.subject().as_raw().to_vec(),
+            issuer_raw: cert.issuer().as_raw().to_vec(),
+            key_id: subject_key_id(&cert).map(<[u8]>::to_vec),
+            authority_key_id: authority_key_id(&cert).map(<[u8]>::to_vec),
+            source: source.to_owned(),
+        })
+    }
+
+    /// The certificate, DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// Subject distinguished name, RFC 4514-like text.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// Where it was loaded from (file path or master list).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// True when issuer and subject names are equal (a root or a self-issued link).
+    pub fn is_self_issued(&self) -> bool {
+        self.subject_raw == self.issuer_raw
+    }
+
+    /// True for a self-signed root: self-issued, and its authority key identifier (if any)
+    /// names its own key. A self-issued certificate whose AKI names another key is a link
+    /// certificate (a new CSCA key signed by the previous one under the same name).
+    pub fn is_self_signed(&self) -> bool {
+        self.is_self_issued()
+            && match (&self.authority_key_id, &self.key_id) {
+                (Some(aki), Some(ski)) => aki == ski,
+                _ => true,
+            }
+    }
+
+    /// Parse the certificate (it parsed when it was added, so this only fails on a bug).
+    pub fn parse(&self) -> Option<X509Certificate<'_>> {
+        X509Certificate::from_der(&self.der).ok().map(|(_, c)| c)
+    }
+}
+
+/// The subjectKeyIdentifier extension's value, if present.
+pub fn subject_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
+    cert.extensions()
+        .iter()
+        .find_map(|ext| match ext.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0),
+            _ => None,
+        })
+}
+
+/// Whether two names are the same: byte-equal DER, or (as issuers often re-encode a name,
+/// e.g. PrintableString vs UTF8String) equal as text ignoring case.
+pub fn names_match(
+    a: &x509_parser::x509::X509Name<'_>,
+    b: &x509_parser::x509::X509Name<'_>,
+) -> bool {
+    a.as_raw() == b.as_raw() || a.to_string().to_lowercase() == b.to_string().to_lowercase()
+}
+
+/// The authorityKeyIdentifier's keyIdentifier, if present.
+pub fn authority_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
+    cert.extensions()
+        .iter()
+        .find_map(|ext| match ext.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki.key_identifier.as_ref().map(|k| k.0)
+            }
+            _ => None,
+        })
+}
+
+/// One line of `cccd trust`: what a stored certificate is.
+#[derive(Debug, Clone)]
+pub struct CertificateInfo {
+    /// Country code from the subject's C= attribute, if any.
+    pub country: Option<String>,
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Key algorithm and size.
+    pub key: KeyDescription,
+    /// Start of validity.
+    pub not_before: Option<OffsetDateTime>,
+    /// End of validity.
+    pub not_after: Option<OffsetDateTime>,
+    /// For a self-signed certificate (see [`Anchor::is_self_signed`]), whether its signature
+    /// verifies with its own key; `None` for link certificates.
+    pub self_signature: Option<Result<(), SignatureError>>,
+    /// For a link certificate: whether its signature verifies with a CSCA in the store
+    /// (`Some(Err(..))` with the last error, or an `Invalid` when no issuer is held);
+    /// `None` for self-signed certificates.
+    pub link_signature: Option<Result<(), SignatureError>>,
+    /// Where it was loaded from.
+    pub source: String,
+}
+
+/// Counters of the chain signature cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that ran a signature verification.
+    pub misses: u64,
+    /// Entries held.
+    pub entries: usize,
+}
+
+/// Largest number of cached chain results; the cache is emptied when it is reached, so
+/// memory stays bounded on a server that sees many document signers.
+const CACHE_CAPACITY: usize = 65_536;
+
+/// CSCA certificates and CRLs, with a cache of verified certificate signatures.
+#[derive(Debug, Default)]
+pub struct TrustStore {
+    anchors: Vec<Anchor>,
+    fingerprints: HashSet<[u8; 32]>,
+    crls: Vec<RevocationList>,
+    signature_cache: RwLock<HashMap<[u8; 32], Result<(), SignatureError>>>,
+    cache_hits: AtomicU64,
+    cache_misses: AtomicU64,
+}
+
+/// Convert an x509-parser time to `time`.
+pub(crate) fn to_datetime(t: x509_parser::time::ASN1Time) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(t.timestamp()).ok()
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add one DER certificate. Returns `Ok(false)` if the same certificate was already held.
+    pub fn add_certificate_der(&mut self, der: &[u8], source: &str) -> Result<bool, TrustError> {
+        let fingerprint: [u8; 32] = Sha256::digest(der).into();
+        if self.fingerprints.contains(&fingerprint) {
+            return Ok(false);
+        }
+        let anchor = Anchor::from_der(der, source)?;
+        self.fingerprints.insert(fingerprint);
+        self.anchors.push(anchor);
+        Ok(true)
+    }
+
+    /// The anchors held.
+    pub fn anchors(&self) -> &[Anchor] {
+        &self.anchors
+    }
+
+    /// Number of certificates held.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// True when no certificate is held.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// Anchors that may have issued `cert`: those whose subjectKeyIdentifier equals its
+    /// authorityKeyIdentifier, then those whose subject equals its issuer name.
+    pub fn issuer_candidates(&self, cert: &X509Certificate<'_>) -> Vec<&Anchor> {
+        let issuer = cert.issuer().as_raw();
+        let issuer_text = cert.issuer().to_string().to_lowercase();
+        let mut out: Vec<&Anchor> = Vec::new();
+        if let Some(aki) = authority_key_id(cert) {
+            out.extend(
+                self.anchors
+                    .iter()
+                    .filter(|a| a.key_id.as_deref() == Some(aki)),
+            );
+        }
+        let same_name =
+            |a: &&Anchor| a.subject_raw == issuer || a.subject.to_lowercase() == issuer_text;
+        for anchor in self.anchors.iter().filter(same_name) {
+            if !out.iter().any(|o| std::ptr::eq(*o, anchor)) {
+                out.push(anchor);
+            }
+        }
+        out
+    }
+
+    /// Every certificate with its country, key and self-signature status.
+    pub fn certificates(&self) -> Vec<CertificateInfo> {
+        self.anchors
+            .iter()
+            .filter_map(|anchor| self.certificate_info(anchor))
+            .collect()
+    }
+
+    /// Verify `child`'s signature with `issuer`'s key, remembering the answer for this pair
+    /// of certificates (keyed by SHA-256 over both DER encodings).
+    pub fn check_certificate_signature(
+        &self,
+        child_der: &[u8],
+        issuer_der: &[u8],
+    ) -> Result<(), SignatureError> {
+        let mut hasher = Sha256::new();
+        hasher.update((child_der.len() as u64).to_be_bytes());
+        hasher.update(child_der);
+        hasher.update(issuer_der);
+        let key: [u8; 32] = hasher.finalize().into();
+        let cached = self
+            .signature_cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(result) = cached {
+            self.cache_hits.fetch_add(1, Ordering::Relaxed);
+            return result;
+        }
+        self.cache_misses.fetch_add(1, Ordering::Relaxed);
+        let result = verify_certificate_signature(child_der, issuer_der);
+        let mut cache = self
+            .signature_cache
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(key, result.clone());
+        result
+    }
+
+    /// Counters of the signature cache.
+    pub fn cache_stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.cache_hits.load(Ordering::Relaxed),
+            misses: self.cache_misses.load(Ordering::Relaxed),
+            entries: self
+                .signature_cache
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .len(),
+        }
+    }
+}
+
+/// Verify the signature of certificate `child_der` with the key of certificate `issuer_der`.
+pub fn verify_certificate_signature(
+    child_der: &[u8],
+    issuer_der: &[u8],
+) -> Result<(), SignatureError> {
+    let bad = |what: &str| SignatureError::BadKey {
+        reason: format!("{what} certificate does not parse"),
+    };
+    let (_, child) = X509Certificate::from_der(child_der).map_err(|_| bad("signed"))?;
+    let (_, issuer) = X509Certificate::from_der(issuer_der).map_err(|_| bad("issuer"))?;
+    verify_signature(
+        issuer.public_key(),
+        &child.signature_algorithm,
+        child.tbs_certificate.as_ref(),
+        &child.signature_value.data,
+    )
+}
+
+impl TrustStore {
+    fn certificate_info(&self, anchor: &Anchor) -> Option<CertificateInfo> {
+        let cert = anchor.parse()?;
+        let country = cert
+            .subject()
+            .iter_country()
+            .next()
+            .and_then(|c| c.as_str().ok())
+            .map(str::to_owned);
+        let self_signature = anchor.is_self_signed().then(|| {
+            verify_signature(
+                cert.public_key(),
+                &cert.signature_algorithm,
+                cert.tbs_certificate.as_ref(),
+                &cert.signature_value.data,
+            )
+        });
+        Some(CertificateInfo {
+            country,
+            subject: anchor.subject.clone(),
+            issuer: cert.issuer().to_string(),
+            serial: cert.raw_serial_as_string(),
+            key: describe_key(cert.public_key()),
+            not_before: to_datetime(cert.validity().not_before),
+            not_after: to_datetime(cert.validity().not_after),
+            self_signature,
+            link_signature: (!anchor.is_self_signed())
+                .then(|| self.verify_with_store(anchor.der(), &cert)),
+            source: anchor.source.clone(),
+        })
+    }
+
+    /// Verify `cert` (DER `der`) with any issuer candidate in the store other than itself.
+    pub fn verify_with_store(
+        &self,
+        der: &[u8],
+        cert: &X509Certificate<'_>,
+    ) -> Result<(), SignatureError> {
+        let mut last = Err(SignatureError::Invalid);
+        for issuer in self.issuer_candidates(cert) {
+            if issuer.der() == der {
+                continue;
+            }
+            last = self.check_certificate_signature(der, issuer.der());
+            if last.is_ok() {
+                return last;
+            }
+        }
+        last
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -217,6 +217,26 @@ pub fn verify_signature(
     }
 }
 
+/// Verify a CMS SignerInfo signature (RFC 5652 §5.6). CMS allows the signature algorithm to
+/// be the bare key algorithm (rsaEncryption, id-ecPublicKey) with the hash taken from the
+/// SignerInfo's digestAlgorithm; eMRTD SODs and master lists use both forms.
+pub fn verify_cms_signature(
+    spki: &SubjectPublicKeyInfo<'_>,
+    algorithm: &AlgorithmIdentifier<'_>,
+    digest_algorithm: HashAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    match algorithm.algorithm.to_id_string().as_str() {
+        oid::RSA_ENCRYPTION => rsa::verify_pkcs1v15(spki, digest_algorithm, message, signature),
+        oid::EC_PUBLIC_KEY => {
+            let digest = digest_algorithm.digest(message);
+            ecdsa::verify_prehashed(spki, &digest, signature, EcdsaEncoding::DerOrPlain)
+        }
+        _ => verify_signature(spki, algorithm, message, signature),
+    }
+}
+
 /// [`verify_signature`] on DER encodings: a SubjectPublicKeyInfo and an AlgorithmIdentifier.
 pub fn verify_signature_der(
     spki_der: &[u8],
@@ -225,10 +245,11 @@ pub fn verify_signature_der(
     signature: &[u8],
 ) -> Result<(), SignatureError> {
     let spki = parse_spki(spki_der)?;
-    let (_, algorithm) =
-        AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| SignatureError::UnsupportedAlgorithm {
+    let (_, algorithm) = AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| {
+        SignatureError::UnsupportedAlgorithm {
             oid: "unparseable AlgorithmIdentifier".to_owned(),
-        })?;
+        }
+    })?;
     verify_signature(&spki, &algorithm, message, signature)
 }
 
@@ -261,7 +282,9 @@ pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
             let explicit = ecdsa::has_explicit_parameters(spki);
             let algorithm = match ecdsa::curve_of(spki) {
                 Ok(curve) => KeyAlgorithm::Ec { curve },
-                Err(SignatureError::UnsupportedCurve { curve }) => KeyAlgorithm::EcUnknown { curve },
+                Err(SignatureError::UnsupportedCurve { curve }) => {
+                    KeyAlgorithm::EcUnknown { curve }
+                }
                 Err(other) => KeyAlgorithm::EcUnknown {
                     curve: other.to_string(),
                 },

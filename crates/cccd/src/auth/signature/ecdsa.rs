@@ -103,7 +103,8 @@ pub(crate) fn curve_of(spki: &SubjectPublicKeyInfo<'_>) -> Result<EcCurve, Signa
                     reason: "namedCurve is not an OID".to_owned(),
                 })?
                 .to_id_string();
-            EcCurve::from_oid(&curve_oid).ok_or(SignatureError::UnsupportedCurve { curve: curve_oid })
+            EcCurve::from_oid(&curve_oid)
+                .ok_or(SignatureError::UnsupportedCurve { curve: curve_oid })
         }
         Tag::Sequence => super::explicit::match_explicit_parameters(params.data),
         other => Err(SignatureError::UnsupportedCurve {
@@ -154,14 +155,49 @@ pub(crate) fn verify_prehashed(
     let point: &[u8] = &spki.subject_public_key.data;
     let field_len = curve.field_len();
     match curve {
-        EcCurve::P256 => verify_on_curve!(p256::NistP256, point, prehash, signature, encoding, field_len),
-        EcCurve::P384 => verify_on_curve!(p384::NistP384, point, prehash, signature, encoding, field_len),
-        EcCurve::P521 => verify_on_curve!(p521::NistP521, point, prehash, signature, encoding, field_len),
+        EcCurve::P256 => verify_on_curve!(
+            p256::NistP256,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
+        EcCurve::P384 => verify_on_curve!(
+            p384::NistP384,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
+        EcCurve::P521 => verify_on_curve!(
+            p521::NistP521,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
         EcCurve::BrainpoolP256r1 => {
-            verify_on_curve!(bp256::r1::BrainpoolP256r1, point, prehash, signature, encoding, field_len)
+            verify_on_curve!(
+                bp256::r1::BrainpoolP256r1,
+                point,
+                prehash,
+                signature,
+                encoding,
+                field_len
+            )
         }
         EcCurve::BrainpoolP384r1 => {
-            verify_on_curve!(bp384::r1::BrainpoolP384r1, point, prehash, signature, encoding, field_len)
+            verify_on_curve!(
+                bp384::r1::BrainpoolP384r1,
+                point,
+                prehash,
+                signature,
+                encoding,
+                field_len
+            )
         }
         EcCurve::BrainpoolP512r1 => verify_on_curve!(
             crate::ec::bp512::BrainpoolP512r1,

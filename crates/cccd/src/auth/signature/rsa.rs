@@ -2,7 +2,7 @@
 
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, PublicKey, Pss};
+use rsa::{Pkcs1v15Sign, Pss, PublicKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use x509_parser::signature_algorithm::RsaSsaPssParams;
@@ -34,8 +34,11 @@ impl PssParameters {
         };
         let params = RsaSsaPssParams::try_from(any).map_err(|_| bad("do not parse"))?;
         let hash_oid = params.hash_algorithm_oid().to_id_string();
-        let hash = HashAlgorithm::from_oid(&hash_oid)
-            .ok_or_else(|| SignatureError::UnsupportedAlgorithm { oid: hash_oid.clone() })?;
+        let hash = HashAlgorithm::from_oid(&hash_oid).ok_or_else(|| {
+            SignatureError::UnsupportedAlgorithm {
+                oid: hash_oid.clone(),
+            }
+        })?;
         let mgf = params
             .mask_gen_algorithm()
             .map_err(|_| bad("mask generation algorithm does not parse"))?;

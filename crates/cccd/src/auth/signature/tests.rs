@@ -3,9 +3,9 @@
 
 use super::*;
 use ::ecdsa::signature::hazmat::PrehashSigner;
-use hex_literal::hex;
 use ::rsa::Generate;
 use ::rsa::pkcs8::EncodePublicKey;
+use hex_literal::hex;
 use std::sync::OnceLock;
 
 /// DER TLV with a short or long definite length.
@@ -73,7 +73,11 @@ fn other_rsa_key() -> &'static ::rsa::PrivateKey {
 }
 
 fn rsa_spki(key: &::rsa::PrivateKey) -> Vec<u8> {
-    key.to_public_key().to_public_key_der().unwrap().as_bytes().to_vec()
+    key.to_public_key()
+        .to_public_key_der()
+        .unwrap()
+        .as_bytes()
+        .to_vec()
 }
 
 const MESSAGE: &[u8] = b"the signed attributes of an EF.SOD";
@@ -89,17 +93,41 @@ fn rsa_pkcs1v15_every_hash() {
     let spki = rsa_spki(key);
     let null = [0x05, 0x00];
     let cases: [(&str, HashAlgorithm, Pkcs1v15Sign); 5] = [
-        (oid::SHA1_WITH_RSA, HashAlgorithm::Sha1, Pkcs1v15Sign::new::<sha1::Sha1>()),
-        (oid::SHA224_WITH_RSA, HashAlgorithm::Sha224, Pkcs1v15Sign::new::<sha2::Sha224>()),
-        (oid::SHA256_WITH_RSA, HashAlgorithm::Sha256, Pkcs1v15Sign::new::<sha2::Sha256>()),
-        (oid::SHA384_WITH_RSA, HashAlgorithm::Sha384, Pkcs1v15Sign::new::<sha2::Sha384>()),
-        (oid::SHA512_WITH_RSA, HashAlgorithm::Sha512, Pkcs1v15Sign::new::<sha2::Sha512>()),
+        (
+            oid::SHA1_WITH_RSA,
+            HashAlgorithm::Sha1,
+            Pkcs1v15Sign::new::<sha1::Sha1>(),
+        ),
+        (
+            oid::SHA224_WITH_RSA,
+            HashAlgorithm::Sha224,
+            Pkcs1v15Sign::new::<sha2::Sha224>(),
+        ),
+        (
+            oid::SHA256_WITH_RSA,
+            HashAlgorithm::Sha256,
+            Pkcs1v15Sign::new::<sha2::Sha256>(),
+        ),
+        (
+            oid::SHA384_WITH_RSA,
+            HashAlgorithm::Sha384,
+            Pkcs1v15Sign::new::<sha2::Sha384>(),
+        ),
+        (
+            oid::SHA512_WITH_RSA,
+            HashAlgorithm::Sha512,
+            Pkcs1v15Sign::new::<sha2::Sha512>(),
+        ),
     ];
     for (alg_oid, hash, scheme) in cases {
         let alg = algorithm_der(alg_oid, Some(&null));
         let sig = key.sign(scheme, &hash.digest(MESSAGE)).unwrap();
         assert_eq!(check(&spki, &alg, MESSAGE, &sig), Ok(()), "{alg_oid}");
-        assert_eq!(check(&spki, &alg, b"tampered", &sig), Err(SignatureError::Invalid), "{alg_oid}");
+        assert_eq!(
+            check(&spki, &alg, b"tampered", &sig),
+            Err(SignatureError::Invalid),
+            "{alg_oid}"
+        );
         assert_eq!(
             check(&rsa_spki(other_rsa_key()), &alg, MESSAGE, &sig),
             Err(SignatureError::Invalid),
@@ -129,13 +157,29 @@ fn rsa_pss_with_parameters_and_nondefault_salt() {
     let digest = HashAlgorithm::Sha256.digest(MESSAGE);
     // Salt 20 under SHA-256 (not the hash length): the verifier must use the stated salt.
     let sig = key
-        .sign_with_rng(&mut rng(), ::rsa::Pss::<sha2::Sha256>::new_with_salt(20), &digest)
+        .sign_with_rng(
+            &mut rng(),
+            ::rsa::Pss::<sha2::Sha256>::new_with_salt(20),
+            &digest,
+        )
         .unwrap();
-    let alg = algorithm_der(oid::RSASSA_PSS, Some(&pss_params("2.16.840.1.101.3.4.2.1", 20)));
+    let alg = algorithm_der(
+        oid::RSASSA_PSS,
+        Some(&pss_params("2.16.840.1.101.3.4.2.1", 20)),
+    );
     assert_eq!(check(&spki, &alg, MESSAGE, &sig), Ok(()));
-    assert_eq!(check(&spki, &alg, b"tampered", &sig), Err(SignatureError::Invalid));
-    let wrong_salt = algorithm_der(oid::RSASSA_PSS, Some(&pss_params("2.16.840.1.101.3.4.2.1", 32)));
-    assert_eq!(check(&spki, &wrong_salt, MESSAGE, &sig), Err(SignatureError::Invalid));
+    assert_eq!(
+        check(&spki, &alg, b"tampered", &sig),
+        Err(SignatureError::Invalid)
+    );
+    let wrong_salt = algorithm_der(
+        oid::RSASSA_PSS,
+        Some(&pss_params("2.16.840.1.101.3.4.2.1", 32)),
+    );
+    assert_eq!(
+        check(&spki, &wrong_salt, MESSAGE, &sig),
+        Err(SignatureError::Invalid)
+    );
     assert_eq!(
         check(&rsa_spki(other_rsa_key()), &alg, MESSAGE, &sig),
         Err(SignatureError::Invalid)
@@ -147,7 +191,11 @@ fn rsa_pss_defaults_are_sha1_salt_20() {
     let key = rsa_key();
     let digest = HashAlgorithm::Sha1.digest(MESSAGE);
     let sig = key
-        .sign_with_rng(&mut rng(), ::rsa::Pss::<sha1::Sha1>::new_with_salt(20), &digest)
+        .sign_with_rng(
+            &mut rng(),
+            ::rsa::Pss::<sha1::Sha1>::new_with_salt(20),
+            &digest,
+        )
         .unwrap();
     // Empty SEQUENCE: every field takes its RFC 4055 default.
     let alg = algorithm_der(oid::RSASSA_PSS, Some(&[0x30, 0x00]));
@@ -162,7 +210,10 @@ fn rsa_pss_mismatched_mgf_hash_is_unsupported_parameters() {
     content.extend(tlv(0xA1, &mgf));
     let alg = algorithm_der(oid::RSASSA_PSS, Some(&tlv(0x30, &content)));
     let result = check(&rsa_spki(rsa_key()), &alg, MESSAGE, &[0; 256]);
-    assert!(matches!(result, Err(SignatureError::UnsupportedParameters { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(SignatureError::UnsupportedParameters { .. })),
+        "{result:?}"
+    );
 }
 
 macro_rules! ecdsa_case {
@@ -189,9 +240,19 @@ macro_rules! ecdsa_case {
                 let plain = sig.to_bytes();
                 assert_eq!(plain.len(), 2 * $field_len);
                 assert_eq!(check(&spki, &alg, MESSAGE, &der), Ok(()), "{alg_oid} DER");
-                assert_eq!(check(&spki, &alg, MESSAGE, &plain), Ok(()), "{alg_oid} plain");
-                assert_eq!(check(&spki, &alg, b"tampered", &der), Err(SignatureError::Invalid));
-                assert_eq!(check(&other_spki, &alg, MESSAGE, &der), Err(SignatureError::Invalid));
+                assert_eq!(
+                    check(&spki, &alg, MESSAGE, &plain),
+                    Ok(()),
+                    "{alg_oid} plain"
+                );
+                assert_eq!(
+                    check(&spki, &alg, b"tampered", &der),
+                    Err(SignatureError::Invalid)
+                );
+                assert_eq!(
+                    check(&other_spki, &alg, MESSAGE, &der),
+                    Err(SignatureError::Invalid)
+                );
                 assert_eq!(
                     check(&spki, &alg, MESSAGE, &der[..der.len() - 1]),
                     Err(SignatureError::BadSignatureEncoding)
@@ -203,8 +264,9 @@ macro_rules! ecdsa_case {
             }
             // BSI TR-03111 plain OID: r || s only, DER refused.
             let plain_alg = algorithm_der(oid::ECDSA_PLAIN_SHA256, None);
-            let sig: ::ecdsa::Signature<$curve> =
-                signing.sign_prehash(&HashAlgorithm::Sha256.digest(MESSAGE)).unwrap();
+            let sig: ::ecdsa::Signature<$curve> = signing
+                .sign_prehash(&HashAlgorithm::Sha256.digest(MESSAGE))
+                .unwrap();
             assert_eq!(check(&spki, &plain_alg, MESSAGE, &sig.to_bytes()), Ok(()));
             assert_eq!(
                 check(&spki, &plain_alg, MESSAGE, &sig.to_der().to_bytes()),
@@ -217,9 +279,24 @@ macro_rules! ecdsa_case {
 ecdsa_case!(ecdsa_p256, p256::NistP256, "1.2.840.10045.3.1.7", 32);
 ecdsa_case!(ecdsa_p384, p384::NistP384, "1.3.132.0.34", 48);
 ecdsa_case!(ecdsa_p521, p521::NistP521, "1.3.132.0.35", 66);
-ecdsa_case!(ecdsa_bp256, bp256::r1::BrainpoolP256r1, "1.3.36.3.3.2.8.1.1.7", 32);
-ecdsa_case!(ecdsa_bp384, bp384::r1::BrainpoolP384r1, "1.3.36.3.3.2.8.1.1.11", 48);
-ecdsa_case!(ecdsa_bp512, crate::ec::bp512::BrainpoolP512r1, "1.3.36.3.3.2.8.1.1.13", 64);
+ecdsa_case!(
+    ecdsa_bp256,
+    bp256::r1::BrainpoolP256r1,
+    "1.3.36.3.3.2.8.1.1.7",
+    32
+);
+ecdsa_case!(
+    ecdsa_bp384,
+    bp384::r1::BrainpoolP384r1,
+    "1.3.36.3.3.2.8.1.1.11",
+    48
+);
+ecdsa_case!(
+    ecdsa_bp512,
+    crate::ec::bp512::BrainpoolP512r1,
+    "1.3.36.3.3.2.8.1.1.13",
+    64
+);
 
 #[test]
 fn unknown_signature_oid_is_unsupported_algorithm() {
@@ -235,9 +312,15 @@ fn unknown_signature_oid_is_unsupported_algorithm() {
 #[test]
 fn rsa_scheme_with_ec_key_is_bad_key() {
     let signing = <::ecdsa::SigningKey<p256::NistP256> as Generate>::generate_from_rng(&mut rng());
-    let spki = ec_spki("1.2.840.10045.3.1.7", &signing.verifying_key().to_sec1_bytes());
+    let spki = ec_spki(
+        "1.2.840.10045.3.1.7",
+        &signing.verifying_key().to_sec1_bytes(),
+    );
     let alg = algorithm_der(oid::SHA256_WITH_RSA, Some(&[0x05, 0x00]));
-    assert!(matches!(check(&spki, &alg, MESSAGE, &[0; 64]), Err(SignatureError::BadKey { .. })));
+    assert!(matches!(
+        check(&spki, &alg, MESSAGE, &[0; 64]),
+        Err(SignatureError::BadKey { .. })
+    ));
 }
 
 #[test]
@@ -258,7 +341,10 @@ fn point_off_curve_is_bad_key() {
     point[64] = 1;
     let spki = ec_spki("1.2.840.10045.3.1.7", &point);
     let alg = algorithm_der(oid::ECDSA_WITH_SHA256, None);
-    assert!(matches!(check(&spki, &alg, MESSAGE, &[1; 64]), Err(SignatureError::BadKey { .. })));
+    assert!(matches!(
+        check(&spki, &alg, MESSAGE, &[1; 64]),
+        Err(SignatureError::BadKey { .. })
+    ));
 }
 
 // Wycheproof, testvectors_v1/ecdsa_brainpoolP256r1_sha256_p1363_test.json
@@ -276,22 +362,37 @@ fn wycheproof_brainpool_p256_p1363() {
     let valid = hex!(
         "0a5f8c70ba2d0842d5d0f841f160ad15195769a8159bfe692634d73d469d111f426e857aad3ff7aa96e4d200c03b45f1846a36d089ee3917768ca1a0d6d4da6e"
     );
-    assert_eq!(check(&WYCHEPROOF_BP256_SPKI, &alg, &WYCHEPROOF_MSG, &valid), Ok(()));
+    assert_eq!(
+        check(&WYCHEPROOF_BP256_SPKI, &alg, &WYCHEPROOF_MSG, &valid),
+        Ok(())
+    );
     let r_plus_n = hex!(
         "b45ae44c5c1bb1ff143702d28ee43a86a590e44bcafda560b652e5bfdde567c6678cd260f4aeb211a781388fdd48478007cf43d32b736de019916ce1c0737c39"
     );
     assert!(check(&WYCHEPROOF_BP256_SPKI, &alg, &WYCHEPROOF_MSG, &r_plus_n).is_err());
     let zeros = [0u8; 64];
     assert!(check(&WYCHEPROOF_BP256_SPKI, &alg, &WYCHEPROOF_MSG, &zeros).is_err());
-    assert_eq!(check(&WYCHEPROOF_BP256_SPKI, &alg, b"123401", &valid), Err(SignatureError::Invalid));
+    assert_eq!(
+        check(&WYCHEPROOF_BP256_SPKI, &alg, b"123401", &valid),
+        Err(SignatureError::Invalid)
+    );
 }
 
 #[test]
 fn key_descriptions() {
-    let rsa = parse_spki(&rsa_spki(rsa_key())).map(|s| describe_key(&s)).unwrap();
+    let rsa = parse_spki(&rsa_spki(rsa_key()))
+        .map(|s| describe_key(&s))
+        .unwrap();
     assert_eq!(rsa.to_string(), "RSA 2048");
-    let ec = parse_spki(&WYCHEPROOF_BP256_SPKI).map(|s| describe_key(&s)).unwrap();
-    assert_eq!(ec.algorithm, KeyAlgorithm::Ec { curve: EcCurve::BrainpoolP256r1 });
+    let ec = parse_spki(&WYCHEPROOF_BP256_SPKI)
+        .map(|s| describe_key(&s))
+        .unwrap();
+    assert_eq!(
+        ec.algorithm,
+        KeyAlgorithm::Ec {
+            curve: EcCurve::BrainpoolP256r1
+        }
+    );
     assert!(!ec.explicit_parameters);
 }
 

@@ -1,0 +1,104 @@
+//! Certificate revocation lists (RFC 5280 §5) held by the trust store.
+//!
+//! A CRL's signature is checked against the store's CSCAs when it is added; the result is
+//! kept in [`RevocationList::signature_verified`]. Entries of an unverified CRL are still
+//! honoured: an unverified CRL can only make verification fail, never pass.
+
+use std::collections::HashSet;
+
+use time::OffsetDateTime;
+use x509_parser::prelude::FromDer;
+use x509_parser::revocation_list::CertificateRevocationList;
+
+use super::{TrustError, TrustStore, to_datetime};
+use crate::auth::signature::verify_signature;
+
+/// A CRL as held by the store.
+#[derive(Debug, Clone)]
+pub struct RevocationList {
+    /// Issuer name, DER.
+    issuer_raw: Vec<u8>,
+    /// Issuer DN text.
+    pub issuer: String,
+    /// thisUpdate.
+    pub this_update: Option<OffsetDateTime>,
+    /// nextUpdate, if stated.
+    pub next_update: Option<OffsetDateTime>,
+    /// Revoked serial numbers (INTEGER contents without leading zero bytes).
+    revoked: HashSet<Vec<u8>>,
+    /// Whether the CRL's signature verified with a CSCA in the store when it was added.
+    pub signature_verified: bool,
+    /// Where it was loaded from.
+    pub source: String,
+}
+
+impl RevocationList {
+    /// Number of revoked serials.
+    pub fn len(&self) -> usize {
+        self.revoked.len()
+    }
+
+    /// True when the CRL lists no certificate.
+    pub fn is_empty(&self) -> bool {
+        self.revoked.is_empty()
+    }
+}
+
+fn normalize_serial(serial: &[u8]) -> Vec<u8> {
+    let start = serial.iter().position(|&b| b != 0).unwrap_or(serial.len());
+    serial.get(start..).unwrap_or_default().to_vec()
+}
+
+impl TrustStore {
+    /// Add a DER CRL; its signature is checked against the CSCAs already in the store
+    /// (load CSCAs first).
+    pub fn add_crl_der(&mut self, der: &[u8], source: &str) -> Result<(), TrustError> {
+        let (_, crl) =
+            CertificateRevocationList::from_der(der).map_err(|e| TrustError::Malformed {
+                what: format!("CRL from {source}: {e}"),
+                offset: 0,
+            })?;
+        let issuer_raw = crl.issuer().as_raw();
+        let signature_verified = self
+            .anchors
+            .iter()
+            .filter(|a| a.subject_raw == issuer_raw)
+            .filter_map(|a| a.parse())
+            .any(|issuer| {
+                verify_signature(
+                    issuer.public_key(),
+                    &crl.signature_algorithm,
+                    crl.tbs_cert_list.as_ref(),
+                    &crl.signature_value.data,
+                )
+                .is_ok()
+            });
+        let revoked = crl
+            .iter_revoked_certificates()
+            .map(|r| normalize_serial(r.raw_serial()))
+            .collect();
+        self.crls.push(RevocationList {
+            issuer_raw: issuer_raw.to_vec(),
+            issuer: crl.issuer().to_string(),
+            this_update: to_datetime(crl.last_update()),
+            next_update: crl.next_update().and_then(to_datetime),
+            revoked,
+            signature_verified,
+            source: source.to_owned(),
+        });
+        Ok(())
+    }
+
+    /// True when a CRL from `issuer` (Name, DER) lists `serial` (INTEGER contents).
+    pub fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
+        let serial = normalize_serial(serial);
+        self.crls
+            .iter()
+            .any(|crl| crl.issuer_raw == issuer && crl.revoked.contains(&serial))
+    }
+
+    /// The CRLs held.
+    pub fn crls(&self) -> &[RevocationList] {
+        &self.crls
+    }
+}

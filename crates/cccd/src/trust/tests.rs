@@ -1,0 +1,1 @@
+//! Trust store unit tests.
