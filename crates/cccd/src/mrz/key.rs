@@ -139,6 +139,25 @@ impl BacKey {
         ))
     }
 
+    /// A key from the MRZ information string itself (`docno cd YYMMDD cd YYMMDD cd`, as the
+    /// chip side stores it). Only the alphabet and the minimum length (24) are checked.
+    pub fn from_information(information: &str) -> Result<Self, MrzError> {
+        if information.len() < 24
+            || !information
+                .bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'<')
+        {
+            return Err(MrzError::InvalidField {
+                field: "MRZ information",
+                reason: "must be at least 24 MRZ characters",
+            });
+        }
+        Ok(Self {
+            information: information.to_string(),
+            source: KeySource::Mrz,
+        })
+    }
+
     /// Where the fields came from.
     pub fn source(&self) -> KeySource {
         self.source
