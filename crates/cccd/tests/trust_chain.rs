@@ -1,0 +1,465 @@
+//! DSC -> CSCA chain outcomes on a small PKI built with the `openssl` CLI in a temp folder:
+//! a CSCA (brainpoolP384r1 with explicit parameters), DSCs (valid, short-lived, revoked,
+//! wrong key usage), an unrelated CSCA, an impostor CSCA with the same name, a link
+//! certificate, a CRL, and the signature cache.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cccd::auth::chain::{ChainFailure, ChainOutcome, verify_chain};
+use cccd::trust::TrustStore;
+use time::{Duration, OffsetDateTime};
+
+struct Pki {
+    dir: PathBuf,
+}
+
+impl Pki {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("cccd-trust-chain-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self { dir }
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    fn openssl(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&self.dir)
+            .output()
+            .expect("openssl CLI is needed for this test");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn ec_key(&self, name: &str, curve: &str, explicit: bool) {
+        let mut args = vec!["ecparam", "-name", curve, "-genkey", "-noout", "-out", name];
+        if explicit {
+            args.extend(["-param_enc", "explicit"]);
+        }
+        self.openssl(&args);
+    }
+
+    fn write(&self, file: &str, text: &str) {
+        std::fs::write(self.path(file), text).unwrap();
+    }
+
+    /// Self-signed CSCA certificate.
+    fn csca(&self, key: &str, cert: &str, cn: &str, days: &str) {
+        let subj = format!("/C=VN/O=Test/CN={cn}");
+        self.openssl(&[
+            "req",
+            "-new",
+            "-x509",
+            "-key",
+            key,
+            "-out",
+            cert,
+            "-days",
+            days,
+            "-subj",
+            &subj,
+            "-sha384",
+            "-config",
+            "/dev/null",
+            "-addext",
+            "basicConstraints=critical,CA:true,pathlen:0",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-addext",
+            "subjectKeyIdentifier=hash",
+        ]);
+    }
+
+    /// Certificate for `key` with subject `cn`, issued by (`ca_cert`, `ca_key`).
+    fn issue(
+        &self,
+        key: &str,
+        cert: &str,
+        cn: &str,
+        ca_cert: &str,
+        ca_key: &str,
+        days: &str,
+        ext: &str,
+        serial: &str,
+    ) {
+        let csr = format!("{cert}.csr");
+        let subj = format!("/C=VN/O=Test/CN={cn}");
+        self.openssl(&[
+            "req",
+            "-new",
+            "-key",
+            key,
+            "-out",
+            &csr,
+            "-subj",
+            &subj,
+            "-config",
+            "/dev/null",
+        ]);
+        let ext_file = format!("{cert}.ext");
+        self.write(&ext_file, ext);
+        self.openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            ca_cert,
+            "-CAkey",
+            ca_key,
+            "-out",
+            cert,
+            "-days",
+            days,
+            "-sha256",
+            "-extfile",
+            &ext_file,
+            "-set_serial",
+            serial,
+        ]);
+    }
+
+    fn der(&self, pem: &str) -> Vec<u8> {
+        let der = format!("{pem}.der");
+        self.openssl(&["x509", "-in", pem, "-outform", "DER", "-out", &der]);
+        std::fs::read(self.path(&der)).unwrap()
+    }
+}
+
+impl Drop for Pki {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const DSC_EXT: &str =
+    "keyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n";
+const CA_EXT: &str = "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n";
+
+fn store_with(pki: &Pki, files: &[&str]) -> TrustStore {
+    let mut store = TrustStore::new();
+    for f in files {
+        store.load_file(&pki.path(f)).unwrap();
+    }
+    store
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+#[test]
+fn chain_outcomes() {
+    let pki = Pki::new("outcomes");
+    pki.ec_key("csca.key", "brainpoolP384r1", true);
+    pki.csca("csca.key", "csca.pem", "CSCA Test", "3650");
+    pki.ec_key("dsc.key", "brainpoolP256r1", false);
+    pki.issue(
+        "dsc.key", "dsc.pem", "DSC Test", "csca.pem", "csca.key", "90", DSC_EXT, "4097",
+    );
+    let dsc = pki.der("dsc.pem");
+    let store = store_with(&pki, &["csca.pem"]);
+
+    // Valid.
+    let outcome = verify_chain(&dsc, &store, now());
+    assert_eq!(
+        outcome,
+        ChainOutcome::Verified {
+            csca_subject: "C=VN, O=Test, CN=CSCA Test".to_owned(),
+            links: vec![]
+        }
+    );
+
+    // Expired DSC (checked after its 90 days), and not yet valid (before issuance).
+    let later = verify_chain(&dsc, &store, now() + Duration::days(200));
+    assert!(
+        matches!(
+            later,
+            ChainOutcome::Failed {
+                reason: ChainFailure::DscExpired { .. }
+            }
+        ),
+        "{later:?}"
+    );
+    let earlier = verify_chain(&dsc, &store, now() - Duration::days(2));
+    assert!(
+        matches!(
+            earlier,
+            ChainOutcome::Failed {
+                reason: ChainFailure::DscNotYetValid { .. }
+            }
+        ),
+        "{earlier:?}"
+    );
+
+    // No CSCA in the store: NoAnchor, naming the issuer.
+    let empty = TrustStore::new();
+    assert_eq!(
+        verify_chain(&dsc, &empty, now()),
+        ChainOutcome::NoAnchor {
+            issuer: "C=VN, O=Test, CN=CSCA Test".to_owned()
+        }
+    );
+    assert_eq!(
+        verify_chain(&dsc, &empty, now()).to_string(),
+        "unverified: no CSCA for C=VN, O=Test, CN=CSCA Test"
+    );
+
+    // Unrelated CSCA: still NoAnchor.
+    pki.ec_key("other.key", "prime256v1", false);
+    pki.csca("other.key", "other.pem", "Other CSCA", "3650");
+    let unrelated = store_with(&pki, &["other.pem"]);
+    assert!(matches!(
+        verify_chain(&dsc, &unrelated, now()),
+        ChainOutcome::NoAnchor { .. }
+    ));
+
+    // Impostor: same name as the CSCA, different key -> SignatureInvalid.
+    pki.ec_key("impostor.key", "brainpoolP384r1", false);
+    pki.csca("impostor.key", "impostor.pem", "CSCA Test", "3650");
+    let impostor = store_with(&pki, &["impostor.pem"]);
+    let outcome = verify_chain(&dsc, &impostor, now());
+    assert!(
+        matches!(
+            outcome,
+            ChainOutcome::Failed {
+                reason: ChainFailure::SignatureInvalid {
+                    error: cccd::auth::signature::SignatureError::Invalid,
+                    ..
+                }
+            }
+        ),
+        "{outcome:?}"
+    );
+
+    // DSC without digitalSignature.
+    pki.issue(
+        "dsc.key",
+        "dsc-ku.pem",
+        "DSC KU",
+        "csca.pem",
+        "csca.key",
+        "90",
+        "keyUsage=critical,keyEncipherment\n",
+        "4098",
+    );
+    let outcome = verify_chain(&pki.der("dsc-ku.pem"), &store, now());
+    assert!(
+        matches!(
+            outcome,
+            ChainOutcome::Failed {
+                reason: ChainFailure::KeyUsage {
+                    missing: "digitalSignature",
+                    ..
+                }
+            }
+        ),
+        "{outcome:?}"
+    );
+
+    // Garbage DSC.
+    assert!(matches!(
+        verify_chain(b"not a certificate", &store, now()),
+        ChainOutcome::Failed {
+            reason: ChainFailure::DscUnparseable { .. }
+        }
+    ));
+}
+
+#[test]
+fn expired_csca() {
+    let pki = Pki::new("csca-expired");
+    pki.ec_key("csca.key", "prime256v1", false);
+    pki.csca("csca.key", "csca.pem", "Short CSCA", "5");
+    pki.ec_key("dsc.key", "prime256v1", false);
+    pki.issue(
+        "dsc.key", "dsc.pem", "DSC", "csca.pem", "csca.key", "365", DSC_EXT, "7",
+    );
+    let store = store_with(&pki, &["csca.pem"]);
+    let dsc = pki.der("dsc.pem");
+    assert!(matches!(
+        verify_chain(&dsc, &store, now()),
+        ChainOutcome::Verified { .. }
+    ));
+    let outcome = verify_chain(&dsc, &store, now() + Duration::days(30));
+    assert!(
+        matches!(
+            outcome,
+            ChainOutcome::Failed {
+                reason: ChainFailure::CscaExpired { .. }
+            }
+        ),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn revoked_dsc_from_crl() {
+    let pki = Pki::new("crl");
+    pki.ec_key("csca.key", "secp384r1", false);
+    pki.csca("csca.key", "csca.pem", "CRL CSCA", "3650");
+    pki.ec_key("dsc.key", "prime256v1", false);
+    pki.issue(
+        "dsc.key",
+        "dsc.pem",
+        "Revoked DSC",
+        "csca.pem",
+        "csca.key",
+        "90",
+        DSC_EXT,
+        "4660",
+    );
+    pki.issue(
+        "dsc.key", "good.pem", "Good DSC", "csca.pem", "csca.key", "90", DSC_EXT, "4661",
+    );
+    let dir = pki.dir.display().to_string();
+    pki.write("index.txt", "");
+    pki.write("crlnumber", "01\n");
+    pki.write(
+        "ca.cnf",
+        &format!(
+            "[ca]\ndefault_ca=d\n[d]\ndatabase={dir}/index.txt\ncrlnumber={dir}/crlnumber\ndefault_md=sha384\ndefault_crl_days=30\n"
+        ),
+    );
+    pki.openssl(&[
+        "ca", "-config", "ca.cnf", "-keyfile", "csca.key", "-cert", "csca.pem", "-revoke",
+        "dsc.pem",
+    ]);
+    pki.openssl(&[
+        "ca", "-config", "ca.cnf", "-keyfile", "csca.key", "-cert", "csca.pem", "-gencrl", "-out",
+        "crl.pem",
+    ]);
+    let store = store_with(&pki, &["csca.pem", "crl.pem"]);
+    assert_eq!(store.crls().len(), 1);
+    assert!(
+        store.crls()[0].signature_verified,
+        "CRL signed by the CSCA in the store"
+    );
+    let outcome = verify_chain(&pki.der("dsc.pem"), &store, now());
+    assert_eq!(
+        outcome,
+        ChainOutcome::Failed {
+            reason: ChainFailure::Revoked {
+                serial: "12:34".to_owned()
+            }
+        }
+    );
+    assert!(matches!(
+        verify_chain(&pki.der("good.pem"), &store, now()),
+        ChainOutcome::Verified { .. }
+    ));
+}
+
+#[test]
+fn link_certificate_is_followed() {
+    let pki = Pki::new("link");
+    pki.ec_key("old.key", "brainpoolP256r1", false);
+    pki.csca("old.key", "old.pem", "CSCA Gen1", "3650");
+    pki.ec_key("new.key", "brainpoolP384r1", false);
+    // Link: the new CSCA key certified by the old one.
+    pki.issue(
+        "new.key",
+        "link.pem",
+        "CSCA Gen2",
+        "old.pem",
+        "old.key",
+        "3650",
+        CA_EXT,
+        "2",
+    );
+    pki.ec_key("dsc.key", "brainpoolP256r1", false);
+    pki.issue(
+        "dsc.key", "dsc.pem", "DSC Gen2", "link.pem", "new.key", "90", DSC_EXT, "3",
+    );
+    let store = store_with(&pki, &["old.pem", "link.pem"]);
+    assert_eq!(
+        verify_chain(&pki.der("dsc.pem"), &store, now()),
+        ChainOutcome::Verified {
+            csca_subject: "C=VN, O=Test, CN=CSCA Gen2".to_owned(),
+            links: vec!["C=VN, O=Test, CN=CSCA Gen1".to_owned()]
+        }
+    );
+    // The link alone in the store is trusted as held (no issuer to follow).
+    let link_only = store_with(&pki, &["link.pem"]);
+    assert!(matches!(
+        verify_chain(&pki.der("dsc.pem"), &link_only, now()),
+        ChainOutcome::Verified { links, .. } if links.is_empty()
+    ));
+}
+
+#[test]
+fn cache_skips_the_second_signature_check() {
+    let pki = Pki::new("cache");
+    pki.ec_key("csca.key", "brainpoolP512r1", true);
+    pki.csca("csca.key", "csca.pem", "Cache CSCA", "3650");
+    pki.ec_key("dsc.key", "brainpoolP384r1", false);
+    pki.issue(
+        "dsc.key",
+        "dsc.pem",
+        "Cache DSC",
+        "csca.pem",
+        "csca.key",
+        "90",
+        DSC_EXT,
+        "9",
+    );
+    let store = store_with(&pki, &["csca.pem"]);
+    let dsc = pki.der("dsc.pem");
+    let before = store.cache_stats();
+    assert!(matches!(
+        verify_chain(&dsc, &store, now()),
+        ChainOutcome::Verified { .. }
+    ));
+    let first = store.cache_stats();
+    assert_eq!(first.misses, before.misses + 1);
+    for _ in 0..10 {
+        assert!(matches!(
+            verify_chain(&dsc, &store, now()),
+            ChainOutcome::Verified { .. }
+        ));
+    }
+    let after = store.cache_stats();
+    assert_eq!(after.misses, first.misses, "no new signature verification");
+    assert_eq!(after.hits, first.hits + 10);
+    // Validity is still checked on a cache hit.
+    assert!(matches!(
+        verify_chain(&dsc, &store, now() + Duration::days(365)),
+        ChainOutcome::Failed {
+            reason: ChainFailure::DscExpired { .. }
+        }
+    ));
+}
+
+#[test]
+fn folder_load_skips_junk_with_a_reason() {
+    let pki = Pki::new("folder");
+    pki.ec_key("csca.key", "prime256v1", false);
+    pki.csca("csca.key", "csca.pem", "Folder CSCA", "3650");
+    let sub = pki.path("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("notes.txt"), "not a certificate").unwrap();
+    let der = pki.der("csca.pem");
+    std::fs::write(sub.join("csca-copy.cer"), &der).unwrap();
+    let mut store = TrustStore::new();
+    let summary = store.load_dir(Path::new(&pki.dir)).unwrap();
+    assert_eq!(summary.certificates_added, 1);
+    assert!(summary.duplicates >= 1, "{summary:?}");
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.path.ends_with("notes.txt")),
+        "{:?}",
+        summary.skipped
+    );
+    assert_eq!(store.len(), 1);
+}
