@@ -90,6 +90,13 @@ impl<T: Transport> SecureChannel<T> {
         self.codec.cipher()
     }
 
+    /// The largest plain READ BINARY length whose protected response fits one response APDU
+    /// on this link: 231 (3DES) or 223 (AES) bytes with short APDUs, about 64 KiB with
+    /// extended ones. See [`max_response_data`].
+    pub fn max_read_len(&self) -> usize {
+        max_response_data(self.codec.cipher(), self.inner.supports_extended_length())
+    }
+
     fn fail(&mut self, reason: &'static str) -> TransportError {
         self.closed = true;
         TransportError::SecureMessaging(reason)
@@ -148,6 +155,17 @@ impl<T: Transport> Transport for SecureChannel<T> {
     fn supports_extended_length(&self) -> bool {
         self.inner.supports_extended_length()
     }
+}
+
+/// The largest plain response data that fits one protected response of at most 256 bytes
+/// (short) or 65536 bytes (extended): the response holds DO'87' (tag, length, indicator and
+/// the padded cryptogram), DO'99' (4 bytes) and DO'8E' (10 bytes).
+pub fn max_response_data(cipher: crate::crypto::Cipher, extended: bool) -> usize {
+    let (limit, do87_header) = if extended { (65_536, 5) } else { (256, 4) };
+    let room = limit - do87_header - 4 - 10;
+    let block = cipher.block_len();
+    // Whole blocks, and padding always takes at least one byte.
+    room / block * block - 1
 }
 
 #[cfg(test)]

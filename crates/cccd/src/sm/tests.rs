@@ -129,3 +129,31 @@ proptest::proptest! {
         let _ = chip.unprotect_command(&Command::new(0x0C, 0xB0, 0, 0).with_data(data));
     }
 }
+
+#[test]
+fn largest_reads_fit_one_response() {
+    assert_eq!(max_response_data(Cipher::TripleDes, false), 231);
+    assert_eq!(max_response_data(Cipher::Aes128, false), 223);
+    for cipher in [Cipher::TripleDes, Cipher::Aes256] {
+        for extended in [false, true] {
+            let (mut reader, mut chip) = pair(cipher);
+            let n = max_response_data(cipher, extended);
+            let limit = if extended { 65_536 } else { 256 };
+            let cmd = Command::new(0, 0xB0, 0, 0).with_le(n);
+            chip.unprotect_command(&reader.protect_command(&cmd).unwrap())
+                .unwrap();
+            let wrapped = chip
+                .protect_response(&Response::new(vec![1; n], StatusWord::Ok), false)
+                .unwrap();
+            assert!(wrapped.data.len() <= limit, "{cipher:?} {extended}");
+            assert_eq!(reader.unprotect_response(&wrapped).unwrap().data.len(), n);
+            // One byte more no longer fits.
+            chip.unprotect_command(&reader.protect_command(&cmd).unwrap())
+                .unwrap();
+            let bigger = chip
+                .protect_response(&Response::new(vec![1; n + 1], StatusWord::Ok), false)
+                .unwrap();
+            assert!(bigger.data.len() > limit, "{cipher:?} {extended}");
+        }
+    }
+}
