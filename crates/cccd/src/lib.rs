@@ -40,6 +40,7 @@ pub mod sm;
 pub mod tlv;
 pub mod transport;
 pub mod trust;
+pub mod verify;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

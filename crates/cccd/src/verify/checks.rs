@@ -1,0 +1,322 @@
+//! The identity checks: MRZ check digits, DG1 against DG13, the ID number's structure,
+//! expiry, claims and the QR. Reasons name fields, never their values.
+
+use super::identity::ChipIdentity;
+use super::names::{NameMatch, matches_mrz_name, names_match};
+use super::{Check, Claims, Status};
+use crate::document::Document;
+use crate::lds::dg13::Field;
+use cccd_qr::{IdNumber, QrData};
+use time::Date;
+
+fn check(name: &str, status: Status, reason: impl Into<String>) -> Check {
+    Check::new(name, status, reason)
+}
+
+/// `chip.authentication`: what the read recorded about CA/AA.
+pub fn chip_authentication(doc: &Document) -> Check {
+    const NAME: &str = "chip.authentication";
+    match &doc.meta.chip_authentication {
+        Some(ca) if ca.passed => check(
+            NAME,
+            Status::Pass,
+            "the chip proved it holds the DG14 private key (chip authentication)",
+        ),
+        Some(ca) => check(
+            NAME,
+            Status::Fail,
+            format!(
+                "chip authentication failed: {}; the chip may be a copy",
+                ca.detail
+            ),
+        ),
+        None => check(
+            NAME,
+            Status::Skip,
+            "not run: the data was not read by this verifier from the chip, so a copy of the data cannot be told from the original",
+        ),
+    }
+}
+
+/// `mrz.check_digits`.
+pub fn mrz_check_digits(id: &ChipIdentity) -> Check {
+    const NAME: &str = "mrz.check_digits";
+    if let Some((_, e)) = id.errors.iter().find(|(f, _)| f == "DG1") {
+        return check(NAME, Status::Fail, format!("DG1 does not parse: {e}"));
+    }
+    let Some(view) = &id.mrz else {
+        return check(NAME, Status::Skip, "DG1 was not read");
+    };
+    let failures = view.mrz.checks.failures();
+    if failures.is_empty() {
+        let n = view.mrz.checks.iter().count();
+        check(NAME, Status::Pass, format!("all {n} check digits agree"))
+    } else {
+        let names: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        check(
+            NAME,
+            Status::Fail,
+            format!("wrong check digit for: {}", names.join(", ")),
+        )
+    }
+}
+
+/// `dg1.matches.dg13`: the MRZ and the Vietnamese data group state the same person.
+pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
+    const NAME: &str = "dg1.matches.dg13";
+    if let Some((f, e)) = id.errors.iter().find(|(f, _)| f == "DG13") {
+        return check(NAME, Status::Fail, format!("{f} does not parse: {e}"));
+    }
+    let (Some(view), Some(dg13)) = (&id.mrz, &id.dg13) else {
+        return check(NAME, Status::Skip, "needs both DG1 and DG13");
+    };
+    let mut differ = Vec::new();
+    let mut compared = 0;
+    if let Some(dg13_id) = dg13.id_number.as_ref().map(|f| f.value().trim().to_owned()) {
+        compared += 1;
+        let doc_no_ok = dg13_id.len() == 12 && view.mrz.document_number == dg13_id[3..];
+        let optional_ok = view
+            .mrz
+            .vn_id_number
+            .as_deref()
+            .is_none_or(|v| v == dg13_id);
+        if !doc_no_ok || !optional_ok {
+            differ.push("ID number");
+        }
+    }
+    if let Some(Some(dob)) = dg13.date_of_birth.as_ref().map(|f| *f.value()) {
+        compared += 1;
+        if view.date_of_birth != Some(dob) {
+            differ.push("date of birth");
+        }
+    }
+    if let (Some(sex), Some(mrz_sex)) = (id_sex_dg13(dg13), view.sex) {
+        compared += 1;
+        if sex != mrz_sex {
+            differ.push("sex");
+        }
+    }
+    if let Some(name) = dg13.full_name.as_ref() {
+        compared += 1;
+        if !matches_mrz_name(name.value(), &view.name, view.name_truncated) {
+            differ.push("name");
+        }
+    }
+    if let Some(crate::lds::dg13::Expiry::Date(d)) = dg13.date_of_expiry.as_ref().map(Field::value)
+    {
+        compared += 1;
+        if view.date_of_expiry != Some(*d) {
+            differ.push("date of expiry");
+        }
+    }
+    if !differ.is_empty() {
+        check(
+            NAME,
+            Status::Fail,
+            format!("DG1 and DG13 disagree on: {}", differ.join(", ")),
+        )
+    } else if compared == 0 {
+        check(NAME, Status::Skip, "DG13 holds none of the fields DG1 has")
+    } else {
+        check(NAME, Status::Pass, format!("{compared} fields agree"))
+    }
+}
+
+fn id_sex_dg13(dg13: &crate::lds::dg13::Dg13) -> Option<cccd_qr::Sex> {
+    use crate::lds::dg13::Sex as S;
+    match dg13.sex.as_ref()?.value() {
+        S::Male => Some(cccd_qr::Sex::Male),
+        S::Female => Some(cccd_qr::Sex::Female),
+        S::Other(_) => None,
+    }
+}
+
+/// `id_number.structure`: a known province, and century/sex digits that agree with the
+/// chip's date of birth and sex.
+pub fn id_number_structure(id: &ChipIdentity) -> Check {
+    const NAME: &str = "id_number.structure";
+    let Some(text) = id.id_number() else {
+        return check(NAME, Status::Skip, "no 12-digit ID number on the chip");
+    };
+    let number = match IdNumber::parse(&text) {
+        Ok(n) => n,
+        Err(e) => {
+            return check(
+                NAME,
+                Status::Fail,
+                format!("the ID number is not valid: {}", redact_id_error(&e)),
+            );
+        }
+    };
+    match (id.date_of_birth(), id.sex()) {
+        (Some(dob), Some(sex)) => match number.consistent_with(dob, sex) {
+            Ok(()) => check(
+                NAME,
+                Status::Pass,
+                "province code known; century and sex digits agree with the date of birth and sex",
+            ),
+            Err(e) => check(
+                NAME,
+                Status::Fail,
+                format!(
+                    "the ID number disagrees with the chip: {}",
+                    inconsistency_fields(&e)
+                ),
+            ),
+        },
+        _ => check(
+            NAME,
+            Status::Pass,
+            "province code known (no date of birth/sex to cross-check)",
+        ),
+    }
+}
+
+fn redact_id_error(e: &cccd_qr::IdError) -> String {
+    // IdError messages quote the province code, which is not personal on its own.
+    e.to_string()
+}
+
+fn inconsistency_fields(e: &cccd_qr::Inconsistency) -> String {
+    let mut fields = Vec::new();
+    if e.birth_year.is_some() {
+        fields.push("birth year");
+    }
+    if e.sex.is_some() {
+        fields.push("sex");
+    }
+    if fields.is_empty() {
+        "structure".into()
+    } else {
+        fields.join(", ")
+    }
+}
+
+/// `card.not_expired`.
+pub fn not_expired(id: &ChipIdentity, today: Date) -> Check {
+    const NAME: &str = "card.not_expired";
+    match id.expiry() {
+        None => check(NAME, Status::Skip, "no expiry date read"),
+        Some(None) => check(NAME, Status::Pass, "the card has no expiry date"),
+        Some(Some(d)) if d >= today => check(NAME, Status::Pass, "valid at the verification date"),
+        Some(Some(_)) => check(
+            NAME,
+            Status::Fail,
+            "the card expired before the verification date",
+        ),
+    }
+}
+
+/// `claim.*`: one check per claim made; unclaimed ones are skipped.
+pub fn claims(id: &ChipIdentity, claims: &Claims, mode: NameMatch) -> Vec<Check> {
+    let id_number = match (&claims.id_number, id.id_number()) {
+        (None, _) => check("claim.id_number", Status::Skip, "not claimed"),
+        (Some(_), None) => check(
+            "claim.id_number",
+            Status::Fail,
+            "the chip holds no ID number to compare",
+        ),
+        (Some(c), Some(chip)) if c.trim() == chip => {
+            check("claim.id_number", Status::Pass, "matches the chip")
+        }
+        (Some(_), Some(_)) => check("claim.id_number", Status::Fail, "differs from the chip"),
+    };
+    let name = match (&claims.full_name, id.full_name()) {
+        (None, _) => check("claim.name", Status::Skip, "not claimed"),
+        (Some(_), None) => check(
+            "claim.name",
+            Status::Fail,
+            "the chip holds no full name (DG13) to compare",
+        ),
+        (Some(c), Some(chip)) if names_match(c, &chip, mode) => check(
+            "claim.name",
+            Status::Pass,
+            match mode {
+                NameMatch::Strict => "matches the chip (case and spacing ignored)",
+                NameMatch::IgnoreDiacritics => "matches the chip ignoring diacritics",
+            },
+        ),
+        (Some(_), Some(_)) => check("claim.name", Status::Fail, "differs from the chip"),
+    };
+    let dob = match (claims.date_of_birth, id.date_of_birth()) {
+        (None, _) => check("claim.dob", Status::Skip, "not claimed"),
+        (Some(_), None) => check(
+            "claim.dob",
+            Status::Fail,
+            "the chip holds no date of birth to compare",
+        ),
+        (Some(c), Some(chip)) if c == chip => check("claim.dob", Status::Pass, "matches the chip"),
+        (Some(_), Some(_)) => check("claim.dob", Status::Fail, "differs from the chip"),
+    };
+    let sex = match (claims.sex, id.sex()) {
+        (None, _) => check("claim.sex", Status::Skip, "not claimed"),
+        (Some(_), None) => check(
+            "claim.sex",
+            Status::Fail,
+            "the chip holds no sex to compare",
+        ),
+        (Some(c), Some(chip)) if c == chip => check("claim.sex", Status::Pass, "matches the chip"),
+        (Some(_), Some(_)) => check("claim.sex", Status::Fail, "differs from the chip"),
+    };
+    vec![id_number, name, dob, sex]
+}
+
+/// `qr.matches.chip`: the printed QR states the same person as the chip.
+pub fn qr_matches_chip(id: &ChipIdentity, qr: Option<&QrData>, mode: NameMatch) -> Check {
+    const NAME: &str = "qr.matches.chip";
+    let Some(qr) = qr else {
+        return check(NAME, Status::Skip, "no QR given");
+    };
+    let mut differ = Vec::new();
+    let mut compared = 0;
+    if let Some(chip) = id.id_number() {
+        compared += 1;
+        if qr.id_number().as_str() != chip {
+            differ.push("ID number");
+        }
+    }
+    if let Some(chip) = id.full_name() {
+        compared += 1;
+        if !names_match(qr.full_name(), &chip, mode) {
+            differ.push("name");
+        }
+    }
+    if let Some(chip) = id.date_of_birth() {
+        compared += 1;
+        if qr.date_of_birth() != chip {
+            differ.push("date of birth");
+        }
+    }
+    if let Some(chip) = id.sex() {
+        compared += 1;
+        if qr.sex() != chip {
+            differ.push("sex");
+        }
+    }
+    let chip_issue = id
+        .dg13
+        .as_ref()
+        .and_then(|d| d.date_of_issue.as_ref())
+        .and_then(|f| *f.value());
+    if let (Some(q), Some(c)) = (qr.issue_date(), chip_issue) {
+        compared += 1;
+        if q != c {
+            differ.push("date of issue");
+        }
+    }
+    if !differ.is_empty() {
+        check(
+            NAME,
+            Status::Fail,
+            format!("the QR and the chip disagree on: {}", differ.join(", ")),
+        )
+    } else if compared == 0 {
+        check(
+            NAME,
+            Status::Skip,
+            "the chip holds nothing to compare the QR with",
+        )
+    } else {
+        check(NAME, Status::Pass, format!("{compared} fields agree"))
+    }
+}

@@ -1,0 +1,203 @@
+//! The holder's identity as the chip states it: DG13 (Vietnamese data, with diacritics) and
+//! DG1 (the MRZ), each parsed once.
+
+use crate::document::Document;
+use crate::lds::LdsError;
+use crate::lds::dg13::{Dg13, Expiry};
+use crate::mrz::Mrz;
+use cccd_qr::Sex;
+use time::{Date, Month};
+
+/// What DG1 says, decoded.
+#[derive(Clone)]
+pub struct MrzView {
+    /// The parsed zone.
+    pub mrz: Mrz,
+    /// Date of birth with the century resolved (from the ID number, else a 100-year window).
+    pub date_of_birth: Option<Date>,
+    /// Date of expiry, `None` when the field is not a date (no expiry).
+    pub date_of_expiry: Option<Date>,
+    /// Sex from the MRZ (`None` for `<`).
+    pub sex: Option<Sex>,
+    /// `primary secondary`, as the MRZ spells it.
+    pub name: String,
+    /// Whether the name fills its field, so it may have been cut short.
+    pub name_truncated: bool,
+}
+
+/// The chip's statement of identity.
+#[derive(Default, Clone)]
+pub struct ChipIdentity {
+    /// DG13, if read and parsed.
+    pub dg13: Option<Dg13>,
+    /// DG1, if read and parsed.
+    pub mrz: Option<MrzView>,
+    /// Parse failures, by file, in plain words.
+    pub errors: Vec<(String, String)>,
+}
+
+impl ChipIdentity {
+    /// Parse DG1 and DG13 from a document.
+    pub fn from_document(doc: &Document) -> Self {
+        let mut out = Self::default();
+        match doc.dg13() {
+            Some(Ok(dg13)) => out.dg13 = Some(dg13),
+            Some(Err(e)) => out.errors.push(("DG13".into(), e.to_string())),
+            None => {}
+        }
+        match doc.dg1() {
+            Some(Ok(dg1)) => match Mrz::parse(dg1.mrz()) {
+                Ok(mrz) => {
+                    let century_hint = out.dg13_id().or(mrz.vn_id_number.clone());
+                    out.mrz = Some(MrzView::new(mrz, century_hint.as_deref()));
+                }
+                Err(e) => out.errors.push(("DG1".into(), e.to_string())),
+            },
+            Some(Err(e)) => out.errors.push(("DG1".into(), describe(&e))),
+            None => {}
+        }
+        out
+    }
+
+    /// The 12-digit ID: DG13's, else the MRZ's optional data.
+    pub fn id_number(&self) -> Option<String> {
+        self.dg13_id()
+            .or_else(|| self.mrz.as_ref().and_then(|m| m.mrz.vn_id_number.clone()))
+    }
+
+    fn dg13_id(&self) -> Option<String> {
+        self.dg13
+            .as_ref()
+            .and_then(|d| d.id_number.as_ref())
+            .map(|f| f.value().trim().to_owned())
+    }
+
+    /// The full name with diacritics (DG13).
+    pub fn full_name(&self) -> Option<String> {
+        self.dg13
+            .as_ref()
+            .and_then(|d| d.full_name.as_ref())
+            .map(|f| f.value().clone())
+    }
+
+    /// Date of birth: DG13's, else DG1's.
+    pub fn date_of_birth(&self) -> Option<Date> {
+        self.dg13_dob()
+            .or_else(|| self.mrz.as_ref().and_then(|m| m.date_of_birth))
+    }
+
+    fn dg13_dob(&self) -> Option<Date> {
+        self.dg13
+            .as_ref()
+            .and_then(|d| d.date_of_birth.as_ref())
+            .and_then(|f| *f.value())
+    }
+
+    /// Sex: DG13's, else DG1's.
+    pub fn sex(&self) -> Option<Sex> {
+        self.dg13_sex()
+            .or_else(|| self.mrz.as_ref().and_then(|m| m.sex))
+    }
+
+    fn dg13_sex(&self) -> Option<Sex> {
+        use crate::lds::dg13::Sex as Dg13Sex;
+        match self.dg13.as_ref()?.sex.as_ref()?.value() {
+            Dg13Sex::Male => Some(Sex::Male),
+            Dg13Sex::Female => Some(Sex::Female),
+            Dg13Sex::Other(_) => None,
+        }
+    }
+
+    /// Expiry: `Some(Some(date))`, `Some(None)` for "no expiry", `None` when unknown.
+    pub fn expiry(&self) -> Option<Option<Date>> {
+        if let Some(f) = self.dg13.as_ref().and_then(|d| d.date_of_expiry.as_ref()) {
+            return Some(match f.value() {
+                Expiry::Date(d) => Some(*d),
+                Expiry::NoExpiry(_) => None,
+            });
+        }
+        self.mrz.as_ref().map(|m| m.date_of_expiry)
+    }
+}
+
+fn describe(e: &LdsError) -> String {
+    e.to_string()
+}
+
+impl MrzView {
+    fn new(mrz: Mrz, id_for_century: Option<&str>) -> Self {
+        let century = id_for_century.and_then(century_of_id);
+        let date_of_birth = yymmdd(&mrz.date_of_birth, |yy| match century {
+            Some(c) => c + yy,
+            // No ID: a person is at most 100 years old; pick the latest century that is not
+            // in the future relative to the year 2000 + yy.
+            None if yy <= 40 => 2000 + yy,
+            None => 1900 + yy,
+        });
+        // Cards expire at most ~60 years after issue: expiry years are 20YY.
+        let date_of_expiry = yymmdd(&mrz.date_of_expiry, |yy| 2000 + yy);
+        let sex = match mrz.sex {
+            'M' => Some(Sex::Male),
+            'F' => Some(Sex::Female),
+            _ => None,
+        };
+        let name = format!("{} {}", mrz.primary_identifier, mrz.secondary_identifier)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // TD1 line 3 holds 30 characters; a name that reaches the end may be cut.
+        let name_truncated =
+            mrz.primary_identifier.len() + mrz.secondary_identifier.len() + 2 >= 30;
+        Self {
+            mrz,
+            date_of_birth,
+            date_of_expiry,
+            sex,
+            name,
+            name_truncated,
+        }
+    }
+}
+
+/// The century (1900, 2000, ...) from the 4th digit of a 12-digit ID.
+fn century_of_id(id: &str) -> Option<i32> {
+    let d = id.as_bytes().get(3)?;
+    if !d.is_ascii_digit() || id.len() != 12 {
+        return None;
+    }
+    Some(1900 + i32::from((d - b'0') / 2) * 100)
+}
+
+fn yymmdd(text: &str, year: impl Fn(i32) -> i32) -> Option<Date> {
+    let b = text.as_bytes();
+    if b.len() != 6 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |i: usize| i32::from(b[i] - b'0') * 10 + i32::from(b[i + 1] - b'0');
+    let month = Month::try_from(u8::try_from(n(2)).ok()?).ok()?;
+    Date::from_calendar_date(year(n(0)), month, u8::try_from(n(4)).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn century_digit() {
+        assert_eq!(century_of_id("001099000001"), Some(1900));
+        assert_eq!(century_of_id("001203000001"), Some(2000));
+        assert_eq!(century_of_id("001503000001"), Some(2100));
+        assert_eq!(century_of_id("0010"), None);
+    }
+
+    #[test]
+    fn dates() {
+        let d = yymmdd("990101", |yy| 1900 + yy).unwrap();
+        assert_eq!(
+            d,
+            Date::from_calendar_date(1999, Month::January, 1).unwrap()
+        );
+        assert_eq!(yymmdd("991301", |yy| 1900 + yy), None);
+        assert_eq!(yymmdd("<<<<<<", |yy| 1900 + yy), None);
+    }
+}
