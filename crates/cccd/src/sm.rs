@@ -65,6 +65,21 @@ impl<T: Transport> SecureChannel<T> {
         self.inner
     }
 
+    /// The transport and the session state, apart: lets a caller run a handshake over a
+    /// borrowed transport and then move the session onto the owned one.
+    pub fn into_parts(self) -> (T, SmCodec) {
+        (self.inner, self.codec)
+    }
+
+    /// A channel from a transport and a session state taken out with [`Self::into_parts`].
+    pub fn from_parts(inner: T, codec: SmCodec) -> Self {
+        Self {
+            inner,
+            codec,
+            closed: false,
+        }
+    }
+
     /// The transport below (for example to send an unprotected command after a failure).
     pub fn inner_mut(&mut self) -> &mut T {
         &mut self.inner
