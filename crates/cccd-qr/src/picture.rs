@@ -92,7 +92,7 @@ pub fn decode_gray(picture: &GrayImage) -> Result<Vec<String>, QrImageError> {
     }
     let working = if w.max(h) > WORKING_SIDE {
         let (nw, nh) = fit(w, h, WORKING_SIDE);
-        imageops::resize(picture, nw, nh, FilterType::Triangle)
+        imageops::thumbnail(picture, nw, nh)
     } else {
         picture.clone()
     };
@@ -104,7 +104,7 @@ pub fn decode_gray(picture: &GrayImage) -> Result<Vec<String>, QrImageError> {
     let attempts: [&dyn Fn() -> Option<GrayImage>; 5] = [
         &|| Some(stretched.clone()),
         &|| Some(otsu_threshold(&stretched)),
-        &|| Some(otsu_threshold(&imageops::blur(&stretched, 1.0))),
+        &|| Some(otsu_threshold(&imageops::fast_blur(&stretched, 1.0))),
         &|| {
             (w.min(h) >= 100)
                 .then(|| imageops::resize(&stretched, w / 2, h / 2, FilterType::Triangle))

@@ -162,15 +162,24 @@ fn slightly_blurred() {
 }
 
 #[test]
+fn blurred_by_half_a_module() {
+    // σ = 3 px on 6 px modules; σ = 4 px no longer decodes (a known limit).
+    assert_decodes(&imageops::blur(&base(), 2.5), "blur σ2.5");
+    assert_decodes(&imageops::blur(&base(), 3.0), "blur σ3");
+}
+
+#[test]
 fn noisy() {
     assert_decodes(&noise(&base(), 30), "noise ±30");
     assert_decodes(&noise(&base(), 60), "noise ±60");
+    assert_decodes(&noise(&base(), 90), "noise ±90");
 }
 
 #[test]
 fn low_contrast_needs_and_gets_stretching() {
     assert_decodes(&low_contrast(&base(), 100, 160), "100..160");
     assert_decodes(&low_contrast(&base(), 125, 140), "125..140");
+    assert_decodes(&low_contrast(&base(), 128, 136), "128..136");
 }
 
 #[test]
@@ -187,6 +196,30 @@ fn combined_photo_damage() {
     );
     assert_decodes(&photo, "rotate+blur+contrast+noise");
     assert_decodes(&on_background(&rotate(&b, 21.0)), "on a card background");
+    let (w, h) = b.dimensions();
+    let small = imageops::resize(&b, w * 6 / 10, h * 6 / 10, FilterType::Triangle);
+    let photo = noise(
+        &low_contrast(&imageops::blur(&rotate(&small, 23.0), 1.0), 100, 160),
+        20,
+    );
+    assert_decodes(&photo, "scale+rotate+blur+contrast+noise");
+    assert_decodes(
+        &noise(&imageops::blur(&rotate(&b, 33.0), 2.5), 40),
+        "rotate+heavy blur+noise",
+    );
+}
+
+#[test]
+fn small_qr_in_a_large_photo() {
+    // A 4000×3000 "photo" with the QR in a corner: scaled to the working size first.
+    let mut photo = noise(&GrayImage::from_pixel(4000, 3000, Luma([190])), 20);
+    imageops::overlay(
+        &mut photo,
+        &rotate(&render(&qr_text(), 12), 8.0),
+        1500,
+        1000,
+    );
+    assert_decodes(&photo, "4000×3000 photo");
 }
 
 #[test]
