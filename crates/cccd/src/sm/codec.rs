@@ -21,6 +21,9 @@ const DO97: u8 = 0x97;
 /// DO'99': processing status (the chip's status word).
 const DO99: u8 = 0x99;
 
+/// The longest command data this codec protects.
+const MAX_PROTECTED_DATA: usize = 65_000;
+
 /// The bits of CLA that announce secure messaging with an authenticated header.
 const CLA_SM: u8 = 0x0C;
 
@@ -207,7 +210,11 @@ impl SmCodec {
     /// always carries SM objects.
     pub fn protect_command(&mut self, command: &Command) -> Result<Command, SmError> {
         let cla = command.cla | CLA_SM;
-        if command.data.len() > 65_000 || command.le.is_some_and(|le| le > EXTENDED_LE_MAX) {
+        // Checked before the counter moves. With at most 65,000 data bytes the protected data
+        // (padding, DO'87' header, DO'97', DO'8E': < 40 bytes more) always fits Lc ≤ 65,535.
+        if command.data.len() > MAX_PROTECTED_DATA
+            || command.le.is_some_and(|le| le == 0 || le > EXTENDED_LE_MAX)
+        {
             return Err(SmError::TooLong);
         }
         self.ssc.increment(self.keys.cipher);
@@ -227,9 +234,6 @@ impl SmCodec {
         let mac = self.mac_over(&[&header, &body])?;
         tlv::write(Tag::new(u32::from(DO8E)), &mac, &mut body);
         let extended = body.len() > 255 || command.le.is_some_and(|le| le > SHORT_LE_MAX);
-        if body.len() > crate::apdu::EXTENDED_LC_MAX {
-            return Err(SmError::TooLong);
-        }
         let mut protected = Command::new(cla, command.ins, command.p1, command.p2).with_data(body);
         protected.le = Some(if extended {
             EXTENDED_LE_MAX

@@ -157,3 +157,19 @@ fn largest_reads_fit_one_response() {
         }
     }
 }
+
+#[test]
+fn oversized_commands_are_refused_before_the_counter_moves() {
+    let (mut reader, _) = pair(Cipher::Aes128);
+    let before = reader.ssc();
+    let huge = Command::new(0, 0xD6, 0, 0).with_data(vec![0; 65_001]);
+    assert_eq!(reader.protect_command(&huge), Err(SmError::TooLong));
+    let mut zero_le = Command::new(0, 0xB0, 0, 0);
+    zero_le.le = Some(0);
+    assert_eq!(reader.protect_command(&zero_le), Err(SmError::TooLong));
+    assert_eq!(reader.ssc(), before);
+    let largest = Command::new(0, 0xD6, 0, 0)
+        .with_data(vec![0; 65_000])
+        .with_le(65_536);
+    assert!(reader.protect_command(&largest).unwrap().to_bytes().is_ok());
+}
