@@ -378,21 +378,28 @@ pub fn decrypt_nonce(
 
 /// The 8-byte MAC of ICAO secure messaging and BAC:
 /// - 3DES: ISO/IEC 9797-1 MAC algorithm 3 (retail MAC) with single DES and the two key halves.
-///   `data` must already be padded (method 2) by the caller; a ragged tail would be zero-padded
-///   (method 1) by the MAC, which is not what ICAO uses.
+///   `data` must already be padded (method 2) by the caller; data that is not whole 8-byte
+///   blocks is refused ([`CryptoError::NotBlockAligned`]) rather than silently zero-padded.
 /// - AES: CMAC, truncated to 8 bytes. For secure messaging the caller pads first (ICAO pads
 ///   the MAC input for AES too); PACE tokens are MACed unpadded.
 pub fn mac(cipher: Cipher, key: &SecretKey, data: &[u8]) -> Result<[u8; 8], CryptoError> {
     check_key(cipher, key)?;
+    if cipher == Cipher::TripleDes {
+        check_aligned(cipher, data)?;
+    }
     let full = mac_full(cipher, key, data)?;
     let mut out = [0u8; 8];
     out.copy_from_slice(full.get(..8).ok_or(CryptoError::BadPadding)?);
     Ok(out)
 }
 
-/// The untruncated MAC: 8 bytes for the 3DES retail MAC, 16 bytes of CMAC for AES.
+/// The untruncated MAC: 8 bytes for the 3DES retail MAC (whole blocks only, as [`mac`]),
+/// 16 bytes of CMAC for AES (any length).
 pub fn cmac_full(cipher: Cipher, key: &SecretKey, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     check_key(cipher, key)?;
+    if cipher == Cipher::TripleDes {
+        check_aligned(cipher, data)?;
+    }
     mac_full(cipher, key, data)
 }
 

@@ -195,6 +195,12 @@ fn wrong_lengths_are_errors_not_panics() {
         Err(CryptoError::NotBlockAligned { len: 9, block: 8 })
     ));
     assert!(encrypt_block(Cipher::Aes256, &k, &[0; 16]).is_err());
+    // The retail MAC takes padded data only; CMAC takes any length.
+    assert_eq!(
+        mac(Cipher::TripleDes, &k, &[0; 9]),
+        Err(CryptoError::NotBlockAligned { len: 9, block: 8 })
+    );
+    assert!(mac(Cipher::Aes128, &k, &[0; 9]).is_ok());
 }
 
 #[test]
