@@ -4,6 +4,8 @@
 //! Fixtures are assembled here with the generic TLV writer (not the DG13 encoder), following the
 //! layout in CARD-FACTS.md. All personal data is invented.
 
+#![allow(clippy::unwrap_used, clippy::match_wildcard_for_single_variants)] // tests: a panic is a failure
+
 use cccd::lds::dg13::{Dg13, Expiry, Field, Layout, Parents, Sex};
 use cccd::lds::{DataGroup, FileId, LdsError};
 use cccd::tlv::{Tag, encode};
@@ -77,7 +79,10 @@ fn shape_a_set_container_all_fields() {
     );
     assert_eq!(*dg.sex.as_ref().unwrap().value(), Sex::Male);
     assert_eq!(dg.nationality.as_ref().unwrap().value(), "Việt Nam");
-    assert_eq!(dg.place_of_residence.as_ref().unwrap().value(), "Số 1, Phố Huế, Hà Nội");
+    assert_eq!(
+        dg.place_of_residence.as_ref().unwrap().value(),
+        "Số 1, Phố Huế, Hà Nội"
+    );
     assert_eq!(
         *dg.date_of_expiry.as_ref().unwrap().value(),
         Expiry::Date(Date::from_calendar_date(2039, Month::January, 1).unwrap())
@@ -89,9 +94,15 @@ fn shape_a_set_container_all_fields() {
             mother: Some("Trần Thị Cúc".into())
         }
     );
-    assert_eq!(dg.spouse.as_ref().unwrap().value().as_deref(), Some("Lê Thị Dung"));
+    assert_eq!(
+        dg.spouse.as_ref().unwrap().value().as_deref(),
+        Some("Lê Thị Dung")
+    );
     assert_eq!(dg.other.len(), 2);
-    assert_eq!(dg.other_entry(15).unwrap().texts(), vec!["123456789".to_string()]);
+    assert_eq!(
+        dg.other_entry(15).unwrap().texts(),
+        vec!["123456789".to_string()]
+    );
     assert_eq!(dg.encode(), bytes, "byte-exact re-encode");
     // Debug must not leak personal data.
     let dbg = format!("{dg:?}");
@@ -138,7 +149,13 @@ fn shape_c_flat_nested_names_unknown_index_nfd_and_year_only_birth() {
             entry(1, &[utf8("036150000003")]),
             entry(3, &[utf8("00/00/1950")]),
             entry(4, &[utf8(nfd_female)]),
-            entry(13, &[seq(&[seq(&[utf8("Vũ Văn Hải")]), seq(&[utf8("Hồ Thị Hoa")])])]),
+            entry(
+                13,
+                &[seq(&[
+                    seq(&[utf8("Vũ Văn Hải")]),
+                    seq(&[utf8("Hồ Thị Hoa")]),
+                ])],
+            ),
             entry(14, &[seq(&[])]),
             entry(20, &[vec![0x04, 0x02, 0xAB, 0xCD]]),
             entry(16, &[utf8("X1")]),
@@ -156,7 +173,10 @@ fn shape_c_flat_nested_names_unknown_index_nfd_and_year_only_birth() {
         Some("Vũ Văn Hải")
     );
     assert_eq!(*dg.spouse.as_ref().unwrap().value(), None);
-    assert_eq!(dg.other_entry(20).unwrap().raw, vec![0x04, 0x02, 0xAB, 0xCD]);
+    assert_eq!(
+        dg.other_entry(20).unwrap().raw,
+        vec![0x04, 0x02, 0xAB, 0xCD]
+    );
     assert_eq!(dg.encode(), bytes);
 }
 
@@ -177,7 +197,11 @@ fn built_from_typed_fields_parses_back() {
     dg.spouse = Some(Field::spouse(None));
     let bytes = dg.encode();
     let back = Dg13::parse(&bytes).unwrap();
-    assert_eq!(back.indices(), vec![1, 2, 4, 11, 12, 13, 14], "ascending when built");
+    assert_eq!(
+        back.indices(),
+        vec![1, 2, 4, 11, 12, 13, 14],
+        "ascending when built"
+    );
     assert_eq!(back.full_name.as_ref().unwrap().value(), "Đặng Thị Ửng");
     assert_eq!(back.date_of_issue.as_ref().unwrap().text(), "01/07/2024");
     assert_eq!(back.encode(), bytes);
@@ -203,7 +227,11 @@ fn rejects_truncated_overlong_and_wrong_tag() {
     let mut long = bytes.clone();
     long.push(0x00);
     let e = Dg13::parse(&long).unwrap_err();
-    assert_eq!(malformed_offset(&e), bytes.len(), "trailing byte reported where it is");
+    assert_eq!(
+        malformed_offset(&e),
+        bytes.len(),
+        "trailing byte reported where it is"
+    );
     let mut wrong = bytes.clone();
     wrong[0] = 0x6C;
     assert_eq!(malformed_offset(&Dg13::parse(&wrong).unwrap_err()), 0);

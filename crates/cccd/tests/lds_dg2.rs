@@ -5,6 +5,8 @@
 //! `opj_compress -n 2` (Debian libopenjp2-tools, lossless default) from a 24x32 PPM whose pixel
 //! (x, y) is (10x, 8y, 128).
 
+#![allow(clippy::unwrap_used, clippy::match_wildcard_for_single_variants)] // tests: a panic is a failure
+
 use cccd::lds::dg2::{Dg2, FaceImage, FaceRecord, ImageFormat};
 use cccd::lds::{DataGroup, FileId, LdsError};
 use proptest::prelude::*;
@@ -41,7 +43,10 @@ fn layout_matches_icao_9303_10() {
 fn detects_formats_by_signature() {
     assert_eq!(ImageFormat::detect(JP2), ImageFormat::Jpeg2000);
     assert_eq!(ImageFormat::detect(J2K), ImageFormat::Jpeg2000Codestream);
-    assert_eq!(ImageFormat::detect(&[0xFF, 0xD8, 0xFF, 0xDB]), ImageFormat::Jpeg);
+    assert_eq!(
+        ImageFormat::detect(&[0xFF, 0xD8, 0xFF, 0xDB]),
+        ImageFormat::Jpeg
+    );
     assert_eq!(ImageFormat::detect(b"GIF89a"), ImageFormat::Unknown);
     assert_eq!(FaceImage::new(JP2.to_vec(), 24, 32).image_data_type, 1);
 }
@@ -76,7 +81,10 @@ fn rejects_broken_input_with_offsets() {
     assert!(offset_of(Dg2::parse(&bad).unwrap_err()) >= pos);
     // Template count that disagrees.
     let mut bad = bytes.clone();
-    let c = bad.windows(3).position(|w| w == [0x02, 0x01, 0x01]).unwrap();
+    let c = bad
+        .windows(3)
+        .position(|w| w == [0x02, 0x01, 0x01])
+        .unwrap();
     bad[c + 2] = 2;
     assert_eq!(offset_of(Dg2::parse(&bad).unwrap_err()), c);
 }
@@ -121,7 +129,9 @@ mod face {
 
     #[test]
     fn jpeg_face_to_png() {
-        let src = RgbImage::from_fn(40, 50, |x, y| image::Rgb([(x * 5) as u8, (y * 4) as u8, 90]));
+        let src = RgbImage::from_fn(40, 50, |x, y| {
+            image::Rgb([(x * 5) as u8, (y * 4) as u8, 90])
+        });
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
             .write_image(src.as_raw(), 40, 50, image::ExtendedColorType::Rgb8)
@@ -133,7 +143,10 @@ mod face {
         let png = decode_png(&img.to_png().unwrap());
         assert_eq!(png.dimensions(), (40, 50));
         let p = png.get_pixel(20, 25);
-        assert!((i32::from(p[0]) - 100).abs() < 12 && (i32::from(p[1]) - 100).abs() < 12, "{p:?}");
+        assert!(
+            (i32::from(p[0]) - 100).abs() < 12 && (i32::from(p[1]) - 100).abs() < 12,
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! round trips and broken input. Keys and CMS structures for DG15/CardSecurity are made with the
 //! `openssl` CLI (an independent implementation).
 
+#![allow(clippy::unwrap_used, clippy::match_wildcard_for_single_variants)] // tests: a panic is a failure
+
 mod lds_support;
 
 use cccd::lds::com::Com;
@@ -32,7 +34,11 @@ fn malformed(e: LdsError, want: FileId) -> usize {
 }
 
 /// Every prefix and an extended copy must be rejected as Malformed for `file`.
-fn rejects_cuts_and_extension(bytes: &[u8], file: FileId, parse: impl Fn(&[u8]) -> Result<(), LdsError>) {
+fn rejects_cuts_and_extension(
+    bytes: &[u8],
+    file: FileId,
+    parse: impl Fn(&[u8]) -> Result<(), LdsError>,
+) {
     for cut in 0..bytes.len() {
         assert!(parse(&bytes[..cut]).is_err(), "prefix {cut} accepted");
         if let Err(e) = parse(&bytes[..cut]) {
@@ -50,7 +56,7 @@ fn rejects_cuts_and_extension(bytes: &[u8], file: FileId, parse: impl Fn(&[u8]) 
 // ---- EF.COM ----
 
 /// EF.COM per ICAO 9303-10 4.6.1: LDS 1.7, Unicode 4.0.0, DG1, DG2, DG13, DG14, DG15.
-const COM: &str = "60185F0104303130375F3606303430303030" ;
+const COM: &str = "60185F0104303130375F3606303430303030";
 
 fn com_bytes() -> Vec<u8> {
     let mut v = hex(COM);
@@ -66,7 +72,13 @@ fn com_known_answer() {
     assert_eq!(com.unicode_version, "040000");
     assert_eq!(
         com.data_groups,
-        vec![DataGroup::Dg1, DataGroup::Dg2, DataGroup::Dg13, DataGroup::Dg14, DataGroup::Dg15]
+        vec![
+            DataGroup::Dg1,
+            DataGroup::Dg2,
+            DataGroup::Dg13,
+            DataGroup::Dg14,
+            DataGroup::Dg15
+        ]
     );
     assert!(com.contains(DataGroup::Dg13) && !com.contains(DataGroup::Dg3));
     assert_eq!(com.encode().unwrap(), com_bytes());
@@ -109,14 +121,25 @@ fn dg1_vietnamese_td1() {
     assert_eq!(f.date_of_expiry, "390101");
     assert_eq!(f.nationality, "VNM");
     assert_eq!(back.vn_id_number(), Some("001099000001"));
-    rejects_cuts_and_extension(&bytes, FileId::Dg(DataGroup::Dg1), |b| Dg1::parse(b).map(|_| ()));
+    let typed = back.typed().unwrap();
+    assert!(typed.checks.all_valid());
+    assert_eq!(typed.vn_id_number.as_deref(), back.vn_id_number());
+    rejects_cuts_and_extension(&bytes, FileId::Dg(DataGroup::Dg1), |b| {
+        Dg1::parse(b).map(|_| ())
+    });
     // Wrong inner tag, bad length, bad characters.
     let mut bad = bytes.clone();
     bad[3] = 0x1E;
-    assert_eq!(malformed(Dg1::parse(&bad).unwrap_err(), FileId::Dg(DataGroup::Dg1)), 2);
+    assert_eq!(
+        malformed(Dg1::parse(&bad).unwrap_err(), FileId::Dg(DataGroup::Dg1)),
+        2
+    );
     let mut bad = bytes.clone();
     bad[10] = b'a';
-    assert_eq!(malformed(Dg1::parse(&bad).unwrap_err(), FileId::Dg(DataGroup::Dg1)), 5);
+    assert_eq!(
+        malformed(Dg1::parse(&bad).unwrap_err(), FileId::Dg(DataGroup::Dg1)),
+        5
+    );
     assert!(Dg1::from_mrz("IDVNM").is_err());
 }
 
@@ -154,7 +177,10 @@ fn dg11_keeps_every_element() {
     bytes.extend_from_slice(&v);
     let d = TaggedDetails::parse(&bytes, DataGroup::Dg11).unwrap();
     assert_eq!(d.tag_list, vec![tags::FULL_NAME, tags::FULL_DATE_OF_BIRTH]);
-    assert_eq!(d.text(tags::FULL_DATE_OF_BIRTH).as_deref(), Some("19990101"));
+    assert_eq!(
+        d.text(tags::FULL_DATE_OF_BIRTH).as_deref(),
+        Some("19990101")
+    );
     assert_eq!(d.elements.len(), 3);
     assert_eq!(d.elements[2].0, Tag::new(0x5F50));
     assert_eq!(d.encode(), bytes);
@@ -175,14 +201,22 @@ fn card_access_from_real_cards() {
     let infos = SecurityInfos::parse_set(&bytes, FileId::CardAccess).unwrap();
     assert_eq!(infos.infos.len(), 3);
     match &infos.infos[0] {
-        SecurityInfo::TerminalAuthentication { protocol, version, ef_cvca } => {
+        SecurityInfo::TerminalAuthentication {
+            protocol,
+            version,
+            ef_cvca,
+        } => {
             assert_eq!(protocol.to_id_string(), "0.4.0.127.0.7.2.2.2");
             assert_eq!((*version, ef_cvca.is_none()), (1, true));
         }
         other => panic!("{other:?}"),
     }
     match &infos.infos[1] {
-        SecurityInfo::ChipAuthentication { protocol, version, key_id } => {
+        SecurityInfo::ChipAuthentication {
+            protocol,
+            version,
+            key_id,
+        } => {
             // id-CA-ECDH-AES-CBC-CMAC-128
             assert_eq!(protocol.to_id_string(), "0.4.0.127.0.7.2.2.3.2.2");
             assert_eq!((*version, *key_id), (1, None));
@@ -190,7 +224,11 @@ fn card_access_from_real_cards() {
         other => panic!("{other:?}"),
     }
     match &infos.infos[2] {
-        SecurityInfo::Pace { protocol, version, parameter_id } => {
+        SecurityInfo::Pace {
+            protocol,
+            version,
+            parameter_id,
+        } => {
             // id-PACE-ECDH-GM-AES-CBC-CMAC-128, brainpoolP256r1 (13)
             assert_eq!(protocol.to_id_string(), "0.4.0.127.0.7.2.2.4.2.2");
             assert_eq!((*version, *parameter_id), (2, Some(13)));
@@ -213,8 +251,28 @@ fn ec_spki(dir: &TempDir, curve: &str, explicit: bool) -> Vec<u8> {
     let enc = if explicit { "explicit" } else { "named_curve" };
     openssl_spki(
         dir,
-        &["ecparam", "-name", curve, "-genkey", "-param_enc", enc, "-out", "k.pem"],
-        &["ec", "-in", "k.pem", "-pubout", "-param_enc", enc, "-outform", "DER", "-out", "pub.der"],
+        &[
+            "ecparam",
+            "-name",
+            curve,
+            "-genkey",
+            "-param_enc",
+            enc,
+            "-out",
+            "k.pem",
+        ],
+        &[
+            "ec",
+            "-in",
+            "k.pem",
+            "-pubout",
+            "-param_enc",
+            enc,
+            "-outform",
+            "DER",
+            "-out",
+            "pub.der",
+        ],
     )
 }
 
@@ -223,7 +281,9 @@ fn dg14_with_chip_authentication_key() {
     let dir = TempDir::new("dg14");
     let spki = ec_spki(&dir, "brainpoolP256r1", false);
     // ChipAuthenticationPublicKeyInfo { id-PK-ECDH, spki } + the CardAccess infos.
-    let mut pk = vec![0x06, 0x09, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
+    let mut pk = vec![
+        0x06, 0x09, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02,
+    ];
     pk.extend_from_slice(&spki);
     let pk_info = cccd::tlv::encode(Tag::new(0x30), &pk);
     let ca = hex(CARD_ACCESS);
@@ -236,7 +296,12 @@ fn dg14_with_chip_authentication_key() {
     let keys: Vec<_> = parsed.security_infos.chip_authentication_keys().collect();
     assert_eq!(keys.len(), 1);
     match keys[0] {
-        SecurityInfo::ChipAuthenticationPublicKey { spki: s, public_key, algorithm, .. } => {
+        SecurityInfo::ChipAuthenticationPublicKey {
+            spki: s,
+            public_key,
+            algorithm,
+            ..
+        } => {
             assert_eq!(s, &spki);
             assert_eq!(public_key.len(), 65);
             assert_eq!(public_key[0], 0x04);
@@ -252,7 +317,9 @@ fn dg14_with_chip_authentication_key() {
     a.sort_by_key(SecurityInfo::encode);
     b.sort_by_key(SecurityInfo::encode);
     assert_eq!(a, b);
-    rejects_cuts_and_extension(&dg14, FileId::Dg(DataGroup::Dg14), |b| Dg14::parse(b).map(|_| ()));
+    rejects_cuts_and_extension(&dg14, FileId::Dg(DataGroup::Dg14), |b| {
+        Dg14::parse(b).map(|_| ())
+    });
 }
 
 #[test]
@@ -260,13 +327,31 @@ fn card_security_signed_by_openssl() {
     let dir = TempDir::new("cardsec");
     let _pki = lds_support::make_pki(&dir, lds_support::KeyKind::P256);
     std::fs::write(dir.path("infos.der"), hex(CARD_ACCESS)).unwrap();
-    openssl_ok(&dir.0, &["x509", "-inform", "DER", "-in", "dsc.der", "-out", "dsc.pem"]);
     openssl_ok(
         &dir.0,
         &[
-            "cms", "-sign", "-binary", "-nodetach", "-in", "infos.der", "-signer", "dsc.pem",
-            "-inkey", "dsc.key", "-econtent_type", "0.4.0.127.0.7.3.2.1", "-outform", "DER",
-            "-out", "cs.der",
+            "x509", "-inform", "DER", "-in", "dsc.der", "-out", "dsc.pem",
+        ],
+    );
+    openssl_ok(
+        &dir.0,
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-in",
+            "infos.der",
+            "-signer",
+            "dsc.pem",
+            "-inkey",
+            "dsc.key",
+            "-econtent_type",
+            "0.4.0.127.0.7.3.2.1",
+            "-outform",
+            "DER",
+            "-out",
+            "cs.der",
         ],
     );
     let cs_bytes = std::fs::read(dir.path("cs.der")).unwrap();
@@ -276,10 +361,16 @@ fn card_security_signed_by_openssl() {
     assert_eq!(cs.signed_data.certificates.len(), 1);
     let si = &cs.signed_data.signer_infos[0];
     assert!(si.signed_attrs.as_ref().unwrap().message_digest().is_some());
-    assert_eq!(cs.signed_data.signer_certificate(si), Some(cs.signed_data.certificates[0].as_slice()));
+    assert_eq!(
+        cs.signed_data.signer_certificate(si),
+        Some(cs.signed_data.certificates[0].as_slice())
+    );
     // Broken copies.
     for cut in [0, 1, 10, cs_bytes.len() / 2, cs_bytes.len() - 1] {
-        let _ = malformed(CardSecurity::parse(&cs_bytes[..cut]).unwrap_err(), FileId::CardSecurity);
+        let _ = malformed(
+            CardSecurity::parse(&cs_bytes[..cut]).unwrap_err(),
+            FileId::CardSecurity,
+        );
     }
 }
 
@@ -318,8 +409,18 @@ fn dg15_rsa_key_matches_openssl() {
     let dir = TempDir::new("dg15rsa");
     let spki = openssl_spki(
         &dir,
-        &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "k.pem"],
-        &["pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der"],
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:1024",
+            "-out",
+            "k.pem",
+        ],
+        &[
+            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der",
+        ],
     );
     let out = std::process::Command::new("openssl")
         .args(["rsa", "-in", "k.pem", "-noout", "-modulus"])
@@ -339,7 +440,9 @@ fn dg15_rsa_key_matches_openssl() {
         }
         other => panic!("{other:?}"),
     }
-    rejects_cuts_and_extension(&bytes, FileId::Dg(DataGroup::Dg15), |b| Dg15::parse(b).map(|_| ()));
+    rejects_cuts_and_extension(&bytes, FileId::Dg(DataGroup::Dg15), |b| {
+        Dg15::parse(b).map(|_| ())
+    });
 }
 
 #[test]
@@ -359,7 +462,11 @@ fn dg15_ec_named_and_explicit_curves() {
             let dg = Dg15::parse(&Dg15::from_spki(&spki).unwrap().encode()).unwrap();
             match dg.key() {
                 AaPublicKey::Ec { curve: c, point } => {
-                    let want = if explicit { EcCurve::Explicit(curve) } else { EcCurve::Named(curve) };
+                    let want = if explicit {
+                        EcCurve::Explicit(curve)
+                    } else {
+                        EcCurve::Named(curve)
+                    };
                     assert_eq!(*c, want, "{name} explicit={explicit}");
                     assert!(spki.ends_with(point) && point[0] == 0x04);
                 }
@@ -371,7 +478,10 @@ fn dg15_ec_named_and_explicit_curves() {
     let dir = TempDir::new("dg15k1");
     let spki = ec_spki(&dir, "secp256k1", true);
     match Dg15::from_spki(&spki).unwrap().key() {
-        AaPublicKey::Ec { curve: EcCurve::Unknown(_), .. } => {}
+        AaPublicKey::Ec {
+            curve: EcCurve::Unknown(_),
+            ..
+        } => {}
         other => panic!("{other:?}"),
     }
 }

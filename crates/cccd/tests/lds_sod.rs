@@ -2,6 +2,8 @@
 //! `openssl cms -verify` (an independent implementation) must accept the result against a CSCA
 //! made by openssl, and must reject a tampered copy. Our parser must read back what was signed.
 
+#![allow(clippy::unwrap_used, clippy::match_wildcard_for_single_variants)] // tests: a panic is a failure
+
 mod lds_support;
 
 use cccd::lds::sod::{HashAlgorithm, Sod};
@@ -24,7 +26,9 @@ fn key_for(kind: KeyKind, pss: bool, pkcs8: &[u8]) -> DocumentSignerKey {
                 DocumentSignerKey::RsaPkcs1v15Sha256(k)
             }
         }
-        KeyKind::P256 => DocumentSignerKey::EcdsaP256(p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).unwrap()),
+        KeyKind::P256 => {
+            DocumentSignerKey::EcdsaP256(p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).unwrap())
+        }
         KeyKind::BrainpoolP384 => DocumentSignerKey::EcdsaBrainpoolP384(
             ecdsa::SigningKey::<bp384::BrainpoolP384r1>::from_pkcs8_der(pkcs8).unwrap(),
         ),
@@ -38,8 +42,19 @@ fn openssl_verifies(dir: &TempDir, sod: &[u8], name: &str) -> bool {
     let (ok, _err) = openssl(
         &dir.0,
         &[
-            "cms", "-verify", "-inform", "DER", "-in", name, "-CAfile", "csca.pem", "-purpose",
-            "any", "-binary", "-out", "content.out",
+            "cms",
+            "-verify",
+            "-inform",
+            "DER",
+            "-in",
+            name,
+            "-CAfile",
+            "csca.pem",
+            "-purpose",
+            "any",
+            "-binary",
+            "-out",
+            "content.out",
         ],
     );
     ok
@@ -57,7 +72,10 @@ fn check(kind: KeyKind, pss: bool, hash: HashAlgorithm) {
         .build(&pki.dsc_der, &key)
         .unwrap();
 
-    assert!(openssl_verifies(&dir, &sod, "sod.der"), "openssl rejects {kind:?} pss={pss}");
+    assert!(
+        openssl_verifies(&dir, &sod, "sod.der"),
+        "openssl rejects {kind:?} pss={pss}"
+    );
     // openssl's view of the signed content is the LDSSecurityObject we parse.
     let content = std::fs::read(dir.path("content.out")).unwrap();
 
@@ -76,26 +94,47 @@ fn check(kind: KeyKind, pss: bool, hash: HashAlgorithm) {
     assert!(lso.hash_of(DataGroup::Dg2).is_none());
     assert_eq!(parsed.signed_data.certificates, vec![pki.dsc_der.clone()]);
     let si = &parsed.signed_data.signer_infos[0];
-    assert_eq!(parsed.signed_data.signer_certificate(si), Some(pki.dsc_der.as_slice()));
+    assert_eq!(
+        parsed.signed_data.signer_certificate(si),
+        Some(pki.dsc_der.as_slice())
+    );
     let attrs = si.signed_attrs.as_ref().unwrap();
     assert_eq!(attrs.der_for_signature[0], 0x31);
     assert!(attrs.signing_time().is_some());
-    assert_eq!(attrs.content_type(), Some(cccd::lds::sod::lds_security_object_oid()));
-    assert_eq!(attrs.message_digest().map(<[u8]>::len), Some(key.digest().output_len()));
+    assert_eq!(
+        attrs.content_type(),
+        Some(cccd::lds::sod::lds_security_object_oid())
+    );
+    assert_eq!(
+        attrs.message_digest().map(<[u8]>::len),
+        Some(key.digest().output_len())
+    );
     assert_eq!(si.signature_algorithm, key.signature_algorithm());
 
     // Tamper with the last byte of the DG13 hash inside the signed content: openssl must reject.
     let hash13 = lso.hash_of(DataGroup::Dg13).unwrap().to_vec();
-    let pos = sod.windows(hash13.len()).position(|w| w == hash13.as_slice()).unwrap();
+    let pos = sod
+        .windows(hash13.len())
+        .position(|w| w == hash13.as_slice())
+        .unwrap();
     let mut bad = sod.clone();
     bad[pos + hash13.len() - 1] ^= 0x01;
-    assert!(!openssl_verifies(&dir, &bad, "bad.der"), "openssl accepted a tampered SOD");
+    assert!(
+        !openssl_verifies(&dir, &bad, "bad.der"),
+        "openssl accepted a tampered SOD"
+    );
     // Tamper with the signature itself.
     let mut bad = sod.clone();
     let sig = &si.signature;
-    let pos = sod.windows(sig.len()).position(|w| w == sig.as_slice()).unwrap();
+    let pos = sod
+        .windows(sig.len())
+        .position(|w| w == sig.as_slice())
+        .unwrap();
     bad[pos + 10] ^= 0x01;
-    assert!(!openssl_verifies(&dir, &bad, "bad2.der"), "openssl accepted a bad signature");
+    assert!(
+        !openssl_verifies(&dir, &bad, "bad2.der"),
+        "openssl accepted a bad signature"
+    );
 }
 
 #[test]
@@ -120,7 +159,11 @@ fn ecdsa_brainpool_p384_verifies_with_openssl() {
 
 #[test]
 fn other_dg_hash_algorithms_verify_with_openssl() {
-    for h in [HashAlgorithm::Sha1, HashAlgorithm::Sha384, HashAlgorithm::Sha512] {
+    for h in [
+        HashAlgorithm::Sha1,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha512,
+    ] {
         check(KeyKind::P256, false, h);
     }
 }
@@ -136,7 +179,9 @@ fn parser_rejects_truncated_overlong_and_wrong_tag() {
         .unwrap();
     for cut in [0, 1, 4, 100, sod.len() / 2, sod.len() - 1] {
         match Sod::parse(&sod[..cut]) {
-            Err(LdsError::Malformed { file: FileId::Sod, .. }) => {}
+            Err(LdsError::Malformed {
+                file: FileId::Sod, ..
+            }) => {}
             other => panic!("cut {cut}: {other:?}"),
         }
     }
@@ -148,9 +193,15 @@ fn parser_rejects_truncated_overlong_and_wrong_tag() {
     ));
     let mut wrong = sod.clone();
     wrong[0] = 0x76;
-    assert!(matches!(Sod::parse(&wrong), Err(LdsError::Malformed { offset: 0, .. })));
+    assert!(matches!(
+        Sod::parse(&wrong),
+        Err(LdsError::Malformed { offset: 0, .. })
+    ));
     // A corrupted certificate is reported as a certificate error at its offset.
-    let pos = sod.windows(pki.dsc_der.len()).position(|w| w == pki.dsc_der.as_slice()).unwrap();
+    let pos = sod
+        .windows(pki.dsc_der.len())
+        .position(|w| w == pki.dsc_der.as_slice())
+        .unwrap();
     let mut bad = sod.clone();
     bad[pos + 4] = 0x05; // inner TBSCertificate tag becomes NULL
     match Sod::parse(&bad) {

@@ -145,7 +145,12 @@ impl AlgorithmIdentifier {
 
     /// Parse from a SEQUENCE.
     pub(crate) fn parse(tlv: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
-        let seq = expect(*tlv, SEQUENCE, file, "expected AlgorithmIdentifier SEQUENCE")?;
+        let seq = expect(
+            *tlv,
+            SEQUENCE,
+            file,
+            "expected AlgorithmIdentifier SEQUENCE",
+        )?;
         let items = children(&seq, file)?;
         let oid = oid(&nth(&items, 0, &seq, file, "algorithm OID missing")?, file)?;
         let parameters = match items.as_slice() {

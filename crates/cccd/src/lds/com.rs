@@ -41,7 +41,12 @@ impl Com {
             let at = child.offset();
             match child.tag() {
                 LDS_VERSION => {
-                    lds_version = Some(digits(child.value(), 4, at, "LDS version must be 4 digits")?);
+                    lds_version = Some(digits(
+                        child.value(),
+                        4,
+                        at,
+                        "LDS version must be 4 digits",
+                    )?);
                 }
                 UNICODE_VERSION => {
                     unicode_version = Some(digits(

@@ -57,6 +57,7 @@ impl fmt::Debug for TaggedDetails {
         let tags: Vec<String> = self.elements.iter().map(|(t, _)| t.to_string()).collect();
         f.debug_struct("TaggedDetails")
             .field("data_group", &self.data_group)
+            .field("tag_list", &self.tag_list)
             .field("elements", &tags)
             .finish()
     }
@@ -78,9 +79,7 @@ impl TaggedDetails {
             .next()
             .filter(|t| t.tag() == TAG_LIST)
             .ok_or_else(|| LdsError::invalid(file, outer.header_len(), "tag list 5C missing"))?;
-        let tag_list = tlv::Tlvs::new(list.value()).count();
         // The tag list holds bare tags, not TLVs: decode them with the tag rules only.
-        let _ = tag_list;
         let tag_list = parse_tag_list(list.value())
             .ok_or_else(|| LdsError::invalid(file, list.offset(), "bad tag in tag list"))?;
         let elements = items.map(|t| (t.tag(), t.value().to_vec())).collect();

@@ -1,8 +1,7 @@
 //! DG1 (tag 0x61): the MRZ as stored on the chip (`61 { 5F1F mrz }`).
 //!
-//! The `mrz` module (TD1/TD3 with check digits) was not available when this was written, so DG1
-//! keeps the raw MRZ and exposes the TD1 fields by position without checking check digits; use
-//! `crate::mrz` on [`Dg1::mrz`] for validation.
+//! DG1 keeps the raw MRZ and exposes the TD1 fields by position; [`Dg1::typed`] hands the lines
+//! to [`crate::mrz::Mrz::parse`] for the typed view with every check digit evaluated.
 
 use super::asn1::root;
 use super::{DataGroup, FileId, LdsError};
@@ -102,9 +101,8 @@ impl Dg1 {
         }
         let value_at = mrz_at + mrz_tlv.header_len();
         let bytes = mrz_tlv.value();
-        let format = mrz_format(bytes.len()).ok_or_else(|| {
-            LdsError::invalid(FILE, value_at, "MRZ length is not 90, 72 or 88")
-        })?;
+        let format = mrz_format(bytes.len())
+            .ok_or_else(|| LdsError::invalid(FILE, value_at, "MRZ length is not 90, 72 or 88"))?;
         if !valid_mrz_chars(bytes) {
             return Err(LdsError::invalid(
                 FILE,
@@ -165,6 +163,11 @@ impl Dg1 {
             rest = tail;
         }
         out
+    }
+
+    /// The typed MRZ (TD1 or TD3) with its check digits evaluated, from [`crate::mrz`].
+    pub fn typed(&self) -> Result<crate::mrz::Mrz, crate::mrz::MrzError> {
+        crate::mrz::Mrz::parse(&self.lines().join("\n"))
     }
 
     /// The TD1 fields, if this is a TD1 MRZ.

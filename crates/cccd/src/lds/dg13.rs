@@ -18,7 +18,7 @@ mod value;
 
 pub use value::{Expiry, Field, Parents, Sex};
 
-use super::asn1::{children, enc_oid, enc_uint, oid_from_arcs, root, small_uint, SEQUENCE, SET};
+use super::asn1::{SEQUENCE, SET, children, enc_oid, enc_uint, oid_from_arcs, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
 use crate::tlv::{self, Tag, Tlv};
 use std::fmt;
@@ -52,7 +52,12 @@ impl RawEntry {
 impl fmt::Debug for RawEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Personal data: show the shape, not the content.
-        write!(f, "RawEntry {{ index: {}, {} bytes }}", self.index, self.raw.len())
+        write!(
+            f,
+            "RawEntry {{ index: {}, {} bytes }}",
+            self.index,
+            self.raw.len()
+        )
     }
 }
 
@@ -186,7 +191,6 @@ impl Dg13 {
             ..Dg13::default()
         };
         dg.layout = match rest {
-            [] => Layout::Flat,
             [one] if !starts_with_integer(one, FILE)? => {
                 if one.tag() == SET {
                     Layout::Set
@@ -228,7 +232,9 @@ impl Dg13 {
         let index = small_uint(&index_tlv, FILE)
             .ok()
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| LdsError::invalid(FILE, index_at, "DG13 entry index must be an INTEGER"))?;
+            .ok_or_else(|| {
+                LdsError::invalid(FILE, index_at, "DG13 entry index must be an INTEGER")
+            })?;
         let raw = entry
             .value()
             .get(index_tlv.total_len()..)
@@ -327,15 +333,12 @@ impl Dg13 {
         let mut keyed: Vec<(usize, u32, &[u8])> = out
             .into_iter()
             .map(|(i, raw)| {
-                let nth = match seen.iter_mut().find(|(k, _)| *k == i) {
-                    Some((_, n)) => {
-                        *n += 1;
-                        *n
-                    }
-                    None => {
-                        seen.push((i, 0));
-                        0
-                    }
+                let nth = if let Some((_, n)) = seen.iter_mut().find(|(k, _)| *k == i) {
+                    *n += 1;
+                    *n
+                } else {
+                    seen.push((i, 0));
+                    0
                 };
                 let pos = self
                     .order

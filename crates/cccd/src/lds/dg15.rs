@@ -90,10 +90,7 @@ fn hex(bytes: &[u8]) -> String {
 impl NamedCurve {
     /// The curve's OID.
     pub fn oid(self) -> asn1_rs::Oid<'static> {
-        let arcs = CURVES
-            .iter()
-            .find(|c| c.0 == self)
-            .map_or(&[][..], |c| c.1);
+        let arcs = CURVES.iter().find(|c| c.0 == self).map_or(&[][..], |c| c.1);
         oid_from_arcs(arcs)
     }
 
@@ -155,7 +152,10 @@ pub struct Dg15 {
 
 /// Match explicit `ECParameters` (RFC 3279: version, fieldID {prime-field, p}, curve {a, b},
 /// base, order, cofactor) to a known curve by prime, order and generator. `None` if unknown.
-pub fn match_explicit_curve(params: &Tlv<'_>, file: FileId) -> Result<Option<NamedCurve>, LdsError> {
+pub fn match_explicit_curve(
+    params: &Tlv<'_>,
+    file: FileId,
+) -> Result<Option<NamedCurve>, LdsError> {
     let items = children(params, file)?;
     let field = children(&nth(&items, 1, params, file, "fieldID missing")?, file)?;
     let prime_tlv = field
@@ -210,7 +210,7 @@ impl Dg15 {
         })?;
         let items = children(spki, FILE)?;
         let alg_tlv = nth(&items, 0, spki, FILE, "algorithm missing")?;
-        let alg = AlgorithmIdentifier::parse(&alg_tlv, FILE)?;
+        AlgorithmIdentifier::parse(&alg_tlv, FILE)?;
         let key = match parsed.parsed() {
             Ok(PublicKey::RSA(rsa)) => AaPublicKey::Rsa {
                 modulus: strip_zero(rsa.modulus).to_vec(),
@@ -237,7 +237,6 @@ impl Dg15 {
                 }
             }
             _ => {
-                let _ = alg;
                 return Err(LdsError::Unsupported {
                     file: FILE,
                     what: "AA key algorithm (only RSA and EC)",

@@ -8,9 +8,9 @@
 //! The image bytes are exposed as they are (JPEG or JPEG 2000) so they can be saved unchanged;
 //! with the `face` feature they can also be converted to PNG ([`FaceImage::to_png`]).
 
-mod record;
 #[cfg(feature = "face")]
 mod png;
+mod record;
 
 pub use record::{FaceImage, FaceRecord, ImageFormat};
 
@@ -77,21 +77,37 @@ impl Dg2 {
         let outer = root(input, DG2_TAG, FILE)?;
         let items = children(&outer, FILE)?;
         let [group] = items.as_slice() else {
-            return Err(LdsError::invalid(FILE, outer.offset(), "DG2 must hold one 7F61 group"));
+            return Err(LdsError::invalid(
+                FILE,
+                outer.offset(),
+                "DG2 must hold one 7F61 group",
+            ));
         };
         if group.tag() != BIT_GROUP {
-            return Err(LdsError::invalid(FILE, group.offset(), "expected 7F61 template group"));
+            return Err(LdsError::invalid(
+                FILE,
+                group.offset(),
+                "expected 7F61 template group",
+            ));
         }
         let parts = children(group, FILE)?;
         let count_tlv = nth(&parts, 0, group, FILE, "template count missing")?;
         if count_tlv.tag() != COUNT {
-            return Err(LdsError::invalid(FILE, count_tlv.offset(), "expected template count 02"));
+            return Err(LdsError::invalid(
+                FILE,
+                count_tlv.offset(),
+                "expected template count 02",
+            ));
         }
         let count = small_uint(&count_tlv, FILE).or_else(|_| {
             // The count is a raw unsigned byte in ISO 7816-11, not a DER INTEGER: 0x80+ is fine.
             match count_tlv.value() {
                 [n] => Ok(u64::from(*n)),
-                _ => Err(LdsError::invalid(FILE, count_tlv.offset(), "bad template count")),
+                _ => Err(LdsError::invalid(
+                    FILE,
+                    count_tlv.offset(),
+                    "bad template count",
+                )),
             }
         })?;
         let templates = parts
@@ -133,12 +149,20 @@ impl Dg2 {
 
 fn parse_template(bit: &Tlv<'_>) -> Result<BiometricTemplate, LdsError> {
     if bit.tag() != BIT {
-        return Err(LdsError::invalid(FILE, bit.offset(), "expected 7F60 template"));
+        return Err(LdsError::invalid(
+            FILE,
+            bit.offset(),
+            "expected 7F60 template",
+        ));
     }
     let parts = children(bit, FILE)?;
     let bht = nth(&parts, 0, bit, FILE, "header template A1 missing")?;
     if bht.tag() != BHT {
-        return Err(LdsError::invalid(FILE, bht.offset(), "expected header template A1"));
+        return Err(LdsError::invalid(
+            FILE,
+            bht.offset(),
+            "expected header template A1",
+        ));
     }
     let header = children(&bht, FILE)?
         .iter()
@@ -146,10 +170,15 @@ fn parse_template(bit: &Tlv<'_>) -> Result<BiometricTemplate, LdsError> {
         .collect();
     let bdb = nth(&parts, 1, bit, FILE, "biometric data block missing")?;
     if bdb.tag() != BDB_PRIMITIVE && bdb.tag() != BDB_CONSTRUCTED {
-        return Err(LdsError::invalid(FILE, bdb.offset(), "expected data block 5F2E or 7F2E"));
+        return Err(LdsError::invalid(
+            FILE,
+            bdb.offset(),
+            "expected data block 5F2E or 7F2E",
+        ));
     }
     let at = bdb.offset() + bdb.header_len();
-    let record = FaceRecord::parse(bdb.value()).map_err(|(off, what)| LdsError::invalid(FILE, at + off, what))?;
+    let record = FaceRecord::parse(bdb.value())
+        .map_err(|(off, what)| LdsError::invalid(FILE, at + off, what))?;
     Ok(BiometricTemplate {
         header,
         data_tag: bdb.tag(),

@@ -5,8 +5,8 @@
 //! SecurityInfos parser of its own. Unknown protocols are kept with their exact DER.
 
 use super::asn1::{
-    AlgorithmIdentifier, BIT_STRING, INTEGER, OID, SEQUENCE, SET, children, enc_oid, enc_seq,
-    enc_set_of, enc_uint, nth, objects_at, oid, oid_from_arcs, raw, root, small_uint,
+    AlgorithmIdentifier, BIT_STRING, SEQUENCE, SET, children, enc_oid, enc_seq, enc_set_of,
+    enc_uint, nth, objects_at, oid, oid_from_arcs, raw, root, small_uint,
 };
 use super::sod::SignedData;
 use super::{DataGroup, FileId, LdsError};
@@ -150,7 +150,11 @@ impl SecurityInfo {
     /// Parse one SecurityInfo SEQUENCE.
     pub(crate) fn parse(seq: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
         if seq.tag() != SEQUENCE {
-            return Err(LdsError::invalid(file, seq.offset(), "SecurityInfo must be a SEQUENCE"));
+            return Err(LdsError::invalid(
+                file,
+                seq.offset(),
+                "SecurityInfo must be a SEQUENCE",
+            ));
         }
         let items = children(seq, file)?;
         let protocol = oid(&nth(&items, 0, seq, file, "protocol OID missing")?, file)?;
@@ -172,12 +176,20 @@ impl SecurityInfo {
         } else if extra_arcs(&protocol, &oids::id_pk()) == Some(1) {
             let spki = second()?;
             let parts = children(&spki, file)?;
-            let algorithm =
-                AlgorithmIdentifier::parse(&nth(&parts, 0, &spki, file, "key algorithm missing")?, file)?;
+            let algorithm = AlgorithmIdentifier::parse(
+                &nth(&parts, 0, &spki, file, "key algorithm missing")?,
+                file,
+            )?;
             let bits = nth(&parts, 1, &spki, file, "public key missing")?;
             let public_key = match bits.value() {
                 [0, key @ ..] if bits.tag() == BIT_STRING => key.to_vec(),
-                _ => return Err(LdsError::invalid(file, bits.offset(), "bad public key BIT STRING")),
+                _ => {
+                    return Err(LdsError::invalid(
+                        file,
+                        bits.offset(),
+                        "bad public key BIT STRING",
+                    ));
+                }
             };
             SecurityInfo::ChipAuthenticationPublicKey {
                 spki: raw(&spki),
@@ -241,7 +253,9 @@ impl SecurityInfo {
         let opt = |v: &Option<u64>| v.map(enc_uint).unwrap_or_default();
         let p = enc_oid(self.protocol());
         match self {
-            SecurityInfo::ChipAuthentication { version, key_id, .. }
+            SecurityInfo::ChipAuthentication {
+                version, key_id, ..
+            }
             | SecurityInfo::Pace {
                 version,
                 parameter_id: key_id,
@@ -260,7 +274,9 @@ impl SecurityInfo {
             SecurityInfo::ChipAuthenticationPublicKey { spki, key_id, .. } => {
                 enc_seq(&[&p, spki, &opt(key_id)])
             }
-            SecurityInfo::TerminalAuthentication { version, ef_cvca, .. } => enc_seq(&[
+            SecurityInfo::TerminalAuthentication {
+                version, ef_cvca, ..
+            } => enc_seq(&[
                 &p,
                 &enc_uint(*version),
                 ef_cvca.as_deref().unwrap_or_default(),
@@ -291,7 +307,11 @@ impl SecurityInfos {
 
     fn from_set(set: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
         if set.tag() != SET {
-            return Err(LdsError::invalid(file, set.offset(), "SecurityInfos must be a SET"));
+            return Err(LdsError::invalid(
+                file,
+                set.offset(),
+                "SecurityInfos must be a SET",
+            ));
         }
         let infos = children(set, file)?
             .iter()
@@ -336,7 +356,11 @@ impl Dg14 {
         let outer = root(input, DG14_TAG, file)?;
         let items = children(&outer, file)?;
         let [set] = items.as_slice() else {
-            return Err(LdsError::invalid(file, outer.offset(), "DG14 must hold one SET"));
+            return Err(LdsError::invalid(
+                file,
+                outer.offset(),
+                "DG14 must hold one SET",
+            ));
         };
         Ok(Self {
             security_infos: SecurityInfos::from_set(set, file)?,
@@ -346,6 +370,26 @@ impl Dg14 {
     /// Encode DG14.
     pub fn encode(&self) -> Vec<u8> {
         tlv::encode(DG14_TAG, &self.security_infos.encode())
+    }
+
+    /// The exact `SET OF SecurityInfo` bytes inside the `6E` wrapper.
+    pub fn security_infos_der(input: &[u8]) -> Result<&[u8], LdsError> {
+        Ok(root(input, DG14_TAG, FileId::Dg(DataGroup::Dg14))?.value())
+    }
+
+    /// Decode DG14 with the `access` module's SecurityInfos types (the ones PACE and chip
+    /// authentication consume), so both modules agree on one view of the chip's keys.
+    pub fn parse_for_access(
+        input: &[u8],
+    ) -> Result<crate::access::security_infos::SecurityInfos, LdsError> {
+        let outer = root(input, DG14_TAG, FileId::Dg(DataGroup::Dg14))?;
+        crate::access::security_infos::SecurityInfos::parse(outer.value()).map_err(|e| {
+            LdsError::invalid(
+                FileId::Dg(DataGroup::Dg14),
+                outer.header_len() + e.offset(),
+                "SecurityInfos rejected by the access parser",
+            )
+        })
     }
 }
 
@@ -371,11 +415,17 @@ impl CardSecurity {
                 "eContentType is not id-SecurityObject",
             ));
         }
-        let objs = objects_at(&signed_data.content, file).map_err(|e| shift(e, signed_data.content_offset))?;
+        let objs = objects_at(&signed_data.content, file)
+            .map_err(|e| shift(e, signed_data.content_offset))?;
         let [set] = objs.as_slice() else {
-            return Err(LdsError::invalid(file, signed_data.content_offset, "content must be one SET"));
+            return Err(LdsError::invalid(
+                file,
+                signed_data.content_offset,
+                "content must be one SET",
+            ));
         };
-        let security_infos = SecurityInfos::from_set(set, file).map_err(|e| shift(e, signed_data.content_offset))?;
+        let security_infos =
+            SecurityInfos::from_set(set, file).map_err(|e| shift(e, signed_data.content_offset))?;
         Ok(Self {
             signed_data,
             security_infos,
@@ -398,6 +448,3 @@ fn shift(e: LdsError, by: usize) -> LdsError {
         other => other,
     }
 }
-
-#[allow(dead_code)]
-const _UNUSED: (Tag, Tag) = (INTEGER, OID);

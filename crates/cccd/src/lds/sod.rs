@@ -9,9 +9,7 @@ pub mod signed_data;
 
 pub use signed_data::{Attribute, SignedAttributes, SignedData, SignerIdentifier, SignerInfo};
 
-use super::asn1::{
-    AlgorithmIdentifier, SEQUENCE, children, nth, objects_at, oid_from_arcs, root, small_uint,
-};
+use super::asn1::{AlgorithmIdentifier, SEQUENCE, children, nth, oid_from_arcs, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
 use crate::tlv::{Tag, Tlv};
 use asn1_rs::Oid;
@@ -133,11 +131,17 @@ impl LdsSecurityObject {
         let seq = root(der, SEQUENCE, FILE)?;
         let items = children(&seq, FILE)?;
         let version = small_uint(&nth(&items, 0, &seq, FILE, "version missing")?, FILE)?;
-        let hash_algorithm =
-            AlgorithmIdentifier::parse(&nth(&items, 1, &seq, FILE, "hash algorithm missing")?, FILE)?;
+        let hash_algorithm = AlgorithmIdentifier::parse(
+            &nth(&items, 1, &seq, FILE, "hash algorithm missing")?,
+            FILE,
+        )?;
         let list = nth(&items, 2, &seq, FILE, "data group hashes missing")?;
         if list.tag() != SEQUENCE {
-            return Err(LdsError::invalid(FILE, list.offset(), "data group hashes must be a SEQUENCE"));
+            return Err(LdsError::invalid(
+                FILE,
+                list.offset(),
+                "data group hashes must be a SEQUENCE",
+            ));
         }
         let mut data_group_hashes = Vec::new();
         for entry in children(&list, FILE)? {
@@ -147,10 +151,16 @@ impl LdsSecurityObject {
             let data_group = u32::try_from(n)
                 .ok()
                 .and_then(DataGroup::from_number)
-                .ok_or_else(|| LdsError::invalid(FILE, n_tlv.offset(), "data group number out of range"))?;
+                .ok_or_else(|| {
+                    LdsError::invalid(FILE, n_tlv.offset(), "data group number out of range")
+                })?;
             let h = nth(&parts, 1, &entry, FILE, "hash missing")?;
             if h.tag() != super::asn1::OCTET_STRING || parts.len() != 2 {
-                return Err(LdsError::invalid(FILE, h.offset(), "DataGroupHash must be {INTEGER, OCTET STRING}"));
+                return Err(LdsError::invalid(
+                    FILE,
+                    h.offset(),
+                    "DataGroupHash must be {INTEGER, OCTET STRING}",
+                ));
             }
             data_group_hashes.push(DataGroupHash {
                 data_group,
@@ -163,7 +173,11 @@ impl LdsSecurityObject {
                 let parts = children(info, FILE)?;
                 let text = |t: Tlv<'_>| -> Result<String, LdsError> {
                     if t.tag() != PRINTABLE_STRING || !t.value().is_ascii() {
-                        return Err(LdsError::invalid(FILE, t.offset(), "version must be a PrintableString"));
+                        return Err(LdsError::invalid(
+                            FILE,
+                            t.offset(),
+                            "version must be a PrintableString",
+                        ));
                     }
                     Ok(t.value().iter().map(|&b| char::from(b)).collect())
                 };
@@ -200,7 +214,12 @@ impl LdsSecurityObject {
         let hashes: Vec<Vec<u8>> = self
             .data_group_hashes
             .iter()
-            .map(|h| enc_seq(&[&enc_uint(u64::from(h.data_group.number())), &enc_octets(&h.hash)]))
+            .map(|h| {
+                enc_seq(&[
+                    &enc_uint(u64::from(h.data_group.number())),
+                    &enc_octets(&h.hash),
+                ])
+            })
             .collect();
         let hash_refs: Vec<&[u8]> = hashes.iter().map(Vec::as_slice).collect();
         let info = self
@@ -237,7 +256,11 @@ impl Sod {
         let outer = root(input, SOD_TAG, FILE)?;
         let objs = children(&outer, FILE)?;
         let [ci] = objs.as_slice() else {
-            return Err(LdsError::invalid(FILE, outer.offset(), "EF.SOD must hold one ContentInfo"));
+            return Err(LdsError::invalid(
+                FILE,
+                outer.offset(),
+                "EF.SOD must hold one ContentInfo",
+            ));
         };
         let signed_data = SignedData::parse_content_info(ci, FILE)?;
         if signed_data.content_type != lds_security_object_oid() {
@@ -259,9 +282,4 @@ impl Sod {
     pub fn content_info_der(input: &[u8]) -> Result<&[u8], LdsError> {
         Ok(root(input, SOD_TAG, FILE)?.value())
     }
-}
-
-#[allow(dead_code)]
-fn _objects(input: &[u8]) -> Result<usize, LdsError> {
-    Ok(objects_at(input, FILE)?.len())
 }

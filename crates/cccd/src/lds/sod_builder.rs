@@ -4,8 +4,7 @@
 //! tests; the output is accepted by `openssl cms -verify`.
 
 use super::asn1::{
-    AlgorithmIdentifier, SEQUENCE, enc_octets, enc_oid, enc_seq, enc_set_of, enc_uint,
-    oid_from_arcs,
+    AlgorithmIdentifier, enc_octets, enc_oid, enc_seq, enc_set_of, enc_uint, oid_from_arcs,
 };
 use super::sod::signed_data::{
     content_type_attr_oid, message_digest_attr_oid, retag_set_as_context0, signed_data_oid,
@@ -196,19 +195,33 @@ impl SodBuilder {
         let digest = key.digest();
         let digest_alg = AlgorithmIdentifier::new(digest.oid()).encode();
 
-        let attr = |oid: asn1_rs::Oid<'static>, value: &[u8]| enc_seq(&[&enc_oid(&oid), &enc_set_of(&[value])]);
+        let attr = |oid: asn1_rs::Oid<'static>, value: &[u8]| {
+            enc_seq(&[&enc_oid(&oid), &enc_set_of(&[value])])
+        };
         let mut attrs = vec![
-            attr(content_type_attr_oid(), &enc_oid(&lds_security_object_oid())),
-            attr(message_digest_attr_oid(), &enc_octets(&digest.digest(&content))),
+            attr(
+                content_type_attr_oid(),
+                &enc_oid(&lds_security_object_oid()),
+            ),
+            attr(
+                message_digest_attr_oid(),
+                &enc_octets(&digest.digest(&content)),
+            ),
         ];
         if let Some(t) = &self.signing_time {
-            attrs.push(attr(signing_time_attr_oid(), &tlv::encode(Tag::new(0x17), t.as_bytes())));
+            attrs.push(attr(
+                signing_time_attr_oid(),
+                &tlv::encode(Tag::new(0x17), t.as_bytes()),
+            ));
         }
         let attr_refs: Vec<&[u8]> = attrs.iter().map(Vec::as_slice).collect();
         let signed_attrs_set = enc_set_of(&attr_refs);
         let signature = key.sign(&signed_attrs_set)?;
 
-        let sid = enc_seq(&[cert.issuer().as_raw(), &enc_uint_raw(cert.tbs_certificate.raw_serial())]);
+        let sid = enc_seq(&[
+            cert.issuer().as_raw(),
+            &enc_uint_raw(cert.tbs_certificate.raw_serial()),
+        ]);
         let signer_info = enc_seq(&[
             &enc_uint(1),
             &sid,
@@ -240,6 +253,3 @@ impl SodBuilder {
 fn enc_uint_raw(content: &[u8]) -> Vec<u8> {
     tlv::encode(super::asn1::INTEGER, content)
 }
-
-#[allow(dead_code)]
-const _S: Tag = SEQUENCE;

@@ -1,7 +1,7 @@
 //! Shared helpers for the lds_* integration tests: a temporary folder and a test PKI made with
 //! the `openssl` command-line tool (an independent implementation).
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,7 +36,10 @@ pub fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
         .current_dir(dir)
         .output()
         .expect("openssl is installed");
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub fn openssl_ok(dir: &Path, args: &[&str]) {
@@ -56,7 +59,12 @@ fn newkey_args(kind: KeyKind) -> Vec<&'static str> {
         KeyKind::Rsa => vec!["-newkey", "rsa:2048"],
         KeyKind::P256 => vec!["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
         KeyKind::BrainpoolP384 => {
-            vec!["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:brainpoolP384r1"]
+            vec![
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:brainpoolP384r1",
+            ]
         }
     }
 }
@@ -71,7 +79,9 @@ pub struct Pki {
 
 pub fn make_pki(dir: &TempDir, kind: KeyKind) -> Pki {
     let d = &dir.0;
-    let mut args = vec!["req", "-x509", "-nodes", "-keyout", "csca.key", "-out", "csca.pem"];
+    let mut args = vec![
+        "req", "-x509", "-nodes", "-keyout", "csca.key", "-out", "csca.pem",
+    ];
     args.extend(newkey_args(kind));
     args.extend([
         "-subj",
@@ -84,7 +94,9 @@ pub fn make_pki(dir: &TempDir, kind: KeyKind) -> Pki {
         "keyUsage=critical,keyCertSign,cRLSign",
     ]);
     openssl_ok(d, &args);
-    let mut args = vec!["req", "-new", "-nodes", "-keyout", "dsc.key", "-out", "dsc.csr"];
+    let mut args = vec![
+        "req", "-new", "-nodes", "-keyout", "dsc.key", "-out", "dsc.csr",
+    ];
     args.extend(newkey_args(kind));
     args.extend(["-subj", "/C=VN/O=Test/CN=Test DSC"]);
     openssl_ok(d, &args);
@@ -92,14 +104,38 @@ pub fn make_pki(dir: &TempDir, kind: KeyKind) -> Pki {
     openssl_ok(
         d,
         &[
-            "x509", "-req", "-in", "dsc.csr", "-CA", "csca.pem", "-CAkey", "csca.key",
-            "-CAcreateserial", "-days", "365", "-extfile", "ext.cnf", "-outform", "DER", "-out",
+            "x509",
+            "-req",
+            "-in",
+            "dsc.csr",
+            "-CA",
+            "csca.pem",
+            "-CAkey",
+            "csca.key",
+            "-CAcreateserial",
+            "-days",
+            "365",
+            "-extfile",
+            "ext.cnf",
+            "-outform",
+            "DER",
+            "-out",
             "dsc.der",
         ],
     );
     openssl_ok(
         d,
-        &["pkcs8", "-topk8", "-nocrypt", "-in", "dsc.key", "-outform", "DER", "-out", "dsc.p8.der"],
+        &[
+            "pkcs8",
+            "-topk8",
+            "-nocrypt",
+            "-in",
+            "dsc.key",
+            "-outform",
+            "DER",
+            "-out",
+            "dsc.p8.der",
+        ],
     );
     Pki {
         csca_pem: d.join("csca.pem"),

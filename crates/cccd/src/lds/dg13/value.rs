@@ -193,7 +193,12 @@ pub fn parse_dmy(s: &str) -> Option<Date> {
             .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
     };
     let month = Month::try_from(u8::try_from(num(m)).ok()?).ok()?;
-    Date::from_calendar_date(i32::try_from(num(y)).ok()?, month, u8::try_from(num(d)).ok()?).ok()
+    Date::from_calendar_date(
+        i32::try_from(num(y)).ok()?,
+        month,
+        u8::try_from(num(d)).ok()?,
+    )
+    .ok()
 }
 
 /// The character strings in `raw`, depth-first, descending into constructed objects.
@@ -229,11 +234,15 @@ fn collect(
             // T.61 is treated as Latin-1, the common practice.
             T61_STRING => out.push(v.iter().map(|&b| char::from(b)).collect()),
             BMP_STRING => {
-                if v.len() % 2 != 0 {
+                if !v.len().is_multiple_of(2) {
                     return Err((at, "BMPString has an odd length"));
                 }
                 let units = v.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-                out.push(char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect());
+                out.push(
+                    char::decode_utf16(units)
+                        .map(|c| c.unwrap_or('\u{FFFD}'))
+                        .collect(),
+                );
             }
             _ if item.tag().is_constructed() => {
                 if depth >= MAX_DEPTH {

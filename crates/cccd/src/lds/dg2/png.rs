@@ -4,8 +4,8 @@
 //! a memory-safe pure-Rust decoder (chosen over the `jpeg2k` OpenJPEG binding so that image
 //! bytes from a card never reach C code).
 
-use super::record::{FaceImage, ImageFormat};
 use super::FILE;
+use super::record::{FaceImage, ImageFormat};
 use crate::lds::LdsError;
 use std::io::Cursor;
 
@@ -28,7 +28,9 @@ impl FaceImage {
                 let mut limits = image::Limits::default();
                 limits.max_alloc = Some(MAX_PIXELS * 4);
                 reader.limits(limits);
-                reader.decode().map_err(|e| fail(format!("JPEG decode: {e}")))?
+                reader
+                    .decode()
+                    .map_err(|e| fail(format!("JPEG decode: {e}")))?
             }
             ImageFormat::Jpeg2000 | ImageFormat::Jpeg2000Codestream => {
                 let settings = hayro_jpeg2000::DecodeSettings::default();

@@ -133,7 +133,10 @@ impl FaceImage {
     }
 
     fn encoded_len(&self) -> usize {
-        FACE_HEADER_LEN + FEATURE_POINT_LEN * self.feature_points.len() + IMAGE_INFO_LEN + self.image.len()
+        FACE_HEADER_LEN
+            + FEATURE_POINT_LEN * self.feature_points.len()
+            + IMAGE_INFO_LEN
+            + self.image.len()
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -228,7 +231,12 @@ impl FaceRecord {
 
     /// Encode the record.
     pub fn encode(&self) -> Vec<u8> {
-        let total = GENERAL_HEADER_LEN + self.images.iter().map(FaceImage::encoded_len).sum::<usize>();
+        let total = GENERAL_HEADER_LEN
+            + self
+                .images
+                .iter()
+                .map(FaceImage::encoded_len)
+                .sum::<usize>();
         let mut out = Vec::with_capacity(total);
         out.extend_from_slice(&FORMAT_ID);
         out.extend_from_slice(&self.version);
@@ -243,6 +251,7 @@ impl FaceRecord {
 
 fn parse_face(r: &mut Reader<'_>) -> RecordResult<FaceImage> {
     const T: &str = "facial record header truncated";
+    const I: &str = "image information truncated";
     let start = r.pos;
     let face_len = usize::try_from(r.u32(T)?).map_err(|_| (start, "face length too large"))?;
     let n_points = r.u16(T)?;
@@ -257,7 +266,6 @@ fn parse_face(r: &mut Reader<'_>) -> RecordResult<FaceImage> {
     for _ in 0..n_points {
         feature_points.push(r.array::<8>("feature points truncated")?);
     }
-    const I: &str = "image information truncated";
     let face_image_type = r.u8(I)?;
     let image_data_type = r.u8(I)?;
     let width = r.u16(I)?;

@@ -5,7 +5,7 @@ use crate::lds::asn1::{
     oid_from_arcs, raw, small_uint,
 };
 use crate::lds::{FileId, LdsError, Reason};
-use crate::tlv::{self, Tag, Tlv};
+use crate::tlv::{Tag, Tlv};
 use asn1_rs::Oid;
 use std::fmt;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -52,7 +52,9 @@ impl fmt::Debug for SignerIdentifier {
             SignerIdentifier::IssuerAndSerialNumber { serial, .. } => {
                 write!(f, "IssuerAndSerialNumber(serial {serial:02x?})")
             }
-            SignerIdentifier::SubjectKeyIdentifier(k) => write!(f, "SubjectKeyIdentifier({k:02x?})"),
+            SignerIdentifier::SubjectKeyIdentifier(k) => {
+                write!(f, "SubjectKeyIdentifier({k:02x?})")
+            }
         }
     }
 }
@@ -148,7 +150,11 @@ impl SignedData {
         let items = children(&ci, file)?;
         let ct = oid(&nth(&items, 0, &ci, file, "contentType missing")?, file)?;
         if ct != signed_data_oid() {
-            return Err(LdsError::invalid(file, ci.offset(), "content is not SignedData"));
+            return Err(LdsError::invalid(
+                file,
+                ci.offset(),
+                "content is not SignedData",
+            ));
         }
         let wrapper = expect(
             nth(&items, 1, &ci, file, "content missing")?,
@@ -165,14 +171,27 @@ impl SignedData {
         let sd = expect(*sd, SEQUENCE, file, "SignedData must be a SEQUENCE")?;
         let items = children(&sd, file)?;
         let mut it = items.iter().copied();
-        let mut next = |what| it.next().ok_or_else(|| LdsError::invalid(file, sd.offset(), what));
+        let mut next = |what| {
+            it.next()
+                .ok_or_else(|| LdsError::invalid(file, sd.offset(), what))
+        };
         let version = small_uint(&next("version missing")?, file)?;
-        let algs = expect(next("digestAlgorithms missing")?, SET, file, "digestAlgorithms must be a SET")?;
+        let algs = expect(
+            next("digestAlgorithms missing")?,
+            SET,
+            file,
+            "digestAlgorithms must be a SET",
+        )?;
         let digest_algorithms = children(&algs, file)?
             .iter()
             .map(|a| AlgorithmIdentifier::parse(a, file))
             .collect::<Result<_, _>>()?;
-        let eci = expect(next("encapContentInfo missing")?, SEQUENCE, file, "encapContentInfo must be a SEQUENCE")?;
+        let eci = expect(
+            next("encapContentInfo missing")?,
+            SEQUENCE,
+            file,
+            "encapContentInfo must be a SEQUENCE",
+        )?;
         let (content_type, content, content_offset) = parse_encap(&eci, file)?;
         let mut certificates = Vec::new();
         let mut cur = next("signerInfos missing")?;
@@ -268,25 +287,47 @@ fn parse_encap(eci: &Tlv<'_>, file: FileId) -> Result<(Oid<'static>, Vec<u8>, us
         // then refer to the joined bytes, starting at the first segment.
         let mut joined = Vec::new();
         for seg in children(&octets, file)? {
-            let seg = expect(seg, OCTET_STRING, file, "eContent segment must be an OCTET STRING")?;
+            let seg = expect(
+                seg,
+                OCTET_STRING,
+                file,
+                "eContent segment must be an OCTET STRING",
+            )?;
             joined.extend_from_slice(seg.value());
         }
         return Ok((ct, joined, at));
     }
-    Err(LdsError::invalid(file, octets.offset(), "eContent must be an OCTET STRING"))
+    Err(LdsError::invalid(
+        file,
+        octets.offset(),
+        "eContent must be an OCTET STRING",
+    ))
 }
 
 fn parse_signer_info(si: &Tlv<'_>, file: FileId) -> Result<SignerInfo, LdsError> {
     let si = expect(*si, SEQUENCE, file, "SignerInfo must be a SEQUENCE")?;
     let items = children(&si, file)?;
     let mut it = items.iter().copied();
-    let mut next = |what| it.next().ok_or_else(|| LdsError::invalid(file, si.offset(), what));
+    let mut next = |what| {
+        it.next()
+            .ok_or_else(|| LdsError::invalid(file, si.offset(), what))
+    };
     let version = small_uint(&next("SignerInfo version missing")?, file)?;
     let sid_tlv = next("sid missing")?;
     let sid = if sid_tlv.tag() == SEQUENCE {
         let parts = children(&sid_tlv, file)?;
-        let issuer = expect(nth(&parts, 0, &sid_tlv, file, "issuer missing")?, SEQUENCE, file, "issuer must be a Name")?;
-        let serial = expect(nth(&parts, 1, &sid_tlv, file, "serial missing")?, INTEGER, file, "serial must be an INTEGER")?;
+        let issuer = expect(
+            nth(&parts, 0, &sid_tlv, file, "issuer missing")?,
+            SEQUENCE,
+            file,
+            "issuer must be a Name",
+        )?;
+        let serial = expect(
+            nth(&parts, 1, &sid_tlv, file, "serial missing")?,
+            INTEGER,
+            file,
+            "serial must be an INTEGER",
+        )?;
         SignerIdentifier::IssuerAndSerialNumber {
             issuer: raw(&issuer),
             serial: serial.value().to_vec(),
@@ -294,7 +335,11 @@ fn parse_signer_info(si: &Tlv<'_>, file: FileId) -> Result<SignerInfo, LdsError>
     } else if sid_tlv.tag() == IMPLICIT_0_PRIMITIVE {
         SignerIdentifier::SubjectKeyIdentifier(sid_tlv.value().to_vec())
     } else {
-        return Err(LdsError::invalid(file, sid_tlv.offset(), "bad SignerIdentifier"));
+        return Err(LdsError::invalid(
+            file,
+            sid_tlv.offset(),
+            "bad SignerIdentifier",
+        ));
     };
     let digest_algorithm = AlgorithmIdentifier::parse(&next("digestAlgorithm missing")?, file)?;
     let mut cur = next("signatureAlgorithm missing")?;
@@ -306,7 +351,12 @@ fn parse_signer_info(si: &Tlv<'_>, file: FileId) -> Result<SignerInfo, LdsError>
         None
     };
     let signature_algorithm = AlgorithmIdentifier::parse(&cur, file)?;
-    let sig = expect(next("signature missing")?, OCTET_STRING, file, "signature must be an OCTET STRING")?;
+    let sig = expect(
+        next("signature missing")?,
+        OCTET_STRING,
+        file,
+        "signature must be an OCTET STRING",
+    )?;
     Ok(SignerInfo {
         version,
         sid,
@@ -327,8 +377,16 @@ fn parse_attributes(field: &Tlv<'_>, file: FileId) -> Result<SignedAttributes, L
     for attr in children(field, file)? {
         let attr = expect(attr, SEQUENCE, file, "Attribute must be a SEQUENCE")?;
         let parts = children(&attr, file)?;
-        let a_oid = oid(&nth(&parts, 0, &attr, file, "attribute type missing")?, file)?;
-        let set = expect(nth(&parts, 1, &attr, file, "attribute values missing")?, SET, file, "attribute values must be a SET")?;
+        let a_oid = oid(
+            &nth(&parts, 0, &attr, file, "attribute type missing")?,
+            file,
+        )?;
+        let set = expect(
+            nth(&parts, 1, &attr, file, "attribute values missing")?,
+            SET,
+            file,
+            "attribute values must be a SET",
+        )?;
         let values = children(&set, file)?.iter().map(raw).collect();
         attributes.push(Attribute { oid: a_oid, values });
     }
@@ -345,9 +403,4 @@ pub(crate) fn retag_set_as_context0(set_der: &[u8]) -> Vec<u8> {
         *first = 0xA0;
     }
     v
-}
-
-#[allow(dead_code)]
-fn _unused() -> Vec<u8> {
-    tlv::encode(SET, &[])
 }
