@@ -102,7 +102,7 @@ fn every_self_signature_in_the_master_list() {
                 match result {
                     Ok(()) => verified += 1,
                     Err(e) => {
-                        failures.push(format!("self-signed {} [{}]: {e}", info.subject, info.key))
+                        failures.push(format!("self-signed {} [{}]: {e}", info.subject, info.key));
                     }
                 }
             }

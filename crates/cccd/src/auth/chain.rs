@@ -260,13 +260,13 @@ pub fn verify_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime) -> C
             },
         });
     }
-    if !key_usage_allows(&dsc, |ku| ku.digital_signature()) {
+    if !key_usage_allows(&dsc, x509_parser::extensions::KeyUsage::digital_signature) {
         return failed(ChainFailure::KeyUsage {
             certificate: dsc.subject().to_string(),
             missing: "digitalSignature",
         });
     }
-    if !key_usage_allows(&csca_cert, |ku| ku.key_cert_sign()) {
+    if !key_usage_allows(&csca_cert, x509_parser::extensions::KeyUsage::key_cert_sign) {
         return failed(ChainFailure::KeyUsage {
             certificate: csca.subject().to_owned(),
             missing: "keyCertSign",

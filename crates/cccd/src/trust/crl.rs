@@ -63,7 +63,7 @@ impl TrustStore {
             .anchors
             .iter()
             .filter(|a| a.subject_raw == issuer_raw)
-            .filter_map(|a| a.parse())
+            .filter_map(super::Anchor::parse)
             .any(|issuer| {
                 verify_signature(
                     issuer.public_key(),

@@ -111,13 +111,13 @@ impl TrustStore {
             summary.crls_added = 1;
             return Ok(summary);
         }
-        if bytes.first() == Some(&0x30) {
-            if let Ok(report) = self.load_master_list(bytes, source) {
-                summary.certificates_added = report.added;
-                summary.duplicates = report.duplicates;
-                summary.master_lists.push(report);
-                return Ok(summary);
-            }
+        if bytes.first() == Some(&0x30)
+            && let Ok(report) = self.load_master_list(bytes, source)
+        {
+            summary.certificates_added = report.added;
+            summary.duplicates = report.duplicates;
+            summary.master_lists.push(report);
+            return Ok(summary);
         }
         Err(TrustError::Unrecognized {
             source_name: source.to_owned(),

@@ -97,11 +97,11 @@ fn signer_matches(cert: &X509Certificate<'_>, sid: &SignerId<'_>) -> bool {
     }
 }
 
+/// The signer certificate (DER, subject) if found, and the signature check result.
+type SignerCheck<'a> = (Option<(&'a [u8], String)>, Result<(), String>);
+
 /// Check one SignerInfo over `signed`; returns the signer certificate's DER and subject.
-fn verify_signer<'a>(
-    signed: &SignedData<'a>,
-    signer: &SignerInfo<'a>,
-) -> (Option<(&'a [u8], String)>, Result<(), String>) {
+fn verify_signer<'a>(signed: &SignedData<'a>, signer: &SignerInfo<'a>) -> SignerCheck<'a> {
     let found = signed.certificates.iter().find_map(|der| {
         let (_, cert) = X509Certificate::from_der(der).ok()?;
         signer_matches(&cert, &signer.sid).then(|| (*der, cert.subject().to_string()))

@@ -74,7 +74,7 @@ fn strip_zeros(bytes: &[u8]) -> &[u8] {
 fn equals_hex(bytes: &[u8], hex: &str) -> bool {
     let bytes = strip_zeros(bytes);
     let hex = hex.as_bytes();
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return false;
     }
     let expected = hex.chunks(2).map(|pair| {
