@@ -37,8 +37,10 @@ const CAN_CUOC_FIRST_DAY: Date = match Date::from_calendar_date(2024, Month::Jul
 #[serde(rename_all = "snake_case")]
 pub enum CardGeneration {
     /// CCCD with chip, issued from 2021 until 30 June 2024 (QR on the front).
+    #[serde(rename = "cccd_2021")]
     Cccd2021,
     /// Căn cước, issued from 1 July 2024 (QR on the back).
+    #[serde(rename = "can_cuoc_2024")]
     CanCuoc2024,
     /// Could not be told (no issue date in the QR).
     Unknown,

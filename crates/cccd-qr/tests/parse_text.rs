@@ -168,7 +168,8 @@ fn shape_mode_keeps_a_third_date() {
 #[test]
 fn serializes_with_stable_snake_case_names_and_iso_dates() {
     let json = serde_json::to_value(parse(&DUC.qr_2021()).unwrap()).unwrap();
-    assert_eq!(json["generation"], "cccd2021");
+    assert_eq!(json["generation"], "cccd_2021");
+    assert_eq!(json["residence"], DUC.residence);
     assert_eq!(json["id_number"], "079085001234");
     assert_eq!(json["old_id_number"], "025123456");
     assert_eq!(json["full_name"], "Trần Văn Đức");
@@ -176,6 +177,9 @@ fn serializes_with_stable_snake_case_names_and_iso_dates() {
     assert_eq!(json["sex"], "male");
     assert_eq!(json["issue_date"], "2021-06-10");
     assert_eq!(json["extra_fields"], serde_json::json!([]));
+    let json = serde_json::to_value(parse(&ANH.qr_2021()).unwrap()).unwrap();
+    assert_eq!(json["generation"], "can_cuoc_2024");
+    assert_eq!(json["old_id_number"], serde_json::Value::Null);
 }
 
 #[test]
