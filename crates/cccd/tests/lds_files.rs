@@ -485,3 +485,52 @@ fn dg15_ec_named_and_explicit_curves() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn dg14_decodes_with_the_access_module_too() {
+    let dg14 = cccd::tlv::encode(Tag::new(0x6E), &hex(CARD_ACCESS));
+    let access = Dg14::parse_for_access(&dg14).unwrap();
+    assert_eq!(access.infos.len(), 3);
+    assert_eq!(access.pace_infos().count(), 1);
+    assert_eq!(
+        Dg14::security_infos_der(&dg14).unwrap(),
+        hex(CARD_ACCESS).as_slice()
+    );
+    let mut bad = dg14.clone();
+    bad[4] = 0x31; // first SecurityInfo is no longer a SEQUENCE
+    assert_eq!(
+        malformed(
+            Dg14::parse_for_access(&bad).unwrap_err(),
+            FileId::Dg(DataGroup::Dg14)
+        ),
+        4
+    );
+}
+
+proptest! {
+    /// DG15 from an RSA SubjectPublicKeyInfo assembled with the generic TLV writer.
+    #[test]
+    fn dg15_rsa_roundtrip(n in proptest::collection::vec(any::<u8>(), 1..300), e in proptest::collection::vec(1u8.., 1..4)) {
+        use cccd::lds::asn1::{enc_seq, enc_uint_bytes};
+        let rsa_oid = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
+        let alg = enc_seq(&[&rsa_oid, &[0x05, 0x00]]);
+        let key = enc_seq(&[&enc_uint_bytes(&n), &enc_uint_bytes(&e)]);
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(&key);
+        let spki = enc_seq(&[&alg, &cccd::tlv::encode(Tag::new(0x03), &bits)]);
+        let dg = Dg15::from_spki(&spki).unwrap();
+        let back = Dg15::parse(&dg.encode()).unwrap();
+        prop_assert_eq!(&back, &dg);
+        let trimmed: Vec<u8> = {
+            let i = n.iter().position(|&b| b != 0).unwrap_or(n.len() - 1);
+            n[i..].to_vec()
+        };
+        match back.key() {
+            AaPublicKey::Rsa { modulus, exponent } => {
+                prop_assert_eq!(modulus, &trimmed);
+                prop_assert_eq!(exponent, &e);
+            }
+            other => prop_assert!(false, "{:?}", other),
+        }
+    }
+}

@@ -168,6 +168,55 @@ fn other_dg_hash_algorithms_verify_with_openssl() {
     }
 }
 
+/// The signed attributes are kept as the exact bytes that were signed: an ECDSA P-256
+/// signature made by the builder verifies over `der_for_signature` with the DSC's public key.
+#[test]
+fn signed_attributes_are_the_signed_bytes() {
+    use p256::ecdsa::signature::Verifier;
+    use x509_parser::prelude::FromDer;
+    let dir = TempDir::new("sodattrs");
+    let pki = make_pki(&dir, KeyKind::P256);
+    let key = key_for(KeyKind::P256, false, &pki.dsc_key_pkcs8);
+    let sod = SodBuilder::new()
+        .data_group(DataGroup::Dg1, DG1)
+        .build(&pki.dsc_der, &key)
+        .unwrap();
+    let parsed = Sod::parse(&sod).unwrap();
+    let si = &parsed.signed_data.signer_infos[0];
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&pki.dsc_der).unwrap();
+    let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&cert.public_key().subject_public_key.data)
+        .unwrap();
+    let sig = p256::ecdsa::Signature::from_der(&si.signature).unwrap();
+    let signed = &si.signed_attrs.as_ref().unwrap().der_for_signature;
+    assert!(vk.verify(signed, &sig).is_ok());
+    let mut other = signed.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    assert!(vk.verify(&other, &sig).is_err());
+}
+
+proptest::proptest! {
+    /// LDSSecurityObject encode/parse round trip.
+    #[test]
+    fn lds_security_object_roundtrip(
+        hashes in proptest::collection::vec((1u32..=16, proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)), 0..16),
+        v1 in proptest::prelude::any::<bool>(),
+    ) {
+        use cccd::lds::sod::{DataGroupHash, LdsSecurityObject};
+        let lso = LdsSecurityObject {
+            version: u64::from(v1),
+            hash_algorithm: cccd::lds::asn1::AlgorithmIdentifier::new(HashAlgorithm::Sha256.oid()),
+            data_group_hashes: hashes.iter().map(|(n, h)| DataGroupHash {
+                data_group: DataGroup::from_number(*n).unwrap(),
+                hash: h.clone(),
+            }).collect(),
+            lds_version_info: v1.then(|| ("0108".to_string(), "040000".to_string())),
+        };
+        let der = lso.encode();
+        proptest::prop_assert_eq!(LdsSecurityObject::parse(&der, 0).unwrap(), lso);
+    }
+}
+
 #[test]
 fn parser_rejects_truncated_overlong_and_wrong_tag() {
     let dir = TempDir::new("sodneg");
