@@ -258,3 +258,27 @@ fn parser_rejects_truncated_overlong_and_wrong_tag() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A real-world CMS SignedData: the ICAO master list (`shared/realworld`, published by ICAO).
+/// Its messageDigest attribute must equal the hash of the content under the signer's digest
+/// algorithm, which checks that content and attributes were located exactly.
+#[test]
+fn icao_master_list_cms_parses() {
+    use cccd::lds::sod::SignedData;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/realworld/icao-masterlist-2025-07.ml"
+    );
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("master list not present; skipped");
+        return;
+    };
+    let sd = SignedData::parse_der(&bytes, FileId::CardSecurity).unwrap();
+    assert_eq!(sd.content_type.to_id_string(), "2.23.136.1.1.2");
+    assert!(!sd.certificates.is_empty());
+    let si = &sd.signer_infos[0];
+    assert!(sd.signer_certificate(si).is_some());
+    let hash = HashAlgorithm::from_oid(&si.digest_algorithm.oid).unwrap();
+    let md = si.signed_attrs.as_ref().unwrap().message_digest().unwrap();
+    assert_eq!(md, hash.digest(&sd.content).as_slice());
+}

@@ -144,6 +144,13 @@ pub struct SignedData {
 }
 
 impl SignedData {
+    /// Parse DER `ContentInfo { id-signedData, [0] SignedData }` that fills `input`, for any
+    /// content type (EF.CardSecurity, an ICAO master list, ...). Errors name `file`.
+    pub fn parse_der(input: &[u8], file: FileId) -> Result<Self, LdsError> {
+        let ci = crate::lds::asn1::root(input, SEQUENCE, file)?;
+        Self::parse_content_info(&ci, file)
+    }
+
     /// Parse a ContentInfo SEQUENCE holding SignedData.
     pub(crate) fn parse_content_info(ci: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
         let ci = expect(*ci, SEQUENCE, file, "ContentInfo must be a SEQUENCE")?;
