@@ -4,7 +4,9 @@
 //! in-process as a [`cccd::transport::Transport`], or through the real `pcscd` via vpcd.
 #![forbid(unsafe_code)]
 
+pub mod aa;
 pub mod bac;
+pub mod ca;
 pub mod chip;
 pub mod pace;
 pub mod sm;

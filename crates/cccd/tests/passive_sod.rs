@@ -31,9 +31,9 @@ fn all_dgs() -> Vec<(DataGroup, &'static [u8])> {
 
 fn key_for(kind: KeyKind, pkcs8: &[u8]) -> DocumentSignerKey {
     match kind {
-        KeyKind::Rsa => DocumentSignerKey::RsaPkcs1v15Sha256(
-            rsa::PrivateKey::from_pkcs8_der(pkcs8).unwrap(),
-        ),
+        KeyKind::Rsa => {
+            DocumentSignerKey::RsaPkcs1v15Sha256(rsa::PrivateKey::from_pkcs8_der(pkcs8).unwrap())
+        }
         KeyKind::P256 => {
             DocumentSignerKey::EcdsaP256(p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).unwrap())
         }
@@ -256,7 +256,12 @@ fn unknown_csca_is_a_warning_not_a_failure() {
             report.chain
         );
         assert_eq!(status_of(&report, "sod.chain"), Status::Warn);
-        assert!(report.chain.reason().starts_with("unverified: no CSCA for "));
+        assert!(
+            report
+                .chain
+                .reason()
+                .starts_with("unverified: no CSCA for ")
+        );
         assert!(report.passed(), "nothing was tampered with:\n{report}");
         assert!(!report.fully_verified());
     }

@@ -91,7 +91,10 @@ pub struct CaPlan {
 
 fn key_id_bytes(id: u64) -> Vec<u8> {
     let bytes = id.to_be_bytes();
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+    let first = bytes
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(bytes.len() - 1);
     bytes.get(first..).unwrap_or(&[0]).to_vec()
 }
 
@@ -189,7 +192,10 @@ impl CaPlan {
     }
 
     /// Run CA over `channel` with the thread RNG; see [`Self::run_with_rng`].
-    pub fn run<T: Transport>(&self, channel: SecureChannel<T>) -> Result<SecureChannel<T>, CaError> {
+    pub fn run<T: Transport>(
+        &self,
+        channel: SecureChannel<T>,
+    ) -> Result<SecureChannel<T>, CaError> {
         self.run_with_rng(channel, &mut rand::rng())
     }
 

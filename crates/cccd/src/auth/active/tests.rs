@@ -38,7 +38,10 @@ fn rsa_response_of_wrong_length_is_malformed() {
     let key = iso9796::public_key(&modulus, &[1, 0, 1]).unwrap();
     for len in [0, 1, 127, 129] {
         let err = iso9796::verify(&key, &[0; 8], &vec![0x11; len]).unwrap_err();
-        assert!(matches!(err, AaError::MalformedResponse { .. }), "{len}: {err}");
+        assert!(
+            matches!(err, AaError::MalformedResponse { .. }),
+            "{len}: {err}"
+        );
     }
     // A full-length value not below the modulus is refused before any arithmetic.
     let err = iso9796::verify(&key, &[0; 8], &[0xFF; 128]).unwrap_err();

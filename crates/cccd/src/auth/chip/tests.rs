@@ -19,13 +19,18 @@ fn dg14(infos: &[Vec<u8>]) -> Dg14 {
 
 fn pk_info(spki: &[u8]) -> Vec<u8> {
     // id-PK-ECDH 0.4.0.127.0.7.2.2.1.2
-    enc_seq(&[&enc_oid(&oid_from_arcs(&[0, 4, 0, 127, 0, 7, 2, 2, 1, 2])), spki])
+    enc_seq(&[
+        &enc_oid(&oid_from_arcs(&[0, 4, 0, 127, 0, 7, 2, 2, 1, 2])),
+        spki,
+    ])
 }
 
 fn ca_info(cipher_arc: u64) -> Vec<u8> {
     // id-CA-ECDH-<cipher> 0.4.0.127.0.7.2.2.3.2.<arc>, version 1
     enc_seq(&[
-        &enc_oid(&oid_from_arcs(&[0, 4, 0, 127, 0, 7, 2, 2, 3, 2, cipher_arc])),
+        &enc_oid(&oid_from_arcs(&[
+            0, 4, 0, 127, 0, 7, 2, 2, 3, 2, cipher_arc,
+        ])),
         &crate::lds::asn1::enc_uint(1),
     ])
 }

@@ -11,8 +11,7 @@ use crate::trust::{TrustStore, to_datetime};
 
 fn validity_problem(cert: &X509Certificate<'_>, at: OffsetDateTime, what: &str) -> Option<String> {
     let v = cert.validity();
-    let (Some(not_before), Some(not_after)) =
-        (to_datetime(v.not_before), to_datetime(v.not_after))
+    let (Some(not_before), Some(not_after)) = (to_datetime(v.not_before), to_datetime(v.not_after))
     else {
         return Some(format!("the {what} validity dates are out of range"));
     };
