@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use cccd::auth::signature::{EcCurve, KeyAlgorithm};
+use cccd::auth::signature::{Curve, KeyAlgorithm};
 use cccd::trust::TrustStore;
 
 /// Self-signatures that verified when this test was written; a regression fails the test.
@@ -74,15 +74,23 @@ fn icao_master_list_loads_and_its_signature_verifies() {
             .is_some_and(|s| !s.is_empty())
     );
 
-    // A tampered list: one byte of a certificate inside the signed content changed.
+    // A tampered list: one letter of a name inside the signed content changed (the
+    // structure still parses, the messageDigest no longer matches).
     let mut tampered = master_list_bytes();
-    let index = tampered.len() / 2;
-    tampered[index] ^= 0x01;
+    let at = tampered
+        .windows(22)
+        .position(|w| w == b"CSCA ePassport Vietnam")
+        .expect("Vietnam's CSCA is in the list");
+    tampered[at] ^= 0x20;
     let mut other = TrustStore::new();
-    if let Ok(bad) = other.load_master_list(&tampered, "tampered") {
-        assert!(!bad.signature_valid, "a modified list must not verify");
-        assert!(bad.signature_problem.is_some());
-    }
+    let bad = other
+        .load_master_list(&tampered, "tampered")
+        .expect("still parses");
+    assert!(!bad.signature_valid, "a modified list must not verify");
+    assert_eq!(
+        bad.signature_problem.as_deref(),
+        Some("messageDigest does not match the list content")
+    );
 }
 
 #[test]
@@ -159,7 +167,7 @@ fn vietnam_csca_brainpool_p512_explicit_parameters() {
         assert_eq!(
             info.key.algorithm,
             KeyAlgorithm::Ec {
-                curve: EcCurve::BrainpoolP512r1
+                curve: Curve::BrainpoolP512r1
             }
         );
         assert!(info.key.explicit_parameters);

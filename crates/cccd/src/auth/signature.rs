@@ -14,7 +14,6 @@
 //! holds the algorithm table, the errors and the key description.
 
 mod ecdsa;
-mod explicit;
 mod hash;
 mod rsa;
 
@@ -23,8 +22,8 @@ use std::fmt;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-pub use self::ecdsa::EcCurve;
 pub use self::hash::HashAlgorithm;
+pub use crate::ec::Curve;
 
 /// Why a signature was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,7 +73,7 @@ pub enum KeyAlgorithm {
     /// An EC key on a supported curve.
     Ec {
         /// The curve.
-        curve: EcCurve,
+        curve: Curve,
     },
     /// An EC key whose curve is not supported.
     EcUnknown {

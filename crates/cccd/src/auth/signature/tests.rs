@@ -390,7 +390,7 @@ fn key_descriptions() {
     assert_eq!(
         ec.algorithm,
         KeyAlgorithm::Ec {
-            curve: EcCurve::BrainpoolP256r1
+            curve: Curve::BrainpoolP256r1
         }
     );
     assert!(!ec.explicit_parameters);
