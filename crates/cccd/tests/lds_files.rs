@@ -448,9 +448,9 @@ fn dg15_rsa_key_matches_openssl() {
 #[test]
 fn dg15_ec_named_and_explicit_curves() {
     let cases = [
-        ("prime256v1", NamedCurve::P256),
-        ("secp384r1", NamedCurve::P384),
-        ("secp521r1", NamedCurve::P521),
+        ("prime256v1", NamedCurve::NistP256),
+        ("secp384r1", NamedCurve::NistP384),
+        ("secp521r1", NamedCurve::NistP521),
         ("brainpoolP256r1", NamedCurve::BrainpoolP256r1),
         ("brainpoolP384r1", NamedCurve::BrainpoolP384r1),
         ("brainpoolP512r1", NamedCurve::BrainpoolP512r1),

@@ -101,22 +101,6 @@ pub(crate) fn small_uint(tlv: &Tlv<'_>, file: FileId) -> Result<u64, LdsError> {
     Ok(v.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
 }
 
-/// Decode an INTEGER's magnitude as unsigned big-endian bytes (leading zero removed).
-pub(crate) fn uint_bytes<'a>(tlv: &Tlv<'a>, file: FileId) -> Result<&'a [u8], LdsError> {
-    let v = tlv.value();
-    if tlv.tag() != INTEGER || v.is_empty() || v.first().is_some_and(|b| b & 0x80 != 0) {
-        return Err(LdsError::invalid(
-            file,
-            tlv.offset(),
-            "expected a non-negative INTEGER",
-        ));
-    }
-    Ok(match v {
-        [0, rest @ ..] if !rest.is_empty() => rest,
-        _ => v,
-    })
-}
-
 /// An `AlgorithmIdentifier`: the OID and the exact DER of its parameters, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlgorithmIdentifier {
