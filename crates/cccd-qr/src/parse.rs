@@ -200,16 +200,16 @@ fn parse_unchecked(text: &str) -> Result<QrData, QrError> {
     if !trimmed.contains('|') {
         return Err(QrError::NotACardQr);
     }
-    // Bounded: at most MAX_INPUT_BYTES * 3 bytes of text, so at most that many fields.
-    let fields: Vec<String> = trimmed.split('|').map(clean_field).collect();
     // A card QR opens with the ID number. A first field without any digit (text, a URL) or
     // far longer than a number means another kind of QR; a near-miss is reported as a bad ID.
-    let first_is_numberish = fields
-        .first()
-        .is_some_and(|f| f.len() <= 24 && f.bytes().any(|b| b.is_ascii_digit()));
+    // Checked on the raw field, before the (costlier) cleaning of every field.
+    let first_raw = trimmed.split('|').next().unwrap_or_default().trim();
+    let first_is_numberish = first_raw.len() <= 48 && first_raw.bytes().any(|b| b.is_ascii_digit());
     if !first_is_numberish {
         return Err(QrError::NotACardQr);
     }
+    // Bounded: at most MAX_INPUT_BYTES * 3 bytes of text, so at most that many fields.
+    let fields: Vec<String> = trimmed.split('|').map(clean_field).collect();
     if fields.len() < MIN_FIELDS {
         return Err(QrError::FieldCount {
             found: fields.len(),
@@ -236,9 +236,9 @@ fn digits_only(text: &str) -> Option<String> {
     (!d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
 }
 
-/// Empty, or only digits: what the CMND slot holds.
+/// Empty, or only digits but not a date: what the CMND slot holds.
 fn is_old_id_slot(text: &str) -> bool {
-    text.is_empty() || digits_only(text).is_some()
+    text.is_empty() || (digits_only(text).is_some() && !looks_like_date(text))
 }
 
 /// Index of the name field if the fields follow the 2021 order (with or without the CMND
@@ -246,9 +246,12 @@ fn is_old_id_slot(text: &str) -> bool {
 fn detect_2021_layout(fields: &[String]) -> Option<usize> {
     let date_at = |i: usize| fields.get(i).is_some_and(|f| looks_like_date(f));
     let slot = fields.get(1).is_some_and(|f| is_old_id_slot(f));
+    let name_at_1 = fields
+        .get(1)
+        .is_some_and(|f| !f.is_empty() && digits_only(f).is_none() && !looks_like_date(f));
     if fields.len() >= 7 && slot && date_at(3) {
         Some(2)
-    } else if fields.len() >= 6 && !slot && date_at(2) {
+    } else if fields.len() >= 6 && name_at_1 && date_at(2) {
         Some(1)
     } else {
         None

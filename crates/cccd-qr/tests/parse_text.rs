@@ -149,6 +149,17 @@ fn shape_mode_with_dob_first_and_residence_last() {
 }
 
 #[test]
+fn shape_mode_when_a_date_sits_in_the_cmnd_slot() {
+    // Hypothetical order ID|DOB|name|issue|sex|residence: dates at 1 and 3 must not be taken
+    // for the 2021 layout with an 8-digit CMND.
+    let qr = format!(
+        "{}|{}|{}|{}|{}|{}",
+        ANH.id, ANH.dob, ANH.name, ANH.issued, ANH.sex_text, ANH.residence
+    );
+    assert_persona(&parse(&qr).unwrap(), &ANH);
+}
+
+#[test]
 fn shape_mode_keeps_a_third_date() {
     let qr = format!(
         "{}|{}|{}|{}|{}|{}|14022026",
