@@ -22,15 +22,16 @@ pub enum MrzFormat {
     Td3,
 }
 
-/// The parsed DG1.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The parsed DG1. `Debug` shows the format only: the MRZ is personal data.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Dg1 {
     mrz: String,
     format: MrzFormat,
 }
 
-/// TD1 fields by position, unchecked (check digits are in [`crate::mrz`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// TD1 fields by position, unchecked (check digits are in [`crate::mrz`]). No `Debug`: every
+/// field is personal data.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Td1Fields<'a> {
     /// Document code (2), e.g. `ID`.
     pub document_code: &'a str,
@@ -52,6 +53,14 @@ pub struct Td1Fields<'a> {
     pub optional_data_2: &'a str,
     /// The name line (30), with `<` fillers.
     pub name: &'a str,
+}
+
+impl std::fmt::Debug for Dg1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dg1")
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
 }
 
 fn mrz_format(len: usize) -> Option<MrzFormat> {
