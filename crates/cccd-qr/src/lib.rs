@@ -52,8 +52,10 @@
 //! 342×342 picture). Its costs are more dependencies (used without its own `image` feature,
 //! which pins an exact `image` version) and a larger codebase with internal indexing; each
 //! decoding call is therefore wrapped so that a panic inside it counts as "no QR found".
-//! Both decoders needed the same preprocessing for very low contrast, so the retries in
-//! [`decode_gray`] apply to either.
+//! rqrr did better on one case: a raw picture with grey levels squeezed into 100..160,
+//! which rxing only read after contrast stretching; at 120..140 both needed it. With the
+//! retries in `decode_gray` (stretch, Otsu, blur+Otsu, half and double size), rxing read
+//! every test picture except a Gaussian blur of σ ≈ 2/3 of a module, which neither read.
 
 #![forbid(unsafe_code)]
 
