@@ -67,6 +67,8 @@ pub enum TrustError {
 pub struct Anchor {
     der: Vec<u8>,
     subject: String,
+    /// Lowercased subject text, for name matching without allocating per lookup.
+    subject_folded: String,
     subject_raw: Vec<u8>,
     issuer_raw: Vec<u8>,
     key_id: Option<Vec<u8>>,
@@ -83,6 +85,7 @@ impl Anchor {
         Ok(Self {
             der: der.to_vec(),
             subject: cert.subject().to_string(),
+            subject_folded: cert.subject().to_string().to_lowercase(),
             subject_raw: cert.subject().as_raw().to_vec(),
             issuer_raw: cert.issuer().as_raw().to_vec(),
             key_id: subject_key_id(&cert).map(<[u8]>::to_vec),
@@ -264,8 +267,7 @@ impl TrustStore {
                     .filter(|a| a.key_id.as_deref() == Some(aki)),
             );
         }
-        let same_name =
-            |a: &&Anchor| a.subject_raw == issuer || a.subject.to_lowercase() == issuer_text;
+        let same_name = |a: &&Anchor| a.subject_raw == issuer || a.subject_folded == issuer_text;
         for anchor in self.anchors.iter().filter(same_name) {
             if !out.iter().any(|o| std::ptr::eq(*o, anchor)) {
                 out.push(anchor);

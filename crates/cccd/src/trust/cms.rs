@@ -59,6 +59,13 @@ pub struct SignerInfo<'a> {
     pub signature: &'a [u8],
 }
 
+/// Offset of `part` inside `base` (both slices of the same input), for error messages.
+fn offset_of(base: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize)
+        .saturating_sub(base.as_ptr() as usize)
+        .min(base.len())
+}
+
 fn malformed(what: &str, offset: usize) -> TrustError {
     TrustError::Malformed {
         what: format!("CMS SignedData: {what}"),
@@ -72,7 +79,7 @@ fn element<'a>(
     base: &'a [u8],
     what: &str,
 ) -> Result<(Any<'a>, &'a [u8], &'a [u8]), TrustError> {
-    let offset = base.len().saturating_sub(input.len());
+    let offset = offset_of(base, input);
     let (rest, any) = Any::from_ber(input).map_err(|_| malformed(what, offset))?;
     let raw = input
         .get(..input.len() - rest.len())
@@ -99,7 +106,7 @@ fn oid_of(any: &Any<'_>, base: &[u8], what: &str) -> Result<String, TrustError> 
     any.clone()
         .oid()
         .map(|o| o.to_id_string())
-        .map_err(|_| malformed(what, base.len().saturating_sub(any.data.len())))
+        .map_err(|_| malformed(what, offset_of(base, any.data)))
 }
 
 /// The value of an OCTET STRING, joining the segments of a BER constructed one.
@@ -108,7 +115,10 @@ fn octets(any: &Any<'_>, base: &[u8], depth: u8) -> Result<Vec<u8>, TrustError> 
         return Ok(any.data.to_vec());
     }
     if depth > 4 {
-        return Err(malformed("OCTET STRING nested too deeply", 0));
+        return Err(malformed(
+            "OCTET STRING nested too deeply",
+            offset_of(base, any.data),
+        ));
     }
     let mut out = Vec::new();
     for (part, _) in children(any.data, base, "constructed OCTET STRING")? {
@@ -123,7 +133,10 @@ pub fn parse_signed_data(input: &[u8]) -> Result<SignedData<'_>, TrustError> {
     let (content_info, _, _) = element(input, base, "ContentInfo")?;
     let parts = children(content_info.data, base, "ContentInfo fields")?;
     let [(ct, _), (explicit, _), ..] = parts.as_slice() else {
-        return Err(malformed("ContentInfo has fewer than two fields", 0));
+        return Err(malformed(
+            "ContentInfo has fewer than two fields",
+            offset_of(base, content_info.data),
+        ));
     };
     let ct = oid_of(ct, base, "contentType")?;
     if ct != SIGNED_DATA {
@@ -135,17 +148,25 @@ pub fn parse_signed_data(input: &[u8]) -> Result<SignedData<'_>, TrustError> {
     let (signed_data, _, _) = element(explicit.data, base, "SignedData")?;
     let fields = children(signed_data.data, base, "SignedData fields")?;
     let mut iter = fields.iter();
-    let _version = iter.next().ok_or_else(|| malformed("missing version", 0))?;
-    let _digest_algorithms = iter
+    let _version = iter
         .next()
-        .ok_or_else(|| malformed("missing digestAlgorithms", 0))?;
-    let (encap, _) = iter
-        .next()
-        .ok_or_else(|| malformed("missing encapContentInfo", 0))?;
+        .ok_or_else(|| malformed("missing version", offset_of(base, signed_data.data)))?;
+    let _digest_algorithms = iter.next().ok_or_else(|| {
+        malformed(
+            "missing digestAlgorithms",
+            offset_of(base, signed_data.data),
+        )
+    })?;
+    let (encap, _) = iter.next().ok_or_else(|| {
+        malformed(
+            "missing encapContentInfo",
+            offset_of(base, signed_data.data),
+        )
+    })?;
     let encap_parts = children(encap.data, base, "encapContentInfo")?;
     let (e_type, _) = encap_parts
         .first()
-        .ok_or_else(|| malformed("missing eContentType", 0))?;
+        .ok_or_else(|| malformed("missing eContentType", offset_of(base, encap.data)))?;
     let content_type = oid_of(e_type, base, "eContentType")?;
     let content = match encap_parts.get(1) {
         Some((wrapper, _)) => {
@@ -165,10 +186,16 @@ pub fn parse_signed_data(input: &[u8]) -> Result<SignedData<'_>, TrustError> {
             }
             (Class::ContextSpecific, Tag(1)) => {} // CRLs: not used from a master list.
             (Class::Universal, Tag::Set) => signer_set = Some(any.data),
-            _ => return Err(malformed("unexpected SignedData field", 0)),
+            _ => {
+                return Err(malformed(
+                    "unexpected SignedData field",
+                    offset_of(base, any.data),
+                ));
+            }
         }
     }
-    let signer_set = signer_set.ok_or_else(|| malformed("missing signerInfos", 0))?;
+    let signer_set = signer_set
+        .ok_or_else(|| malformed("missing signerInfos", offset_of(base, signed_data.data)))?;
     let mut signers = Vec::new();
     for (signer, _) in children(signer_set, base, "signerInfos")? {
         signers.push(parse_signer_info(&signer, base)?);
@@ -186,14 +213,19 @@ fn parse_signer_info<'a>(signer: &Any<'a>, base: &'a [u8]) -> Result<SignerInfo<
     let mut iter = fields.into_iter();
     let _version = iter
         .next()
-        .ok_or_else(|| malformed("SignerInfo version", 0))?;
-    let (sid_any, _) = iter.next().ok_or_else(|| malformed("SignerInfo sid", 0))?;
+        .ok_or_else(|| malformed("SignerInfo version", offset_of(base, signer.data)))?;
+    let (sid_any, _) = iter
+        .next()
+        .ok_or_else(|| malformed("SignerInfo sid", offset_of(base, signer.data)))?;
     let sid = if sid_any.class() == Class::ContextSpecific {
         SignerId::KeyId(sid_any.data)
     } else {
         let parts = children(sid_any.data, base, "issuerAndSerialNumber")?;
         let [(_, issuer), (serial, _)] = parts.as_slice() else {
-            return Err(malformed("issuerAndSerialNumber shape", 0));
+            return Err(malformed(
+                "issuerAndSerialNumber shape",
+                offset_of(base, sid_any.data),
+            ));
         };
         SignerId::IssuerSerial {
             issuer,
@@ -202,10 +234,13 @@ fn parse_signer_info<'a>(signer: &Any<'a>, base: &'a [u8]) -> Result<SignerInfo<
     };
     let (_, digest_algorithm) = iter
         .next()
-        .ok_or_else(|| malformed("SignerInfo digestAlgorithm", 0))?;
-    let (mut next, mut next_raw) = iter
-        .next()
-        .ok_or_else(|| malformed("SignerInfo signatureAlgorithm", 0))?;
+        .ok_or_else(|| malformed("SignerInfo digestAlgorithm", offset_of(base, signer.data)))?;
+    let (mut next, mut next_raw) = iter.next().ok_or_else(|| {
+        malformed(
+            "SignerInfo signatureAlgorithm",
+            offset_of(base, signer.data),
+        )
+    })?;
     let mut signed_attrs_der = None;
     let mut signed_attrs = Vec::new();
     if next.class() == Class::ContextSpecific && next.tag() == Tag(0) {
@@ -218,7 +253,7 @@ fn parse_signer_info<'a>(signer: &Any<'a>, base: &'a [u8]) -> Result<SignerInfo<
         for (attr, _) in children(next.data, base, "signed attribute")? {
             let parts = children(attr.data, base, "attribute")?;
             let [(attr_type, _), (values, _)] = parts.as_slice() else {
-                return Err(malformed("attribute shape", 0));
+                return Err(malformed("attribute shape", offset_of(base, attr.data)));
             };
             let values = children(values.data, base, "attribute values")?;
             signed_attrs.push((
@@ -226,15 +261,18 @@ fn parse_signer_info<'a>(signer: &Any<'a>, base: &'a [u8]) -> Result<SignerInfo<
                 values.into_iter().map(|(_, raw)| raw).collect(),
             ));
         }
-        (next, next_raw) = iter
-            .next()
-            .ok_or_else(|| malformed("SignerInfo signatureAlgorithm", 0))?;
+        (next, next_raw) = iter.next().ok_or_else(|| {
+            malformed(
+                "SignerInfo signatureAlgorithm",
+                offset_of(base, signer.data),
+            )
+        })?;
     }
     let _ = next;
     let signature_algorithm = next_raw;
     let (signature, _) = iter
         .next()
-        .ok_or_else(|| malformed("SignerInfo signature", 0))?;
+        .ok_or_else(|| malformed("SignerInfo signature", offset_of(base, signer.data)))?;
     Ok(SignerInfo {
         sid,
         digest_algorithm,

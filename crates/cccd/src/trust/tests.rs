@@ -5,6 +5,12 @@ use super::*;
 use proptest::prelude::*;
 
 #[test]
+fn store_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<TrustStore>();
+}
+
+#[test]
 fn garbage_is_unrecognized() {
     let mut store = TrustStore::new();
     assert_eq!(
