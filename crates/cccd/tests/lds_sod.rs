@@ -282,3 +282,69 @@ fn icao_master_list_cms_parses() {
     let md = si.signed_attrs.as_ref().unwrap().message_digest().unwrap();
     assert_eq!(md, hash.digest(&sd.content).as_slice());
 }
+
+/// An EF.SOD whose CMS was made by `openssl cms -sign -keyid` (subjectKeyIdentifier signer id,
+/// openssl's own attribute set) around an LDSSecurityObject: our parser reads it and finds the
+/// signer certificate by key identifier.
+#[test]
+fn openssl_signed_sod_with_key_identifier_parses() {
+    use cccd::lds::sod::{DataGroupHash, LdsSecurityObject, SignerIdentifier};
+    let dir = TempDir::new("sodkeyid");
+    let pki = make_pki(&dir, KeyKind::P256);
+    let lso = LdsSecurityObject {
+        version: 0,
+        hash_algorithm: cccd::lds::asn1::AlgorithmIdentifier::new(HashAlgorithm::Sha256.oid()),
+        data_group_hashes: vec![DataGroupHash {
+            data_group: DataGroup::Dg1,
+            hash: sha2::Sha256::digest(DG1).to_vec(),
+        }],
+        lds_version_info: None,
+    };
+    std::fs::write(dir.path("lso.der"), lso.encode()).unwrap();
+    lds_support::openssl_ok(
+        &dir.0,
+        &[
+            "x509", "-inform", "DER", "-in", "dsc.der", "-out", "dsc.pem",
+        ],
+    );
+    lds_support::openssl_ok(
+        &dir.0,
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-keyid",
+            "-md",
+            "sha256",
+            "-in",
+            "lso.der",
+            "-signer",
+            "dsc.pem",
+            "-inkey",
+            "dsc.key",
+            "-econtent_type",
+            "2.23.136.1.1.1",
+            "-outform",
+            "DER",
+            "-out",
+            "ci.der",
+        ],
+    );
+    let ci = std::fs::read(dir.path("ci.der")).unwrap();
+    let sod = cccd::tlv::encode(cccd::tlv::Tag::new(0x77), &ci);
+    let parsed = Sod::parse(&sod).unwrap();
+    assert_eq!(parsed.lds_security_object, lso);
+    let si = &parsed.signed_data.signer_infos[0];
+    assert!(matches!(si.sid, SignerIdentifier::SubjectKeyIdentifier(_)));
+    assert_eq!(si.version, 3);
+    assert_eq!(
+        parsed.signed_data.signer_certificate(si),
+        Some(pki.dsc_der.as_slice())
+    );
+    let attrs = si.signed_attrs.as_ref().unwrap();
+    assert_eq!(
+        attrs.message_digest(),
+        Some(sha2::Sha256::digest(lso.encode()).as_slice())
+    );
+}

@@ -100,7 +100,7 @@ pub fn make_pki(dir: &TempDir, kind: KeyKind) -> Pki {
     args.extend(newkey_args(kind));
     args.extend(["-subj", "/C=VN/O=Test/CN=Test DSC"]);
     openssl_ok(d, &args);
-    std::fs::write(d.join("ext.cnf"), "keyUsage=critical,digitalSignature\n").unwrap();
+    std::fs::write(d.join("ext.cnf"), "keyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n").unwrap();
     openssl_ok(
         d,
         &[
