@@ -134,23 +134,7 @@ pub fn establish_with<T: Transport>(
         password,
     };
 
-    // MSE:Set AT: protocol, password reference, and the domain parameter id when given.
-    let mut template = tlv::encode(Tag::new(0x80), &protocol.oid());
-    tlv::write(
-        Tag::new(0x83),
-        &[password_reference(password)],
-        &mut template,
-    );
-    if let Some(id) = info.parameter_id {
-        let id = u8::try_from(id).map_err(|_| PaceError::Unsupported {
-            what: format!("PACE domain parameter id {id}"),
-        })?;
-        tlv::write(Tag::new(0x84), &[id], &mut template);
-    }
-    exchange.send(
-        PaceStep::SetAuthenticationTemplate,
-        &Command::new(0x00, 0x22, 0xC1, 0xA4).with_data(template),
-    )?;
+    exchange.set_authentication_template(info)?;
 
     // 1. The nonce, encrypted with Kπ.
     let step = PaceStep::EncryptedNonce;
@@ -237,6 +221,26 @@ struct Exchange<'a, T: Transport> {
 }
 
 impl<T: Transport> Exchange<'_, T> {
+    /// MSE:Set AT: protocol, password reference, and the domain parameter id when given.
+    fn set_authentication_template(&mut self, info: &PaceInfo) -> Result<(), PaceError> {
+        let mut template = tlv::encode(Tag::new(0x80), &info.protocol.oid());
+        tlv::write(
+            Tag::new(0x83),
+            &[password_reference(self.password)],
+            &mut template,
+        );
+        if let Some(id) = info.parameter_id {
+            let id = u8::try_from(id).map_err(|_| PaceError::Unsupported {
+                what: format!("PACE domain parameter id {id}"),
+            })?;
+            tlv::write(Tag::new(0x84), &[id], &mut template);
+        }
+        self.send(
+            PaceStep::SetAuthenticationTemplate,
+            &Command::new(0x00, 0x22, 0xC1, 0xA4).with_data(template),
+        )?;
+        Ok(())
+    }
     fn send(&mut self, step: PaceStep, command: &Command) -> Result<Response, PaceError> {
         let response = self.transport.transmit(command)?;
         match response.sw {
