@@ -8,16 +8,14 @@ use std::process::ExitCode;
 pub enum Exit {
     /// 0: success; for `verify`, the card is verified.
     Success = 0,
-    /// 1: the card is not verified.
-    #[allow(
-        dead_code,
-        reason = "returned by `verify`, which lands with the session layer"
-    )]
+    /// 1: the card is not verified (a check failed); for `mrz`, a check digit is wrong.
     NotVerified = 1,
     /// 2: bad input or usage.
     BadInput = 2,
     /// 3: reader or card I/O error.
     Io = 3,
+    /// 4: nothing failed, but the proof is incomplete (e.g. no CSCA to anchor the signer).
+    Inconclusive = 4,
 }
 
 impl From<Exit> for ExitCode {
@@ -30,10 +28,6 @@ impl From<Exit> for ExitCode {
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Input the user gave is wrong (exit 2).
-    #[allow(
-        dead_code,
-        reason = "raised by `verify`/`inspect`, which land with the session layer"
-    )]
     #[error("{0}")]
     BadInput(String),
     /// The reader or the card failed (exit 3).

@@ -1,12 +1,17 @@
 //! `cccd`: read, verify and inspect Vietnamese chip ID cards.
 //!
 //! A thin layer: parse arguments, call the `cccd` libraries, print. Exit codes: 0 success /
-//! verified, 1 not verified, 2 bad input or usage, 3 reader or card I/O.
+//! verified, 1 not verified, 2 bad input or usage, 3 reader or card I/O, 4 inconclusive.
 #![forbid(unsafe_code)]
 
+mod args;
+mod card;
 mod commands;
 mod exit;
+mod html;
+mod identity;
 mod output;
+mod redact;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -22,25 +27,64 @@ struct Cli {
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for verify: verified)
-  1  not verified
+  1  not verified (a check failed)
   2  bad input or usage
-  3  reader or card I/O error";
+  3  reader or card I/O error
+  4  inconclusive (nothing failed, but e.g. no CSCA anchors the document signer)";
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Verify a card: a dump folder, or the card in a reader.
+    #[command(after_help = "Examples:
+  cccd verify testdata/cards/valid-ecdsa-bp384 --csca testdata/pki/csca-bp384.pem
+  cccd verify DUMP --id 001099000001 --name 'Nguyễn Văn A' --dob 1999-01-01 --json
+  cccd verify --reader 'Virtual PCD 00 00' --qr \"$(cat qr.txt)\" --csca csca.pem --html report.html")]
+    Verify(commands::verify::Args),
+    /// Read a card through a PC/SC reader into a dump folder.
+    #[command(after_help = "Examples:
+  cccd read -o dump --id 001099000001 --dob 1999-01-01
+  cccd read -o dump --can 000001 --face
+  cccd read -o dump --mrz 'IDVNM0990000017001099000001<<8|9901018M3901016VNM<<<<<<<<<<<4|NGUYEN<<VAN<A<<<<<<<<<<<<<<<<<'")]
+    Read(commands::read::Args),
+    /// Show everything on a dumped card.
+    #[command(
+        after_help = "Examples:\n  cccd inspect dump\n  cccd inspect dump --face face.png --json --redact"
+    )]
+    Inspect(commands::inspect::Args),
+    /// Decode a card's QR (text or picture) and explain the ID number.
+    #[command(
+        after_help = "Examples:\n  cccd qr '001099000001||Nguyễn Văn A|01011999|Nam|Hà Nội|10052021'\n  cccd qr --image qr.png --json"
+    )]
+    Qr(commands::qr::Args),
+    /// Parse an MRZ: every field, every check digit, and the BAC key seed.
+    #[command(
+        after_help = "Examples:\n  cccd mrz 'IDVNM0990000017001099000001<<8|9901018M3901016VNM<<<<<<<<<<<4|NGUYEN<<VAN<A<<<<<<<<<<<<<<<<<'"
+    )]
+    Mrz(commands::mrz::Args),
+    /// List the certificates a trust store would hold (CSCAs, master lists, CRLs).
+    #[command(
+        after_help = "Examples:\n  cccd trust icao-masterlist.ml\n  cccd trust testdata/pki --json"
+    )]
+    Trust(commands::trust::Args),
     /// List PC/SC readers and whether a card is present.
     #[command(after_help = "Examples:\n  cccd readers\n  cccd readers --probe --json")]
     Readers(commands::readers::Args),
-    /// Serve a card through pcscd's virtual reader (vpcd), for testing without hardware.
-    #[command(
-        after_help = "Examples:\n  cccd simulate &            # a bench card in 'Virtual PCD 00 00'\n  cccd simulate --port 35964 # the second virtual reader"
-    )]
+    /// Serve a dump as a card through pcscd's virtual reader (vpcd).
+    #[command(after_help = "Examples:
+  cccd simulate testdata/cards/valid-ecdsa-bp384 &
+  cccd simulate DUMP --profile bac-only --no-extended --port 35964")]
     Simulate(commands::simulate::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Verify(args) => commands::verify::run(&args),
+        Command::Read(args) => commands::read::run(&args),
+        Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Qr(args) => commands::qr::run(&args),
+        Command::Mrz(args) => commands::mrz::run(&args),
+        Command::Trust(args) => commands::trust::run(&args),
         Command::Readers(args) => commands::readers::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
     };

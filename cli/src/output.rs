@@ -23,7 +23,6 @@ pub enum Colour {
     /// Pass, verified.
     Green = 32,
     /// Fail, not verified.
-    #[allow(dead_code, reason = "used by `verify` output")]
     Red = 31,
     /// Warn, skip.
     Yellow = 33,
@@ -35,4 +34,15 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::exit::Cli
         .map_err(|e| crate::exit::CliError::Io(format!("cannot encode JSON: {e}")))?;
     println!("{text}");
     Ok(())
+}
+
+/// Upper-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02X}");
+            s
+        })
 }

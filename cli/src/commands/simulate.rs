@@ -1,12 +1,28 @@
 //! `cccd simulate`: put a virtual card into pcscd's vpcd reader and serve it until stopped.
 
 use crate::exit::{CliError, Exit};
-use cccd_sim::vpcd::{SelectOnlyCard, VPCD_PORT_0, VpcdConnection};
+use cccd::document::Document;
+use cccd_sim::chip::{ChipConfig, Profile, VirtualChip};
+use cccd_sim::vpcd::{Card, SelectOnlyCard, VPCD_PORT_0, VpcdConnection};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Arguments of `cccd simulate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// A dump folder to serve as the chip. Without it, a bench card that only answers
+    /// SELECT of the eMRTD application.
+    #[arg(value_name = "DIR")]
+    dump: Option<PathBuf>,
+    /// Access protocols offered: cccd-2021 (PACE + BAC), bac-only, pace-only.
+    #[arg(long, default_value = "cccd-2021", value_parser = ["cccd-2021", "bac-only", "pace-only"])]
+    profile: String,
+    /// Refuse extended-length APDUs (as some chips and readers do).
+    #[arg(long)]
+    no_extended: bool,
+    /// The most bytes one READ BINARY returns.
+    #[arg(long, value_name = "BYTES")]
+    max_read: Option<usize>,
     /// The vpcd TCP port: 35963 is reader `Virtual PCD 00 00`, 35964 `Virtual PCD 00 01`.
     #[arg(long, default_value_t = VPCD_PORT_0)]
     port: u16,
@@ -18,11 +34,10 @@ pub struct Args {
     connect_timeout: u64,
 }
 
-/// Run the command: serve until pcscd closes the connection.
-pub fn run(args: &Args) -> Result<Exit, CliError> {
+fn serve<C: Card + 'static>(args: &Args, card: C) -> Result<Exit, CliError> {
     let conn = VpcdConnection::insert(
         (args.host.as_str(), args.port),
-        SelectOnlyCard,
+        card,
         Duration::from_secs(args.connect_timeout),
     )
     .map_err(|e| {
@@ -38,4 +53,23 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     conn.wait()
         .map_err(|e| CliError::Io(format!("virtual card stopped: {e}")))?;
     Ok(Exit::Success)
+}
+
+/// Run the command: serve until pcscd closes the connection.
+pub fn run(args: &Args) -> Result<Exit, CliError> {
+    let Some(dir) = &args.dump else {
+        return serve(args, SelectOnlyCard);
+    };
+    let doc = Document::load(dir).map_err(|e| CliError::BadInput(e.to_string()))?;
+    let mut config = ChipConfig {
+        profile: Profile::from_name(&args.profile).unwrap_or_default(),
+        extended_length: !args.no_extended,
+        ..ChipConfig::default()
+    };
+    if let Some(n) = args.max_read {
+        config.max_read = n.clamp(1, 65_536);
+    }
+    let chip = VirtualChip::from_document(&doc, config)
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", dir.display())))?;
+    serve(args, chip)
 }

@@ -15,10 +15,12 @@
 //!   truncated response.
 
 mod access;
+mod dump;
 mod files;
 mod transport;
 
 pub use access::AccessConfig;
+pub use dump::ChipSetupError;
 pub use files::{CardFiles, Df};
 pub use transport::SimTransport;
 
@@ -118,6 +120,7 @@ pub struct VirtualChip {
     config: ChipConfig,
     files: CardFiles,
     access: access::AccessState,
+    responders: access::Responders,
     secrets: AccessConfig,
     df: Df,
     ef: Option<FileId>,
@@ -136,11 +139,18 @@ impl std::fmt::Debug for VirtualChip {
 
 impl VirtualChip {
     /// A chip holding `files`, opened by the secrets in `access`, behaving as `config` says.
-    pub fn new(files: CardFiles, access: AccessConfig, config: ChipConfig) -> Self {
+    pub fn new(mut files: CardFiles, access: AccessConfig, config: ChipConfig) -> Self {
+        // A BAC-only chip has no EF.CardAccess (nothing to advertise).
+        if config.profile == Profile::BacOnly {
+            files.remove(FileId::CardAccess);
+        }
+        let responders =
+            access::Responders::new(&access, config.profile, files.get(FileId::CardAccess));
         Self {
             config,
             files,
             access: access::AccessState::Locked,
+            responders,
             secrets: access,
             df: Df::Master,
             ef: None,
@@ -168,6 +178,11 @@ impl VirtualChip {
     /// counters restart, and the card is present again.
     pub fn power_cycle(&mut self) {
         self.access = access::AccessState::Locked;
+        self.responders = access::Responders::new(
+            &self.secrets,
+            self.config.profile,
+            self.files.get(FileId::CardAccess),
+        );
         self.df = Df::Master;
         self.ef = None;
         self.stats = ChipStats::default();
@@ -206,6 +221,12 @@ impl VirtualChip {
         let Some(codec) = self.access.codec_mut() else {
             return self.process_plain(command);
         };
+        if command.cla & 0x0C != 0x0C {
+            // A plain command after authentication: refused, and the session ends
+            // (ICAO 9303-11 9.8.8).
+            self.access = access::AccessState::Locked;
+            return sw(StatusWord::SecurityStatusNotSatisfied);
+        }
         let plain = match codec.unprotect_command(command) {
             Ok(c) => c,
             Err(e) => {
@@ -234,13 +255,10 @@ impl VirtualChip {
     }
 
     fn access_command(&mut self, command: &Command) -> Response {
-        let (response, next) = access::handle(
-            std::mem::take(&mut self.access),
-            &self.secrets,
-            self.config.profile,
-            command,
-        );
-        self.access = next;
+        let (response, session) = self.responders.handle(command);
+        if let Some(codec) = session {
+            self.access = access::AccessState::Secure(codec);
+        }
         response
     }
 
@@ -399,18 +417,16 @@ impl crate::vpcd::Card for VirtualChip {
     }
 
     fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
-        match Command::parse(apdu) {
-            Ok(c) => self.process_command(&c).to_bytes(),
-            Err(_) => {
-                // A malformed APDU still counts: faults are placed by APDU number.
-                self.stats.apdus += 1;
-                self.stats.bytes_in += apdu.len();
-                if self.config.faults.remove_after == Some(self.stats.apdus) {
-                    self.present = false;
-                }
-                StatusWord::WrongLength.to_bytes().to_vec()
-            }
+        if let Ok(c) = Command::parse(apdu) {
+            return self.process_command(&c).to_bytes();
         }
+        // A malformed APDU still counts: faults are placed by APDU number.
+        self.stats.apdus += 1;
+        self.stats.bytes_in += apdu.len();
+        if self.config.faults.remove_after == Some(self.stats.apdus) {
+            self.present = false;
+        }
+        StatusWord::WrongLength.to_bytes().to_vec()
     }
 
     fn present(&self) -> bool {

@@ -36,6 +36,7 @@ pub mod document;
 pub mod ec;
 pub mod lds;
 pub mod mrz;
+pub mod session;
 pub mod sm;
 pub mod tlv;
 pub mod transport;

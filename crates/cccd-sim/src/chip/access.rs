@@ -1,27 +1,28 @@
-//! The chip's access-control state: locked, in the middle of BAC or PACE, or secured.
+//! The chip's access-control state: locked or secured, and the BAC and PACE responders that
+//! move it from one to the other.
 
 use super::Profile;
+use crate::bac::{BacResponder, BacStep};
+use crate::pace::{PaceOutcome, PaceResponder};
+use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
+use cccd::mrz::{BacKey, Can};
 use cccd::sm::SmCodec;
 
 /// The secrets a chip is opened with: the MRZ information (BAC, PACE-MRZ) and the CAN.
 #[derive(Clone, Default)]
 pub struct AccessConfig {
-    /// The MRZ information: document number, date of birth and date of expiry, each with its
-    /// check digit, concatenated (24 characters for a 9-character document number).
-    pub mrz_information: Option<String>,
+    /// The MRZ key (document number, date of birth, date of expiry).
+    pub mrz: Option<BacKey>,
     /// The card access number (the last 6 digits of the ID number on CCCD cards).
-    pub can: Option<String>,
+    pub can: Option<Can>,
 }
 
 // Secrets: never printed.
 impl std::fmt::Debug for AccessConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccessConfig")
-            .field(
-                "mrz_information",
-                &self.mrz_information.as_ref().map(|_| "<set>"),
-            )
+            .field("mrz", &self.mrz.as_ref().map(|_| "<set>"))
             .field("can", &self.can.as_ref().map(|_| "<set>"))
             .finish()
     }
@@ -53,15 +54,65 @@ impl AccessState {
     }
 }
 
-/// Run one access-control command; return the answer and the next state.
-pub(super) fn handle(
-    state: AccessState,
-    _secrets: &AccessConfig,
-    _profile: Profile,
-    _command: &Command,
-) -> (Response, AccessState) {
-    (
-        Response::new(Vec::new(), StatusWord::InsNotSupported),
-        state,
-    )
+/// The protocol engines of one chip.
+pub(super) struct Responders {
+    bac: Option<BacResponder>,
+    pace: Option<PaceResponder>,
+}
+
+impl Responders {
+    /// Engines for the protocols `profile` offers, with the PACE parameters of `card_access`.
+    pub(super) fn new(
+        secrets: &AccessConfig,
+        profile: Profile,
+        card_access: Option<&[u8]>,
+    ) -> Self {
+        let bac = match (&secrets.mrz, profile.offers_bac()) {
+            (Some(key), true) => Some(BacResponder::new(key)),
+            _ => None,
+        };
+        let pace_infos: Vec<_> = card_access
+            .and_then(|b| SecurityInfos::parse(b).ok())
+            .map(|infos| infos.pace_infos().copied().collect())
+            .unwrap_or_default();
+        let pace = (profile.offers_pace() && !pace_infos.is_empty())
+            .then(|| PaceResponder::new(secrets.can.clone(), secrets.mrz.clone(), pace_infos));
+        Self { bac, pace }
+    }
+
+    /// Run one access-control command; return the answer and, on success, the new session.
+    pub(super) fn handle(&mut self, command: &Command) -> (Response, Option<SmCodec>) {
+        if BacResponder::handles(command) {
+            let Some(bac) = &mut self.bac else {
+                return (plain(StatusWord::InsNotSupported), None);
+            };
+            return match bac.handle(command) {
+                Some(BacStep::Reply(r)) => (r, None),
+                Some(BacStep::Established {
+                    response,
+                    keys,
+                    ssc,
+                }) => (response, Some(SmCodec::new(keys, ssc))),
+                None => (plain(StatusWord::InsNotSupported), None),
+            };
+        }
+        if PaceResponder::handles(command) {
+            let Some(pace) = &mut self.pace else {
+                return (plain(StatusWord::InsNotSupported), None);
+            };
+            return match pace.handle(command) {
+                PaceOutcome::Reply(r) => (r, None),
+                PaceOutcome::Established {
+                    response,
+                    keys,
+                    ssc,
+                } => (response, Some(SmCodec::new(keys, ssc))),
+            };
+        }
+        (plain(StatusWord::InsNotSupported), None)
+    }
+}
+
+fn plain(sw: StatusWord) -> Response {
+    Response::new(Vec::new(), sw)
 }

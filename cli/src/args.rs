@@ -1,0 +1,166 @@
+//! Argument types shared by several commands: dates, sex, access keys, trust anchors.
+
+use crate::exit::CliError;
+use cccd::mrz::AccessKey;
+use cccd::session::AccessKeys;
+use cccd::trust::TrustStore;
+use std::path::PathBuf;
+use time::{Date, Month};
+
+/// Parse `YYYY-MM-DD`, `DD/MM/YYYY` or `DDMMYYYY`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let t = text.trim();
+    let (y, m, d) = if let [y, m, d] = t.split('-').collect::<Vec<_>>()[..] {
+        (y, m, d)
+    } else if let [d, m, y] = t.split('/').collect::<Vec<_>>()[..] {
+        (y, m, d)
+    } else if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        (&t[4..], &t[2..4], &t[..2])
+    } else {
+        return Err(format!("'{t}' is not a date: use YYYY-MM-DD or DD/MM/YYYY"));
+    };
+    let num = |s: &str| s.parse::<i32>().map_err(|_| format!("'{t}' is not a date"));
+    let month = u8::try_from(num(m)?)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(|| format!("'{t}': no such month"))?;
+    let day = u8::try_from(num(d)?).map_err(|_| format!("'{t}': no such day"))?;
+    Date::from_calendar_date(num(y)?, month, day).map_err(|_| format!("'{t}': no such day"))
+}
+
+/// Parse a sex: `M`/`F`, `male`/`female`, `Nam`/`Nữ`.
+pub fn parse_sex(text: &str) -> Result<cccd_qr::Sex, String> {
+    match text.trim().to_lowercase().as_str() {
+        "m" | "male" | "nam" => Ok(cccd_qr::Sex::Male),
+        "f" | "female" | "nữ" | "nu" => Ok(cccd_qr::Sex::Female),
+        other => Err(format!("'{other}' is not a sex: use M or F (or Nam / Nữ)")),
+    }
+}
+
+/// How to open the chip.
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeyArgs {
+    /// The MRZ on the back of the card (3 lines; `\n` or `|` between lines).
+    #[arg(long, value_name = "TEXT")]
+    pub mrz: Option<String>,
+    /// The 12-digit ID number (with --dob; the CAN and expiry dates are derived).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Date of birth (YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub dob: Option<Date>,
+    /// Date of expiry, when known (otherwise the likely ones are tried).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub expiry: Option<Date>,
+    /// The card access number (the last 6 digits of the ID number).
+    #[arg(long, value_name = "CAN")]
+    pub can: Option<String>,
+    /// The card's QR text: its ID number and date of birth open the chip.
+    #[arg(long, value_name = "TEXT")]
+    pub qr: Option<String>,
+}
+
+impl KeyArgs {
+    /// The keys to try.
+    pub fn keys(&self, today: Date) -> Result<AccessKeys, CliError> {
+        let bad = |e: &dyn std::fmt::Display| CliError::BadInput(e.to_string());
+        if let Some(mrz) = &self.mrz {
+            let text = mrz.replace('|', "\n");
+            let key = AccessKey::from_mrz(&text).map_err(|e| bad(&e))?;
+            let mut keys = AccessKeys::from_key(key);
+            if let Some(can) = &self.can {
+                keys = keys.with_can(cccd::mrz::Can::new(can).map_err(|e| bad(&e))?);
+            }
+            return Ok(keys);
+        }
+        if let Some(qr) = &self.qr {
+            let data = cccd_qr::parse(qr).map_err(|e| bad(&e))?;
+            return AccessKeys::from_id_and_dob(
+                data.id_number().as_str(),
+                data.date_of_birth(),
+                today,
+            )
+            .map_err(|e| bad(&e));
+        }
+        match (&self.id, self.dob, self.expiry, &self.can) {
+            (Some(id), Some(dob), Some(expiry), _) => {
+                let key = AccessKey::from_id(id, dob, expiry).map_err(|e| bad(&e))?;
+                let can = cccd::mrz::Can::from_id(id).map_err(|e| bad(&e))?;
+                Ok(AccessKeys::from_key(key).with_can(can))
+            }
+            (Some(id), Some(dob), None, _) => {
+                AccessKeys::from_id_and_dob(id, dob, today).map_err(|e| bad(&e))
+            }
+            (Some(_), None, _, _) => Err(CliError::BadInput(
+                "--id needs --dob (the date of birth) to open the chip".into(),
+            )),
+            (None, _, _, Some(can)) => Ok(AccessKeys::from_key(
+                AccessKey::can(can).map_err(|e| bad(&e))?,
+            )),
+            _ => Err(CliError::BadInput(
+                "give a key: --mrz, --id with --dob, --can, or --qr".into(),
+            )),
+        }
+    }
+}
+
+/// Output format switches.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct OutputArgs {
+    /// Print JSON (stable field names; see the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Mask personal data (ID numbers, names, dates, addresses) in the output.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// Trust anchors and revocation lists.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TrustArgs {
+    /// A CSCA certificate (PEM or DER) or a folder of them. Repeatable.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub csca: Vec<PathBuf>,
+    /// An ICAO CSCA master list (CMS). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub masterlist: Vec<PathBuf>,
+    /// A certificate revocation list (PEM or DER). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+}
+
+impl TrustArgs {
+    /// Build the trust store.
+    pub fn store(&self) -> Result<TrustStore, CliError> {
+        let mut store = TrustStore::new();
+        let fail = |p: &PathBuf, e: &dyn std::fmt::Display| {
+            CliError::BadInput(format!("{}: {e}", p.display()))
+        };
+        for p in self.csca.iter().chain(&self.masterlist).chain(&self.crl) {
+            store.load_path(p).map_err(|e| fail(p, &e))?;
+        }
+        Ok(store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_three_forms() {
+        let d = Date::from_calendar_date(1999, Month::January, 2).unwrap();
+        assert_eq!(parse_date("1999-01-02"), Ok(d));
+        assert_eq!(parse_date("02/01/1999"), Ok(d));
+        assert_eq!(parse_date("02011999"), Ok(d));
+        assert!(parse_date("1999-02-30").is_err());
+        assert!(parse_date("yesterday").is_err());
+    }
+
+    #[test]
+    fn sexes() {
+        assert_eq!(parse_sex("Nữ"), Ok(cccd_qr::Sex::Female));
+        assert_eq!(parse_sex("m"), Ok(cccd_qr::Sex::Male));
+        assert!(parse_sex("x").is_err());
+    }
+}

@@ -1,0 +1,139 @@
+//! `cccd inspect`: everything on a dumped card, readable.
+
+use crate::exit::{CliError, Exit};
+use crate::identity::IdentityView;
+use crate::output::print_json;
+use cccd::document::Document;
+use cccd::lds::FileId;
+use std::path::PathBuf;
+
+/// Arguments of `cccd inspect`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A dump folder.
+    #[arg(value_name = "DIR")]
+    dump: PathBuf,
+    /// Save the face (DG2) as PNG here.
+    #[arg(long, value_name = "OUT.png")]
+    face: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Mask personal data in the output.
+    #[arg(long)]
+    redact: bool,
+}
+
+#[derive(serde::Serialize)]
+struct FileRow {
+    file: String,
+    bytes: usize,
+    parses: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct SodView {
+    hash_algorithm: Option<String>,
+    data_groups: Vec<String>,
+    signer: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct Output {
+    identity: IdentityView,
+    files: Vec<FileRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sod: Option<SodView>,
+    meta: cccd::document::ReadMeta,
+}
+
+fn parse_error(doc: &Document, id: FileId) -> Option<String> {
+    let err =
+        |r: Option<Result<(), cccd::lds::LdsError>>| r.and_then(Result::err).map(|e| e.to_string());
+    match id {
+        FileId::Com => err(doc.com().map(|r| r.map(drop))),
+        FileId::Sod => err(doc.sod().map(|r| r.map(drop))),
+        FileId::Dg(cccd::lds::DataGroup::Dg1) => err(doc.dg1().map(|r| r.map(drop))),
+        FileId::Dg(cccd::lds::DataGroup::Dg2) => err(doc.dg2().map(|r| r.map(drop))),
+        FileId::Dg(cccd::lds::DataGroup::Dg13) => err(doc.dg13().map(|r| r.map(drop))),
+        FileId::Dg(cccd::lds::DataGroup::Dg14) => err(doc.dg14().map(|r| r.map(drop))),
+        FileId::Dg(cccd::lds::DataGroup::Dg15) => err(doc.dg15().map(|r| r.map(drop))),
+        _ => None,
+    }
+}
+
+/// Run the command.
+pub fn run(args: &Args) -> Result<Exit, CliError> {
+    let doc = Document::load(&args.dump).map_err(|e| CliError::BadInput(e.to_string()))?;
+    let files = doc
+        .files()
+        .map(|(id, bytes)| {
+            let error = parse_error(&doc, id);
+            FileRow {
+                file: id.to_string(),
+                bytes: bytes.len(),
+                parses: error.is_none(),
+                error,
+            }
+        })
+        .collect();
+    let sod = doc.sod().and_then(Result::ok).map(|sod| SodView {
+        hash_algorithm: sod.lds_security_object.hash().map(|h| format!("{h:?}")),
+        data_groups: sod
+            .lds_security_object
+            .data_group_hashes
+            .iter()
+            .map(|h| h.data_group.to_string())
+            .collect(),
+        signer: sod.signed_data.certificates.first().and_then(|der| {
+            x509_parser::parse_x509_certificate(der)
+                .ok()
+                .map(|(_, c)| c.subject().to_string())
+        }),
+    });
+    if let Some(out) = &args.face {
+        let dg2 = doc
+            .dg2()
+            .ok_or_else(|| CliError::BadInput("the dump has no DG2 (read it with --face)".into()))?
+            .map_err(|e| CliError::BadInput(e.to_string()))?;
+        let image = dg2
+            .first_image()
+            .ok_or_else(|| CliError::BadInput("DG2 holds no face image".into()))?;
+        let png = image
+            .to_png()
+            .map_err(|e| CliError::BadInput(e.to_string()))?;
+        std::fs::write(out, png).map_err(|e| CliError::Io(format!("{}: {e}", out.display())))?;
+    }
+    let output = Output {
+        identity: IdentityView::from_document(&doc, args.redact),
+        files,
+        sod,
+        meta: doc.meta.clone(),
+    };
+    if args.json {
+        print_json(&output)?;
+    } else {
+        for (k, v) in output.identity.rows() {
+            println!("{k:18} {v}");
+        }
+        println!();
+        for f in &output.files {
+            let state = f.error.as_deref().unwrap_or("ok");
+            println!("{:16} {:>7} bytes  {state}", f.file, f.bytes);
+        }
+        if let Some(sod) = &output.sod {
+            println!();
+            println!(
+                "EF.SOD hash     {}",
+                sod.hash_algorithm.as_deref().unwrap_or("unknown")
+            );
+            println!("EF.SOD covers   {}", sod.data_groups.join(" "));
+            if let Some(s) = &sod.signer {
+                println!("Document signer {s}");
+            }
+        }
+    }
+    Ok(Exit::Success)
+}

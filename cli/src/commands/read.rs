@@ -1,0 +1,67 @@
+//! `cccd read`: read a card through a PC/SC reader into a dump folder.
+
+use crate::args::KeyArgs;
+use crate::card::{ReaderArgs, read_card};
+use crate::exit::{CliError, Exit};
+use crate::output::print_json;
+use cccd::session::ReadPlan;
+use std::path::PathBuf;
+
+/// Arguments of `cccd read`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Write the dump to this folder (must not exist; written atomically, mode 0600).
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    reader: ReaderArgs,
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Also read the face (DG2, the largest file).
+    #[arg(long)]
+    face: bool,
+    /// Print a JSON summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Output {
+    dump: String,
+    reader: Option<String>,
+    access: Option<cccd::document::AccessProtocol>,
+    files: Vec<(String, usize)>,
+}
+
+/// Run the command.
+pub fn run(args: &Args) -> Result<Exit, CliError> {
+    if args.out.exists() {
+        return Err(CliError::BadInput(format!(
+            "{} already exists; choose a new folder",
+            args.out.display()
+        )));
+    }
+    let plan = if args.face {
+        ReadPlan::with_face()
+    } else {
+        ReadPlan::verification()
+    };
+    let doc = read_card(&args.reader, &args.keys, &plan)?;
+    doc.save(&args.out)
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    let out = Output {
+        dump: args.out.display().to_string(),
+        reader: doc.meta.reader.clone(),
+        access: doc.meta.access,
+        files: doc
+            .files()
+            .map(|(id, b)| (id.to_string(), b.len()))
+            .collect(),
+    };
+    if args.json {
+        print_json(&out)?;
+    } else {
+        eprintln!("cccd: wrote {} ({} files)", out.dump, out.files.len());
+    }
+    Ok(Exit::Success)
+}

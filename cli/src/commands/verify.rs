@@ -1,0 +1,196 @@
+//! `cccd verify`: prove a card (a dump, or a card in a reader) genuine and unaltered, and
+//! check it against a claimed identity and the printed QR.
+
+use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
+use crate::card::{ReaderArgs, read_card};
+use crate::exit::{CliError, Exit};
+use crate::identity::IdentityView;
+use crate::output::{Colour, paint, print_json};
+use cccd::document::Document;
+use cccd::session::ReadPlan;
+use cccd::verify::{Claims, NameMatch, Options, Report, Status, Verdict, verify};
+use std::path::PathBuf;
+
+/// Arguments of `cccd verify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A dump folder (from `cccd read`). Without it, the card in a reader is read.
+    #[arg(value_name = "DIR", required_unless_present = "reader")]
+    dump: Option<PathBuf>,
+    #[command(flatten)]
+    reader: OptReader,
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Claimed full name (diacritics count unless --ignore-diacritics).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Claimed sex (M/F, Nam/Nữ).
+    #[arg(long, value_parser = parse_sex)]
+    sex: Option<cccd_qr::Sex>,
+    /// A picture of the card's QR code to compare with the chip.
+    #[arg(long, value_name = "FILE")]
+    qr_image: Option<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Verify as of this date (YYYY-MM-DD); default: now.
+    #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
+    at: Option<time::Date>,
+    /// Compare names ignoring diacritics (Nguyễn = Nguyen).
+    #[arg(long)]
+    ignore_diacritics: bool,
+    /// Also read the face (DG2) when reading from a reader, for --html.
+    #[arg(long)]
+    face: bool,
+    /// Write a self-contained HTML report to this file.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The reader option, optional for verify.
+#[derive(Debug, clap::Args)]
+pub struct OptReader {
+    /// Read the card in this PC/SC reader instead of a dump ("" = first reader with a card).
+    #[arg(long, value_name = "NAME")]
+    reader: Option<String>,
+    /// Seconds to wait for a card.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    wait: u64,
+}
+
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    verdict: Verdict,
+    source: String,
+    identity: IdentityView,
+    checks: &'a [cccd::verify::Check],
+}
+
+/// Run the command.
+pub fn run(args: &Args) -> Result<Exit, CliError> {
+    let (doc, source) = load(args)?;
+    let qr = qr_data(args)?;
+    let store = args.trust.store()?;
+    let claims = Claims {
+        id_number: args.keys.id.clone(),
+        full_name: args.name.clone(),
+        date_of_birth: args.keys.dob,
+        sex: args.sex,
+    };
+    let options = Options {
+        at: args
+            .at
+            .map_or_else(time::OffsetDateTime::now_utc, |d| d.midnight().assume_utc()),
+        name_match: if args.ignore_diacritics {
+            NameMatch::IgnoreDiacritics
+        } else {
+            NameMatch::Strict
+        },
+    };
+    let report = verify(&doc, &store, &claims, qr.as_ref(), &options);
+    let identity = IdentityView::from_document(&doc, args.out.redact);
+    if let Some(path) = &args.html {
+        crate::html::write_report(path, &doc, &identity, &report, args.out.redact)?;
+    }
+    if args.out.json {
+        print_json(&Output {
+            verdict: report.verdict,
+            source,
+            identity,
+            checks: &report.checks,
+        })?;
+    } else {
+        print_human(&report, &identity, &source);
+    }
+    Ok(exit_for(&report))
+}
+
+/// The exit code of a verdict.
+pub fn exit_for(report: &Report) -> Exit {
+    match report.verdict {
+        Verdict::Verified => Exit::Success,
+        Verdict::NotVerified => Exit::NotVerified,
+        Verdict::Inconclusive => Exit::Inconclusive,
+    }
+}
+
+fn load(args: &Args) -> Result<(Document, String), CliError> {
+    if let Some(dir) = &args.dump {
+        let doc = Document::load(dir).map_err(|e| CliError::BadInput(e.to_string()))?;
+        return Ok((doc, dir.display().to_string()));
+    }
+    let reader = ReaderArgs {
+        reader: args.reader.reader.clone().filter(|r| !r.is_empty()),
+        wait: args.reader.wait,
+    };
+    let plan = if args.face || args.html.is_some() {
+        ReadPlan::with_face()
+    } else {
+        ReadPlan::verification()
+    };
+    let doc = read_card(&reader, &args.keys, &plan)?;
+    let name = doc.meta.reader.clone().unwrap_or_default();
+    Ok((doc, format!("reader {name}")))
+}
+
+fn qr_data(args: &Args) -> Result<Option<cccd_qr::QrData>, CliError> {
+    if let Some(text) = &args.keys.qr {
+        return cccd_qr::parse(text)
+            .map(Some)
+            .map_err(|e| CliError::BadInput(format!("--qr: {e}")));
+    }
+    if let Some(path) = &args.qr_image {
+        let texts = cccd_qr::decode_image_file(path)
+            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
+        let mut last = None;
+        for t in &texts {
+            match cccd_qr::parse(t) {
+                Ok(d) => return Ok(Some(d)),
+                Err(e) => last = Some(e),
+            }
+        }
+        return Err(CliError::BadInput(match last {
+            Some(e) => format!("{}: the QR is not a card QR: {e}", path.display()),
+            None => format!("{}: no QR code found", path.display()),
+        }));
+    }
+    Ok(None)
+}
+
+fn status_label(s: Status) -> String {
+    match s {
+        Status::Pass => paint("pass", Colour::Green),
+        Status::Fail => paint("FAIL", Colour::Red),
+        Status::Skip => paint("skip", Colour::Yellow),
+        Status::Warn => paint("warn", Colour::Yellow),
+    }
+}
+
+fn print_human(report: &Report, identity: &IdentityView, source: &str) {
+    let verdict = match report.verdict {
+        Verdict::Verified => paint("VERIFIED", Colour::Green),
+        Verdict::NotVerified => paint("NOT VERIFIED", Colour::Red),
+        Verdict::Inconclusive => paint("INCONCLUSIVE", Colour::Yellow),
+    };
+    println!("{verdict}  ({source})");
+    println!();
+    for (k, v) in identity.rows() {
+        println!("  {k:18} {v}");
+    }
+    println!();
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    for c in &report.checks {
+        println!(
+            "  {}  {:width$}  {}",
+            status_label(c.status),
+            c.name,
+            c.reason
+        );
+    }
+}

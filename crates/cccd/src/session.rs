@@ -1,0 +1,275 @@
+//! Opening a card and reading it: access control (PACE, falling back to BAC), then the files a
+//! [`ReadPlan`] names, with the largest reads the link and the secure channel allow.
+//!
+//! ```no_run
+//! # #[cfg(feature = "pcsc")] {
+//! use cccd::session::{AccessKeys, ReadPlan, Session};
+//! use cccd::transport::pcsc::PcscTransport;
+//!
+//! let reader = PcscTransport::connect("Virtual PCD 00 00")?;
+//! // From the QR: the 12-digit ID and the date of birth are enough (PACE with the CAN, or BAC
+//! // with the expiry dates the Vietnamese rules allow).
+//! let dob = time::macros::date!(1999 - 01 - 01);
+//! let keys = AccessKeys::from_id_and_dob("001099000001", dob, time::OffsetDateTime::now_utc().date())?;
+//! let mut session = Session::open(reader, &keys)?;
+//! let document = session.read(&ReadPlan::verification(), &mut |_| {})?;
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A card pulled away mid-read gives [`SessionError::CardRemoved`]; the bytes read so far stay
+//! in the session, and [`Session::resume`] (new transport) or [`Session::reconnect`] (same
+//! transport, card back) authenticates again and the next [`Session::read`] continues where it
+//! stopped.
+
+mod error;
+mod files;
+mod keys;
+mod plan;
+
+pub use error::SessionError;
+pub use keys::AccessKeys;
+pub use plan::{Progress, ReadPlan, ReadStrategy};
+
+use crate::access::{bac, pace, security_infos::SecurityInfos};
+use crate::apdu::{Command, StatusWord};
+use crate::document::{AccessProtocol, Document};
+use crate::lds::FileId;
+use crate::sm::{SecureChannel, SmCodec};
+use crate::transport::{Transport, TransportError};
+
+/// The eMRTD application identifier (ICAO 9303-10).
+pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
+
+/// An open card: a secure channel and what has been read so far.
+pub struct Session<T: Transport> {
+    transport: T,
+    /// The secure-messaging state; `None` once the channel failed (authenticate again).
+    codec: Option<SmCodec>,
+    keys: AccessKeys,
+    access: AccessProtocol,
+    card_access: Option<Vec<u8>>,
+    document: Document,
+    /// A file whose reading was interrupted: its id and the bytes already read.
+    partial: Option<(FileId, Vec<u8>)>,
+}
+
+impl<T: Transport> std::fmt::Debug for Session<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("access", &self.access)
+            .field("open", &self.codec.is_some())
+            .field("document", &self.document)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Transport> Session<T> {
+    /// Open the card: read EF.CardAccess, run PACE when the chip offers it and a password
+    /// fits, else (or when PACE fails) BAC with each MRZ key in turn.
+    pub fn open(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
+        let (codec, access, card_access) = establish(&mut transport, keys)?;
+        let mut document = Document::new();
+        if let Some(bytes) = &card_access {
+            document.insert(FileId::CardAccess, bytes.clone());
+        }
+        document.meta.access = Some(access);
+        Ok(Self {
+            transport,
+            codec: Some(codec),
+            keys: keys.clone(),
+            access,
+            card_access,
+            document,
+            partial: None,
+        })
+    }
+
+    /// The access protocol that opened the chip.
+    pub fn access_protocol(&self) -> AccessProtocol {
+        self.access
+    }
+
+    /// EF.CardAccess as read (absent on BAC-only chips).
+    pub fn card_access(&self) -> Option<&[u8]> {
+        self.card_access.as_deref()
+    }
+
+    /// The transport below the channel (e.g. to put a virtual card back).
+    pub fn transport_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
+    /// What has been read so far.
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    /// Mutable access to what has been read (to record chip authentication results).
+    pub fn document_mut(&mut self) -> &mut Document {
+        &mut self.document
+    }
+
+    /// Run `f` over the secure channel. A failure that closes the channel ends the session
+    /// state: the next call needs [`Session::reconnect`].
+    pub fn with_channel<R>(
+        &mut self,
+        f: impl FnOnce(&mut SecureChannel<&mut T>) -> R,
+    ) -> Result<R, SessionError> {
+        let codec = self.codec.take().ok_or(SessionError::SecureMessaging(
+            "the secure channel was closed by an earlier error; reconnect",
+        ))?;
+        let mut channel = SecureChannel::from_parts(&mut self.transport, codec);
+        let result = f(&mut channel);
+        if !channel.is_closed() {
+            self.codec = Some(channel.into_parts().1);
+        }
+        Ok(result)
+    }
+
+    /// Replace the session keys (after chip authentication restarts secure messaging).
+    pub fn set_codec(&mut self, codec: SmCodec) {
+        self.codec = Some(codec);
+    }
+
+    /// Read the files of `plan` not read yet; return everything read so far.
+    ///
+    /// `progress` is called after each READ BINARY. Files the chip does not have (6A82) or
+    /// protects with terminal authentication (6982, e.g. DG3) are skipped.
+    pub fn read(
+        &mut self,
+        plan: &ReadPlan,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Document, SessionError> {
+        for &file in plan.files() {
+            if self.document.get(file).is_some() {
+                continue;
+            }
+            let start = match self.partial.take() {
+                Some((f, bytes)) if f == file => bytes,
+                other => {
+                    self.partial = other;
+                    Vec::new()
+                }
+            };
+            let strategy = plan.strategy();
+            let outcome = self.with_channel(|channel| {
+                files::read_file(channel, file, start, strategy, progress)
+            })?;
+            match outcome {
+                Ok(Some(bytes)) => self.document.insert(file, bytes),
+                Ok(None) => {}
+                Err(files::ReadError::Interrupted { bytes, error }) => {
+                    if !bytes.is_empty() {
+                        self.partial = Some((file, bytes));
+                    }
+                    return Err(error);
+                }
+                Err(files::ReadError::Failed(error)) => return Err(error),
+            }
+        }
+        Ok(self.document.clone())
+    }
+
+    /// Bytes already read of a file whose read was interrupted.
+    pub fn partial(&self) -> Option<(FileId, usize)> {
+        self.partial.as_ref().map(|(f, b)| (*f, b.len()))
+    }
+
+    /// After [`SessionError::CardRemoved`]: authenticate again over `transport` (the card is
+    /// back) and keep what was read; call [`Session::read`] again to continue.
+    pub fn resume(&mut self, transport: T) -> Result<(), SessionError> {
+        self.transport = transport;
+        self.reconnect()
+    }
+
+    /// As [`Session::resume`], on the same transport.
+    pub fn reconnect(&mut self) -> Result<(), SessionError> {
+        self.codec = None;
+        let (codec, access, _) = establish(&mut self.transport, &self.keys)?;
+        self.codec = Some(codec);
+        self.access = access;
+        Ok(())
+    }
+
+    /// End the session, returning the transport.
+    pub fn into_transport(self) -> T {
+        self.transport
+    }
+}
+
+/// Run access control over `transport`; return the session state, the protocol used and
+/// EF.CardAccess if the chip has one.
+fn establish<T: Transport>(
+    transport: &mut T,
+    keys: &AccessKeys,
+) -> Result<(SmCodec, AccessProtocol, Option<Vec<u8>>), SessionError> {
+    let card_access = files::read_card_access(transport)?;
+    let mut pace_failure = None;
+    if let Some(bytes) = &card_access
+        && let Ok(infos) = SecurityInfos::parse(bytes)
+        && let Some(info) = infos.preferred_pace()
+    {
+        for (password, protocol) in keys.pace_passwords() {
+            match pace::establish(&mut *transport, &password, info) {
+                Ok(channel) => {
+                    let (_, mut codec) = channel.into_parts();
+                    select_application(transport, Some(&mut codec))?;
+                    return Ok((codec, protocol, card_access));
+                }
+                Err(pace::PaceError::Transport(e)) => return Err(e.into()),
+                // Some chips refuse PACE and accept BAC; fall through.
+                Err(e) => pace_failure = Some(e),
+            }
+        }
+    }
+    if keys.mrz_keys().is_empty() {
+        return Err(match pace_failure {
+            Some(e) => SessionError::from(e),
+            None => SessionError::AccessDenied {
+                hint: "the chip does not offer PACE, and BAC needs the MRZ (or ID number and date of birth)".into(),
+            },
+        });
+    }
+    select_application(transport, None)?;
+    match bac::establish_any(&mut *transport, keys.mrz_keys()) {
+        Ok((channel, _)) => {
+            let (_, codec) = channel.into_parts();
+            Ok((codec, AccessProtocol::Bac, card_access))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// SELECT the eMRTD application, protected when `codec` is given.
+fn select_application(
+    transport: &mut impl Transport,
+    codec: Option<&mut SmCodec>,
+) -> Result<(), SessionError> {
+    let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
+    let sw = match codec {
+        Some(codec) => {
+            let mut channel = SecureChannel::from_parts(&mut *transport, codec.clone());
+            let sw = channel.transmit(&select)?.sw;
+            *codec = channel.into_parts().1;
+            sw
+        }
+        None => transport.transmit(&select)?.sw,
+    };
+    if sw == StatusWord::Ok {
+        Ok(())
+    } else {
+        Err(SessionError::NotAnIdCard { sw })
+    }
+}
+
+/// Map transport errors.
+impl From<TransportError> for SessionError {
+    fn from(e: TransportError) -> Self {
+        match e {
+            TransportError::CardRemoved => SessionError::CardRemoved,
+            TransportError::SecureMessaging(reason) => SessionError::SecureMessaging(reason),
+            other => SessionError::Transport(other),
+        }
+    }
+}

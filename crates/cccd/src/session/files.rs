@@ -1,0 +1,216 @@
+//! Reading one elementary file: SELECT, then READ BINARY in the largest chunks allowed, each
+//! file's length taken from its own TLV header, no byte read twice.
+
+use super::error::SessionError;
+use super::plan::{Progress, ReadStrategy};
+use crate::apdu::{Command, Response, SHORT_LE_MAX, StatusWord};
+use crate::document::MAX_FILE_SIZE;
+use crate::lds::FileId;
+use crate::sm::SecureChannel;
+use crate::tlv::{self, Tag, TlvErrorKind};
+use crate::transport::{Transport, TransportError};
+
+/// The largest offset READ BINARY B0 can address; beyond it, B1 with DO'54'.
+const B0_MAX_OFFSET: usize = 0x7FFF;
+/// Bytes that DO'53' wraps around B1 response data (tag + up to 3 length bytes).
+const B1_OVERHEAD: usize = 4;
+
+/// How reading a file ended badly.
+pub enum ReadError {
+    /// Stopped mid-file; `bytes` were read and stay valid for a resume.
+    Interrupted {
+        /// What was read.
+        bytes: Vec<u8>,
+        /// Why it stopped.
+        error: SessionError,
+    },
+    /// Not worth resuming.
+    Failed(SessionError),
+}
+
+/// Read EF.CardAccess in the clear: SELECT by file id 011C (no MF selection needed, which
+/// some hosts cannot do), then READ BINARY. `None` when the chip has no such file.
+pub fn read_card_access<T: Transport + ?Sized>(
+    transport: &mut T,
+) -> Result<Option<Vec<u8>>, SessionError> {
+    let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(vec![0x01, 0x1C]);
+    let r = transport.transmit(&select)?;
+    if r.sw != StatusWord::Ok {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    // EF.CardAccess is small (under 1 KiB on every chip seen): short reads suffice.
+    loop {
+        let offset = bytes.len();
+        if offset > B0_MAX_OFFSET || offset > 4096 {
+            return Err(SessionError::Malformed {
+                file: FileId::CardAccess,
+                reason: "larger than 4 KiB".into(),
+            });
+        }
+        let read =
+            Command::new(0x00, 0xB0, (offset >> 8) as u8, offset as u8).with_le(SHORT_LE_MAX);
+        let r = transport.transmit(&read)?;
+        match r.sw {
+            StatusWord::Ok | StatusWord::EndOfFile => {}
+            // Past the end: done.
+            StatusWord::WrongP1P2 if offset > 0 => break,
+            _ if offset == 0 => return Ok(None),
+            sw => {
+                return Err(SessionError::Status {
+                    file: FileId::CardAccess,
+                    sw,
+                });
+            }
+        }
+        let got = r.data.len();
+        bytes.extend_from_slice(&r.data);
+        if let Some(total) = total_length(&bytes, FileId::CardAccess)?
+            && bytes.len() >= total
+        {
+            bytes.truncate(total);
+            break;
+        }
+        if got == 0 || r.sw == StatusWord::EndOfFile {
+            break;
+        }
+    }
+    Ok(Some(bytes))
+}
+
+/// The total encoded length of a file from its first bytes, once the header is complete.
+fn total_length(prefix: &[u8], file: FileId) -> Result<Option<usize>, SessionError> {
+    match tlv::parse_header(prefix) {
+        Ok(h) => {
+            let total = h.total_len();
+            if total as u64 > MAX_FILE_SIZE {
+                return Err(SessionError::Malformed {
+                    file,
+                    reason: format!("claims {total} bytes, more than any chip file"),
+                });
+            }
+            Ok(Some(total))
+        }
+        Err(e) if matches!(e.kind, TlvErrorKind::Truncated { .. } | TlvErrorKind::Empty) => {
+            Ok(None)
+        }
+        Err(e) => Err(SessionError::Malformed {
+            file,
+            reason: e.kind.to_string(),
+        }),
+    }
+}
+
+fn read_command(offset: usize, le: usize) -> Command {
+    if offset <= B0_MAX_OFFSET {
+        Command::new(0x00, 0xB0, (offset >> 8) as u8, offset as u8).with_le(le)
+    } else {
+        let mut data = Vec::with_capacity(5);
+        let bytes = (offset as u32).to_be_bytes();
+        let first = bytes.iter().position(|&b| b != 0).unwrap_or(3);
+        tlv::write(Tag::new(0x54), &bytes[first..], &mut data);
+        Command::new(0x00, 0xB1, 0x00, 0x00)
+            .with_data(data)
+            .with_le(le)
+    }
+}
+
+/// Unwrap DO'53' from a B1 answer.
+fn read_data(offset: usize, response: Response, file: FileId) -> Result<Vec<u8>, SessionError> {
+    if offset <= B0_MAX_OFFSET {
+        return Ok(response.data);
+    }
+    match tlv::Tlv::parse(&response.data) {
+        Ok((t, _)) if t.tag() == Tag::new(0x53) => Ok(t.value().to_vec()),
+        _ => Err(SessionError::Malformed {
+            file,
+            reason: "READ BINARY (B1) answer is not a DO'53'".into(),
+        }),
+    }
+}
+
+/// Read one file over the channel, continuing after `start` (bytes already read). `Ok(None)`
+/// when the chip has no such file or refuses it for lack of terminal authentication.
+pub fn read_file<T: Transport>(
+    channel: &mut SecureChannel<T>,
+    file: FileId,
+    start: Vec<u8>,
+    strategy: ReadStrategy,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Option<Vec<u8>>, ReadError> {
+    let fid = file.fid().to_be_bytes().to_vec();
+    let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid);
+    let interrupted = |bytes: Vec<u8>, e: TransportError| ReadError::Interrupted {
+        bytes,
+        error: e.into(),
+    };
+    let r = match channel.transmit(&select) {
+        Ok(r) => r,
+        Err(e) => return Err(interrupted(start, e)),
+    };
+    match r.sw {
+        StatusWord::Ok => {}
+        StatusWord::FileNotFound | StatusWord::SecurityStatusNotSatisfied => return Ok(None),
+        sw => return Err(ReadError::Failed(SessionError::Status { file, sw })),
+    }
+    let link_max = if strategy.extended {
+        channel.max_read_len()
+    } else {
+        crate::sm::max_response_data(channel.cipher(), false)
+    };
+    let max = strategy.max_le.map_or(link_max, |m| m.min(link_max)).max(1);
+    let mut bytes = start;
+    let mut total = total_length(&bytes, file).map_err(ReadError::Failed)?;
+    loop {
+        if let Some(t) = total
+            && bytes.len() >= t
+        {
+            bytes.truncate(t);
+            return Ok(Some(bytes));
+        }
+        let offset = bytes.len();
+        let want = match total {
+            Some(t) => t - offset,
+            None if strategy.header_first => 4usize.saturating_sub(offset).max(1),
+            None => max,
+        };
+        let room = if offset > B0_MAX_OFFSET {
+            max.saturating_sub(B1_OVERHEAD).max(1)
+        } else {
+            max
+        };
+        let le = want.min(room);
+        let response = match channel.transmit(&read_command(offset, le)) {
+            Ok(r) => r,
+            Err(e) => return Err(interrupted(bytes, e)),
+        };
+        match response.sw {
+            StatusWord::Ok | StatusWord::EndOfFile => {}
+            sw => {
+                return Err(ReadError::Interrupted {
+                    bytes,
+                    error: SessionError::Status { file, sw },
+                });
+            }
+        }
+        let data = match read_data(offset, response, file) {
+            Ok(d) => d,
+            Err(e) => return Err(ReadError::Interrupted { bytes, error: e }),
+        };
+        if data.is_empty() {
+            return Err(ReadError::Failed(SessionError::Malformed {
+                file,
+                reason: "the chip returned no data before the end of the file".into(),
+            }));
+        }
+        bytes.extend_from_slice(&data);
+        if total.is_none() {
+            total = total_length(&bytes, file).map_err(ReadError::Failed)?;
+        }
+        progress(Progress {
+            file,
+            done: bytes.len().min(total.unwrap_or(usize::MAX)),
+            total: total.unwrap_or(0),
+        });
+    }
+}
