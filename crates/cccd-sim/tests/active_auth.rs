@@ -2,6 +2,7 @@
 //! (`cccd_sim::aa::AaResponder`), for RSA ISO 9796-2 with the implicit SHA-1 trailer and the
 //! explicit SHA-256 trailer, and ECDSA on P-256 and brainpoolP256r1. Negative cases: a cloned
 //! chip (right DG15, other private key), a tampered response, a wrong challenge.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::auth::active::{AaAlgorithm, AaError, active_authenticate, verify_aa};
@@ -177,6 +178,17 @@ fn ecdsa_without_dg14_defaults_to_sha256_and_says_so() {
     );
 }
 
+/// A chip that refuses everything.
+struct Refusing;
+impl Transport for Refusing {
+    fn transmit(&mut self, _: &Command) -> Result<Response, TransportError> {
+        Ok(Response::new(
+            Vec::new(),
+            StatusWord::SecurityStatusNotSatisfied,
+        ))
+    }
+}
+
 #[test]
 fn chip_refusal_is_a_typed_error() {
     let chip = AaResponder::new(AaKey::EcdsaP256(p256_key()));
@@ -184,15 +196,6 @@ fn chip_refusal_is_a_typed_error() {
         chip.internal_authenticate(&[1, 2, 3]),
         Err(StatusWord::WrongLength)
     );
-    struct Refusing;
-    impl Transport for Refusing {
-        fn transmit(&mut self, _: &Command) -> Result<Response, TransportError> {
-            Ok(Response::new(
-                Vec::new(),
-                StatusWord::SecurityStatusNotSatisfied,
-            ))
-        }
-    }
     let dg15 = Dg15::parse(&chip.dg15().unwrap()).unwrap();
     let err = active_authenticate(&mut Refusing, &dg15, None, CHALLENGE).unwrap_err();
     assert_eq!(

@@ -2,6 +2,7 @@
 //! (`cccd_sim::ca::CaResponder`) behind a small chip that speaks secure messaging with
 //! `cccd::sm::SmCodec`, answers the CA commands under the old keys, switches to the new keys
 //! with SSC 0, and serves one file by READ BINARY.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::auth::chip::{CaError, CaPlan, chip_authenticate};

@@ -1,6 +1,7 @@
 //! Passive authentication end to end: EF.SOD built by `SodBuilder`, DSC and CSCA made by the
 //! `openssl` command-line tool (an independent implementation), verified by
 //! `cccd::auth::passive::verify_sod` against a `TrustStore`.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
 mod lds_support;
 

@@ -147,15 +147,14 @@ impl CaPlan {
             let found = ca_infos(&dg14.security_infos)
                 .find(matching)
                 .or_else(|| card_access.and_then(|ca| ca_infos(ca).find(matching)));
-            let (protocol, protocol_oid, assumed) = match found {
-                Some((p, oid, _)) => (p, oid, false),
-                None => {
-                    let p = CaProtocol {
-                        key_agreement: KeyAgreement::Ecdh,
-                        cipher: Cipher::TripleDes,
-                    };
-                    (p, p.oid(), true)
-                }
+            let (protocol, protocol_oid, assumed) = if let Some((p, oid, _)) = found {
+                (p, oid, false)
+            } else {
+                let p = CaProtocol {
+                    key_agreement: KeyAgreement::Ecdh,
+                    cipher: Cipher::TripleDes,
+                };
+                (p, p.oid(), true)
             };
             return Ok(Self {
                 protocol,

@@ -74,7 +74,7 @@ fn open(key: &PublicKey, signature: &[u8]) -> Result<Zeroizing<Vec<u8>>, AaError
             reason: "the RSA signature does not fit the modulus".to_owned(),
         }
     })?;
-    if &s >= n {
+    if s >= *n {
         return Err(AaError::MalformedResponse {
             reason: "the RSA signature is not smaller than the modulus".to_owned(),
         });

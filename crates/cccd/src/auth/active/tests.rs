@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
 use super::iso9796::{hash_for_trailer_id, trailer_id};
 use super::*;
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
 use super::*;
 use crate::lds::asn1::{enc_oid, enc_seq, oid_from_arcs};
 

@@ -58,10 +58,10 @@ pub(super) fn check_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime
     if let Some(problem) = validity_problem(&dsc, at, "document signer certificate") {
         return failed(problem);
     }
-    if let Some(csca_cert) = csca.parse() {
-        if let Some(problem) = validity_problem(&csca_cert, at, "CSCA certificate") {
-            return failed(problem);
-        }
+    if let Some(csca_cert) = csca.parse()
+        && let Some(problem) = validity_problem(&csca_cert, at, "CSCA certificate")
+    {
+        return failed(problem);
     }
     if store.is_revoked(dsc.issuer().as_raw(), dsc.tbs_certificate.raw_serial()) {
         return failed("the document signer certificate is revoked by its CSCA's CRL".to_owned());

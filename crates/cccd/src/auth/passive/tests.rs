@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
 use super::*;
 
 #[test]
