@@ -8,6 +8,7 @@ pub mod aa;
 pub mod bac;
 pub mod ca;
 pub mod chip;
+pub mod generator;
 pub mod pace;
 pub mod sm;
 pub mod vpcd;

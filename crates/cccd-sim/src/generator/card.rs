@@ -1,0 +1,490 @@
+//! One sample card: its chip files, signed EF.SOD, the fault it carries, its dump folder and
+//! its `secrets/` (the chip's private keys, MRZ and CAN, so the virtual chip can serve it).
+
+use super::GenError;
+use super::keys::{KeyKind, PrivateKey, random_bytes, rng_for};
+use super::persona::{Derived, Persona};
+use super::testpki::{DscId, TestPki};
+use cccd::document::Document;
+use cccd::document::{AccessProtocol, ActiveAuthRecord, ChipAuthRecord, ReadMeta};
+use cccd::lds::asn1::oid_from_arcs;
+use cccd::lds::com::Com;
+use cccd::lds::dg1::Dg1;
+use cccd::lds::dg2::{Dg2, FaceImage};
+use cccd::lds::dg15::Dg15;
+use cccd::lds::security_infos::{Dg14, SecurityInfo, SecurityInfos, oids};
+use cccd::lds::sod::Sod;
+use cccd::lds::sod_builder::{DocumentSignerKey, SodBuilder};
+use cccd::lds::{DataGroup, FileId};
+use std::fs;
+use std::path::Path;
+
+/// EF.CardAccess as read from the cards (CARD-FACTS, "cccd-2021 profile").
+pub const CARD_ACCESS_HEX: &str = "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d";
+
+/// id-CA-ECDH-AES-CBC-CMAC-128 (BSI TR-03110-3 A.1.1.2).
+pub const ID_CA_ECDH_AES_128: [u64; 11] = [0, 4, 0, 127, 0, 7, 2, 2, 3, 2, 2];
+/// id-PK-ECDH.
+const ID_PK_ECDH: [u64; 10] = [0, 4, 0, 127, 0, 7, 2, 2, 1, 2];
+/// ecdsa-plain-SHA256 (BSI TR-03111), the ActiveAuthenticationInfo algorithm for EC AA keys.
+const ECDSA_PLAIN_SHA256: [u64; 11] = [0, 4, 0, 127, 0, 7, 1, 1, 4, 1, 3];
+
+/// The Active Authentication key type in DG15.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AaKind {
+    /// RSA-1024.
+    Rsa1024,
+    /// ECDSA P-256.
+    EcP256,
+}
+
+/// What is wrong with a sample card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Nothing.
+    None,
+    /// This data group was changed after signing.
+    Altered(DataGroup),
+    /// A byte of the SOD signature flipped.
+    BadSignature,
+    /// The messageDigest signed attribute does not match the LDSSecurityObject (signature
+    /// over the attributes is valid).
+    WrongMessageDigest,
+    /// The data group is on the card, but its hash is not in the SOD.
+    MissingHash(DataGroup),
+    /// DG14/DG15 are genuine but the chip holds other private keys.
+    ClonedChip,
+    /// The MRZ's document-number check digit is wrong; the SOD was signed over it.
+    MrzCheckDigit,
+    /// DG13's date of birth differs from DG1's; both signed.
+    Dg1Dg13Mismatch,
+    /// DG13 cut short after signing.
+    TruncatedDg13,
+}
+
+/// One sample card to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct CardSpec {
+    /// Folder name under `cards/` and `secrets/`.
+    pub dir: &'static str,
+    /// Index into [`super::persona::personas`].
+    pub persona: usize,
+    /// The document signer.
+    pub dsc: DscId,
+    /// The AA key type.
+    pub aa: AaKind,
+    /// The fault.
+    pub fault: Fault,
+}
+
+/// What the generator learnt while building a card (for the manifest).
+#[derive(Debug, Clone)]
+pub struct BuiltCard {
+    /// The MRZ as written into DG1 (after any MRZ fault).
+    pub mrz: String,
+}
+
+fn enc_err(e: &dyn std::fmt::Display) -> GenError {
+    GenError::Data(format!("encoding: {e}"))
+}
+
+fn dsc_key(key: &PrivateKey, id: DscId) -> Result<DocumentSignerKey, GenError> {
+    Ok(match (key, id) {
+        (PrivateKey::Rsa(k), DscId::RsaPss) => DocumentSignerKey::RsaPssSha256(k.clone()),
+        (PrivateKey::Rsa(k), _) => DocumentSignerKey::RsaPkcs1v15Sha256(k.clone()),
+        (PrivateKey::P256(k), _) => DocumentSignerKey::EcdsaP256(k.clone()),
+        (PrivateKey::BrainpoolP384(k), _) => DocumentSignerKey::EcdsaBrainpoolP384(k.clone()),
+        (PrivateKey::BrainpoolP256(_), _) => {
+            return Err(GenError::Data("no brainpoolP256r1 document signer".into()));
+        }
+    })
+}
+
+/// Replace the only occurrence of `old` in `bytes` by `new` (same length).
+fn splice(bytes: &mut [u8], old: &[u8], new: &[u8]) -> Result<(), GenError> {
+    let pos = bytes
+        .windows(old.len())
+        .position(|w| w == old)
+        .ok_or_else(|| GenError::Data("value to replace not found".into()))?;
+    if old.len() != new.len() {
+        return Err(GenError::Data("replacement has a different length".into()));
+    }
+    bytes
+        .get_mut(pos..pos + old.len())
+        .ok_or_else(|| GenError::Data("replacement out of range".into()))?
+        .copy_from_slice(new);
+    Ok(())
+}
+
+/// Re-sign an RSA SOD in place: sign its signed attributes again (PSS with a seeded salt, so
+/// the output is deterministic; SodBuilder salts PSS from the OS) and splice the signature
+/// over the old one (RSA signatures have the modulus length, so nothing else moves).
+fn resign_rsa(
+    sod: &mut [u8],
+    key: &DocumentSignerKey,
+    seed: u64,
+    label: &str,
+) -> Result<(), GenError> {
+    use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
+    let parsed = Sod::parse(sod).map_err(|e| enc_err(&e))?;
+    let signer = parsed
+        .signed_data
+        .signer_infos
+        .first()
+        .ok_or_else(|| GenError::Data("SOD without signer".into()))?;
+    let attrs = signer
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| GenError::Data("SOD without signed attributes".into()))?;
+    let message = attrs.der_for_signature.clone();
+    let old = signer.signature.clone();
+    let new = match key {
+        DocumentSignerKey::RsaPssSha256(k) => {
+            let sk = rsa::pss::SigningKey::<sha2::Sha256>::new_with_salt_len(k.clone(), 32);
+            let mut rng = rng_for(seed, &format!("pss-salt/{label}"));
+            sk.try_sign_with_rng(&mut rng, &message)
+                .map_err(|e| enc_err(&e))?
+                .to_vec()
+        }
+        DocumentSignerKey::RsaPkcs1v15Sha256(k) => {
+            let sk = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(k.clone());
+            sk.try_sign(&message).map_err(|e| enc_err(&e))?.to_vec()
+        }
+        _ => {
+            return Err(GenError::Data(
+                "re-signing needs an RSA document signer".into(),
+            ));
+        }
+    };
+    splice(sod, &old, &new)
+}
+
+/// The chip's keys: (AA key, CA key), for `label` (the card folder, or a clone's).
+fn chip_keys(seed: u64, label: &str, aa: AaKind) -> Result<(PrivateKey, PrivateKey), GenError> {
+    let aa_key = PrivateKey::generate(
+        seed,
+        &format!("chip-aa/{label}"),
+        match aa {
+            AaKind::Rsa1024 => KeyKind::Rsa(1024),
+            AaKind::EcP256 => KeyKind::P256,
+        },
+    )?;
+    let ca_key = PrivateKey::generate(seed, &format!("chip-ca/{label}"), KeyKind::BrainpoolP256)?;
+    Ok((aa_key, ca_key))
+}
+
+fn dg14(ca_key: &PrivateKey, aa: AaKind) -> Result<Vec<u8>, GenError> {
+    let spki = ca_key.spki_der()?;
+    let point = ca_key.ec_point().unwrap_or_default();
+    let mut infos = vec![
+        SecurityInfo::TerminalAuthentication {
+            protocol: oids::id_ta(),
+            version: 1,
+            ef_cvca: None,
+        },
+        SecurityInfo::ChipAuthentication {
+            protocol: oid_from_arcs(&ID_CA_ECDH_AES_128),
+            version: 1,
+            key_id: None,
+        },
+        SecurityInfo::ChipAuthenticationPublicKey {
+            protocol: oid_from_arcs(&ID_PK_ECDH),
+            spki,
+            algorithm: cccd::lds::asn1::AlgorithmIdentifier::new(oid_from_arcs(&[
+                1, 2, 840, 10045, 2, 1,
+            ])),
+            public_key: point,
+            key_id: None,
+        },
+    ];
+    if aa == AaKind::EcP256 {
+        infos.push(SecurityInfo::ActiveAuthentication {
+            protocol: oids::id_aa(),
+            version: 1,
+            signature_algorithm: oid_from_arcs(&ECDSA_PLAIN_SHA256),
+        });
+    }
+    Ok(Dg14 {
+        security_infos: SecurityInfos { infos },
+    }
+    .encode())
+}
+
+fn signing_time(p: &Persona) -> String {
+    format!(
+        "{:02}{:02}{:02}080000Z",
+        p.issued.year().rem_euclid(100),
+        u8::from(p.issued.month()),
+        p.issued.day()
+    )
+}
+
+/// Build the chip files of `spec` and write `cards/<dir>` and `secrets/<dir>` under `out`.
+#[allow(clippy::too_many_lines)]
+pub fn build(
+    seed: u64,
+    spec: &CardSpec,
+    persona: &Persona,
+    derived: &Derived,
+    face: &[u8],
+    pki: &TestPki,
+    out: &Path,
+) -> Result<BuiltCard, GenError> {
+    // DG1 (with the MRZ fault applied before signing).
+    let mut lines = derived.mrz.clone();
+    if spec.fault == Fault::MrzCheckDigit {
+        // Line 1, column 15: the document number's check digit.
+        let mut b = lines[0].clone().into_bytes();
+        if let Some(c) = b.get_mut(14) {
+            *c = b'0' + (*c - b'0' + 5) % 10;
+        }
+        lines[0] = String::from_utf8(b).map_err(|e| enc_err(&e))?;
+    }
+    let mrz = lines.join("\n");
+    let mut dg1 = Dg1::from_mrz(&mrz).map_err(|e| enc_err(&e))?.encode();
+
+    // DG2.
+    let mut image = FaceImage::new(face.to_vec(), super::face::WIDTH, super::face::HEIGHT);
+    image.gender = match persona.sex {
+        super::persona::Sex::Male => 1,
+        super::persona::Sex::Female => 2,
+    };
+    let mut dg2 = Dg2::with_image(image).encode();
+
+    // DG13.
+    let mut g13 = persona.dg13(derived);
+    if spec.fault == Fault::Dg1Dg13Mismatch {
+        let other = persona.dob.next_day().unwrap_or(persona.dob);
+        g13.date_of_birth = Some(cccd::lds::dg13::Field::date(other));
+    }
+    let mut dg13 = g13.encode();
+
+    // DG14, DG15 from the chip's genuine keys.
+    let (aa_key, ca_key) = chip_keys(seed, spec.dir, spec.aa)?;
+    let mut dg14 = dg14(&ca_key, spec.aa)?;
+    let mut dg15 = Dg15::from_spki(&aa_key.spki_der()?)
+        .map_err(|e| enc_err(&e))?
+        .encode();
+
+    let com = Com {
+        lds_version: "0107".into(),
+        unicode_version: "040000".into(),
+        data_groups: vec![
+            DataGroup::Dg1,
+            DataGroup::Dg2,
+            DataGroup::Dg13,
+            DataGroup::Dg14,
+            DataGroup::Dg15,
+        ],
+        unknown_tags: Vec::new(),
+    }
+    .encode()
+    .map_err(|e| enc_err(&e))?;
+
+    // EF.SOD.
+    let (_, dsc) = pki
+        .dsc(spec.dsc)
+        .ok_or_else(|| GenError::Data("DSC missing".into()))?;
+    let key = dsc_key(&dsc.key, spec.dsc)?;
+    let mut builder = SodBuilder::new().signing_time(&signing_time(persona));
+    for (dg, bytes) in [
+        (DataGroup::Dg1, &dg1),
+        (DataGroup::Dg2, &dg2),
+        (DataGroup::Dg13, &dg13),
+        (DataGroup::Dg14, &dg14),
+        (DataGroup::Dg15, &dg15),
+    ] {
+        if spec.fault != Fault::MissingHash(dg) {
+            builder = builder.data_group(dg, bytes);
+        }
+    }
+    let mut sod = builder.build(&dsc.cert, &key).map_err(|e| enc_err(&e))?;
+    if matches!(key, DocumentSignerKey::RsaPssSha256(_)) {
+        resign_rsa(&mut sod, &key, seed, spec.dir)?;
+    }
+
+    // Faults applied after signing.
+    match spec.fault {
+        Fault::Altered(DataGroup::Dg1) => {
+            // Change the last letter of the name in line 3 (check digits do not cover it).
+            let pos = dg1
+                .iter()
+                .rposition(u8::is_ascii_uppercase)
+                .ok_or_else(|| GenError::Data("no letter in DG1".into()))?;
+            if let Some(c) = dg1.get_mut(pos) {
+                *c = if *c == b'Z' { b'A' } else { *c + 1 };
+            }
+        }
+        Fault::Altered(DataGroup::Dg2) => {
+            // One bit in the middle of the compressed image data.
+            let mid = dg2.len() / 2;
+            if let Some(b) = dg2.get_mut(mid) {
+                *b ^= 0x01;
+            }
+        }
+        Fault::Altered(DataGroup::Dg13) => {
+            // The first digit of the residence (a house number) goes up by one.
+            let res = persona.residence.as_bytes();
+            let start = dg13
+                .windows(res.len())
+                .position(|w| w == res)
+                .ok_or_else(|| GenError::Data("residence not found in DG13".into()))?;
+            let digit = res
+                .iter()
+                .position(u8::is_ascii_digit)
+                .ok_or_else(|| GenError::Data("residence without a digit".into()))?;
+            if let Some(c) = dg13.get_mut(start + digit) {
+                *c = b'0' + (*c - b'0' + 1) % 10;
+            }
+        }
+        Fault::Altered(DataGroup::Dg14) => {
+            // Another chip-authentication key: a cloner's own key in a copied DG14.
+            let (_, other) = chip_keys(seed, &format!("{}/swapped", spec.dir), spec.aa)?;
+            dg14 = self::dg14(&other, spec.aa)?;
+        }
+        Fault::Altered(DataGroup::Dg15) => {
+            let (other, _) = chip_keys(seed, &format!("{}/swapped", spec.dir), spec.aa)?;
+            dg15 = Dg15::from_spki(&other.spki_der()?)
+                .map_err(|e| enc_err(&e))?
+                .encode();
+        }
+        Fault::BadSignature => {
+            let parsed = Sod::parse(&sod).map_err(|e| enc_err(&e))?;
+            let old = parsed
+                .signed_data
+                .signer_infos
+                .first()
+                .map(|s| s.signature.clone())
+                .unwrap_or_default();
+            let mut new = old.clone();
+            if let Some(b) = new.get_mut(old.len() / 2) {
+                *b ^= 0x5A;
+            }
+            splice(&mut sod, &old, &new)?;
+        }
+        Fault::WrongMessageDigest => {
+            let parsed = Sod::parse(&sod).map_err(|e| enc_err(&e))?;
+            let old = parsed
+                .signed_data
+                .signer_infos
+                .first()
+                .and_then(|s| s.signed_attrs.as_ref())
+                .and_then(|a| a.message_digest())
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| GenError::Data("no messageDigest".into()))?;
+            let mut new = old.clone();
+            if let Some(b) = new.last_mut() {
+                *b ^= 0xFF;
+            }
+            splice(&mut sod, &old, &new)?;
+            resign_rsa(&mut sod, &key, seed, spec.dir)?;
+        }
+        Fault::TruncatedDg13 => {
+            dg13.truncate(dg13.len() * 3 / 5);
+        }
+        _ => {}
+    }
+
+    // The chip's keys as the (virtual) chip holds them: a clone has other ones.
+    let (chip_aa, chip_ca) = if spec.fault == Fault::ClonedChip {
+        chip_keys(seed, &format!("{}/clone", spec.dir), spec.aa)?
+    } else {
+        (aa_key, ca_key)
+    };
+
+    let mut doc = Document::new();
+    doc.insert(FileId::Com, com);
+    doc.insert(FileId::Sod, sod);
+    doc.insert(FileId::CardAccess, hex(CARD_ACCESS_HEX)?);
+    doc.insert(FileId::Dg(DataGroup::Dg1), dg1);
+    doc.insert(FileId::Dg(DataGroup::Dg2), dg2);
+    doc.insert(FileId::Dg(DataGroup::Dg13), dg13);
+    doc.insert(FileId::Dg(DataGroup::Dg14), dg14);
+    doc.insert(FileId::Dg(DataGroup::Dg15), dg15);
+    doc.meta = read_meta(seed, spec, &chip_aa)?;
+    let cards = out.join("cards");
+    fs::create_dir_all(&cards).map_err(|e| GenError::io(&cards, &e))?;
+    let card_dir = cards.join(spec.dir);
+    doc.save(&card_dir)
+        .map_err(|e| GenError::Data(format!("saving the dump: {e}")))?;
+
+    write_secrets(out, spec.dir, &chip_aa, &chip_ca, &mrz, &derived.can)?;
+    Ok(BuiltCard { mrz })
+}
+
+/// card.json: a read on the reference day by the simulator over PACE-CAN. For EC AA keys the
+/// AA exchange is recorded (challenge, and the chip's plain ECDSA-SHA256 signature), so a
+/// verifier can re-check AA offline; a clone's answer comes from the clone's key and fails.
+fn read_meta(seed: u64, spec: &CardSpec, chip_aa: &PrivateKey) -> Result<ReadMeta, GenError> {
+    let active_authentication = match chip_aa {
+        PrivateKey::P256(k) => {
+            use rsa::signature::Signer;
+            let challenge = random_bytes(seed, &format!("aa-challenge/{}", spec.dir), 8);
+            let sig: p256::ecdsa::Signature = k.try_sign(&challenge).map_err(|e| enc_err(&e))?;
+            Some(ActiveAuthRecord {
+                challenge: to_hex(&challenge),
+                response: to_hex(&sig.to_bytes()),
+            })
+        }
+        _ => None,
+    };
+    let ca_passed = spec.fault != Fault::ClonedChip;
+    Ok(ReadMeta {
+        read_at: Some("2025-06-01T09:00:00Z".into()),
+        reader: Some("cccd-sim virtual chip (generated sample)".into()),
+        access: Some(AccessProtocol::PaceCan),
+        chip_authentication: Some(ChipAuthRecord {
+            passed: ca_passed,
+            protocol: "0.4.0.127.0.7.2.2.3.2.2".into(),
+            detail: if ca_passed {
+                String::new()
+            } else {
+                "the chip's answer did not match the DG14 public key".into()
+            },
+        }),
+        active_authentication,
+        tool: Some("cccd-gen (TEST DATA, fictional person)".into()),
+    })
+}
+
+fn write_secrets(
+    out: &Path,
+    dir: &str,
+    aa: &PrivateKey,
+    ca: &PrivateKey,
+    mrz: &str,
+    can: &str,
+) -> Result<(), GenError> {
+    let sdir = out.join("secrets").join(dir);
+    fs::create_dir_all(&sdir).map_err(|e| GenError::io(&sdir, &e))?;
+    for (name, text) in [
+        ("aa-private.pem", aa.to_pem()?),
+        ("ca-private.pem", ca.to_pem()?),
+        ("mrz.txt", format!("{mrz}\n")),
+        ("can.txt", format!("{can}\n")),
+    ] {
+        let p = sdir.join(name);
+        fs::write(&p, text).map_err(|e| GenError::io(&p, &e))?;
+    }
+    Ok(())
+}
+
+/// Lower-case hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn hex(s: &str) -> Result<Vec<u8>, GenError> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| GenError::Data("bad hex constant".into()))
+        })
+        .collect()
+}

@@ -1,0 +1,347 @@
+//! `manifest.json`, the READMEs and the QR pictures: what each sample is and the verdict it
+//! must get.
+
+use super::card::{AaKind, BuiltCard, CardSpec, Fault};
+use super::persona::{Derived, FaceFormat, Persona, Sex};
+use super::testpki::{CRL_FILE, CSCAS, CscaId, DSCS, DscId};
+use super::{CARDS, GenError};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+/// What was generated.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Number of card folders.
+    pub cards: usize,
+    /// Number of personas.
+    pub personas: usize,
+}
+
+/// The verdict a card must get, and why.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// With the test CSCAs (and the CRL) as trust anchors.
+    pub verdict: &'static str,
+    /// The checks that must fail.
+    pub failing: Vec<String>,
+    /// With no trust anchors at all.
+    pub verdict_without_anchors: &'static str,
+    /// What is broken, in words.
+    pub broken: String,
+    /// Whether the CRL must be loaded for the verdict.
+    pub requires_crl: bool,
+}
+
+/// The expectation for `spec`.
+pub fn expectation(spec: &CardSpec) -> Expectation {
+    let chain = |broken: &str, crl: bool| Expectation {
+        verdict: "not_verified",
+        failing: vec!["sod.chain".into()],
+        verdict_without_anchors: "inconclusive",
+        broken: broken.into(),
+        requires_crl: crl,
+    };
+    match spec.dsc {
+        DscId::Unrelated => {
+            return chain(
+                "DSC issued by a CSCA that is not a trust anchor (csca-unrelated)",
+                false,
+            );
+        }
+        DscId::Expired => {
+            return chain(
+                "DSC expired 2025-03-01; the SOD was signed after that (2025-04-10)",
+                false,
+            );
+        }
+        DscId::Revoked => {
+            return chain(
+                "DSC revoked 2025-02-01 by the CSCA's CRL (pki/csca-ec.crl.pem)",
+                true,
+            );
+        }
+        _ => {}
+    }
+    let fail = |check: String, broken: String| Expectation {
+        verdict: "not_verified",
+        failing: vec![check],
+        verdict_without_anchors: "not_verified",
+        broken,
+        requires_crl: false,
+    };
+    match spec.fault {
+        Fault::None => Expectation {
+            verdict: "verified",
+            failing: Vec::new(),
+            verdict_without_anchors: "inconclusive",
+            broken: "nothing".into(),
+            requires_crl: false,
+        },
+        Fault::Altered(dg) => fail(
+            format!("dg.hash.{dg}"),
+            format!("{dg} changed after signing"),
+        ),
+        Fault::BadSignature => fail(
+            "sod.signature".into(),
+            "one byte of the SOD signature flipped".into(),
+        ),
+        Fault::WrongMessageDigest => fail(
+            "sod.signature".into(),
+            "messageDigest signed attribute does not match the LDSSecurityObject (the attributes are validly signed)".into(),
+        ),
+        Fault::MissingHash(dg) => fail(
+            format!("dg.hash.{dg}"),
+            format!("{dg} present on the card but its hash is not in the SOD"),
+        ),
+        Fault::ClonedChip => fail(
+            "chip.authentication".into(),
+            "cloned chip: genuine DG14/DG15 and SOD, other private keys (secrets/); card.json records CA failed and an AA answer from the wrong key".into(),
+        ),
+        Fault::MrzCheckDigit => fail(
+            "mrz.check_digits".into(),
+            "document-number check digit wrong in DG1; SOD signed over it".into(),
+        ),
+        Fault::Dg1Dg13Mismatch => fail(
+            "dg1.matches.dg13".into(),
+            "DG13 date of birth is one day after DG1's; SOD signed over both".into(),
+        ),
+        Fault::TruncatedDg13 => fail(
+            "dg.hash.DG13".into(),
+            "DG13 cut to 60% of its length after signing (also fails to parse)".into(),
+        ),
+    }
+}
+
+fn iso(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Write `qr/<key>.png` for a persona's QR text.
+pub fn write_qr(out: &Path, key: &str, text: &str) -> Result<(), GenError> {
+    use image::ImageEncoder;
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| GenError::Data(format!("QR code: {e}")))?;
+    let img = code
+        .render::<image::Luma<u8>>()
+        .module_dimensions(4, 4)
+        .quiet_zone(true)
+        .build();
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::L8,
+        )
+        .map_err(|e| GenError::Data(format!("PNG encoding: {e}")))?;
+    let dir = out.join("qr");
+    fs::create_dir_all(&dir).map_err(|e| GenError::io(&dir, &e))?;
+    let path = dir.join(format!("{key}.png"));
+    fs::write(&path, png).map_err(|e| GenError::io(&path, &e))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), GenError> {
+    fs::write(path, text).map_err(|e| GenError::io(path, &e))
+}
+
+fn csca_of(dsc: DscId) -> (&'static str, bool) {
+    let issuer = DSCS.iter().find(|d| d.id == dsc).map(|d| d.issuer);
+    CSCAS
+        .iter()
+        .find(|c| Some(c.id) == issuer)
+        .map_or(("?", false), |c| (c.file, c.trusted))
+}
+
+fn dsc_spec(dsc: DscId) -> (&'static str, &'static str) {
+    DSCS.iter()
+        .find(|d| d.id == dsc)
+        .map_or(("?", "?"), |d| (d.file, d.algorithm))
+}
+
+/// Write `manifest.json`, `README.md`, `pki/README.md` and `secrets/README.md`.
+#[allow(clippy::too_many_lines)]
+pub fn write_all(
+    seed: u64,
+    out: &Path,
+    people: &[Persona],
+    derived: &[Derived],
+    faces: &[Vec<u8>],
+    built: &[BuiltCard],
+) -> Result<Summary, GenError> {
+    let mut cards = Vec::new();
+    let mut table = String::new();
+    for (spec, b) in CARDS.iter().zip(built) {
+        let (Some(p), Some(d)) = (people.get(spec.persona), derived.get(spec.persona)) else {
+            return Err(GenError::Data("persona index".into()));
+        };
+        let e = expectation(spec);
+        let (csca, trusted) = csca_of(spec.dsc);
+        let (dsc, alg) = dsc_spec(spec.dsc);
+        cards.push(json!({
+            "dir": format!("cards/{}", spec.dir),
+            "secrets_dir": format!("secrets/{}", spec.dir),
+            "persona": p.key,
+            "name": p.full_name,
+            "mrz_name": d.mrz_name,
+            "sex": match p.sex { Sex::Male => "M", Sex::Female => "F" },
+            "sex_vi": p.sex.word(),
+            "dob": iso(p.dob),
+            "id_number": d.id_number,
+            "can": d.can,
+            "mrz": b.mrz,
+            "qr_text": d.qr_text,
+            "qr_png": format!("qr/{}.png", p.key),
+            "generation": p.generation.as_str(),
+            "date_of_issue": iso(p.issued),
+            "date_of_expiry": d.expiry.map(iso),
+            "expiry_rule": p.rule,
+            "face_format": match p.face { FaceFormat::Jpeg => "jpeg", FaceFormat::Jpeg2000 => "jpeg2000" },
+            "aa_key": match spec.aa { AaKind::Rsa1024 => "rsa-1024", AaKind::EcP256 => "ec-p256" },
+            "dsc": format!("pki/{dsc}.crt.pem"),
+            "dsc_algorithm": alg,
+            "csca": format!("pki/{csca}.crt.pem"),
+            "csca_is_trust_anchor": trusted,
+            "broken": e.broken,
+            "expected_verdict": e.verdict,
+            "failing_checks": e.failing,
+            "expected_verdict_without_trust_anchors": e.verdict_without_anchors,
+            "requires_crl": e.requires_crl,
+        }));
+        let _ = writeln!(
+            table,
+            "| `cards/{}` | {} ({}) | {} | {} | `{}` | {} | {} | {} | {} |",
+            spec.dir,
+            p.full_name,
+            p.key,
+            p.generation.as_str(),
+            alg,
+            csca,
+            e.broken,
+            e.verdict,
+            if e.failing.is_empty() {
+                "-".to_owned()
+            } else {
+                e.failing
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            e.verdict_without_anchors,
+        );
+    }
+    let manifest = json!({
+        "about": "TEST DATA ONLY. Every person is fictional; every key is a test key. Generated by cccd-gen.",
+        "seed": seed,
+        "reference_date": "2025-06-01",
+        "regenerate": format!("cargo run -p cccd-sim --bin cccd-gen -- --seed {seed} --out testdata"),
+        "trust_anchors": CSCAS.iter().filter(|c| c.trusted).map(|c| format!("pki/{}.crt.pem", c.file)).collect::<Vec<_>>(),
+        "untrusted_cscas": CSCAS.iter().filter(|c| !c.trusted).map(|c| format!("pki/{}.crt.pem", c.file)).collect::<Vec<_>>(),
+        "crls": [format!("pki/{CRL_FILE}")],
+        "document_signers": DSCS.iter().map(|d| json!({
+            "cert": format!("pki/{}.crt.pem", d.file),
+            "key": format!("pki/keys/{}.key.pem", d.file),
+            "issuer": format!("pki/{}.crt.pem", CSCAS.iter().find(|c| c.id == d.issuer).map_or("?", |c| c.file)),
+            "algorithm": d.algorithm,
+            "not_before": format!("{:04}-{:02}-{:02}", d.not_before.0, d.not_before.1, d.not_before.2),
+            "not_after": format!("{:04}-{:02}-{:02}", d.not_after.0, d.not_after.1, d.not_after.2),
+            "status": match d.id { DscId::Expired => "expired", DscId::Revoked => "revoked", DscId::Unrelated => "untrusted issuer", _ => "valid" },
+        })).collect::<Vec<_>>(),
+        "cscas": CSCAS.iter().map(|c| json!({
+            "cert": format!("pki/{}.crt.pem", c.file),
+            "key": format!("pki/keys/{}.key.pem", c.file),
+            "subject": c.dn,
+            "explicit_curve_parameters": c.id == CscaId::EcExplicit,
+            "trust_anchor": c.trusted,
+        })).collect::<Vec<_>>(),
+        "cards": cards,
+    });
+    let text = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| GenError::Data(format!("manifest: {e}")))?;
+    write(&out.join("manifest.json"), &(text + "\n"))?;
+
+    let mut personas_md = String::new();
+    for ((p, d), f) in people.iter().zip(derived).zip(faces) {
+        let _ = writeln!(
+            personas_md,
+            "| {} | {} | {} | {} | `{}` | {} | {} | {} | {} KB |",
+            p.key,
+            p.full_name,
+            p.sex.word(),
+            iso(p.dob),
+            d.id_number,
+            p.generation.as_str(),
+            iso(p.issued),
+            d.expiry.map_or_else(|| "none".to_owned(), iso),
+            f.len() / 1024,
+        );
+        let _ = Value::Null;
+    }
+    write(&out.join("README.md"), &readme(seed, &personas_md, &table))?;
+    write(&out.join("pki").join("README.md"), PKI_README)?;
+    write(&out.join("secrets").join("README.md"), SECRETS_README)?;
+    Ok(Summary {
+        cards: CARDS.len(),
+        personas: people.len(),
+    })
+}
+
+fn readme(seed: u64, personas: &str, cards: &str) -> String {
+    format!(
+        r"# testdata: sample Vietnamese ID card dumps (TEST DATA ONLY)
+
+Generated by `cccd-gen`; do not edit by hand. Regenerate (byte for byte) with
+
+```
+cargo run -p cccd-sim --bin cccd-gen -- --seed {seed} --out testdata
+```
+
+This needs `opj_compress` (Debian package `libopenjp2-tools`) for the JPEG 2000 faces. The
+PKI's private keys in `pki/keys/` are inputs: they are loaded when present (RSA-4096
+generation is slow) and regenerated from the seed when deleted.
+
+**Every person here is fictional, every key is a test key** (names marked TEST, C=VN,
+O=cccd test PKI). The faces are drawn by code from ellipses, not photographs. All dates are
+fixed relative to the reference day 2025-06-01; to check certificates use
+`openssl verify -attime 1748736000` (2025-06-01).
+
+- `manifest.json`: everything below, machine-readable (`dir`, `persona`, `expected_verdict`,
+  `failing_checks`, `id_number`, `dob`, `name`, `sex`, `can`, `mrz`, `qr_text`, ...).
+- `pki/`: CSCAs, document signers, the CRL; `pki/keys/`: their private keys.
+- `cards/<dir>/`: dump folders (`EF.COM`, `EF.SOD`, `EF.CardAccess`, `DG1`, `DG2`, `DG13`,
+  `DG14`, `DG15`, `card.json`), as `cccd::document::Document::save` writes them.
+- `secrets/<dir>/`: the chip's AA and CA private keys, MRZ and CAN, so the virtual chip can
+  serve the card. A cloned chip's secrets hold other keys than its DG14/DG15.
+- `qr/<persona>.png`: the QR code of each persona.
+
+Trust anchors: `pki/csca-rsa.crt.pem` (RSA-4096), `pki/csca-ec.crt.pem` (brainpoolP384r1),
+`pki/csca-ec-explicit.crt.pem` (brainpoolP384r1 with explicit curve parameters), plus the CRL
+`pki/csca-ec.crl.pem`. `pki/csca-unrelated.crt.pem` is deliberately not a trust anchor.
+
+All cards: SHA-256 data-group hashes; EF.CardAccess is the card's own (TA, CA, PACE-ECDH-GM
+brainpoolP256r1); DG14 holds a ChipAuthenticationInfo (id-CA-ECDH-AES-CBC-CMAC-128) and a
+brainpoolP256r1 ChipAuthenticationPublicKeyInfo; DG15 is RSA-1024 or EC P-256. For EC AA keys
+`card.json` records an AA challenge and the chip's plain ECDSA-SHA256 answer.
+
+## Personas (fictional)
+
+| key | name | sex | born | ID number | card | issued | expires | face |
+|---|---|---|---|---|---|---|---|---|
+{personas}
+## Cards
+
+Verdict with the test CSCAs (and CRL) as trust anchors, the checks that must fail, and the
+verdict with no trust anchor at all.
+
+| folder | persona | card | DSC algorithm | CSCA | broken | verdict | failing | no anchors |
+|---|---|---|---|---|---|---|---|---|
+{cards}"
+    )
+}
+
+const PKI_README: &str = "# TEST ONLY: test PKI of cccd\n\nThese certificates and keys are for tests. They are not, and do not imitate, any real\nauthority's. The private keys in `keys/` are published on purpose. Never trust them.\n\n- `csca-rsa` RSA-4096, `csca-ec` brainpoolP384r1, `csca-ec-explicit` brainpoolP384r1 with explicit\n  parameters, `csca-unrelated` P-256 (not a trust anchor). Valid 2020-01-01 to 2035-01-01.\n- `dsc-*`: document signers (see `../manifest.json`). `dsc-expired` expired 2025-03-01;\n  `dsc-revoked` is listed in `csca-ec.crl.pem`.\n- Check with `openssl verify -attime 1748736000 -CAfile csca-ec.crt.pem dsc-ec-bp384.crt.pem`.\n";
+
+const SECRETS_README: &str = "# TEST ONLY: chip secrets of the sample cards\n\nFor each card: `aa-private.pem` (Active Authentication key, PKCS#8), `ca-private.pem`\n(Chip Authentication key, brainpoolP256r1, PKCS#8), `mrz.txt` and `can.txt`, so the virtual\nchip (`cccd-sim`) can serve the card. Fictional people, test keys.\n";
