@@ -348,3 +348,36 @@ fn openssl_signed_sod_with_key_identifier_parses() {
         Some(sha2::Sha256::digest(lso.encode()).as_slice())
     );
 }
+
+/// SodBuilder -> Sod::parse round trip over random data groups (one openssl PKI, 24 cases).
+#[test]
+fn sod_builder_roundtrip_property() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let dir = TempDir::new("sodprop");
+    let pki = make_pki(&dir, KeyKind::P256);
+    let key = key_for(KeyKind::P256, false, &pki.dsc_key_pkcs8);
+    let mut runner = TestRunner::new(Config::with_cases(24));
+    let strategy = proptest::collection::vec(
+        (1u32..=16, proptest::collection::vec(any::<u8>(), 0..200)),
+        1..8,
+    );
+    runner
+        .run(&strategy, |dgs| {
+            let mut b = SodBuilder::new();
+            for (n, bytes) in &dgs {
+                b = b.data_group(DataGroup::from_number(*n).unwrap(), bytes);
+            }
+            let sod = b.build(&pki.dsc_der, &key).unwrap();
+            let parsed = Sod::parse(&sod).unwrap();
+            let got = &parsed.lds_security_object.data_group_hashes;
+            prop_assert_eq!(got.len(), dgs.len());
+            for (h, (n, bytes)) in got.iter().zip(&dgs) {
+                prop_assert_eq!(u32::from(h.data_group.number()), *n);
+                let want = sha2::Sha256::digest(bytes).to_vec();
+                prop_assert_eq!(&h.hash, &want);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
