@@ -378,6 +378,34 @@ fn wycheproof_brainpool_p256_p1363() {
     );
 }
 
+// Wycheproof, testvectors_v1/rsa_pss_2048_sha256_mgf1_32_test.json
+// (github.com/C2SP/wycheproof, commit 061657f12eed26eeab9b6548ce03f45219d0e7fe): the test
+// group's key (SHA-256, MGF1-SHA-256, salt 32) and tcId 4 (valid, msg "123400").
+#[test]
+fn wycheproof_rsa_pss_2048_sha256_salt32() {
+    let spki = hex!(
+        "30820122300d06092a864886f70d01010105000382010f003082010a0282010100a2b451a07d0aa5f96e455671513550514a8a5b462ebef717094fa1fee82224e637f9746d3f7cafd31878d80325b6ef5a1700f65903b469429e89d6eac8845097b5ab393189db92512ed8a7711a1253facd20f79c15e8247f3d3e42e46e48c98e254a2fe9765313a03eff8f17e1a029397a1fa26a8dce26f490ed81299615d9814c22da610428e09c7d9658594266f5c021d0fceca08d945a12be82de4d1ece6b4c03145b5d3495d4ed5411eb878daf05fd7afc3e09ada0f1126422f590975a1969816f48698bcbba1b4d9cae79d460d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e773066f453d1f5b4c2e9cf7820283f742b9d50203010001"
+    );
+    let sig = hex!(
+        "68caf07e71ee654ffabf07d342fc4059deb4f7e5970746c423b1e8f668d5332275cc35eb61270aebd27855b1e80d59def47fe8882867fd33c2308c91976baa0b1df952caa78db4828ab81e79949bf145cbdfd1c4987ed036f81e8442081016f20fa4b587574884ca6f6045959ce3501ae7c02b1902ec1d241ef28dee356c0d30d28a950f1fbc683ee7d9aad26b048c13426fe3975d5638afeb5b9c1a99d162d3a5810e8b074d7a2eae2be52b577151f76e1f734b0a956ef4f22be64dc20a81ad1316e4f79dff5fc41fc08a20bc612283a88415d41595bfea66d59de7ac12e230f72244ad9905aef0ead3fa41ed70bf4218863d5f041292f2d14ce0a7271c6d36"
+    );
+    let alg = algorithm_der(
+        oid::RSASSA_PSS,
+        Some(&pss_params("2.16.840.1.101.3.4.2.1", 32)),
+    );
+    assert_eq!(check(&spki, &alg, &WYCHEPROOF_MSG, &sig), Ok(()));
+    assert_eq!(
+        check(&spki, &alg, b"123401", &sig),
+        Err(SignatureError::Invalid)
+    );
+    // The same signature read as PKCS#1 v1.5 must not verify.
+    let pkcs1 = algorithm_der(oid::SHA256_WITH_RSA, Some(&[0x05, 0x00]));
+    assert_eq!(
+        check(&spki, &pkcs1, &WYCHEPROOF_MSG, &sig),
+        Err(SignatureError::Invalid)
+    );
+}
+
 #[test]
 fn key_descriptions() {
     let rsa = parse_spki(&rsa_spki(rsa_key()))
