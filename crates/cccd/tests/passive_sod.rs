@@ -5,6 +5,7 @@
 
 mod lds_support;
 
+use cccd::auth::chain::ChainFailure;
 use cccd::auth::passive::{ChainOutcome, DgHashOutcome, PassiveReport, Status, verify_sod};
 use cccd::lds::DataGroup;
 use cccd::lds::sod::Sod;
@@ -89,7 +90,7 @@ fn assert_genuine(kind: KeyKind) {
     assert!(report.message_digest.is_pass());
     assert!(report.signature.is_pass());
     assert!(
-        matches!(&report.chain, ChainOutcome::Verified { csca_subject } if csca_subject.contains("Test CSCA")),
+        matches!(&report.chain, ChainOutcome::Verified { csca_subject, .. } if csca_subject.contains("Test CSCA")),
         "{:?}",
         report.chain
     );
@@ -277,7 +278,12 @@ fn dsc_from_a_different_csca_with_the_same_name_fails() {
     let other = make_pki(&other_dir, KeyKind::P256);
     let report = verify_sod(&sod, all_dgs(), &store_with(&other.csca_pem), now());
     assert!(
-        matches!(report.chain, ChainOutcome::Failed { .. }),
+        matches!(
+            report.chain,
+            ChainOutcome::Failed {
+                reason: ChainFailure::SignatureInvalid { .. }
+            }
+        ),
         "{:?}",
         report.chain
     );
@@ -296,7 +302,13 @@ fn expired_dsc_fails_the_chain_after_expiry() {
     let later = now() + Duration::days(400);
     let report = verify_sod(&sod, all_dgs(), &store, later);
     match &report.chain {
-        ChainOutcome::Failed { reason } => assert!(reason.contains("expired"), "{reason}"),
+        ChainOutcome::Failed { reason } => {
+            assert!(
+                matches!(reason, ChainFailure::DscExpired { .. }),
+                "{reason}"
+            );
+            assert!(reason.to_string().contains("expired"), "{reason}");
+        }
         other => panic!("expected a failure, got {other:?}"),
     }
     let before = now() - Duration::days(2);

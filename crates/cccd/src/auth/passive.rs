@@ -34,6 +34,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
+use crate::auth::chain::ChainFailure;
 use crate::crypto::ct_eq;
 use crate::lds::DataGroup;
 use crate::lds::sod::Sod;
@@ -96,6 +97,8 @@ pub enum ChainOutcome {
     Verified {
         /// Subject of the CSCA that issued the DSC.
         csca_subject: String,
+        /// Subjects above it reached through link certificates, nearest first.
+        links: Vec<String>,
     },
     /// No CSCA in the store could have issued the DSC. Not a tamper failure: the chain is
     /// simply unverified (Vietnam's ID-card CSCA is not public).
@@ -104,10 +107,10 @@ pub enum ChainOutcome {
         issuer: String,
     },
     /// The chain is broken: wrong CSCA signature, expired or not yet valid certificate,
-    /// revoked DSC.
+    /// key usage, revoked DSC ([`ChainFailure`]).
     Failed {
         /// Why.
-        reason: String,
+        reason: ChainFailure,
     },
     /// Not checked (no DSC to check).
     Skipped {
@@ -130,9 +133,10 @@ impl ChainOutcome {
     /// The reason in plain words.
     pub fn reason(&self) -> String {
         match self {
-            Self::Verified { csca_subject } => format!("issued by CSCA {csca_subject}"),
+            Self::Verified { csca_subject, .. } => format!("issued by CSCA {csca_subject}"),
             Self::NoAnchor { issuer } => format!("unverified: no CSCA for {issuer}"),
-            Self::Failed { reason } | Self::Skipped { reason } => reason.clone(),
+            Self::Failed { reason } => reason.to_string(),
+            Self::Skipped { reason } => reason.clone(),
         }
     }
 }
