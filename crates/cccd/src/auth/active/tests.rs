@@ -54,3 +54,19 @@ fn small_rsa_keys_are_unsupported() {
     let err = iso9796::public_key(&[0xC5; 64], &[1, 0, 1]).unwrap_err();
     assert!(matches!(err, AaError::UnsupportedKey { .. }));
 }
+
+proptest::proptest! {
+    /// Arbitrary responses against an RSA key and an EC key never panic (mirrors the
+    /// `aa_response` fuzz target).
+    #[test]
+    fn arbitrary_responses_never_panic(response in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+        let mut modulus = vec![0xC5; 128];
+        modulus[127] = 0x01;
+        let key = iso9796::public_key(&modulus, &[1, 0, 1]).unwrap();
+        let _ = iso9796::verify(&key, &[0; 8], &response);
+        let mut padded = response.clone();
+        padded.resize(128, 0);
+        padded[0] &= 0x7F;
+        let _ = iso9796::verify(&key, &[0; 8], &padded);
+    }
+}
