@@ -32,7 +32,7 @@ pub enum Colour {
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::exit::CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| crate::exit::CliError::Io(format!("cannot encode JSON: {e}")))?;
-    println!("{text}");
+    crate::outln!("{text}");
     Ok(())
 }
 
@@ -45,4 +45,18 @@ pub fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02X}");
             s
         })
+}
+
+/// `println!` that never panics: a closed pipe (`cccd ... | head`) must not turn into a
+/// crash, and the exit code must still tell the verdict.
+#[macro_export]
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
 }

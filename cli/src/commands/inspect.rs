@@ -116,22 +116,22 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         print_json(&output)?;
     } else {
         for (k, v) in output.identity.rows() {
-            println!("{k:18} {v}");
+            crate::outln!("{k:18} {v}");
         }
-        println!();
+        crate::outln!();
         for f in &output.files {
             let state = f.error.as_deref().unwrap_or("ok");
-            println!("{:16} {:>7} bytes  {state}", f.file, f.bytes);
+            crate::outln!("{:16} {:>7} bytes  {state}", f.file, f.bytes);
         }
         if let Some(sod) = &output.sod {
-            println!();
-            println!(
+            crate::outln!();
+            crate::outln!(
                 "EF.SOD hash     {}",
                 sod.hash_algorithm.as_deref().unwrap_or("unknown")
             );
-            println!("EF.SOD covers   {}", sod.data_groups.join(" "));
+            crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
             if let Some(s) = &sod.signer {
-                println!("Document signer {s}");
+                crate::outln!("Document signer {s}");
             }
         }
     }

@@ -86,25 +86,27 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             ("Nationality", &out.nationality),
             ("Name", &out.name),
         ] {
-            println!("{k:20} {v}");
+            crate::outln!("{k:20} {v}");
         }
         if let Some(id) = &out.vietnam_id_number {
-            println!("{:20} {id}", "12-digit ID");
+            crate::outln!("{:20} {id}", "12-digit ID");
         }
-        println!();
+        crate::outln!();
         for c in &out.checks {
             let mark = if c.valid {
                 paint("ok ", Colour::Green)
             } else {
                 paint("BAD", Colour::Red)
             };
-            println!(
+            crate::outln!(
                 "  {mark} {:22} printed {} computed {}",
-                c.field, c.found, c.computed
+                c.field,
+                c.found,
+                c.computed
             );
         }
-        println!();
-        println!("{:20} {}", "BAC key seed", out.bac_key_seed);
+        crate::outln!();
+        crate::outln!("{:20} {}", "BAC key seed", out.bac_key_seed);
     }
     Ok(if out.all_valid {
         Exit::Success

@@ -123,7 +123,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             ),
         ];
         for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-            println!("{k:22} {v}");
+            crate::outln!("{k:22} {v}");
         }
     }
     Ok(Exit::Success)

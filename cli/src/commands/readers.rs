@@ -64,7 +64,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         return Ok(Exit::Success);
     }
     if rows.is_empty() {
-        println!("no readers");
+        crate::outln!("no readers");
         return Ok(Exit::Success);
     }
     let width = rows.iter().map(|r| r.reader.name.len()).max().unwrap_or(0);
@@ -80,7 +80,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             (None, Some(e)) => format!("  probe failed: {e}"),
             (None, None) => String::new(),
         };
-        println!("{:width$}  {card}{probe}", row.reader.name);
+        crate::outln!("{:width$}  {card}{probe}", row.reader.name);
     }
     Ok(Exit::Success)
 }

@@ -107,7 +107,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         } else {
             paint("SIGNATURE INVALID", Colour::Red)
         };
-        println!(
+        crate::outln!(
             "master list {}: {} certificates, {sig}{}",
             m.source,
             m.certificates,
@@ -123,7 +123,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             Some(false) => paint("self-signature BAD", Colour::Red),
             None => "not self-signed".to_owned(),
         };
-        println!(
+        crate::outln!(
             "{:3} {:28} {} .. {}  {sig}  {}",
             c.country.as_deref().unwrap_or("?"),
             c.key,
@@ -142,7 +142,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         .filter(|c| c.self_signature_valid == Some(true))
         .count();
     let self_signed = out.certificates.iter().filter(|c| c.self_signed).count();
-    println!(
+    crate::outln!(
         "{} certificates; {valid} of {self_signed} self-signed verify; {} CRLs",
         out.certificates.len(),
         out.crls

@@ -35,6 +35,10 @@ pub struct Args {
     /// Verify as of this date (YYYY-MM-DD); default: now.
     #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     at: Option<time::Date>,
+    /// The active-authentication challenge (16 hex digits) you issued to the device that
+    /// read the card: its recorded AA answer must be over this challenge.
+    #[arg(long, value_name = "HEX", value_parser = parse_challenge)]
+    aa_challenge: Option<[u8; 8]>,
     /// Compare names ignoring diacritics (Nguyễn = Nguyen).
     #[arg(long)]
     ignore_diacritics: bool,
@@ -46,6 +50,17 @@ pub struct Args {
     html: Option<PathBuf>,
     #[command(flatten)]
     out: OutputArgs,
+}
+
+fn parse_challenge(text: &str) -> Result<[u8; 8], String> {
+    let t = text.trim();
+    let bytes: Option<Vec<u8>> = (0..t.len())
+        .step_by(2)
+        .map(|i| t.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    bytes
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .ok_or_else(|| format!("'{t}' is not 8 bytes of hex (16 hex digits)"))
 }
 
 /// The reader option, optional for verify.
@@ -87,6 +102,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         } else {
             NameMatch::Strict
         },
+        aa_challenge: args.aa_challenge,
     };
     let report = verify(&doc, &store, &claims, qr.as_ref(), &options);
     let identity = IdentityView::from_document(&doc, args.out.redact);
@@ -173,12 +189,12 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
         Verdict::NotVerified => paint("NOT VERIFIED", Colour::Red),
         Verdict::Inconclusive => paint("INCONCLUSIVE", Colour::Yellow),
     };
-    println!("{verdict}  ({source})");
-    println!();
+    crate::outln!("{verdict}  ({source})");
+    crate::outln!();
     for (k, v) in identity.rows() {
-        println!("  {k:18} {v}");
+        crate::outln!("  {k:18} {v}");
     }
-    println!();
+    crate::outln!();
     let width = report
         .checks
         .iter()
@@ -186,7 +202,7 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
         .max()
         .unwrap_or(0);
     for c in &report.checks {
-        println!(
+        crate::outln!(
             "  {}  {:width$}  {}",
             status_label(c.status),
             c.name,

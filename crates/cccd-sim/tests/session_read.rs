@@ -8,7 +8,7 @@ use cccd::lds::dg1::Dg1;
 use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::{AccessKey, BacKey, Can, Mrz};
 use cccd::session::{AccessKeys, ReadPlan, ReadStrategy, Session, SessionError};
-use cccd::transport::TransportError;
+use cccd::transport::{Transport, TransportError};
 use cccd_sim::chip::{
     AccessConfig, CardFiles, ChipConfig, Faults, Profile, SimTransport, VirtualChip,
 };
@@ -353,7 +353,6 @@ fn removal_error_is_typed_at_the_transport_too() {
         },
         ..ChipConfig::default()
     });
-    use cccd::transport::Transport;
     let r = t.transmit(&cccd::apdu::Command::new(0, 0xA4, 0, 0x0C));
     assert_eq!(r, Err(TransportError::CardRemoved));
 }

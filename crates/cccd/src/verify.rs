@@ -139,6 +139,9 @@ pub struct Options {
     pub at: OffsetDateTime,
     /// How names are compared.
     pub name_match: NameMatch,
+    /// The active-authentication challenge this verifier issued (for a dump made elsewhere,
+    /// e.g. by a phone): the recorded AA answer must be over exactly this challenge.
+    pub aa_challenge: Option<[u8; 8]>,
 }
 
 impl Default for Options {
@@ -146,6 +149,7 @@ impl Default for Options {
         Self {
             at: OffsetDateTime::now_utc(),
             name_match: NameMatch::Strict,
+            aa_challenge: None,
         }
     }
 }
@@ -160,7 +164,10 @@ pub fn verify(
 ) -> Report {
     let identity = ChipIdentity::from_document(doc);
     let mut out = passive::checks(doc, store, options.at);
-    out.push(checks::chip_authentication(doc));
+    out.push(checks::chip_authentication(
+        doc,
+        options.aa_challenge.as_ref().map(<[u8; 8]>::as_slice),
+    ));
     out.push(checks::mrz_check_digits(&identity));
     out.push(checks::dg1_matches_dg13(&identity));
     out.push(checks::id_number_structure(&identity));

@@ -13,29 +13,85 @@ fn check(name: &str, status: Status, reason: impl Into<String>) -> Check {
     Check::new(name, status, reason)
 }
 
-/// `chip.authentication`: what the read recorded about CA/AA.
-pub fn chip_authentication(doc: &Document) -> Check {
+/// `chip.authentication`: chip authentication as recorded at read time, and active
+/// authentication re-verified here from the recorded challenge and answer.
+pub fn chip_authentication(doc: &Document, aa_challenge: Option<&[u8]>) -> Check {
     const NAME: &str = "chip.authentication";
-    match &doc.meta.chip_authentication {
-        Some(ca) if ca.passed => check(
-            NAME,
-            Status::Pass,
-            "the chip proved it holds the DG14 private key (chip authentication)",
-        ),
-        Some(ca) => check(
+    let ca = doc.meta.chip_authentication.as_ref();
+    if let Some(ca) = ca.filter(|ca| !ca.passed) {
+        return check(
             NAME,
             Status::Fail,
             format!(
                 "chip authentication failed: {}; the chip may be a copy",
                 ca.detail
             ),
+        );
+    }
+    let aa = doc
+        .meta
+        .active_authentication
+        .as_ref()
+        .map(|record| active_authentication(doc, record, aa_challenge));
+    match (ca, aa) {
+        (_, Some(Err(reason))) => check(NAME, Status::Fail, reason),
+        (Some(_), _) => check(
+            NAME,
+            Status::Pass,
+            "the chip proved it holds the DG14 private key (chip authentication)",
         ),
-        None => check(
+        (None, Some(Ok(true))) => check(
+            NAME,
+            Status::Pass,
+            "active authentication: the chip signed the verifier's challenge with the DG15 key",
+        ),
+        (None, Some(Ok(false))) => check(
+            NAME,
+            Status::Warn,
+            "active authentication signature verifies, but the challenge was not supplied by the verifier, so a replayed answer cannot be ruled out",
+        ),
+        (None, None) => check(
             NAME,
             Status::Skip,
-            "not run: the data was not read by this verifier from the chip, so a copy of the data cannot be told from the original",
+            "not run: nothing recorded proves the chip is the original rather than a copy of its data",
         ),
     }
+}
+
+/// Re-verify a recorded AA exchange. `Ok(true)`: verified with the verifier's own challenge;
+/// `Ok(false)`: verified, challenge not supplied; `Err`: failed, with why.
+fn active_authentication(
+    doc: &Document,
+    record: &crate::document::ActiveAuthRecord,
+    expected: Option<&[u8]>,
+) -> Result<bool, String> {
+    let challenge = from_hex(&record.challenge).ok_or("the recorded AA challenge is not hex")?;
+    let response = from_hex(&record.response).ok_or("the recorded AA answer is not hex")?;
+    let dg15 = match doc.dg15() {
+        Some(Ok(d)) => d,
+        Some(Err(e)) => return Err(format!("DG15 does not parse: {e}")),
+        None => return Err("an AA answer is recorded but DG15 (the AA key) was not read".into()),
+    };
+    let dg14 = doc.dg14().and_then(Result::ok);
+    if let Some(expected) = expected
+        && expected != challenge.as_slice()
+    {
+        return Err("the recorded AA challenge is not the one the verifier issued".into());
+    }
+    crate::auth::active::verify_aa(&dg15, dg14.as_ref(), &challenge, &response)
+        .map(|_| expected.is_some())
+        .map_err(|e| format!("active authentication failed: {e}; the chip may be a copy"))
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim();
+    if !t.len().is_multiple_of(2) || t.len() > 2048 {
+        return None;
+    }
+    (0..t.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(t.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// `mrz.check_digits`.

@@ -25,17 +25,27 @@ pub fn checks(doc: &Document, store: &TrustStore, at: OffsetDateTime) -> Vec<Che
         .checks()
         .into_iter()
         .map(|c| {
-            let status = match c.status {
+            let mut status = match c.status {
                 PaStatus::Pass => Status::Pass,
                 PaStatus::Fail => Status::Fail,
                 PaStatus::Skip => Status::Skip,
                 PaStatus::Warn => Status::Warn,
             };
-            let reason = if c.reason.is_empty() {
+            let mut reason = if c.reason.is_empty() {
                 "verified".to_owned()
             } else {
                 c.reason
             };
+            // No anchor at all: the chain is simply unchecked (the ID-card CSCA is not
+            // public). Anchors given, none of them the signer's: the card claims an issuer the
+            // operator does not trust, which is a failure.
+            if c.name == "sod.chain" && status == Status::Warn && !store.is_empty() {
+                status = Status::Fail;
+                reason = format!(
+                    "{reason}; none of the {} trust anchors given issued this document signer",
+                    store.len()
+                );
+            }
             Check::new(c.name, status, reason)
         })
         .collect()

@@ -36,6 +36,7 @@ fn at(y: i32) -> Options {
     Options {
         at: date(y, 6, 1).midnight().assume_utc(),
         name_match: NameMatch::Strict,
+        aa_challenge: None,
     }
 }
 
