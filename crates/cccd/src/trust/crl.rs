@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
+use x509_parser::x509::X509Name;
 
 use super::{TrustError, TrustStore, to_datetime};
 use crate::auth::signature::verify_signature;
@@ -20,6 +21,8 @@ pub struct RevocationList {
     issuer_raw: Vec<u8>,
     /// Issuer DN text.
     pub issuer: String,
+    /// Lowercased issuer text: names re-encoded (PrintableString vs UTF8String) still match.
+    issuer_folded: String,
     /// thisUpdate.
     pub this_update: Option<OffsetDateTime>,
     /// nextUpdate, if stated.
@@ -80,6 +83,7 @@ impl TrustStore {
         self.crls.push(RevocationList {
             issuer_raw: issuer_raw.to_vec(),
             issuer: crl.issuer().to_string(),
+            issuer_folded: crl.issuer().to_string().to_lowercase(),
             this_update: to_datetime(crl.last_update()),
             next_update: crl.next_update().and_then(to_datetime),
             revoked,
@@ -90,11 +94,16 @@ impl TrustStore {
     }
 
     /// True when a CRL from `issuer` (Name, DER) lists `serial` (INTEGER contents).
+    /// Issuer names match byte for byte or, re-encoded, as case-insensitive text.
     pub fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
         let serial = normalize_serial(serial);
-        self.crls
-            .iter()
-            .any(|crl| crl.issuer_raw == issuer && crl.revoked.contains(&serial))
+        let folded = X509Name::from_der(issuer)
+            .ok()
+            .map(|(_, name)| name.to_string().to_lowercase());
+        self.crls.iter().any(|crl| {
+            (crl.issuer_raw == issuer || folded.as_deref() == Some(crl.issuer_folded.as_str()))
+                && crl.revoked.contains(&serial)
+        })
     }
 
     /// The CRLs held.
