@@ -88,7 +88,7 @@ pub fn expectation(spec: &CardSpec) -> Expectation {
             "one byte of the SOD signature flipped".into(),
         ),
         Fault::WrongMessageDigest => fail(
-            "sod.signature".into(),
+            "sod.message_digest".into(),
             "messageDigest signed attribute does not match the LDSSecurityObject (the attributes are validly signed)".into(),
         ),
         Fault::MissingHash(dg) => fail(

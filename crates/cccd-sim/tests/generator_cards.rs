@@ -1,0 +1,358 @@
+//! The committed sample cards are what the manifest says they are: every file of a valid card
+//! parses with the `lds` parsers and its hash is in the SOD; each broken card is broken exactly
+//! where the manifest says; the MRZ, DG13, ID number, CAN, QR text and QR picture agree; the
+//! secrets hold the private keys of DG14/DG15 (except on the cloned chip).
+
+use cccd::document::Document;
+use cccd::lds::DataGroup;
+use cccd::lds::dg2::ImageFormat;
+use cccd::lds::security_infos::SecurityInfo;
+use cccd::mrz::Mrz;
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
+use std::path::{Path, PathBuf};
+use time::Date;
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+}
+
+fn manifest() -> serde_json::Value {
+    let text = std::fs::read_to_string(testdata().join("manifest.json")).expect("manifest");
+    serde_json::from_str(&text).expect("manifest JSON")
+}
+
+fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
+    v[k].as_str()
+        .unwrap_or_else(|| panic!("manifest field {k}"))
+}
+
+fn iso(text: &str) -> Date {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .expect("ISO date")
+}
+
+fn failing(card: &serde_json::Value) -> Vec<String> {
+    card["failing_checks"]
+        .as_array()
+        .expect("failing_checks")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+const DGS: [DataGroup; 5] = [
+    DataGroup::Dg1,
+    DataGroup::Dg2,
+    DataGroup::Dg13,
+    DataGroup::Dg14,
+    DataGroup::Dg15,
+];
+
+#[test]
+fn manifest_lists_the_expected_cards() {
+    let m = manifest();
+    let cards = m["cards"].as_array().expect("cards");
+    assert_eq!(cards.len(), 25);
+    let verified = cards
+        .iter()
+        .filter(|c| s(c, "expected_verdict") == "verified")
+        .count();
+    assert_eq!(verified, 10);
+    // Every DSC algorithm signs at least one valid card.
+    for alg in [
+        "RSASSA-PSS",
+        "sha256WithRSAEncryption",
+        "P-256",
+        "brainpoolP384r1",
+    ] {
+        assert!(
+            cards
+                .iter()
+                .any(|c| s(c, "expected_verdict") == "verified"
+                    && s(c, "dsc_algorithm").contains(alg)),
+            "no valid card signed with {alg}"
+        );
+    }
+    for check in [
+        "dg.hash.DG1",
+        "dg.hash.DG2",
+        "dg.hash.DG13",
+        "dg.hash.DG14",
+        "dg.hash.DG15",
+        "sod.signature",
+        "sod.message_digest",
+        "sod.chain",
+        "chip.authentication",
+        "mrz.check_digits",
+        "dg1.matches.dg13",
+    ] {
+        assert!(
+            cards.iter().any(|c| failing(c).iter().any(|f| f == check)),
+            "no card fails {check}"
+        );
+    }
+    for c in cards {
+        let verdict = s(c, "expected_verdict");
+        assert_eq!(
+            verdict == "verified",
+            failing(c).is_empty(),
+            "{}",
+            s(c, "dir")
+        );
+        assert!(testdata().join(s(c, "dir")).join("card.json").is_file());
+    }
+}
+
+#[test]
+fn files_parse_and_hashes_match_the_sod() {
+    let m = manifest();
+    for card in m["cards"].as_array().expect("cards") {
+        let dir = s(card, "dir");
+        let fails = failing(card);
+        let doc = Document::load(testdata().join(dir)).expect("dump loads");
+        let sod = doc.sod().expect("EF.SOD present").expect("EF.SOD parses");
+        let com = doc.com().expect("EF.COM").expect("EF.COM parses");
+        assert_eq!(com.data_groups, DGS.to_vec(), "{dir}");
+        let hash = sod.lds_security_object.hash().expect("hash algorithm");
+        for dg in DGS {
+            let bytes = doc.dg(dg).expect("data group present");
+            let expected = sod.lds_security_object.hash_of(dg);
+            let matches = expected == Some(hash.digest(bytes).as_slice());
+            let must_fail = fails.iter().any(|f| *f == format!("dg.hash.{dg}"));
+            assert_eq!(matches, !must_fail, "{dir}: hash of {dg}");
+            if must_fail && dg == DataGroup::Dg13 && dir.contains("truncated") {
+                assert!(
+                    doc.dg13().expect("DG13").is_err(),
+                    "{dir}: truncated DG13 must not parse"
+                );
+            }
+        }
+        doc.dg1().expect("DG1").expect("DG1 parses");
+        let dg2 = doc.dg2().expect("DG2").expect("DG2 parses");
+        let face = dg2.first_image().expect("a face");
+        let want = if s(card, "face_format") == "jpeg" {
+            ImageFormat::Jpeg
+        } else {
+            ImageFormat::Jpeg2000
+        };
+        assert_eq!(face.format(), want, "{dir}");
+        assert!(
+            (12_000..=22_000).contains(&face.image.len()),
+            "{dir}: face of {} bytes",
+            face.image.len()
+        );
+        doc.dg14().expect("DG14").expect("DG14 parses");
+        doc.dg15().expect("DG15").expect("DG15 parses");
+        if !dir.contains("truncated") {
+            doc.dg13().expect("DG13").expect("DG13 parses");
+        }
+        let access = doc
+            .get(cccd::lds::FileId::CardAccess)
+            .expect("EF.CardAccess");
+        assert_eq!(access.len(), 54);
+    }
+}
+
+#[test]
+fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
+    let m = manifest();
+    let today = iso("2025-06-01");
+    for card in m["cards"].as_array().expect("cards") {
+        let dir = s(card, "dir");
+        let fails = failing(card);
+        let id = s(card, "id_number");
+        let dob = iso(s(card, "dob"));
+        let sex = if s(card, "sex") == "M" {
+            cccd_qr::Sex::Male
+        } else {
+            cccd_qr::Sex::Female
+        };
+        // The ID number is consistent with birth year and sex (century/sex digit).
+        let parsed = cccd_qr::IdNumber::parse(id).expect("12-digit ID");
+        parsed
+            .consistent_with(dob, sex)
+            .expect("ID agrees with DOB and sex");
+        assert_eq!(s(card, "can"), &id[6..]);
+
+        let doc = Document::load(testdata().join(dir)).expect("dump");
+        let dg1 = doc.dg1().expect("DG1").expect("DG1");
+        let mrz_text = dg1.lines().join("\n");
+        // The manifest's MRZ is the one printed on the card (and signed); DG1 altered after
+        // signing differs from it.
+        let dg1_altered = fails.iter().any(|f| f == "dg.hash.DG1");
+        assert_eq!(mrz_text == s(card, "mrz"), !dg1_altered, "{dir}");
+        let mrz = Mrz::parse(&mrz_text).expect("MRZ shape");
+        let digits_ok = mrz.checks.all_valid();
+        assert_eq!(
+            digits_ok,
+            !fails.iter().any(|f| f == "mrz.check_digits"),
+            "{dir}"
+        );
+        assert_eq!(mrz.vn_id_number.as_deref(), Some(id), "{dir}");
+        assert_eq!(mrz.document_number, id[3..], "{dir}");
+        // The expiry in the MRZ is one of the candidates the reader will try.
+        let cands = cccd::mrz::expiry::candidates(dob, today);
+        assert!(
+            cands.iter().any(|c| c.encoding == mrz.date_of_expiry),
+            "{dir}: expiry {} not among the candidates",
+            mrz.date_of_expiry
+        );
+        match card["date_of_expiry"].as_str() {
+            Some(e) => {
+                let e = iso(e);
+                let yymmdd = format!(
+                    "{:02}{:02}{:02}",
+                    e.year() % 100,
+                    u8::from(e.month()),
+                    e.day()
+                );
+                assert_eq!(mrz.date_of_expiry, yymmdd, "{dir}");
+            }
+            None => assert_eq!(mrz.date_of_expiry, "991231", "{dir}"),
+        }
+
+        if !dir.contains("truncated") {
+            let g = doc.dg13().expect("DG13").expect("DG13");
+            assert_eq!(g.id_number.as_ref().map(|f| f.value().as_str()), Some(id));
+            assert_eq!(
+                g.full_name.as_ref().map(|f| f.value().as_str()),
+                Some(s(card, "name"))
+            );
+            let dg13_dob = g.date_of_birth.as_ref().and_then(|f| *f.value());
+            let mismatch = fails.iter().any(|f| f == "dg1.matches.dg13");
+            assert_eq!(dg13_dob == Some(dob), !mismatch, "{dir}");
+        }
+
+        // QR text parses and agrees; the QR picture decodes to the same text.
+        let qr_text = s(card, "qr_text");
+        let qr = cccd_qr::parse(qr_text).expect("QR text parses");
+        assert_eq!(qr.id_number().as_str(), id);
+        assert_eq!(qr.full_name(), s(card, "name"));
+        assert_eq!(qr.date_of_birth(), dob);
+        assert_eq!(qr.sex(), sex);
+        let decoded =
+            cccd_qr::decode_image_file(testdata().join(s(card, "qr_png"))).expect("QR PNG decodes");
+        assert_eq!(decoded, vec![qr_text.to_owned()], "{dir}");
+    }
+}
+
+fn ca_public_point(doc: &Document) -> Vec<u8> {
+    let dg14 = doc.dg14().expect("DG14").expect("DG14");
+    dg14.security_infos
+        .chip_authentication_keys()
+        .find_map(|i| match i {
+            SecurityInfo::ChipAuthenticationPublicKey { public_key, .. } => {
+                Some(public_key.clone())
+            }
+            _ => None,
+        })
+        .expect("CA public key")
+}
+
+#[test]
+fn secrets_hold_the_chip_keys_except_on_the_cloned_chip() {
+    use rsa::signature::Verifier;
+    let m = manifest();
+    let mut aa_records = 0;
+    for card in m["cards"].as_array().expect("cards") {
+        let dir = s(card, "dir");
+        let cloned = failing(card).iter().any(|f| f == "chip.authentication");
+        // DG14/DG15 swapped for another key after signing (not b11, whose DG15 is genuine
+        // but unhashed).
+        let altered_14 = dir.contains("altered-dg14");
+        let altered_15 = dir.contains("altered-dg15");
+        let altered_14_15 = altered_14 || altered_15;
+        let secrets = testdata().join(s(card, "secrets_dir"));
+        let doc = Document::load(testdata().join(dir)).expect("dump");
+        let ca_pem = std::fs::read_to_string(secrets.join("ca-private.pem")).expect("CA key");
+        let ca = ecdsa::SigningKey::<bp256::BrainpoolP256r1>::from_pkcs8_pem(&ca_pem)
+            .expect("bp256 key");
+        let ca_point = ca.verifying_key().to_sec1_point(false).as_bytes().to_vec();
+        let aa_pem = std::fs::read_to_string(secrets.join("aa-private.pem")).expect("AA key");
+        let aa_spki = if s(card, "aa_key") == "rsa-1024" {
+            let k = rsa::PrivateKey::from_pkcs8_pem(&aa_pem).expect("RSA key");
+            assert_eq!(rsa::traits::PublicKeyParts::size(&k), 128);
+            k.to_public_key()
+                .to_public_key_der()
+                .expect("spki")
+                .as_bytes()
+                .to_vec()
+        } else {
+            let k = p256::ecdsa::SigningKey::from_pkcs8_pem(&aa_pem).expect("P-256 key");
+            k.verifying_key()
+                .to_public_key_der()
+                .expect("spki")
+                .as_bytes()
+                .to_vec()
+        };
+        let dg15 = doc.dg15().expect("DG15").expect("DG15");
+        let genuine = !cloned && !altered_14_15;
+        if genuine {
+            assert_eq!(
+                ca_public_point(&doc),
+                ca_point,
+                "{dir}: DG14 key is not the chip's"
+            );
+            assert_eq!(
+                dg15.spki_der(),
+                aa_spki.as_slice(),
+                "{dir}: DG15 key is not the chip's"
+            );
+        }
+        if cloned {
+            assert_ne!(ca_public_point(&doc), ca_point);
+            assert_ne!(dg15.spki_der(), aa_spki.as_slice());
+        }
+        let mrz = std::fs::read_to_string(secrets.join("mrz.txt")).expect("mrz");
+        assert_eq!(mrz.trim_end(), s(card, "mrz"));
+        let can = std::fs::read_to_string(secrets.join("can.txt")).expect("can");
+        assert_eq!(can.trim_end(), s(card, "can"));
+
+        // The recorded AA exchange (EC keys) verifies with DG15 unless the chip is a clone.
+        if let Some(aa) = doc.meta.active_authentication.as_ref() {
+            let vk =
+                p256::ecdsa::VerifyingKey::from_public_key_der(dg15.spki_der()).expect("EC DG15");
+            let challenge = hex(&aa.challenge);
+            let sig = p256::ecdsa::Signature::from_slice(&hex(&aa.response)).expect("r||s");
+            assert_eq!(challenge.len(), 8);
+            assert_eq!(
+                vk.verify(&challenge, &sig).is_ok(),
+                !cloned && !altered_15,
+                "{dir}"
+            );
+            aa_records += 1;
+        }
+        let ca_record = doc.meta.chip_authentication.as_ref().expect("CA record");
+        assert_eq!(ca_record.passed, !cloned, "{dir}");
+    }
+    assert!(aa_records >= 10, "{aa_records} AA records");
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+#[test]
+fn testdata_stays_small() {
+    fn size(p: &Path) -> u64 {
+        std::fs::read_dir(p)
+            .expect("dir")
+            .map(|e| {
+                let path = e.expect("entry").path();
+                if path.is_dir() {
+                    size(&path)
+                } else {
+                    std::fs::metadata(&path).expect("meta").len()
+                }
+            })
+            .sum()
+    }
+    let total = size(&testdata());
+    assert!(total < 2_000_000, "testdata is {total} bytes");
+}
