@@ -205,3 +205,71 @@ fn chip_refusal_is_a_typed_error() {
         }
     );
 }
+
+/// The chip's RSA signature opened by an independent implementation: `openssl pkeyutl
+/// -verifyrecover` without padding gives the ISO 9796-2 representative, whose layout and hash
+/// are checked here by hand (`6A || M1 || SHA-1(M1 || challenge) || BC`).
+#[test]
+fn rsa_signature_opens_with_openssl_to_the_iso_9796_2_layout() {
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    let dir = std::env::temp_dir().join(format!("cccd-sim-aa-openssl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:1024",
+        "-outform",
+        "DER",
+        "-out",
+        "aa.p8.der",
+    ]);
+    let der = std::fs::read(dir.join("aa.p8.der")).unwrap();
+    let chip = AaResponder::new(AaKey::RsaSha1(
+        rsa::PrivateKey::from_pkcs8_der(&der)
+            .or_else(|_| rsa::PrivateKey::from_pkcs1_der(&der))
+            .unwrap(),
+    ));
+    std::fs::write(
+        dir.join("sig.bin"),
+        chip.internal_authenticate(&CHALLENGE).unwrap(),
+    )
+    .unwrap();
+    run(&[
+        "pkeyutl",
+        "-verifyrecover",
+        "-keyform",
+        "DER",
+        "-inkey",
+        "aa.p8.der",
+        "-pkeyopt",
+        "rsa_padding_mode:none",
+        "-in",
+        "sig.bin",
+        "-out",
+        "f.bin",
+    ]);
+    let f = std::fs::read(dir.join("f.bin")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(f.len(), 128);
+    assert_eq!(f[0], 0x6A);
+    assert_eq!(f[127], 0xBC);
+    let (m1, rest) = f[1..127].split_at(126 - 20);
+    let mut message = m1.to_vec();
+    message.extend_from_slice(&CHALLENGE);
+    assert_eq!(HashAlgorithm::Sha1.digest(&message), rest);
+}
