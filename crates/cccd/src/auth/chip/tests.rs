@@ -81,3 +81,25 @@ fn key_ids_are_minimal_big_endian() {
     assert_eq!(key_id_bytes(1), [1]);
     assert_eq!(key_id_bytes(0x0102), [1, 2]);
 }
+
+#[test]
+fn dh_keys_are_typed_unsupported() {
+    use crate::lds::asn1::enc_uint;
+    // dhpublicnumber (1.2.840.10046.2.1) with toy parameters {p, g, q}; y = 5.
+    let params = enc_seq(&[&enc_uint(23), &enc_uint(5), &enc_uint(11)]);
+    let alg = enc_seq(&[&enc_oid(&oid_from_arcs(&[1, 2, 840, 10046, 2, 1])), &params]);
+    let spki = enc_seq(&[
+        &alg,
+        &tlv::encode(Tag::new(0x03), &[0x00, 0x02, 0x01, 0x05]),
+    ]);
+    // id-PK-DH 0.4.0.127.0.7.2.2.1.1
+    let info = enc_seq(&[
+        &enc_oid(&oid_from_arcs(&[0, 4, 0, 127, 0, 7, 2, 2, 1, 1])),
+        &spki,
+    ]);
+    let err = CaPlan::from_dg14(&dg14(&[info]), None).unwrap_err();
+    assert!(
+        matches!(&err, CaError::Unsupported { what } if what.contains("DH")),
+        "{err}"
+    );
+}
