@@ -310,6 +310,12 @@ fixed relative to the reference day 2025-06-01; to check certificates use
 
 - `manifest.json`: everything below, machine-readable (`dir`, `persona`, `expected_verdict`,
   `failing_checks`, `id_number`, `dob`, `name`, `sex`, `can`, `mrz`, `qr_text`, ...).
+  `mrz` is the MRZ printed on the card and signed in the SOD (on `b01-altered-dg1`, DG1 was
+  changed after signing and differs from it); `requires_crl` marks the card whose verdict
+  needs the CRL loaded; `expected_verdict_without_trust_anchors` is the verdict with an empty
+  trust store.
+- Verdicts were cross-checked with `cccd::verify` (crates/cccd-sim/tests/generator_verdicts.rs)
+  and the SODs with `openssl cms -verify` (crates/cccd-sim/tests/generator_openssl.rs).
 - `pki/`: CSCAs, document signers, the CRL; `pki/keys/`: their private keys.
 - `cards/<dir>/`: dump folders (`EF.COM`, `EF.SOD`, `EF.CardAccess`, `DG1`, `DG2`, `DG13`,
   `DG14`, `DG15`, `card.json`), as `cccd::document::Document::save` writes them.
