@@ -4,12 +4,12 @@
 //! with SSC 0, and serves one file by READ BINARY.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
+use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::auth::chip::{CaError, CaPlan, chip_authenticate};
 use cccd::crypto::{Cipher, SessionKeys};
 use cccd::ec::Curve;
-use cccd::lds::FileId;
-use cccd::lds::security_infos::{Dg14, SecurityInfos};
+use cccd::lds::security_infos::Dg14;
 use cccd::sm::{SecureChannel, SmCodec, Ssc};
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::ca::{CaResponder, CaStep};
@@ -124,7 +124,7 @@ fn protocol_from_the_vietnamese_card_access_when_dg14_lists_only_the_key() {
     let infos = genuine.security_infos().unwrap();
     let set = cccd::lds::asn1::enc_set_of(&[&infos[1]]);
     let dg14 = Dg14::parse(&cccd::tlv::encode(cccd::tlv::Tag::new(0x6E), &set)).unwrap();
-    let card_access = SecurityInfos::parse_set(&hex(VN_CARD_ACCESS), FileId::CardAccess).unwrap();
+    let card_access = SecurityInfos::parse(&hex(VN_CARD_ACCESS)).unwrap();
     let plan = CaPlan::from_dg14(&dg14, Some(&card_access)).unwrap();
     assert_eq!(plan.protocol().cipher, Cipher::Aes128);
     assert!(!plan.protocol_assumed());

@@ -19,7 +19,7 @@
 
 use rand_core::CryptoRng;
 
-use crate::access::security_infos::{CaProtocol, KeyAgreement};
+use crate::access::security_infos::{CaProtocol, KeyAgreement, SecurityInfos as CardAccessInfos};
 use crate::apdu::{Command, StatusWord};
 use crate::crypto::{Cipher, SessionKeys};
 use crate::ec::{Curve, EcError, EcPoint};
@@ -98,7 +98,7 @@ fn key_id_bytes(id: u64) -> Vec<u8> {
     bytes.get(first..).unwrap_or(&[0]).to_vec()
 }
 
-/// The ChipAuthenticationInfos of some SecurityInfos, with their decoded protocols.
+/// The ChipAuthenticationInfos of DG14's SecurityInfos, with their decoded protocols.
 fn ca_infos(infos: &SecurityInfos) -> impl Iterator<Item = (CaProtocol, Vec<u8>, Option<u64>)> {
     infos.infos.iter().filter_map(|info| match info {
         SecurityInfo::ChipAuthentication {
@@ -109,11 +109,21 @@ fn ca_infos(infos: &SecurityInfos) -> impl Iterator<Item = (CaProtocol, Vec<u8>,
     })
 }
 
+/// The ChipAuthenticationInfos of EF.CardAccess (as parsed for PACE).
+fn card_access_ca_infos(
+    infos: &CardAccessInfos,
+) -> impl Iterator<Item = (CaProtocol, Vec<u8>, Option<u64>)> {
+    infos
+        .chip_authentication_infos()
+        .map(|i| (i.protocol, i.protocol.oid(), i.key_id))
+}
+
 impl CaPlan {
     /// Choose the key (the first ECDH ChipAuthenticationPublicKeyInfo) and the protocol (the
-    /// ChipAuthenticationInfo for that key id in DG14, else in EF.CardAccess; with none, CA v1
+    /// ChipAuthenticationInfo for that key id in DG14, else in EF.CardAccess (as
+    /// [`crate::access::security_infos::SecurityInfos`] parses it); with none, CA v1
     /// with 3DES as ICAO 9303-11 prescribes for chips that list no ChipAuthenticationInfo).
-    pub fn from_dg14(dg14: &Dg14, card_access: Option<&SecurityInfos>) -> Result<Self, CaError> {
+    pub fn from_dg14(dg14: &Dg14, card_access: Option<&CardAccessInfos>) -> Result<Self, CaError> {
         let mut saw_key = false;
         let mut unsupported = None;
         for info in &dg14.security_infos.infos {
@@ -146,7 +156,7 @@ impl CaPlan {
             };
             let found = ca_infos(&dg14.security_infos)
                 .find(matching)
-                .or_else(|| card_access.and_then(|ca| ca_infos(ca).find(matching)));
+                .or_else(|| card_access.and_then(|ca| card_access_ca_infos(ca).find(matching)));
             let (protocol, protocol_oid, assumed) = if let Some((p, oid, _)) = found {
                 (p, oid, false)
             } else {
@@ -264,7 +274,7 @@ fn expect_ok<T: Transport>(
 pub fn chip_authenticate<T: Transport>(
     channel: SecureChannel<T>,
     dg14: &Dg14,
-    card_access: Option<&SecurityInfos>,
+    card_access: Option<&CardAccessInfos>,
 ) -> Result<SecureChannel<T>, CaError> {
     CaPlan::from_dg14(dg14, card_access)?.run(channel)
 }

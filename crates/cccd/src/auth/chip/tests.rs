@@ -57,7 +57,11 @@ fn plan_without_ca_info_assumes_3des_and_reads_card_access() {
     let plan = CaPlan::from_dg14(&only_key, None).unwrap();
     assert_eq!(plan.protocol().cipher, Cipher::TripleDes);
     assert!(plan.protocol_assumed());
-    let card_access = dg14(&[ca_info(2)]).security_infos;
+    let card_access =
+        crate::access::security_infos::SecurityInfos::parse(&crate::lds::asn1::enc_set_of(&[
+            &ca_info(2),
+        ]))
+        .unwrap();
     let plan = CaPlan::from_dg14(&only_key, Some(&card_access)).unwrap();
     assert_eq!(plan.protocol().cipher, Cipher::Aes128);
 }
