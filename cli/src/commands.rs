@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod batch;
 pub mod inspect;
 pub mod mrz;
 pub mod qr;

@@ -15,8 +15,13 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A dump folder (from `cccd read`). Without it, the card in a reader is read.
-    #[arg(value_name = "DIR", required_unless_present = "reader")]
+    #[arg(value_name = "DIR", required_unless_present_any = ["reader", "batch"])]
     dump: Option<PathBuf>,
+    /// Verify every dump folder inside DIR on all cores, one result line per dump (JSON Lines
+    /// with --json), in completion order. Exit 0 all verified, 1 any not verified, 4 any
+    /// inconclusive and none failed, 2 bad input.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["dump", "reader", "name", "qr_image", "html", "face", "aa_challenge"])]
+    batch: Option<PathBuf>,
     #[command(flatten)]
     reader: OptReader,
     #[command(flatten)]
@@ -84,7 +89,15 @@ struct Output<'a> {
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let (doc, source) = load(args)?;
+    if let Some(dir) = &args.batch {
+        return crate::commands::batch::run(&crate::commands::batch::BatchArgs {
+            dir,
+            trust: &args.trust,
+            at: args.at,
+            json: args.out.json,
+        });
+    }
+    let (doc, source, read_here) = load(args)?;
     let qr = qr_data(args)?;
     let store = args.trust.store()?;
     let claims = Claims {
@@ -102,7 +115,17 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         } else {
             NameMatch::Strict
         },
-        aa_challenge: args.aa_challenge,
+        // A card read here answered our own random challenge.
+        aa_challenge: args.aa_challenge.or_else(|| {
+            if read_here {
+                doc.meta
+                    .active_authentication
+                    .as_ref()
+                    .and_then(|r| parse_challenge(&r.challenge).ok())
+            } else {
+                None
+            }
+        }),
     };
     let report = verify(&doc, &store, &claims, qr.as_ref(), &options);
     let identity = IdentityView::from_document(&doc, args.out.redact);
@@ -131,10 +154,10 @@ pub fn exit_for(report: &Report) -> Exit {
     }
 }
 
-fn load(args: &Args) -> Result<(Document, String), CliError> {
+fn load(args: &Args) -> Result<(Document, String, bool), CliError> {
     if let Some(dir) = &args.dump {
         let doc = Document::load(dir).map_err(|e| CliError::BadInput(e.to_string()))?;
-        return Ok((doc, dir.display().to_string()));
+        return Ok((doc, dir.display().to_string(), false));
     }
     let reader = ReaderArgs {
         reader: args.reader.reader.clone().filter(|r| !r.is_empty()),
@@ -147,7 +170,7 @@ fn load(args: &Args) -> Result<(Document, String), CliError> {
     };
     let doc = read_card(&reader, &args.keys, &plan)?;
     let name = doc.meta.reader.clone().unwrap_or_default();
-    Ok((doc, format!("reader {name}")))
+    Ok((doc, format!("reader {name}"), true))
 }
 
 fn qr_data(args: &Args) -> Result<Option<cccd_qr::QrData>, CliError> {

@@ -1,0 +1,215 @@
+//! `cccd verify --batch DIR`: verify every dump folder in `DIR` on all cores, printing one
+//! result per dump as soon as it is known.
+//!
+//! Memory stays bounded whatever the batch size: the directory is listed lazily
+//! (`read_dir`), rayon's `par_bridge` pulls one entry at a time per idle worker, each dump is
+//! loaded, verified and dropped inside its worker, and each result is written out at once.
+//! Nothing is collected. The order of the output lines is the order in which verifications
+//! finish, not the directory's order; with one thread (`RAYON_NUM_THREADS=1`) it is the
+//! directory's listing order.
+
+use crate::args::TrustArgs;
+use crate::exit::{CliError, Exit};
+use cccd::document::Document;
+use cccd::trust::TrustStore;
+use cccd::verify::{Claims, NameMatch, Options, Status, Verdict, verify};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What a batch run needs from the `verify` arguments.
+#[derive(Debug)]
+pub struct BatchArgs<'a> {
+    /// The folder whose sub-folders are dumps.
+    pub dir: &'a Path,
+    /// Trust anchors and CRLs, shared by every dump.
+    pub trust: &'a TrustArgs,
+    /// Verify as of this date (default: now).
+    pub at: Option<time::Date>,
+    /// One JSON object per line instead of text.
+    pub json: bool,
+}
+
+/// One output line.
+#[derive(Debug, serde::Serialize)]
+struct Line<'a> {
+    /// The dump folder.
+    dir: &'a str,
+    /// The verdict; absent when the dump could not be loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<Verdict>,
+    /// Names of the checks that failed.
+    failed: Vec<&'a str>,
+    /// Why the dump could not be loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Counts of outcomes, updated by the workers.
+#[derive(Debug, Default)]
+struct Tally {
+    verified: AtomicU64,
+    not_verified: AtomicU64,
+    inconclusive: AtomicU64,
+    unreadable: AtomicU64,
+}
+
+impl Tally {
+    fn add(&self, verdict: Option<Verdict>) {
+        let counter = match verdict {
+            Some(Verdict::Verified) => &self.verified,
+            Some(Verdict::NotVerified) => &self.not_verified,
+            Some(Verdict::Inconclusive) => &self.inconclusive,
+            None => &self.unreadable,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// 2 if any dump could not be loaded, else 1 if any is not verified, else 4 if any is
+    /// inconclusive, else 0.
+    fn exit(&self) -> Exit {
+        if self.unreadable.load(Ordering::Relaxed) > 0 {
+            Exit::BadInput
+        } else if self.not_verified.load(Ordering::Relaxed) > 0 {
+            Exit::NotVerified
+        } else if self.inconclusive.load(Ordering::Relaxed) > 0 {
+            Exit::Inconclusive
+        } else {
+            Exit::Success
+        }
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} verified, {} not verified, {} inconclusive, {} unreadable",
+            self.verified.load(Ordering::Relaxed),
+            self.not_verified.load(Ordering::Relaxed),
+            self.inconclusive.load(Ordering::Relaxed),
+            self.unreadable.load(Ordering::Relaxed)
+        )
+    }
+}
+
+/// Run a batch. Lines go to standard output as results come; a progress spinner goes to
+/// standard error when it is a terminal.
+pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
+    let store = args.trust.store()?;
+    let entries = std::fs::read_dir(args.dir)
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", args.dir.display())))?;
+    let options = Options {
+        at: args
+            .at
+            .map_or_else(time::OffsetDateTime::now_utc, |d| d.midnight().assume_utc()),
+        name_match: NameMatch::Strict,
+        aa_challenge: None,
+    };
+    let bar = progress_bar();
+    let tally = Tally::default();
+    let out = Mutex::new(std::io::stdout());
+
+    entries
+        .filter_map(|entry| match entry {
+            Ok(e) if is_dump_candidate(&e) => Some(Ok(e.path())),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .par_bridge()
+        .for_each(|entry| {
+            let (dir, result) = match entry {
+                Ok(path) => {
+                    let result = verify_one(&path, &store, &options);
+                    (path, result)
+                }
+                Err(e) => (args.dir.to_path_buf(), Err(e.to_string())),
+            };
+            let text = render(&dir, &result, args.json);
+            tally.add(result.as_ref().ok().map(|(v, _)| *v));
+            bar.inc(1);
+            let mut out = out
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // A closed stdout (e.g. `| head`) stops the output, not the process.
+            let _ = writeln!(out, "{text}");
+        });
+    bar.finish_and_clear();
+    if std::io::stderr().is_terminal() {
+        eprintln!("{}", tally.summary());
+    }
+    Ok(tally.exit())
+}
+
+/// Sub-folders are dumps; files and hidden entries are not.
+fn is_dump_candidate(entry: &std::fs::DirEntry) -> bool {
+    let hidden = entry.file_name().to_string_lossy().starts_with('.');
+    // Follow symlinks: a batch folder may link to dumps stored elsewhere.
+    !hidden && entry.path().is_dir()
+}
+
+/// Verify one dump: its verdict and the names of the failed checks, or why it did not load.
+fn verify_one(
+    dir: &Path,
+    store: &TrustStore,
+    options: &Options,
+) -> Result<(Verdict, Vec<String>), String> {
+    let doc = Document::load(dir).map_err(|e| e.to_string())?;
+    let report = verify(&doc, store, &Claims::default(), None, options);
+    let failed = report
+        .checks
+        .into_iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.name)
+        .collect();
+    Ok((report.verdict, failed))
+}
+
+fn render(dir: &Path, result: &Result<(Verdict, Vec<String>), String>, json: bool) -> String {
+    let shown = dir.display().to_string();
+    if json {
+        let line = match result {
+            Ok((verdict, failed)) => Line {
+                dir: &shown,
+                verdict: Some(*verdict),
+                failed: failed.iter().map(String::as_str).collect(),
+                error: None,
+            },
+            Err(e) => Line {
+                dir: &shown,
+                verdict: None,
+                failed: Vec::new(),
+                error: Some(e.clone()),
+            },
+        };
+        serde_json::to_string(&line)
+            .unwrap_or_else(|e| format!("{{\"dir\":null,\"error\":\"{e}\"}}"))
+    } else {
+        match result {
+            Ok((verdict, failed)) => {
+                let label = match verdict {
+                    Verdict::Verified => "VERIFIED",
+                    Verdict::NotVerified => "NOT VERIFIED",
+                    Verdict::Inconclusive => "INCONCLUSIVE",
+                };
+                format!("{label:12}  {shown}  {}", failed.join(" "))
+                    .trim_end()
+                    .to_owned()
+            }
+            Err(e) => format!("{:12}  {shown}  {e}", "UNREADABLE"),
+        }
+    }
+}
+
+/// A spinner with a count and a rate, drawn only when stderr is a terminal.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} dumps verified ({per_sec}) {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}

@@ -1,0 +1,150 @@
+//! `cccd verify --batch`: one JSON line per sample dump, with the manifest's verdicts and
+//! failed checks; the same results on 1 and 8 threads; exit codes for all-verified,
+//! inconclusive, failed and bad input. No timing assertions.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use support::*;
+
+/// Run a batch over `dir` with `threads` rayon threads.
+fn batch(dir: &Path, threads: usize, extra: &[String]) -> std::process::Output {
+    cccd()
+        .args(["verify", "--batch"])
+        .arg(dir)
+        .args(["--json", "--at", &reference_date()])
+        .args(extra)
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .output()
+        .unwrap()
+}
+
+/// Each output line as (folder name -> (verdict, failed checks)).
+fn lines(out: &std::process::Output) -> BTreeMap<String, (String, BTreeSet<String>)> {
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let mut map = BTreeMap::new();
+    for line in text.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        let dir = PathBuf::from(v["dir"].as_str().unwrap());
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let failed = v["failed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_owned())
+            .collect();
+        let verdict = v["verdict"].as_str().unwrap_or("error").to_owned();
+        assert!(
+            map.insert(name, (verdict, failed)).is_none(),
+            "dump twice: {line}"
+        );
+    }
+    map
+}
+
+/// A fresh empty folder under the system temp dir, removed by the caller.
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cccd-batch-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A batch folder holding symlinks to the sample cards whose folder name starts with `prefix`.
+fn linked_cards(tag: &str, prefix: &str) -> PathBuf {
+    let dir = scratch(tag);
+    for card in cards() {
+        let src = testdata().join(card["dir"].as_str().unwrap());
+        let name = src.file_name().unwrap().to_owned();
+        if name.to_string_lossy().starts_with(prefix) {
+            std::os::unix::fs::symlink(&src, dir.join(name)).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn every_line_has_the_manifest_verdict_and_failed_checks() {
+    let out = batch(&testdata().join("cards"), 2, &trust_args());
+    let got = lines(&out);
+    let cards = cards();
+    assert_eq!(got.len(), cards.len(), "{got:?}");
+    for card in &cards {
+        let dir = card["dir"].as_str().unwrap();
+        let name = dir.rsplit('/').next().unwrap();
+        let (verdict, failed) = got.get(name).unwrap_or_else(|| panic!("no line for {dir}"));
+        assert_eq!(verdict, card["expected_verdict"].as_str().unwrap(), "{dir}");
+        for must in card["failing_checks"].as_array().unwrap() {
+            assert!(
+                failed.contains(must.as_str().unwrap()),
+                "{dir}: {must} not among failed {failed:?}"
+            );
+        }
+        if verdict == "verified" {
+            assert!(failed.is_empty(), "{dir}: {failed:?}");
+        }
+    }
+    // Broken cards are among them: exit 1.
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn eight_threads_and_one_thread_give_the_same_results() {
+    let dir = testdata().join("cards");
+    let one = batch(&dir, 1, &trust_args());
+    let eight = batch(&dir, 8, &trust_args());
+    assert_eq!(one.status.code(), eight.status.code());
+    let (one, eight) = (lines(&one), lines(&eight));
+    assert!(one.len() >= 20);
+    assert_eq!(one, eight);
+}
+
+#[test]
+fn all_valid_cards_exit_zero_and_without_anchors_exit_four() {
+    let dir = linked_cards("valid", "v");
+    let out = batch(&dir, 4, &trust_args());
+    let got = lines(&out);
+    assert_eq!(out.status.code(), Some(0), "{got:?}");
+    assert!(got.len() >= 10);
+    assert!(got.values().all(|(v, _)| v == "verified"), "{got:?}");
+    // No CSCA given: nothing fails, but the chain is not anchored.
+    let out = batch(&dir, 4, &[]);
+    let got = lines(&out);
+    assert_eq!(out.status.code(), Some(4), "{got:?}");
+    assert!(got.values().all(|(v, _)| v == "inconclusive"), "{got:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_folder_that_is_not_a_dump_is_reported_and_exits_two() {
+    let dir = linked_cards("junk", "v01");
+    std::fs::create_dir(dir.join("not-a-dump")).unwrap();
+    std::fs::write(dir.join("not-a-dump/README"), b"hello").unwrap();
+    // Plain files and hidden folders beside the dumps are ignored.
+    std::fs::write(dir.join("notes.txt"), b"ignored").unwrap();
+    std::fs::create_dir(dir.join(".hidden")).unwrap();
+    let out = batch(&dir, 2, &trust_args());
+    let got = lines(&out);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got["v01-hung-ec-bp384"].0, "verified");
+    assert_eq!(got["not-a-dump"].0, "error");
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_folder_or_conflicting_flags_are_bad_input() {
+    let out = batch(Path::new("/nonexistent/cccd-batch"), 1, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let out = cccd()
+        .args(["verify", "--batch"])
+        .arg(testdata().join("cards"))
+        .args(["--name", "Nguyễn Văn A"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
