@@ -27,6 +27,7 @@ pub mod card;
 pub mod face;
 pub mod keys;
 pub mod manifest;
+pub mod meta;
 pub mod persona;
 pub mod pki;
 pub mod testpki;

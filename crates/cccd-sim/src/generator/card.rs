@@ -2,11 +2,10 @@
 //! its `secrets/` (the chip's private keys, MRZ and CAN, so the virtual chip can serve it).
 
 use super::GenError;
-use super::keys::{KeyKind, PrivateKey, random_bytes, rng_for};
+use super::keys::{KeyKind, PrivateKey, rng_for};
 use super::persona::{Derived, Persona};
 use super::testpki::{DscId, TestPki};
 use cccd::document::Document;
-use cccd::document::{AccessProtocol, ActiveAuthRecord, ChipAuthRecord, ReadMeta};
 use cccd::lds::asn1::oid_from_arcs;
 use cccd::lds::com::Com;
 use cccd::lds::dg1::Dg1;
@@ -401,7 +400,7 @@ pub fn build(
     doc.insert(FileId::Dg(DataGroup::Dg13), dg13);
     doc.insert(FileId::Dg(DataGroup::Dg14), dg14);
     doc.insert(FileId::Dg(DataGroup::Dg15), dg15);
-    doc.meta = read_meta(seed, spec, &chip_aa)?;
+    doc.meta = super::meta::read_meta(seed, spec, &chip_aa)?;
     let cards = out.join("cards");
     fs::create_dir_all(&cards).map_err(|e| GenError::io(&cards, &e))?;
     let card_dir = cards.join(spec.dir);
@@ -410,41 +409,6 @@ pub fn build(
 
     write_secrets(out, spec.dir, &chip_aa, &chip_ca, &mrz, &derived.can)?;
     Ok(BuiltCard { mrz })
-}
-
-/// card.json: a read on the reference day by the simulator over PACE-CAN. For EC AA keys the
-/// AA exchange is recorded (challenge, and the chip's plain ECDSA-SHA256 signature), so a
-/// verifier can re-check AA offline; a clone's answer comes from the clone's key and fails.
-fn read_meta(seed: u64, spec: &CardSpec, chip_aa: &PrivateKey) -> Result<ReadMeta, GenError> {
-    let active_authentication = match chip_aa {
-        PrivateKey::P256(k) => {
-            use rsa::signature::Signer;
-            let challenge = random_bytes(seed, &format!("aa-challenge/{}", spec.dir), 8);
-            let sig: p256::ecdsa::Signature = k.try_sign(&challenge).map_err(|e| enc_err(&e))?;
-            Some(ActiveAuthRecord {
-                challenge: to_hex(&challenge),
-                response: to_hex(&sig.to_bytes()),
-            })
-        }
-        _ => None,
-    };
-    let ca_passed = spec.fault != Fault::ClonedChip;
-    Ok(ReadMeta {
-        read_at: Some("2025-06-01T09:00:00Z".into()),
-        reader: Some("cccd-sim virtual chip (generated sample)".into()),
-        access: Some(AccessProtocol::PaceCan),
-        chip_authentication: Some(ChipAuthRecord {
-            passed: ca_passed,
-            protocol: "0.4.0.127.0.7.2.2.3.2.2".into(),
-            detail: if ca_passed {
-                String::new()
-            } else {
-                "the chip's answer did not match the DG14 public key".into()
-            },
-        }),
-        active_authentication,
-        tool: Some("cccd-gen (TEST DATA, fictional person)".into()),
-    })
 }
 
 fn write_secrets(

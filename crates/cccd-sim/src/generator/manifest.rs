@@ -329,8 +329,9 @@ Trust anchors: `pki/csca-rsa.crt.pem` (RSA-4096), `pki/csca-ec.crt.pem` (brainpo
 
 All cards: SHA-256 data-group hashes; EF.CardAccess is the card's own (TA, CA, PACE-ECDH-GM
 brainpoolP256r1); DG14 holds a ChipAuthenticationInfo (id-CA-ECDH-AES-CBC-CMAC-128) and a
-brainpoolP256r1 ChipAuthenticationPublicKeyInfo; DG15 is RSA-1024 or EC P-256. For EC AA keys
-`card.json` records an AA challenge and the chip's plain ECDSA-SHA256 answer.
+brainpoolP256r1 ChipAuthenticationPublicKeyInfo; DG15 is RSA-1024 or EC P-256. `card.json`
+records the chip-authentication outcome and an AA challenge with the chip's answer (ISO 9796-2
+scheme 1 with SHA-1 for RSA, plain ECDSA-SHA256 for EC), so AA can be re-checked offline.
 
 ## Personas (fictional)
 
