@@ -207,3 +207,106 @@ fn chip_rejects_an_ephemeral_key_off_the_curve() {
         StatusWord::ConditionsNotSatisfied
     );
 }
+
+/// The chip's CA key agreement against an independent ECDH: `openssl pkeyutl -derive` on the
+/// same brainpoolP256r1 keys gives the shared secret whose ICAO KDF keys the chip derived.
+#[test]
+fn chip_key_agreement_matches_openssl_ecdh() {
+    let dir = std::env::temp_dir().join(format!("cccd-sim-ca-openssl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for name in ["chip", "reader"] {
+        run(&[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:brainpoolP256r1",
+            "-out",
+            &format!("{name}.key"),
+        ]);
+    }
+    run(&[
+        "pkey",
+        "-in",
+        "chip.key",
+        "-traditional",
+        "-outform",
+        "DER",
+        "-out",
+        "chip.sec1.der",
+    ]);
+    run(&[
+        "pkey",
+        "-in",
+        "reader.key",
+        "-pubout",
+        "-out",
+        "reader.pub.pem",
+    ]);
+    run(&[
+        "pkey",
+        "-in",
+        "reader.key",
+        "-pubout",
+        "-outform",
+        "DER",
+        "-out",
+        "reader.pub.der",
+    ]);
+    run(&[
+        "pkeyutl",
+        "-derive",
+        "-inkey",
+        "chip.key",
+        "-peerkey",
+        "reader.pub.pem",
+        "-out",
+        "shared.bin",
+    ]);
+    let chip_der = std::fs::read(dir.join("chip.sec1.der")).unwrap();
+    let reader_spki = std::fs::read(dir.join("reader.pub.der")).unwrap();
+    let shared = std::fs::read(dir.join("shared.bin")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING privateKey, ... }.
+    let (sec1, _) = cccd::tlv::Tlv::parse(&chip_der).unwrap();
+    let secret = cccd::tlv::Tlvs::new(sec1.value())
+        .nth(1)
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec();
+    let scalar = Curve::BrainpoolP256r1
+        .scalar_from_be_bytes(&secret)
+        .unwrap();
+    let mut chip = CaResponder::new(scalar, Cipher::Aes128).unwrap();
+    // The uncompressed point ends the SubjectPublicKeyInfo.
+    let reader_point = &reader_spki[reader_spki.len() - 65..];
+    assert_eq!(reader_point[0], 0x04);
+
+    // id-CA-ECDH-AES-CBC-CMAC-128 = 0.4.0.127.0.7.2.2.3.2.2
+    let oid = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02];
+    let set_at = Command::new(0x00, 0x22, 0x41, 0xA4)
+        .with_data(cccd::tlv::encode(cccd::tlv::Tag::new(0x80), &oid));
+    assert_eq!(chip.mse_set_at(&set_at).unwrap().sw, StatusWord::Ok);
+    let inner = cccd::tlv::encode(cccd::tlv::Tag::new(0x80), reader_point);
+    let ga = Command::new(0x00, 0x86, 0x00, 0x00)
+        .with_data(cccd::tlv::encode(cccd::tlv::Tag::new(0x7C), &inner))
+        .with_le(256);
+    let (response, keys) = chip.general_authenticate(&ga).unwrap();
+    assert_eq!(response.data, [0x7C, 0x00]);
+    assert_eq!(shared.len(), 32);
+    assert!(keys == SessionKeys::derive(&shared, Cipher::Aes128));
+}
