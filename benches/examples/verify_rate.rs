@@ -1,0 +1,61 @@
+//! Verifications per second on one thread, per DSC algorithm, over the valid sample cards:
+//! full `verify` with the chain cached, and the cryptographic floor. Prints one JSON object
+//! per line, the same shape as benches/peer_pa.py, so benches/run-peer.sh can put the two
+//! side by side from one run.
+//!
+//! `cargo run -p cccd-benches --example verify_rate --release -- [SECONDS]`
+
+use std::time::{Duration, Instant};
+
+use cccd::verify::{Claims, Options, verify};
+use cccd_benches::{BenchError, Primitives, Samples, algorithm_label};
+
+/// Run `f` over `items` round-robin for at least `budget`; calls per second.
+fn rate<T>(items: &[T], budget: Duration, mut f: impl FnMut(&T) -> bool) -> f64 {
+    let start = Instant::now();
+    let mut done = 0u64;
+    let mut ok = true;
+    while start.elapsed() < budget {
+        for item in items {
+            ok &= f(item);
+            done += 1;
+        }
+    }
+    if !ok {
+        eprintln!("warning: a verification failed during the rate run");
+    }
+    done as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() -> Result<(), BenchError> {
+    let seconds: f64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0);
+    let budget = Duration::from_secs_f64(seconds);
+    let samples = Samples::load()?;
+    let store = samples.store()?;
+    let options = Options {
+        at: samples.reference_date.midnight().assume_utc(),
+        ..Options::default()
+    };
+    let claims = Claims::default();
+    for first in samples.one_per_algorithm() {
+        let label = algorithm_label(&first.dsc_algorithm);
+        let docs: Vec<_> = samples
+            .valid()
+            .filter(|s| s.dsc_algorithm == first.dsc_algorithm)
+            .map(|s| s.doc.clone())
+            .collect();
+        let full = rate(&docs, budget, |d| {
+            verify(d, &store, &claims, None, &options).verdict == cccd::verify::Verdict::Verified
+        });
+        let floors: Vec<Primitives> = docs.iter().filter_map(|d| Primitives::of(d).ok()).collect();
+        let floor = rate(&floors, budget, Primitives::run);
+        println!(
+            "{{\"impl\":\"cccd\",\"alg\":\"{label}\",\"cards\":{},\"verify_per_s\":{full:.1},\"floor_per_s\":{floor:.1}}}",
+            docs.len()
+        );
+    }
+    Ok(())
+}
