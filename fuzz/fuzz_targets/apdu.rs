@@ -1,12 +1,9 @@
 #![no_main]
-use cccd::apdu::{Command, Response};
+//! libFuzzer entry for `harness::apdu` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(c) = Command::parse(data) {
-        // Whatever parses must encode and parse back to the same command.
-        let again = c.to_bytes().ok().and_then(|b| Command::parse(&b).ok());
-        assert_eq!(again.as_ref(), Some(&c));
-    }
-    let _ = Response::parse(data);
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::apdu(data));

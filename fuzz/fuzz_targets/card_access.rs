@@ -1,13 +1,9 @@
-//! Fuzz EF.CardAccess / DG14 SecurityInfos parsing.
 #![no_main]
-
+//! libFuzzer entry for `harness::card_access` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(infos) = cccd::access::security_infos::SecurityInfos::parse(data) {
-        let _ = infos.preferred_pace().map(|p| p.curve());
-        for key in infos.chip_authentication_public_keys() {
-            let _ = key.ec_public_key();
-        }
-    }
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::card_access(data));

@@ -1,15 +1,9 @@
 #![no_main]
-//! Certificates, CRLs and signatures from untrusted bytes: loading, describing, verifying.
+//! libFuzzer entry for `harness::certificate` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let mut store = cccd::trust::TrustStore::new();
-    let _ = store.load_bytes(data, "fuzz");
-    let _ = store.certificates();
-    if let Some((spki, rest)) = data
-        .split_first()
-        .map(|(n, rest)| rest.split_at((*n as usize).min(rest.len())))
-    {
-        let _ = cccd::auth::signature::verify_signature_der(spki, rest, b"message", rest);
-    }
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::certificate(data));

@@ -1,9 +1,9 @@
 #![no_main]
+//! libFuzzer entry for `harness::dg13` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(dg) = cccd::lds::dg13::Dg13::parse(data) {
-        // A parsed DG13 must re-encode and parse again.
-        let _ = cccd::lds::dg13::Dg13::parse(&dg.encode());
-    }
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::dg13(data));

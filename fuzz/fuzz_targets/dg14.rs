@@ -1,9 +1,9 @@
 #![no_main]
+//! libFuzzer entry for `harness::dg14` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = cccd::lds::security_infos::Dg14::parse(data);
-    let _ =
-        cccd::lds::security_infos::SecurityInfos::parse_set(data, cccd::lds::FileId::CardAccess);
-    let _ = cccd::lds::security_infos::CardSecurity::parse(data);
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::dg14(data));

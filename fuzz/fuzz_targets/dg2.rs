@@ -1,6 +1,9 @@
 #![no_main]
+//! libFuzzer entry for `harness::dg2` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = cccd::lds::dg2::Dg2::parse(data);
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::dg2(data));

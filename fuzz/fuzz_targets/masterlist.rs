@@ -1,9 +1,9 @@
 #![no_main]
-//! ICAO CSCA master lists (CMS SignedData) from untrusted bytes.
+//! libFuzzer entry for `harness::masterlist` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let mut store = cccd::trust::TrustStore::new();
-    let _ = store.load_master_list(data, "fuzz");
-    let _ = cccd::trust::cms::parse_signed_data(data);
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::masterlist(data));

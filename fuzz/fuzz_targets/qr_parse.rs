@@ -1,11 +1,9 @@
 #![no_main]
-//! Feeds arbitrary bytes to the QR text parser (which also tries UTF-16 and Windows-1252).
-
+//! libFuzzer entry for `harness::qr_parse` (see fuzz/harness/qr.rs, also replayed by
+//! crates/cccd-qr/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = cccd_qr::parse_bytes(data);
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = cccd_qr::parse(text);
-    }
-});
+#[path = "../harness/qr.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::qr_parse(data));

@@ -1,16 +1,9 @@
 #![no_main]
-use cccd::tlv::Tlvs;
+//! libFuzzer entry for `harness::tlv` (see fuzz/harness/cccd.rs, also replayed by
+//! crates/cccd/tests/fuzz_corpus_replay.rs).
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    // Walk the whole tree: every nested object is parsed, none may panic.
-    fn walk(input: &[u8], depth: u32) {
-        for tlv in Tlvs::new(input).flatten() {
-            if depth < 16 && tlv.tag().is_constructed() {
-                walk(tlv.value(), depth + 1);
-            }
-        }
-    }
-    walk(data, 0);
-    let _ = cccd::tlv::parse_header(data);
-});
+#[path = "../harness/cccd.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::tlv(data));
