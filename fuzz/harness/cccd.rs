@@ -24,7 +24,10 @@ pub fn tlv(data: &[u8]) {
 /// APDUs: whatever parses as a command encodes and parses back to the same command.
 pub fn apdu(data: &[u8]) {
     if let Ok(command) = Command::parse(data) {
-        let again = command.to_bytes().ok().and_then(|b| Command::parse(&b).ok());
+        let again = command
+            .to_bytes()
+            .ok()
+            .and_then(|b| Command::parse(&b).ok());
         assert_eq!(again.as_ref(), Some(&command), "command round trip");
     }
     let _ = Response::parse(data);
