@@ -1,0 +1,44 @@
+#!/bin/sh
+# Verifications per second on one core: cccd (Rust) vs a Python peer (cryptography/OpenSSL +
+# asn1crypto), same sample dumps, back to back in one run, alternating twice; prints the
+# ratios as a Markdown table. Installs the peer's packages from PyPI into a venv under target/.
+# Usage: benches/run-peer.sh [SECONDS_PER_MEASUREMENT]
+set -eu
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${1:-3}"
+VENV="target/peer-venv"
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet cryptography asn1crypto
+fi
+cargo build --quiet --release -p cccd-benches --example verify_rate
+PIN=""
+if command -v taskset >/dev/null 2>&1; then PIN="taskset -c 0"; fi
+OUT="target/peer-run.jsonl"
+: > "$OUT"
+for round in 1 2; do
+    $PIN target/release/examples/verify_rate "$SECONDS_EACH" | sed "s/^{/{\"round\":$round,/" >> "$OUT"
+    $PIN "$VENV/bin/python" benches/peer_pa.py testdata "$SECONDS_EACH" | sed "s/^{/{\"round\":$round,/" >> "$OUT"
+    $PIN "$VENV/bin/python" benches/peer_pa.py testdata "$SECONDS_EACH" --chain | sed "s/^{/{\"round\":$round,/" >> "$OUT"
+done
+"$VENV/bin/python" - "$OUT" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+best = {}
+for r in rows:
+    key = (r["impl"], r.get("chain", None), r["alg"])
+    best[key] = max(best.get(key, 0), r["verify_per_s"])
+    if r["impl"] == "cccd":
+        k = ("cccd-floor", None, r["alg"])
+        best[k] = max(best.get(k, 0), r["floor_per_s"])
+algs = sorted({r["alg"] for r in rows})
+print("| DSC algorithm | cccd verify/s (all checks, chain cached) | cccd floor/s | Python PA/s (no chain) | Python PA/s (+chain) | ours/theirs (no chain) | ours/theirs (+chain) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for a in algs:
+    ours = best[("cccd", None, a)]
+    floor = best[("cccd-floor", None, a)]
+    t0 = best[("python-cryptography", False, a)]
+    t1 = best[("python-cryptography", True, a)]
+    print(f"| {a} | {ours:.0f} | {floor:.0f} | {t0:.0f} | {t1:.0f} | {ours/t0:.2f} | {ours/t1:.2f} |")
+print("\n(best of 2 alternating rounds each; one core, pinned with taskset when available)")
+PY
