@@ -4,7 +4,7 @@
 //! ignores the parse result and panics only when a stated property is broken.
 #![allow(dead_code)] // each fuzz binary uses one function
 
-use cccd::apdu::{Command, Response};
+use cccd::apdu::{Command, Response, StatusWord};
 use cccd::crypto::{Cipher, SessionKeys};
 use cccd::sm::{SmCodec, Ssc};
 
@@ -34,7 +34,9 @@ pub fn apdu(data: &[u8]) {
 }
 
 /// Secure messaging: both unprotect paths (reader: response; chip: command) with fixed 3DES
-/// and AES session keys. Nothing unauthenticated may be accepted.
+/// and AES session keys. Nothing unauthenticated may be accepted. Then the same bytes as the
+/// SM objects of an authenticated peer (see [`authenticated`]), so that what follows the MAC
+/// check (cryptogram, padding, Le, status objects) is fuzzed too.
 pub fn sm_unwrap(data: &[u8]) {
     for cipher in [Cipher::TripleDes, Cipher::Aes128] {
         let keys = SessionKeys::derive(b"fuzz", cipher);
@@ -46,11 +48,42 @@ pub fn sm_unwrap(data: &[u8]) {
                 "short response accepted"
             );
         }
-        let mut chip = SmCodec::new(keys, Ssc::zero());
+        let mut chip = SmCodec::new(keys.clone(), Ssc::zero());
         if let Ok(command) = Command::parse(data) {
             let _ = chip.unprotect_command(&command);
         }
+
+        let (response, command) = authenticated(&keys, data);
+        let _ = SmCodec::new(keys.clone(), Ssc::zero()).unprotect_response(&response);
+        let _ = SmCodec::new(keys, Ssc::zero()).unprotect_command(&command);
     }
+}
+
+/// `objects` followed by a valid DO'8E' for the first message of a session started at SSC 0
+/// (the MAC covers SSC 1, then for a command the padded header `0C B0 00 00`, then the
+/// objects): as a response (SW 9000) and as a command. Made with public primitives only, so
+/// the replay test can check that it really verifies.
+pub fn authenticated(keys: &SessionKeys, objects: &[u8]) -> (Response, Command) {
+    let block = keys.cipher.block_len();
+    let ssc = Ssc::from_bytes(&[1]).to_bytes(keys.cipher);
+    let header = cccd::crypto::pad(&[0x0C, 0xB0, 0x00, 0x00], block);
+    let with_mac = |prefix: &[&[u8]]| {
+        let mut input = ssc.clone();
+        for part in prefix {
+            input.extend_from_slice(part);
+        }
+        input.extend_from_slice(objects);
+        let mac = cccd::crypto::mac(keys.cipher, &keys.mac, &cccd::crypto::pad(&input, block))
+            .unwrap_or_default();
+        let mut body = objects.to_vec();
+        body.extend_from_slice(&[0x8E, 0x08]);
+        body.extend_from_slice(&mac);
+        body
+    };
+    let response = Response::new(with_mac(&[]), StatusWord::from_bytes(0x90, 0x00));
+    let mut command = Command::new(0x0C, 0xB0, 0x00, 0x00).with_data(with_mac(&[&header]));
+    command.le = Some(256);
+    (response, command)
 }
 
 /// MRZ text: parse, check digits, BAC key seed, and the raw BAC key information path.
