@@ -14,6 +14,10 @@ pub struct Args {
     /// SELECT of the eMRTD application.
     #[arg(value_name = "DIR")]
     dump: Option<PathBuf>,
+    /// The chip's private keys (aa-private.pem, ca-private.pem). Default: DIR/secrets, or
+    /// the sample layout testdata/secrets/<name> beside testdata/cards/<name>.
+    #[arg(long, value_name = "DIR")]
+    secrets: Option<PathBuf>,
     /// Access protocols offered: cccd-2021 (PACE + BAC), bac-only, pace-only.
     #[arg(long, default_value = "cccd-2021", value_parser = ["cccd-2021", "bac-only", "pace-only"])]
     profile: String,
@@ -69,7 +73,25 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if let Some(n) = args.max_read {
         config.max_read = n.clamp(1, 65_536);
     }
-    let chip = VirtualChip::from_document(&doc, config)
-        .map_err(|e| CliError::BadInput(format!("{}: {e}", dir.display())))?;
+    let secrets = args.secrets.clone().or_else(|| default_secrets(dir));
+    let chip = match &secrets {
+        Some(s) => VirtualChip::from_document_with_keys(&doc, config, s),
+        None => VirtualChip::from_document(&doc, config),
+    }
+    .map_err(|e| CliError::BadInput(format!("{}: {e}", dir.display())))?;
+    if secrets.is_none() {
+        eprintln!("cccd: no chip keys found: the virtual chip will not answer AA or CA");
+    }
     serve(args, chip)
+}
+
+/// `DIR/secrets`, or `../../secrets/NAME` for the `testdata/cards/NAME` layout.
+fn default_secrets(dump: &std::path::Path) -> Option<PathBuf> {
+    let inside = dump.join("secrets");
+    if inside.is_dir() {
+        return Some(inside);
+    }
+    let name = dump.file_name()?;
+    let beside = dump.parent()?.parent()?.join("secrets").join(name);
+    beside.is_dir().then_some(beside)
 }

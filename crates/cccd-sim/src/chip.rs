@@ -17,11 +17,13 @@
 mod access;
 mod dump;
 mod files;
+mod keys;
 mod transport;
 
 pub use access::AccessConfig;
 pub use dump::ChipSetupError;
 pub use files::{CardFiles, Df};
+pub use keys::{ChipKeyError, load_aa, load_ca};
 pub use transport::SimTransport;
 
 use cccd::apdu::{Command, EXTENDED_LE_MAX, Response, SHORT_LE_MAX, StatusWord};
@@ -122,6 +124,10 @@ pub struct VirtualChip {
     access: access::AccessState,
     responders: access::Responders,
     secrets: AccessConfig,
+    aa: Option<crate::aa::AaResponder>,
+    ca: Option<crate::ca::CaResponder>,
+    /// Keys that take over after the current response (chip authentication).
+    next_codec: Option<cccd::sm::SmCodec>,
     df: Df,
     ef: Option<FileId>,
     stats: ChipStats,
@@ -152,11 +158,38 @@ impl VirtualChip {
             access: access::AccessState::Locked,
             responders,
             secrets: access,
+            aa: None,
+            ca: None,
+            next_codec: None,
             df: Df::Master,
             ef: None,
             stats: ChipStats::default(),
             present: true,
         }
+    }
+
+    /// Replace the secrets that open the chip (MRZ key, CAN).
+    pub fn set_access(&mut self, access: AccessConfig) {
+        self.secrets = access;
+        self.responders = access::Responders::new(
+            &self.secrets,
+            self.config.profile,
+            self.files.get(FileId::CardAccess),
+        );
+    }
+
+    /// Give the chip its active-authentication key.
+    #[must_use]
+    pub fn with_active_authentication(mut self, aa: crate::aa::AaResponder) -> Self {
+        self.aa = Some(aa);
+        self
+    }
+
+    /// Give the chip its chip-authentication key.
+    #[must_use]
+    pub fn with_chip_authentication(mut self, ca: crate::ca::CaResponder) -> Self {
+        self.ca = Some(ca);
+        self
     }
 
     /// Counters since power-on.
@@ -187,6 +220,7 @@ impl VirtualChip {
         self.ef = None;
         self.stats = ChipStats::default();
         self.present = true;
+        self.next_codec = None;
     }
 
     /// Answer one command. Faults apply here.
@@ -240,17 +274,47 @@ impl VirtualChip {
         let Some(codec) = self.access.codec_mut() else {
             return answer;
         };
-        match codec.protect_response(&answer, odd) {
+        let protected = match codec.protect_response(&answer, odd) {
             Ok(r) => r,
             Err(e) => sw(e.status_word()),
+        };
+        if let Some(next) = self.next_codec.take() {
+            self.access = access::AccessState::Secure(next);
         }
+        protected
     }
 
     fn process_plain(&mut self, command: &Command) -> Response {
         match command.ins {
             // Access-control commands run without SM.
             0x84 | 0x82 | 0x22 | 0x86 => self.access_command(command),
+            // AA and CA need an access-controlled session.
+            0x88 => sw(StatusWord::SecurityStatusNotSatisfied),
             _ => self.process_inner(command),
+        }
+    }
+
+    fn internal_authenticate(&mut self, command: &Command) -> Response {
+        match &self.aa {
+            Some(aa) => aa.handle(command),
+            None => sw(StatusWord::InsNotSupported),
+        }
+    }
+
+    fn chip_authentication(&mut self, command: &Command) -> Response {
+        let Some(ca) = &mut self.ca else {
+            return sw(StatusWord::InsNotSupported);
+        };
+        if !ca.handles(command) {
+            return sw(StatusWord::ConditionsNotSatisfied);
+        }
+        match ca.handle(command) {
+            Some(crate::ca::CaStep::Reply(r)) => r,
+            Some(crate::ca::CaStep::Established { response, keys }) => {
+                self.next_codec = Some(cccd::sm::SmCodec::new(keys, cccd::sm::Ssc::zero()));
+                response
+            }
+            None => sw(StatusWord::InsNotSupported),
         }
     }
 
@@ -267,7 +331,9 @@ impl VirtualChip {
         match command.ins {
             0xA4 => self.select(command),
             0xB0 | 0xB1 => self.read_binary(command),
-            0x84 | 0x82 | 0x22 | 0x86 | 0x88 => self.access_command(command),
+            // Under secure messaging: AA and CA.
+            0x88 => self.internal_authenticate(command),
+            0x22 | 0x86 => self.chip_authentication(command),
             _ => sw(StatusWord::InsNotSupported),
         }
     }

@@ -22,11 +22,13 @@
 //! transport, card back) authenticates again and the next [`Session::read`] continues where it
 //! stopped.
 
+mod chip_auth;
 mod error;
 mod files;
 mod keys;
 mod plan;
 
+pub use chip_auth::{ChipAuthOptions, ChipAuthOutcome};
 pub use error::SessionError;
 pub use keys::AccessKeys;
 pub use plan::{Progress, ReadPlan, ReadStrategy};
@@ -52,6 +54,7 @@ pub struct Session<T: Transport> {
     document: Document,
     /// A file whose reading was interrupted: its id and the bytes already read.
     partial: Option<(FileId, Vec<u8>)>,
+    chip_auth: ChipAuthOutcome,
 }
 
 impl<T: Transport> std::fmt::Debug for Session<T> {
@@ -66,8 +69,26 @@ impl<T: Transport> std::fmt::Debug for Session<T> {
 
 impl<T: Transport> Session<T> {
     /// Open the card: read EF.CardAccess, run PACE when the chip offers it and a password
-    /// fits, else (or when PACE fails) BAC with each MRZ key in turn.
-    pub fn open(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
+    /// fits, else (or when PACE fails) BAC with each MRZ key in turn; then prove the chip
+    /// genuine (chip authentication, else active authentication). The outcome is in
+    /// [`Session::chip_auth`] and in the document's metadata.
+    pub fn open(transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
+        Self::open_with(transport, keys, ChipAuthOptions::default())
+    }
+
+    /// [`Session::open`] choosing which genuineness proofs run.
+    pub fn open_with(
+        transport: T,
+        keys: &AccessKeys,
+        chip_auth: ChipAuthOptions,
+    ) -> Result<Self, SessionError> {
+        let mut session = Self::open_access(transport, keys)?;
+        session.chip_auth = session.authenticate_chip(chip_auth)?;
+        Ok(session)
+    }
+
+    /// Access control only: no chip or active authentication.
+    pub fn open_access(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
         let (codec, access, card_access) = establish(&mut transport, keys)?;
         let mut document = Document::new();
         if let Some(bytes) = &card_access {
@@ -82,7 +103,13 @@ impl<T: Transport> Session<T> {
             card_access,
             document,
             partial: None,
+            chip_auth: ChipAuthOutcome::NotAvailable,
         })
+    }
+
+    /// What the genuineness proofs at opening concluded.
+    pub fn chip_auth(&self) -> &ChipAuthOutcome {
+        &self.chip_auth
     }
 
     /// The access protocol that opened the chip.
@@ -183,12 +210,18 @@ impl<T: Transport> Session<T> {
         self.reconnect()
     }
 
-    /// As [`Session::resume`], on the same transport.
+    /// As [`Session::resume`], on the same transport. When chip authentication had passed,
+    /// it runs again: the card that came back must be the same genuine chip.
     pub fn reconnect(&mut self) -> Result<(), SessionError> {
         self.codec = None;
         let (codec, access, _) = establish(&mut self.transport, &self.keys)?;
         self.codec = Some(codec);
         self.access = access;
+        if self.chip_auth == ChipAuthOutcome::ChipAuthenticated
+            && let Some(Ok(dg14)) = self.document.dg14()
+        {
+            self.chip_auth = self.reauthenticate(&dg14)?;
+        }
         Ok(())
     }
 

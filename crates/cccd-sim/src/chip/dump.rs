@@ -11,6 +11,9 @@ pub enum ChipSetupError {
     /// DG1 is missing or unreadable, so there is no MRZ key for BAC.
     #[error("the dump has no readable DG1 (MRZ): {0}")]
     NoMrz(String),
+    /// A key in the secrets folder is unreadable.
+    #[error("chip key: {0}")]
+    Key(super::ChipKeyError),
 }
 
 impl VirtualChip {
@@ -33,5 +36,33 @@ impl VirtualChip {
             can,
         };
         Ok(Self::new(CardFiles::from_document(doc), secrets, config))
+    }
+
+    /// As [`VirtualChip::from_document`], with the AA and CA private keys from `secrets`
+    /// (`aa-private.pem`, `ca-private.pem`) when those files exist.
+    pub fn from_document_with_keys(
+        doc: &Document,
+        config: ChipConfig,
+        secrets: &std::path::Path,
+    ) -> Result<Self, ChipSetupError> {
+        let mut chip = Self::from_document(doc, config)?;
+        // The printed MRZ and CAN open the chip, even when DG1 was altered after issue.
+        let mut secrets_config = chip.secrets.clone();
+        if let Ok(text) = std::fs::read_to_string(secrets.join("mrz.txt")) {
+            let mrz = Mrz::parse(text.trim()).map_err(|e| ChipSetupError::NoMrz(e.to_string()))?;
+            secrets_config.mrz = Some(mrz.bac_key());
+        }
+        if let Ok(text) = std::fs::read_to_string(secrets.join("can.txt")) {
+            let can = Can::new(text.trim()).map_err(|e| ChipSetupError::NoMrz(e.to_string()))?;
+            secrets_config.can = Some(can);
+        }
+        chip.set_access(secrets_config);
+        if let Some(aa) = super::load_aa(secrets).map_err(ChipSetupError::Key)? {
+            chip = chip.with_active_authentication(aa);
+        }
+        if let Some(ca) = super::load_ca(secrets, doc).map_err(ChipSetupError::Key)? {
+            chip = chip.with_chip_authentication(ca);
+        }
+        Ok(chip)
     }
 }

@@ -1,0 +1,179 @@
+//! Proving the chip is the original: chip authentication (CA) with the DG14 key, else active
+//! authentication (AA) with the DG15 key. The outcome is recorded in the document's metadata
+//! (`card.json`), so [`crate::verify`] can report it and a server can re-check AA offline.
+
+use super::{ReadPlan, Session, SessionError};
+use crate::access::security_infos::SecurityInfos;
+use crate::auth::active;
+use crate::auth::chip::{CaError, CaPlan};
+use crate::document::{ActiveAuthRecord, ChipAuthRecord};
+use crate::lds::security_infos::Dg14;
+use crate::lds::{DataGroup, FileId};
+use crate::sm::SecureChannel;
+use crate::transport::{Transport, TransportError};
+
+/// Which proofs of chip genuineness to run when the session opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChipAuthOptions {
+    /// Run chip authentication when DG14 offers it.
+    pub chip_authentication: bool,
+    /// Run active authentication: always (`true`), or only when CA is not available.
+    pub active_authentication_always: bool,
+}
+
+impl Default for ChipAuthOptions {
+    fn default() -> Self {
+        Self {
+            chip_authentication: true,
+            active_authentication_always: false,
+        }
+    }
+}
+
+/// The plain-words outcome of the genuineness checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChipAuthOutcome {
+    /// CA ran and the chip proved it holds the DG14 private key.
+    ChipAuthenticated,
+    /// AA ran and the chip signed our challenge with the DG15 key.
+    ActiveAuthenticated,
+    /// A proof ran and failed: the chip is probably a copy.
+    Failed(String),
+    /// Neither CA nor AA is available on this chip.
+    NotAvailable,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+impl<T: Transport> Session<T> {
+    /// Prove the chip genuine: CA when DG14 offers it (then a protected read on the new keys
+    /// must verify), else AA with DG15. Reads DG14/DG15 as needed (they stay in the document).
+    /// A failed proof is an outcome, not an error; I/O errors are errors.
+    pub fn authenticate_chip(
+        &mut self,
+        options: ChipAuthOptions,
+    ) -> Result<ChipAuthOutcome, SessionError> {
+        let files = vec![FileId::Dg(DataGroup::Dg14), FileId::Dg(DataGroup::Dg15)];
+        self.read(&ReadPlan::files_only(files), &mut |_| {})?;
+        let mut outcome = ChipAuthOutcome::NotAvailable;
+        if options.chip_authentication
+            && let Some(Ok(dg14)) = self.document.dg14()
+        {
+            outcome = self.run_ca(&dg14)?;
+        }
+        let run_aa = options.active_authentication_always
+            || matches!(outcome, ChipAuthOutcome::NotAvailable);
+        if run_aa && let Some(Ok(dg15)) = self.document.dg15() {
+            let dg14 = self.document.dg14().and_then(Result::ok);
+            let mut challenge = [0u8; 8];
+            rand::fill(&mut challenge);
+            let aa = self.with_channel(|ch| {
+                active::active_authenticate(ch, &dg15, dg14.as_ref(), challenge)
+            })?;
+            match aa {
+                Ok(done) => {
+                    self.document.meta.active_authentication = Some(ActiveAuthRecord {
+                        challenge: hex(&done.challenge),
+                        response: hex(&done.response),
+                    });
+                    let aa_outcome = match &done.result {
+                        Ok(_) => ChipAuthOutcome::ActiveAuthenticated,
+                        Err(e) => ChipAuthOutcome::Failed(format!("active authentication: {e}")),
+                    };
+                    if !matches!(outcome, ChipAuthOutcome::Failed(_)) {
+                        outcome = aa_outcome;
+                    }
+                }
+                Err(active::AaError::Transport(e)) => return Err(e.into()),
+                Err(e) => {
+                    outcome = ChipAuthOutcome::Failed(format!("active authentication: {e}"));
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// CA again after a reconnection (the card left and came back).
+    pub(super) fn reauthenticate(&mut self, dg14: &Dg14) -> Result<ChipAuthOutcome, SessionError> {
+        self.run_ca(dg14)
+    }
+
+    /// CA, then a protected SELECT of EF.COM on the new keys: only the genuine chip can answer
+    /// it with a valid MAC.
+    fn run_ca(&mut self, dg14: &Dg14) -> Result<ChipAuthOutcome, SessionError> {
+        let infos = self
+            .card_access
+            .as_deref()
+            .and_then(|b| SecurityInfos::parse(b).ok());
+        let plan = match CaPlan::from_dg14(dg14, infos.as_ref()) {
+            Ok(plan) => plan,
+            Err(CaError::NoKey | CaError::Unsupported { .. }) => {
+                return Ok(ChipAuthOutcome::NotAvailable);
+            }
+            Err(e) => return Ok(self.record_ca(false, &e.to_string())),
+        };
+        let protocol = crate::ec::oid_to_string(&plan.protocol().oid()).unwrap_or_default();
+        let codec = self.codec.take().ok_or(SessionError::SecureMessaging(
+            "the secure channel was closed by an earlier error; reconnect",
+        ))?;
+        let channel = SecureChannel::from_parts(&mut self.transport, codec);
+        let result = plan.run(channel).map(|ch| ch.into_parts().1);
+        match result {
+            Ok(codec) => {
+                self.codec = Some(codec);
+                let proof = self.with_channel(|ch| {
+                    let select = crate::apdu::Command::new(0x00, 0xA4, 0x02, 0x0C)
+                        .with_data(FileId::Com.fid().to_be_bytes().to_vec());
+                    ch.transmit(&select)
+                })?;
+                match proof {
+                    Ok(_) => Ok(self.record_ca_with(true, &protocol, "")),
+                    Err(TransportError::SecureMessaging(_)) => {
+                        // The chip could not speak on the keys only the DG14 private key
+                        // yields. Open the chip again so the rest can still be read.
+                        let outcome = self.record_ca_with(
+                            false,
+                            &protocol,
+                            "the chip's answer did not match the DG14 public key",
+                        );
+                        // Recorded first, so the reconnection does not try CA again.
+                        self.chip_auth = outcome.clone();
+                        self.reconnect()?;
+                        Ok(outcome)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(CaError::Transport(e)) => Err(e.into()),
+            Err(e) => {
+                let outcome = self.record_ca_with(false, &protocol, &e.to_string());
+                self.chip_auth = outcome.clone();
+                self.reconnect()?;
+                Ok(outcome)
+            }
+        }
+    }
+
+    fn record_ca(&mut self, passed: bool, detail: &str) -> ChipAuthOutcome {
+        self.record_ca_with(passed, "", detail)
+    }
+
+    fn record_ca_with(&mut self, passed: bool, protocol: &str, detail: &str) -> ChipAuthOutcome {
+        self.document.meta.chip_authentication = Some(ChipAuthRecord {
+            passed,
+            protocol: protocol.to_owned(),
+            detail: detail.to_owned(),
+        });
+        if passed {
+            ChipAuthOutcome::ChipAuthenticated
+        } else {
+            ChipAuthOutcome::Failed(format!("chip authentication: {detail}"))
+        }
+    }
+}
