@@ -6,6 +6,9 @@
 //! counts APDUs and bytes exactly as they cross the wire (secure-messaging wrapped), then turns
 //! them into time with a contactless link model ([`LinkModel`]).
 
+// Counts of APDUs, bytes and iterations are far below 2^52: exact as f64.
+#![allow(clippy::cast_precision_loss)]
+
 use std::path::PathBuf;
 
 use cccd::document::Document;

@@ -4,6 +4,9 @@
 //!
 //! `cargo run -p cccd-benches --example read_cost --release`
 
+// Counts of APDUs, bytes and iterations are far below 2^52: exact as f64.
+#![allow(clippy::cast_precision_loss)]
+
 use cccd::session::ReadPlan;
 use cccd_benches::{
     APDU_LATENCY, BenchError, CHIP_LIMITS, ChipLimits, ExchangeSizes, LinkModel, ReadCost, Samples,
