@@ -11,6 +11,9 @@ command -v pcscd >/dev/null 2>&1 || need+=(pcscd)
 command -v pcsc_scan >/dev/null 2>&1 || need+=(pcsc-tools)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v ss >/dev/null 2>&1 || need+=(iproute2)
+# The sample-card generator encodes JPEG 2000 faces with opj_compress (its determinism test).
+command -v opj_compress >/dev/null 2>&1 || need+=(libopenjp2-tools)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
