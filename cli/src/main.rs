@@ -10,6 +10,7 @@ mod commands;
 mod exit;
 mod html;
 mod identity;
+mod logging;
 mod output;
 mod redact;
 
@@ -20,6 +21,10 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "cccd", version, about, long_about = None, after_help = EXIT_CODES)]
 struct Cli {
+    /// Log protocol steps to stderr: -v info, -vv debug, -vvv every APDU header. Logs never
+    /// hold personal data.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +83,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(cli.verbose);
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(&args),
         Command::Read(args) => commands::read::run(&args),

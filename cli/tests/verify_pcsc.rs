@@ -239,3 +239,56 @@ fn read_writes_a_private_dump_that_verifies_offline() {
     assert_eq!(ca["status"], "pass");
     std::fs::remove_dir_all(&out_dir).unwrap();
 }
+
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn verbose_logs_carry_no_personal_data() {
+    let _g = lock();
+    let card = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    let _sim = simulate(&card);
+    let out = cccd()
+        .args([
+            "-vvv", "verify", "--reader", READER, "--wait", "15", "--face", "--json",
+        ])
+        .args(["--at", &reference_date()])
+        .args(["--qr", card["qr_text"].as_str().unwrap()])
+        .args(["--name", card["name"].as_str().unwrap()])
+        .args(trust_args())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let log = String::from_utf8(out.stderr).unwrap();
+    // Not vacuous: the trace shows every APDU and the protocol steps.
+    assert!(log.matches("apdu >").count() > 10, "{log}");
+    assert!(log.contains("access: PaceCan"), "{log}");
+    let dob = card["dob"].as_str().unwrap(); // YYYY-MM-DD
+    let (y, m, d) = (&dob[..4], &dob[5..7], &dob[8..10]);
+    let mrz = card["mrz"].as_str().unwrap();
+    let mut secrets = vec![
+        card["id_number"].as_str().unwrap().to_owned(),
+        card["can"].as_str().unwrap().to_owned(),
+        card["name"].as_str().unwrap().to_owned(),
+        dob.to_owned(),
+        format!("{d}{m}{y}"),
+        format!("{d}/{m}/{y}"),
+        format!("{}{m}{d}", &y[2..]),
+    ];
+    secrets.extend(
+        card["name"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .filter(|w| w.chars().count() > 3)
+            .map(str::to_owned),
+    );
+    secrets.extend(mrz.lines().map(str::to_owned));
+    for s in &secrets {
+        assert!(
+            !log.contains(s.as_str()),
+            "personal data {s:?} in the log:\n{log}"
+        );
+    }
+}

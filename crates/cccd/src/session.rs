@@ -184,9 +184,16 @@ impl<T: Transport> Session<T> {
                 files::read_file(channel, file, start, strategy, progress)
             })?;
             match outcome {
-                Ok(Some(bytes)) => self.document.insert(file, bytes),
-                Ok(None) => {}
+                Ok(Some(bytes)) => {
+                    log::debug!("read {file}: {} bytes", bytes.len());
+                    self.document.insert(file, bytes);
+                }
+                Ok(None) => log::debug!("{file}: absent or protected, skipped"),
                 Err(files::ReadError::Interrupted { bytes, error }) => {
+                    log::info!(
+                        "read of {file} interrupted after {} bytes: {error}",
+                        bytes.len()
+                    );
                     if !bytes.is_empty() {
                         self.partial = Some((file, bytes));
                     }
@@ -238,21 +245,32 @@ fn establish<T: Transport>(
     keys: &AccessKeys,
 ) -> Result<(SmCodec, AccessProtocol, Option<Vec<u8>>), SessionError> {
     let card_access = files::read_card_access(transport)?;
+    log::debug!(
+        "EF.CardAccess: {}",
+        card_access
+            .as_ref()
+            .map_or_else(|| "absent".to_owned(), |b| format!("{} bytes", b.len()))
+    );
     let mut pace_failure = None;
     if let Some(bytes) = &card_access
         && let Ok(infos) = SecurityInfos::parse(bytes)
         && let Some(info) = infos.preferred_pace()
     {
         for (password, protocol) in keys.pace_passwords() {
+            log::debug!("PACE with {protocol:?} on {:?}", info.protocol);
             match pace::establish(&mut *transport, &password, info) {
                 Ok(channel) => {
+                    log::info!("access: {protocol:?}");
                     let (_, mut codec) = channel.into_parts();
                     select_application(transport, Some(&mut codec))?;
                     return Ok((codec, protocol, card_access));
                 }
                 Err(pace::PaceError::Transport(e)) => return Err(e.into()),
                 // Some chips refuse PACE and accept BAC; fall through.
-                Err(e) => pace_failure = Some(e),
+                Err(e) => {
+                    log::info!("PACE failed ({e}); trying the next password or BAC");
+                    pace_failure = Some(e);
+                }
             }
         }
     }
@@ -265,8 +283,14 @@ fn establish<T: Transport>(
         });
     }
     select_application(transport, None)?;
+    log::debug!("BAC with {} candidate key(s)", keys.mrz_keys().len());
     match bac::establish_any(&mut *transport, keys.mrz_keys()) {
-        Ok((channel, _)) => {
+        Ok((channel, index)) => {
+            log::info!(
+                "access: BAC (candidate {} of {})",
+                index + 1,
+                keys.mrz_keys().len()
+            );
             let (_, codec) = channel.into_parts();
             Ok((codec, AccessProtocol::Bac, card_access))
         }

@@ -174,7 +174,14 @@ pub fn verify(
     out.push(checks::not_expired(&identity, options.at.date()));
     out.extend(checks::claims(&identity, claims, options.name_match));
     out.push(checks::qr_matches_chip(&identity, qr, options.name_match));
-    Report::from_checks(out)
+    let report = Report::from_checks(out);
+    log::info!(
+        "verify: {:?} ({} checks; failed: {:?})",
+        report.verdict,
+        report.checks.len(),
+        report.failures()
+    );
+    report
 }
 
 #[cfg(test)]

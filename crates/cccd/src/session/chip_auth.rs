@@ -62,6 +62,7 @@ impl<T: Transport> Session<T> {
         let files = vec![FileId::Dg(DataGroup::Dg14), FileId::Dg(DataGroup::Dg15)];
         self.read(&ReadPlan::files_only(files), &mut |_| {})?;
         let mut outcome = ChipAuthOutcome::NotAvailable;
+        log::debug!("chip genuineness: {options:?}");
         if options.chip_authentication
             && let Some(Ok(dg14)) = self.document.dg14()
         {
@@ -96,6 +97,7 @@ impl<T: Transport> Session<T> {
                 }
             }
         }
+        log::info!("chip genuineness: {outcome:?}");
         Ok(outcome)
     }
 

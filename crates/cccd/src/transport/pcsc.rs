@@ -207,7 +207,15 @@ impl PcscTransport {
 
 impl Transport for PcscTransport {
     fn transmit(&mut self, command: &Command) -> Result<Response, TransportError> {
-        transmit_with_retries(|c| self.raw_exchange(c), command)
+        // Debug of commands and responses shows headers, lengths and status words only:
+        // never data, which may be personal or secret.
+        log::trace!("apdu > {command:?}");
+        let result = transmit_with_retries(|c| self.raw_exchange(c), command);
+        match &result {
+            Ok(r) => log::trace!("apdu < {r:?}"),
+            Err(e) => log::debug!("apdu ! {e}"),
+        }
+        result
     }
 
     fn supports_extended_length(&self) -> bool {
