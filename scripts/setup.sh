@@ -14,6 +14,8 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 # The sample-card generator encodes JPEG 2000 faces with opj_compress (its determinism test).
 command -v opj_compress >/dev/null 2>&1 || need+=(libopenjp2-tools)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The HTML-report test renders the page in headless Chromium.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2

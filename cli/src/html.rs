@@ -60,9 +60,11 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
     );
     match face_uri(doc) {
         Some(uri) if !redact => {
+            // data-decoded records the width once the browser has decoded the image (the
+            // report test reads it back from a headless browser).
             let _ = write!(
                 page,
-                r#"<img id="face" alt="face from the chip (DG2)" src="{uri}">"#
+                r#"<img id="face" alt="face from the chip (DG2)" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#
             );
         }
         _ => page
