@@ -47,12 +47,17 @@ fn card_present() -> bool {
 /// Start `cccd simulate` and wait until pcscd reports the card; one retry if vpcd was still
 /// settling after the previous card.
 fn simulate(card: &serde_json::Value) -> Simulated {
+    simulate_with(card, &[])
+}
+
+fn simulate_with(card: &serde_json::Value, extra: &[&str]) -> Simulated {
     let dir = testdata().join(card["dir"].as_str().unwrap());
     for _attempt in 0..2 {
         let child = cccd()
             .arg("simulate")
             .arg(&dir)
             .args(["--port", "35964"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -291,4 +296,41 @@ fn verbose_logs_carry_no_personal_data() {
             "personal data {s:?} in the log:\n{log}"
         );
     }
+}
+
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn bac_only_and_pace_only_chips_through_pcscd() {
+    let _g = lock();
+    let card = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    let run = |profile: &str, key: &[&str]| {
+        let _sim = simulate_with(&card, &["--profile", profile, "--no-extended"]);
+        let out = cccd()
+            .args([
+                "verify",
+                "--reader",
+                READER,
+                "--wait",
+                "15",
+                "--json",
+                "--at",
+                &reference_date(),
+            ])
+            .args(key)
+            .args(trust_args())
+            .output()
+            .unwrap();
+        assert_verdict(&card, &out, "verified", &[]);
+        json_of(&out)["access"].as_str().unwrap().to_owned()
+    };
+    let mrz = card["mrz"].as_str().unwrap();
+    assert_eq!(run("bac-only", &["--mrz", mrz]), "bac");
+    assert_eq!(
+        run("pace-only", &["--can", card["can"].as_str().unwrap()]),
+        "pace_can"
+    );
+    assert_eq!(run("pace-only", &["--mrz", mrz]), "pace_mrz");
 }

@@ -27,6 +27,12 @@ pub struct Args {
     /// The most bytes one READ BINARY returns.
     #[arg(long, value_name = "BYTES")]
     max_read: Option<usize>,
+    /// Slow each APDU to this link speed in kbit/s (106, 212, 424, 848), to feel real timings.
+    #[arg(long, value_name = "KBPS")]
+    bit_rate: Option<u32>,
+    /// Fixed time per APDU in milliseconds, with --bit-rate.
+    #[arg(long, value_name = "MS", default_value_t = 5)]
+    apdu_latency_ms: u64,
     /// The vpcd TCP port: 35963 is reader `Virtual PCD 00 00`, 35964 `Virtual PCD 00 01`.
     #[arg(long, default_value_t = VPCD_PORT_0)]
     port: u16,
@@ -70,6 +76,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         extended_length: !args.no_extended,
         ..ChipConfig::default()
     };
+    config.link = args.bit_rate.map(|kbps| cccd_sim::chip::LinkModel {
+        bit_rate: kbps.saturating_mul(1000),
+        apdu_latency: Duration::from_millis(args.apdu_latency_ms),
+    });
     if let Some(n) = args.max_read {
         config.max_read = n.clamp(1, 65_536);
     }

@@ -83,6 +83,8 @@ pub struct OptReader {
 struct Output<'a> {
     verdict: Verdict,
     source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access: Option<cccd::document::AccessProtocol>,
     identity: IdentityView,
     checks: &'a [cccd::verify::Check],
 }
@@ -136,6 +138,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         print_json(&Output {
             verdict: report.verdict,
             source,
+            access: doc.meta.access,
             identity,
             checks: &report.checks,
         })?;

@@ -79,6 +79,24 @@ pub struct Faults {
     pub truncate_at: Option<usize>,
 }
 
+/// A radio link to model: each APDU takes the latency plus its bytes at the bit rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkModel {
+    /// Bits per second (ISO 14443: 106, 212, 424 or 848 kbit/s).
+    pub bit_rate: u32,
+    /// Fixed cost per APDU (reader turnaround, chip processing).
+    pub apdu_latency: std::time::Duration,
+}
+
+impl LinkModel {
+    /// The time one exchange of `bytes` (command and response) takes on this link.
+    pub fn exchange_time(&self, bytes: usize) -> std::time::Duration {
+        let bits = bytes as u64 * 8;
+        self.apdu_latency
+            + std::time::Duration::from_micros(bits * 1_000_000 / u64::from(self.bit_rate.max(1)))
+    }
+}
+
 /// How the chip behaves: profile, link limits and faults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChipConfig {
@@ -92,6 +110,9 @@ pub struct ChipConfig {
     pub eac_protected: Vec<FileId>,
     /// Injected faults.
     pub faults: Faults,
+    /// When set, each APDU is slowed down to what this link would take (for demos and the
+    /// read-time model; tests leave it off).
+    pub link: Option<LinkModel>,
 }
 
 impl Default for ChipConfig {
@@ -102,6 +123,7 @@ impl Default for ChipConfig {
             max_read: EXTENDED_LE_MAX,
             eac_protected: vec![FileId::Dg(cccd::lds::DataGroup::Dg3)],
             faults: Faults::default(),
+            link: None,
         }
     }
 }
@@ -244,12 +266,19 @@ impl VirtualChip {
             self.present = false;
         }
         self.stats.bytes_out += response.data.len() + 2;
+        if let Some(link) = self.config.link {
+            let bytes = command.to_bytes().map_or(0, |b| b.len()) + response.data.len() + 2;
+            std::thread::sleep(link.exchange_time(bytes));
+        }
         response
     }
 
     /// Unwrap secure messaging when a session is up, run the command, wrap the answer.
     fn process_secured(&mut self, command: &Command) -> Response {
         if command.is_extended() && !self.config.extended_length {
+            // The chip cannot even parse the command: it answers in the clear and, like many
+            // chips after an SM-level error, ends the secure session.
+            self.access = access::AccessState::Locked;
             return sw(StatusWord::WrongLength);
         }
         let Some(codec) = self.access.codec_mut() else {

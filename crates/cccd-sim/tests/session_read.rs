@@ -357,3 +357,24 @@ fn removal_error_is_typed_at_the_transport_too() {
     let r = t.transmit(&cccd::apdu::Command::new(0, 0xA4, 0, 0x0C));
     assert_eq!(r, Err(TransportError::CardRemoved));
 }
+
+#[test]
+fn a_chip_without_extended_length_behind_an_extended_reader_is_read_with_short_apdus() {
+    let t = chip(ChipConfig {
+        extended_length: false,
+        ..ChipConfig::default()
+    })
+    .with_reader_extended_length(true)
+    .with_log();
+    let mut s = Session::open(t, &keys_from_qr()).unwrap();
+    let plan = ReadPlan::with_face();
+    let doc = s.read(&plan, &mut |_| {}).unwrap();
+    assert_same_files(&doc, &plan);
+    // Exactly one extended READ BINARY was refused; everything after is short.
+    let log = s.transport_mut().log();
+    let refused = log
+        .iter()
+        .filter(|(c, r)| c.is_extended() && r.sw == cccd::apdu::StatusWord::WrongLength)
+        .count();
+    assert_eq!(refused, 1);
+}

@@ -55,6 +55,8 @@ pub struct Session<T: Transport> {
     /// A file whose reading was interrupted: its id and the bytes already read.
     partial: Option<(FileId, Vec<u8>)>,
     chip_auth: ChipAuthOutcome,
+    /// The chip refused an extended-length read: short APDUs only.
+    short_only: bool,
 }
 
 impl<T: Transport> std::fmt::Debug for Session<T> {
@@ -104,6 +106,7 @@ impl<T: Transport> Session<T> {
             document,
             partial: None,
             chip_auth: ChipAuthOutcome::NotAvailable,
+            short_only: false,
         })
     }
 
@@ -169,40 +172,72 @@ impl<T: Transport> Session<T> {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Document, SessionError> {
         for &file in plan.files() {
-            if self.document.get(file).is_some() {
-                continue;
-            }
-            let start = match self.partial.take() {
-                Some((f, bytes)) if f == file => bytes,
-                other => {
-                    self.partial = other;
-                    Vec::new()
+            // A second attempt only after the chip refused extended length.
+            for _attempt in 0..2 {
+                if self.read_one(file, plan, progress)? {
+                    break;
                 }
-            };
-            let strategy = plan.strategy();
-            let outcome = self.with_channel(|channel| {
-                files::read_file(channel, file, start, strategy, progress)
-            })?;
-            match outcome {
-                Ok(Some(bytes)) => {
-                    log::debug!("read {file}: {} bytes", bytes.len());
-                    self.document.insert(file, bytes);
-                }
-                Ok(None) => log::debug!("{file}: absent or protected, skipped"),
-                Err(files::ReadError::Interrupted { bytes, error }) => {
-                    log::info!(
-                        "read of {file} interrupted after {} bytes: {error}",
-                        bytes.len()
-                    );
-                    if !bytes.is_empty() {
-                        self.partial = Some((file, bytes));
-                    }
-                    return Err(error);
-                }
-                Err(files::ReadError::Failed(error)) => return Err(error),
             }
         }
         Ok(self.document.clone())
+    }
+
+    /// Read one file unless already read. `Ok(false)`: retry (the chip refused extended
+    /// length; the session was reopened for short reads).
+    fn read_one(
+        &mut self,
+        file: FileId,
+        plan: &ReadPlan,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<bool, SessionError> {
+        if self.document.get(file).is_some() {
+            return Ok(true);
+        }
+        let start = match self.partial.take() {
+            Some((f, bytes)) if f == file => bytes,
+            other => {
+                self.partial = other;
+                Vec::new()
+            }
+        };
+        let mut strategy = plan.strategy();
+        strategy.extended &= !self.short_only;
+        let outcome = self.with_channel(|channel| {
+            files::read_file(channel, file, start, &mut strategy, progress)
+        })?;
+        match outcome {
+            Ok(Some(bytes)) => {
+                log::debug!("read {file}: {} bytes", bytes.len());
+                self.document.insert(file, bytes);
+                Ok(true)
+            }
+            Ok(None) => {
+                log::debug!("{file}: absent or protected, skipped");
+                Ok(true)
+            }
+            Err(files::ReadError::Interrupted {
+                bytes,
+                error: SessionError::ExtendedLengthRefused,
+            }) if !self.short_only => {
+                self.short_only = true;
+                if !bytes.is_empty() {
+                    self.partial = Some((file, bytes));
+                }
+                self.reconnect()?;
+                Ok(false)
+            }
+            Err(files::ReadError::Interrupted { bytes, error }) => {
+                log::info!(
+                    "read of {file} interrupted after {} bytes: {error}",
+                    bytes.len()
+                );
+                if !bytes.is_empty() {
+                    self.partial = Some((file, bytes));
+                }
+                Err(error)
+            }
+            Err(files::ReadError::Failed(error)) => Err(error),
+        }
     }
 
     /// Bytes already read of a file whose read was interrupted.

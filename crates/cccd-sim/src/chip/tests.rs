@@ -248,3 +248,19 @@ fn vpcd_card_interface_answers_raw_bytes_and_reports_removal() {
     chip.reset();
     assert!(chip.present());
 }
+
+#[test]
+fn link_model_times() {
+    let link = LinkModel {
+        bit_rate: 106_000,
+        apdu_latency: std::time::Duration::from_millis(5),
+    };
+    // 1000 bytes = 8000 bits at 106 kbit/s = 75.471 ms, plus 5 ms.
+    let t = link.exchange_time(1000);
+    assert_eq!(t.as_micros(), 5_000 + 75_471);
+    let fast = LinkModel {
+        bit_rate: 848_000,
+        ..link
+    };
+    assert!(fast.exchange_time(1000) < t);
+}

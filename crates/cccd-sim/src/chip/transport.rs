@@ -11,6 +11,8 @@ pub struct SimTransport {
     chip: VirtualChip,
     removed: bool,
     log: Option<Vec<(Command, Response)>>,
+    /// What the "reader" claims about extended length; `None`: whatever the chip supports.
+    reader_extended: Option<bool>,
 }
 
 impl SimTransport {
@@ -20,6 +22,7 @@ impl SimTransport {
             chip,
             removed: false,
             log: None,
+            reader_extended: None,
         }
     }
 
@@ -27,6 +30,14 @@ impl SimTransport {
     #[must_use]
     pub fn with_log(mut self) -> Self {
         self.log = Some(Vec::new());
+        self
+    }
+
+    /// Model a reader that does (or does not) carry extended-length APDUs, whatever the chip
+    /// supports: a PC/SC reader says yes without knowing the chip.
+    #[must_use]
+    pub fn with_reader_extended_length(mut self, on: bool) -> Self {
+        self.reader_extended = Some(on);
         self
     }
 
@@ -81,6 +92,7 @@ impl Transport for SimTransport {
     }
 
     fn supports_extended_length(&self) -> bool {
-        self.chip.config.extended_length
+        self.reader_extended
+            .unwrap_or(self.chip.config.extended_length)
     }
 }

@@ -49,6 +49,10 @@ pub enum SessionError {
     /// The chip's answers to access control do not fit the protocol.
     #[error("the chip answered access control wrongly: {0}")]
     Protocol(String),
+    /// The chip refused an extended-length READ BINARY (6700). [`super::Session::read`]
+    /// handles this itself (reconnect, then short reads); callers do not see it.
+    #[error("the chip does not accept extended-length APDUs")]
+    ExtendedLengthRefused,
     /// Any other reader failure.
     #[error(transparent)]
     Transport(TransportError),

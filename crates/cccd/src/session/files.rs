@@ -135,7 +135,7 @@ pub fn read_file<T: Transport>(
     channel: &mut SecureChannel<T>,
     file: FileId,
     start: Vec<u8>,
-    strategy: ReadStrategy,
+    strategy: &mut ReadStrategy,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Option<Vec<u8>>, ReadError> {
     let fid = file.fid().to_be_bytes().to_vec();
@@ -153,12 +153,15 @@ pub fn read_file<T: Transport>(
         StatusWord::FileNotFound | StatusWord::SecurityStatusNotSatisfied => return Ok(None),
         sw => return Err(ReadError::Failed(SessionError::Status { file, sw })),
     }
-    let link_max = if strategy.extended {
-        channel.max_read_len()
-    } else {
-        crate::sm::max_response_data(channel.cipher(), false)
+    let limit = |strategy: &ReadStrategy, channel: &SecureChannel<T>| {
+        let link_max = if strategy.extended {
+            channel.max_read_len()
+        } else {
+            crate::sm::max_response_data(channel.cipher(), false)
+        };
+        strategy.max_le.map_or(link_max, |m| m.min(link_max)).max(1)
     };
-    let max = strategy.max_le.map_or(link_max, |m| m.min(link_max)).max(1);
+    let max = limit(strategy, channel);
     let mut bytes = start;
     let mut total = total_length(&bytes, file).map_err(ReadError::Failed)?;
     loop {
@@ -186,6 +189,16 @@ pub fn read_file<T: Transport>(
         };
         match response.sw {
             StatusWord::Ok | StatusWord::EndOfFile => {}
+            // The reader takes extended APDUs but the chip does not. Chips may end secure
+            // messaging on such an error, so the session opens again and reads short.
+            StatusWord::WrongLength if strategy.extended && le > SHORT_LE_MAX => {
+                log::info!("the chip refused an extended-length read; switching to short APDUs");
+                strategy.extended = false;
+                return Err(ReadError::Interrupted {
+                    bytes,
+                    error: SessionError::ExtendedLengthRefused,
+                });
+            }
             sw => {
                 return Err(ReadError::Interrupted {
                     bytes,
