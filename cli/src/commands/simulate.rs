@@ -42,6 +42,20 @@ pub struct Args {
     /// Seconds to keep trying to reach vpcd (pcscd may still be starting).
     #[arg(long, default_value_t = 10)]
     connect_timeout: u64,
+    /// Print JSON events (`inserted`, `removed`) on stdout, one per line.
+    #[arg(long)]
+    json: bool,
+}
+
+fn event(args: &Args, status: &str) {
+    if args.json {
+        crate::outln!(
+            "{}",
+            serde_json::json!({ "event": status, "host": args.host, "port": args.port })
+        );
+    } else {
+        eprintln!("cccd: card {status} (vpcd port {})", args.port);
+    }
 }
 
 fn serve<C: Card + 'static>(args: &Args, card: C) -> Result<Exit, CliError> {
@@ -56,12 +70,10 @@ fn serve<C: Card + 'static>(args: &Args, card: C) -> Result<Exit, CliError> {
             args.host, args.port
         ))
     })?;
-    eprintln!(
-        "cccd: card inserted into the vpcd reader on port {}",
-        args.port
-    );
+    event(args, "inserted");
     conn.wait()
         .map_err(|e| CliError::Io(format!("virtual card stopped: {e}")))?;
+    event(args, "removed");
     Ok(Exit::Success)
 }
 
