@@ -102,10 +102,15 @@ def verify(dump: dict, cscas=None) -> bool:
         key.verify(sig, signed, ec.ECDSA(h()))
     lso = LdsSecurityObject.load(content)
     dg_hash = lso["hash_algorithm"]["algorithm"].native
+    listed = set()
     for entry in lso["hashes"]:
-        data = dump["dgs"].get(entry["number"].native)
+        number = entry["number"].native
+        listed.add(number)
+        data = dump["dgs"].get(number)
         if data is not None:
             ok &= hashlib.new(dg_hash, data).digest() == entry["value"].native
+    # A data group read but not listed in the SOD is unprotected: fail, as cccd does.
+    ok &= set(dump["dgs"]) <= listed
     if cscas is not None:
         issuer = cscas.get(cert.issuer.rfc4514_string())
         if issuer is not None:

@@ -1,5 +1,6 @@
 //! Verifications per second on one thread, per DSC algorithm, over the valid sample cards:
-//! full `verify` with the chain cached, and the cryptographic floor. Prints one JSON object
+//! full `verify` with the chain cached, passive authentication alone (`verify_sod`, chain
+//! cached), and the cryptographic floor. Prints one JSON object
 //! per line, the same shape as benches/peer_pa.py, so benches/run-peer.sh can put the two
 //! side by side from one run.
 //!
@@ -10,6 +11,8 @@
 
 use std::time::{Duration, Instant};
 
+use cccd::auth::passive::verify_sod;
+use cccd::lds::FileId;
 use cccd::verify::{Claims, Options, verify};
 use cccd_benches::{BenchError, Primitives, Samples, algorithm_label};
 
@@ -53,10 +56,19 @@ fn main() -> Result<(), BenchError> {
         let full = rate(&docs, budget, |d| {
             verify(d, &store, &claims, None, &options).verdict == cccd::verify::Verdict::Verified
         });
+        // Passive authentication alone (what the Python peer does), chain cached.
+        let passive = rate(&docs, budget, |d| {
+            let sod = d.get(FileId::Sod).unwrap_or_default();
+            let dgs = d.files().filter_map(|(f, b)| match f {
+                FileId::Dg(dg) => Some((dg, b)),
+                _ => None,
+            });
+            verify_sod(sod, dgs, &store, options.at).fully_verified()
+        });
         let floors: Vec<Primitives> = docs.iter().filter_map(|d| Primitives::of(d).ok()).collect();
         let floor = rate(&floors, budget, Primitives::run);
         println!(
-            "{{\"impl\":\"cccd\",\"alg\":\"{label}\",\"cards\":{},\"verify_per_s\":{full:.1},\"floor_per_s\":{floor:.1}}}",
+            "{{\"impl\":\"cccd\",\"alg\":\"{label}\",\"cards\":{},\"verify_per_s\":{full:.1},\"passive_per_s\":{passive:.1},\"floor_per_s\":{floor:.1}}}",
             docs.len()
         );
     }
