@@ -1,0 +1,366 @@
+//! Fault sweep: a full read with the face (`ReadPlan::with_face`) of one sample card, served by
+//! the virtual chip with its real chip keys (so chip authentication runs) over short APDUs of
+//! at most 0xDF bytes, so the read takes well over a hundred APDUs. For EVERY APDU number k of
+//! the clean run, three faults in turn:
+//! (a) the card leaves the field after answering APDU k;
+//! (b) the response MAC of APDU k is corrupted;
+//! (c) APDU k is answered with status word 6F00.
+//!
+//! Each run must end in a typed `SessionError` (or, for a fault in an unprotected answer that
+//! the protocol absorbs, in a correct read), never a panic; a dump is written only after a
+//! successful read, so no partial dump may ever exist; and presenting the card again
+//! (power cycle, then `reconnect`, or a new `open` when the fault hit the opening) completes
+//! the read with files byte-identical to the sample dump.
+//!
+//! `cargo test -p cccd-sim --test fault_sweep -- --nocapture` prints the figures quoted in
+//! docs/RELIABILITY.md.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use cccd::apdu::StatusWord;
+use cccd::document::Document;
+use cccd::lds::FileId;
+use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
+use cccd_sim::chip::{ChipConfig, Faults, SimTransport, VirtualChip};
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// An RSA card (the fastest to verify); its chip has CA and AA keys in testdata/secrets.
+const CARD: &str = "v03-minh-rsa-pkcs1";
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+}
+
+fn sample() -> Document {
+    Document::load(testdata().join("cards").join(CARD)).unwrap()
+}
+
+/// Short APDUs only, at most 0xDF bytes a read: many APDUs per file.
+fn short_config(faults: Faults) -> ChipConfig {
+    ChipConfig {
+        extended_length: false,
+        max_read: 0xDF,
+        faults,
+        ..ChipConfig::default()
+    }
+}
+
+fn transport(doc: &Document, faults: Faults) -> SimTransport {
+    let chip = VirtualChip::from_document_with_keys(
+        doc,
+        short_config(faults),
+        &testdata().join("secrets").join(CARD),
+    )
+    .unwrap();
+    SimTransport::new(chip)
+}
+
+fn keys(doc: &Document) -> AccessKeys {
+    let mrz = doc.dg1().unwrap().unwrap().mrz().to_owned();
+    AccessKeys::from_key(cccd::mrz::AccessKey::from_mrz(&mrz).unwrap())
+}
+
+/// The files a read with the face must return, as in the sample dump.
+fn expected_files() -> Vec<FileId> {
+    let mut files = ReadPlan::with_face().files().to_vec();
+    files.push(FileId::CardAccess);
+    files
+}
+
+/// Read the plan and write the dump, in that order: a dump exists only for a whole read.
+fn read_to_dump(
+    session: &mut Session<&mut SimTransport>,
+    dir: &Path,
+) -> Result<Document, SessionError> {
+    let doc = session.read(&ReadPlan::with_face(), &mut |_| {})?;
+    doc.save(dir).unwrap();
+    Ok(doc)
+}
+
+/// Every file of `got` (a read so far) is byte-identical to the sample: no half file is ever
+/// kept as if it were whole.
+fn assert_no_partial_file(got: &Document, sample: &Document, what: &str) {
+    for (id, bytes) in got.files() {
+        assert_eq!(
+            Some(bytes),
+            sample.get(id),
+            "{what}: {id} differs from the card"
+        );
+    }
+}
+
+/// The dump on disk holds every expected file, byte-identical to the sample.
+fn assert_complete_dump(dir: &Path, sample: &Document, what: &str) {
+    let dumped = Document::load(dir).unwrap();
+    for id in expected_files() {
+        assert_eq!(dumped.get(id), sample.get(id), "{what}: {id} in the dump");
+    }
+}
+
+/// The three injected faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    Removal,
+    CorruptMac,
+    WrongSw,
+}
+
+impl Fault {
+    fn at(self, k: usize) -> Faults {
+        match self {
+            Self::Removal => Faults {
+                remove_after: Some(k),
+                ..Faults::default()
+            },
+            Self::CorruptMac => Faults {
+                corrupt_mac_at: Some(k),
+                ..Faults::default()
+            },
+            Self::WrongSw => Faults {
+                wrong_sw_at: Some((k, StatusWord::from_bytes(0x6F, 0x00))),
+                ..Faults::default()
+            },
+        }
+    }
+}
+
+/// How one run ended.
+#[derive(Debug, Default)]
+struct Tally {
+    runs: usize,
+    panics: usize,
+    /// Error variant at opening / during the read -> count.
+    errors: BTreeMap<String, usize>,
+    /// The fault hit an answer the protocol did not need intact (e.g. the plain
+    /// EF.CardAccess read, after which PACE gave way to BAC): the read went through.
+    absorbed: usize,
+    /// For each absorbed fault: where, and what the session made of it.
+    absorbed_details: Vec<String>,
+    /// Retries after an error that completed the read.
+    resumed: usize,
+    partial_dumps: usize,
+}
+
+fn variant(e: &SessionError) -> String {
+    let name = format!("{e:?}");
+    name.split(['(', ' ', '{']).next().unwrap_or("").to_owned()
+}
+
+/// Present the card again: the field drops, the fault is gone.
+fn present_again(t: &mut SimTransport) {
+    t.chip_mut().config_mut().faults = Faults::default();
+    t.reinsert();
+}
+
+/// One run with `fault` at APDU `k`; panics (caught by the caller) on any broken promise.
+fn run_one(fault: Fault, k: usize, sample: &Document, dir: &Path, tally: &mut Tally) {
+    let keys = keys(sample);
+    let mut t = transport(sample, fault.at(k));
+    let mut session = match Session::open(&mut t, &keys) {
+        Ok(s) => s,
+        Err(e) => {
+            *tally
+                .errors
+                .entry(format!("open: {}", variant(&e)))
+                .or_default() += 1;
+            if fault == Fault::Removal {
+                assert_eq!(e, SessionError::CardRemoved, "k={k}");
+            }
+            present_again(&mut t);
+            let mut s = Session::open(&mut t, &keys).unwrap_or_else(|e| panic!("k={k}: {e}"));
+            let doc = read_to_dump(&mut s, dir).unwrap_or_else(|e| panic!("k={k}: {e}"));
+            assert_no_partial_file(&doc, sample, &format!("{fault:?} k={k}"));
+            assert_complete_dump(dir, sample, &format!("{fault:?} k={k}"));
+            tally.resumed += 1;
+            return;
+        }
+    };
+    match read_to_dump(&mut session, dir) {
+        Ok(doc) => {
+            // Only a fault the protocol does not depend on may go unnoticed, and the
+            // protected files must still be exactly the card's.
+            assert_ne!(fault, Fault::Removal, "k={k}: a removal went unnoticed");
+            for (id, bytes) in doc.files() {
+                if id != FileId::CardAccess {
+                    assert_eq!(Some(bytes), sample.get(id), "{fault:?} k={k}: {id}");
+                }
+            }
+            tally.absorbed += 1;
+            tally.absorbed_details.push(format!(
+                "k={k}: opened with {:?}, chip authentication {:?}, EF.CardAccess {}",
+                session.access_protocol(),
+                session.chip_auth(),
+                if doc.get(FileId::CardAccess) == sample.get(FileId::CardAccess) {
+                    "intact"
+                } else {
+                    "as corrupted in transit (it is read without protection)"
+                }
+            ));
+        }
+        Err(e) => {
+            *tally
+                .errors
+                .entry(format!("read: {}", variant(&e)))
+                .or_default() += 1;
+            if fault == Fault::Removal {
+                assert_eq!(e, SessionError::CardRemoved, "k={k}");
+            }
+            if dir.exists() {
+                tally.partial_dumps += 1;
+            }
+            assert!(!dir.exists(), "{fault:?} k={k}: a dump exists after {e}");
+            assert_no_partial_file(session.document(), sample, &format!("{fault:?} k={k}"));
+            present_again(session.transport_mut());
+            session
+                .reconnect()
+                .unwrap_or_else(|e| panic!("{fault:?} k={k}: reconnect: {e}"));
+            let doc =
+                read_to_dump(&mut session, dir).unwrap_or_else(|e| panic!("{fault:?} k={k}: {e}"));
+            assert_no_partial_file(&doc, sample, &format!("{fault:?} k={k}"));
+            assert_complete_dump(dir, sample, &format!("{fault:?} k={k}"));
+            tally.resumed += 1;
+        }
+    }
+}
+
+/// APDUs of a clean open and read with the face.
+fn clean_apdus(sample: &Document) -> usize {
+    let mut t = transport(sample, Faults::default());
+    let mut s = Session::open(&mut t, &keys(sample)).unwrap();
+    let doc = s.read(&ReadPlan::with_face(), &mut |_| {}).unwrap();
+    assert_no_partial_file(&doc, sample, "clean read");
+    for id in expected_files() {
+        assert!(doc.get(id).is_some(), "clean read lacks {id}");
+    }
+    s.transport_mut().chip().stats().apdus
+}
+
+fn sweep(fault: Fault) {
+    let sample = sample();
+    let total = clean_apdus(&sample);
+    assert!(total > 100, "a short-APDU read takes {total} APDUs");
+    let root =
+        std::env::temp_dir().join(format!("cccd-fault-sweep-{}-{fault:?}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let mut tally = Tally::default();
+    let mut broken = Vec::new();
+    for k in 1..=total {
+        let dir = root.join(format!("k{k}"));
+        tally.runs += 1;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut local = Tally::default();
+            run_one(fault, k, &sample, &dir, &mut local);
+            local
+        }));
+        match outcome {
+            Ok(local) => {
+                for (e, n) in local.errors {
+                    *tally.errors.entry(e).or_default() += n;
+                }
+                tally.absorbed += local.absorbed;
+                tally.absorbed_details.extend(local.absorbed_details);
+                tally.resumed += local.resumed;
+                tally.partial_dumps += local.partial_dumps;
+            }
+            Err(p) => {
+                tally.panics += 1;
+                let why = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                broken.push(format!("k={k}: {why}"));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    println!(
+        "fault sweep {fault:?} on {CARD}: {total} APDUs in a clean open + read with face; runs {}, \
+         panics or broken promises {}, partial dumps {}, absorbed {}, resumed {}; errors {:?}",
+        tally.runs, tally.panics, tally.partial_dumps, tally.absorbed, tally.resumed, tally.errors
+    );
+    for d in &tally.absorbed_details {
+        println!("  absorbed {fault:?} {d}");
+    }
+    assert!(broken.is_empty(), "{fault:?}: {broken:#?}");
+    assert_eq!(tally.partial_dumps, 0);
+    assert_eq!(tally.resumed + tally.absorbed, total);
+    if fault == Fault::Removal {
+        assert_eq!(tally.resumed, total, "every removal is noticed and resumed");
+    }
+}
+
+#[test]
+fn card_removed_after_every_apdu_then_resumed() {
+    sweep(Fault::Removal);
+}
+
+#[test]
+fn corrupted_mac_at_every_apdu_then_retried() {
+    sweep(Fault::CorruptMac);
+}
+
+#[test]
+fn wrong_status_word_at_every_apdu_then_retried() {
+    sweep(Fault::WrongSw);
+}
+
+/// The APDU numbers (1-based, from power-on) of chip authentication at opening in a clean
+/// run: the protected MSE:Set AT and GENERAL AUTHENTICATE (INS 22 and 86 with CLA 0C) and the
+/// protected SELECT after them, which proves the chip holds the DG14 key.
+fn chip_authentication_apdus(sample: &Document) -> Vec<usize> {
+    let mut t = transport(sample, Faults::default()).with_log();
+    let _ = Session::open(&mut t, &keys(sample)).unwrap();
+    let log = t.log();
+    let first = log
+        .iter()
+        .position(|(c, _)| c.cla & 0x0C == 0x0C && c.ins == 0x22)
+        .unwrap();
+    let last = log
+        .iter()
+        .rposition(|(c, _)| c.cla & 0x0C == 0x0C && c.ins == 0x86)
+        .unwrap();
+    // MSE:Set AT .. GENERAL AUTHENTICATE, then the proving SELECT.
+    (first + 1..=last + 2).collect()
+}
+
+/// KNOWN BUG found by the sweep: a transient fault during chip authentication at opening
+/// (a 6F00 answer to MSE:Set AT or GENERAL AUTHENTICATE, or a corrupted MAC on the SELECT
+/// that proves the new keys) is recorded as "chip authentication failed" instead of being a
+/// retryable error: the session goes on, the read completes, `card.json` says CA failed, and
+/// `verify` calls a genuine card `not_verified` ("the chip may be a copy").
+/// In `cccd::session::chip_auth` (`Session::run_ca`): `CaError` other than `Transport` and a
+/// `SecureMessaging` error on the proof are both taken as the chip's own failure.
+/// A genuine chip must come out `ChipAuthenticated`, or the opening must fail with a
+/// retryable error, never `Failed`.
+///
+/// Ignored so that plain `cargo test` stays green; `scripts/test.sh` (--include-ignored) runs
+/// it and fails until the session retries CA (or reports the fault) before concluding.
+#[test]
+#[ignore = "KNOWN BUG: a transient fault during CA marks a genuine chip as a copy (see docs/RELIABILITY.md)"]
+fn a_transient_fault_during_chip_authentication_does_not_mark_the_chip_a_copy() {
+    let sample = sample();
+    let keys = keys(&sample);
+    let mut wrong = Vec::new();
+    for k in chip_authentication_apdus(&sample) {
+        for fault in [Fault::CorruptMac, Fault::WrongSw] {
+            let mut t = transport(&sample, fault.at(k));
+            match Session::open(&mut t, &keys) {
+                Ok(s) => {
+                    if let cccd::session::ChipAuthOutcome::Failed(why) = s.chip_auth() {
+                        wrong.push(format!("{fault:?} at APDU {k}: {why}"));
+                    }
+                }
+                Err(e) => assert!(e.is_retryable() || matches!(e, SessionError::Status { .. })),
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "a genuine chip was recorded as failing chip authentication: {wrong:#?}"
+    );
+}
