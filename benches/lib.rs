@@ -64,6 +64,9 @@ pub struct Sample {
     pub id_number: String,
     /// Date of birth.
     pub date_of_birth: Date,
+    /// The chip's secrets (MRZ, CAN, AA and CA private keys), so the virtual chip answers
+    /// chip and active authentication as the real one would.
+    pub secrets: PathBuf,
 }
 
 /// The sample cards and the trust material of the manifest.
@@ -128,6 +131,7 @@ impl Samples {
                 expected_verdict: field(c, "expected_verdict")?.to_owned(),
                 id_number: field(c, "id_number")?.to_owned(),
                 date_of_birth: date(field(c, "dob")?)?,
+                secrets: root.join(field(c, "secrets_dir")?),
             });
         }
         Ok(Self {
@@ -229,7 +233,8 @@ impl Traffic {
 /// What one read cost: opening the chip (EF.CardAccess, PACE or BAC) and reading the plan.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadCost {
-    /// Session::open: everything up to an established secure channel.
+    /// Session::open: EF.CardAccess, PACE (or BAC), and chip authentication (or active
+    /// authentication), up to the secure channel the files are read over.
     pub authentication: Traffic,
     /// Session::read of the plan, after authentication.
     pub read: Traffic,
@@ -360,8 +365,9 @@ pub struct ExchangeSizes {
     pub read: Vec<(usize, usize)>,
 }
 
-/// Open `sample` on a virtual chip with `limits` (the CCCD profile: PACE-CAN, from the ID
-/// number and date of birth as the QR gives them) and read `plan` with its strategy, counting
+/// Open `sample` on a virtual chip with `limits` and the card's own chip keys (the CCCD
+/// profile: PACE-CAN, from the ID number and date of birth as the QR gives them, then chip
+/// authentication) and read `plan` with its strategy, counting
 /// the traffic and keeping each APDU's size (for chaining in [`LinkModel::time_of_log`]).
 pub fn measure_log(
     sample: &Sample,
@@ -374,7 +380,7 @@ pub fn measure_log(
         max_read: limits.max_read,
         ..ChipConfig::default()
     };
-    let chip = VirtualChip::from_document(&sample.doc, config)
+    let chip = VirtualChip::from_document_with_keys(&sample.doc, config, &sample.secrets)
         .map_err(|e| BenchError::Chip(e.to_string()))?;
     let keys = AccessKeys::from_id_and_dob(&sample.id_number, sample.date_of_birth, today)
         .map_err(|e| BenchError::Chip(e.to_string()))?;
