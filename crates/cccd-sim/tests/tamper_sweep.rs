@@ -430,7 +430,7 @@ fn sod_envelope_flips_are_not_verified() {
     let signed = sod_signed_ranges(sod);
     let mut accepted = Vec::new();
     for (byte, mask) in [
-        (29, 0x04),
+        (29_usize, 0x04_u8),
         (40, 0x08),
         (965, 0x40),
         (1507, 0x02),
@@ -440,7 +440,7 @@ fn sod_envelope_flips_are_not_verified() {
             !signed.iter().any(|r| r.contains(&byte)),
             "byte {byte} is signed"
         );
-        let bit = byte * 8 + (mask as u8).leading_zeros() as usize;
+        let bit = byte * 8 + mask.leading_zeros() as usize;
         let report = verify(
             &flipped(&doc, FileId::Sod, bit),
             &store,
