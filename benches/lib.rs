@@ -514,3 +514,103 @@ impl Primitives {
         &self.dsc_der
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::float_cmp)]
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn link_model_counts_framing_parity_and_latency() {
+        // An empty exchange: each direction is one block of PCB + CRC (3 bytes, 27 bits).
+        let link = LinkModel::at(424);
+        let t = link.time_of_log([(0, 0)]);
+        assert!(close(t, 0.005 + 54.0 / 424_000.0), "{t}");
+        // 506 bytes need two blocks of 253: 506 + 2x3 framing + one 3-byte R(ACK) = 515
+        // bytes = 4,635 bits, plus one block turnaround.
+        let link = LinkModel::at(106);
+        let t = link.time_of_log([(506, 0)]);
+        let expected = 0.005 + 4_635.0 / 106_000.0 + 0.000_3 + 27.0 / 106_000.0;
+        assert!(close(t, expected), "{t} vs {expected}");
+        // Faster links are faster; more APDUs cost more.
+        assert!(LinkModel::at(848).time_of_log([(20, 200)]) < link.time_of_log([(20, 200)]));
+        assert!(link.time_of_log([(20, 200); 2]) > link.time_of_log([(20, 200)]));
+    }
+
+    #[test]
+    fn the_transport_log_agrees_with_the_chip_counters() {
+        let samples = Samples::load().unwrap();
+        let card = samples.valid().next().unwrap();
+        for limits in CHIP_LIMITS {
+            let (cost, sizes) =
+                measure_log(card, limits, &ReadPlan::with_face(), samples.reference_date).unwrap();
+            assert_eq!(cost.authentication.apdus, sizes.authentication.len());
+            assert_eq!(cost.read.apdus, sizes.read.len());
+            let sum = |v: &[(usize, usize)]| v.iter().fold((0, 0), |a, x| (a.0 + x.0, a.1 + x.1));
+            assert_eq!(
+                sum(&sizes.read),
+                (cost.read.command_bytes, cost.read.response_bytes),
+                "{}",
+                limits.label
+            );
+            // DG2 alone is larger than any single short answer: many APDUs without
+            // extended length, few with it.
+            assert!(cost.read.response_bytes > 16_000);
+        }
+    }
+
+    #[test]
+    fn extended_length_beats_the_jmrtd_default_on_apdus() {
+        let samples = Samples::load().unwrap();
+        let card = samples.valid().next().unwrap();
+        let plan = ReadPlan::with_face();
+        let ours = measure_log(card, CHIP_LIMITS[0], &plan, samples.reference_date).unwrap();
+        let theirs = measure_log(
+            card,
+            CHIP_LIMITS[0],
+            &plan.clone().strategy_of(ReadStrategy::short_0xdf()),
+            samples.reference_date,
+        )
+        .unwrap();
+        assert!(ours.0.read.apdus <= 20, "{:?}", ours.0);
+        assert!(
+            theirs.0.read.apdus > 4 * ours.0.read.apdus,
+            "{:?}",
+            theirs.0
+        );
+    }
+
+    #[test]
+    fn a_wrong_id_number_does_not_open_the_chip() {
+        let samples = Samples::load().unwrap();
+        let mut card = samples.valid().next().unwrap().clone();
+        card.id_number = "001099000001".to_owned();
+        let e = measure_log(
+            &card,
+            CHIP_LIMITS[0],
+            &ReadPlan::verification(),
+            samples.reference_date,
+        );
+        assert!(matches!(e, Err(BenchError::Session(_))), "{e:?}");
+    }
+
+    #[test]
+    fn the_floor_passes_valid_cards_and_catches_altered_ones() {
+        let samples = Samples::load().unwrap();
+        for card in &samples.cards {
+            let Ok(floor) = Primitives::of(&card.doc) else {
+                continue;
+            };
+            let altered_dg = card.name.contains("altered-dg");
+            if card.expected_verdict == "verified" {
+                assert!(floor.run(), "{}", card.name);
+            } else if altered_dg || card.name.contains("bad-sod-signature") {
+                assert!(!floor.run(), "{}", card.name);
+            }
+        }
+    }
+}
