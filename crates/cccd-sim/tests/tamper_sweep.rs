@@ -8,7 +8,9 @@
 //!
 //! Run with `--nocapture` to see the table (docs/RELIABILITY.md quotes it):
 //! `cargo test -p cccd-sim --test tamper_sweep -- --nocapture`.
-//! `CCCD_TAMPER_FLIPS=<n>` changes the number of flips per file and card (default 150).
+//! `CCCD_TAMPER_FLIPS=<n>` changes the number of flips per file and card (default 400, 60 on
+//! the brainpoolP384r1 cards), `CCCD_TAMPER_FLIPS=all` flips every bit in turn;
+//! `CCCD_TAMPER_CARD=v03` and `CCCD_TAMPER_FILE=EF.SOD` narrow the sweep.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -210,8 +212,11 @@ fn sweep_card(
     );
     let signed_ranges = sod_signed_ranges(doc.get(FileId::Sod).unwrap());
     let mut rng = XorShift(seed);
+    // CCCD_TAMPER_FILE=EF.SOD (say) sweeps one file only, for a long exhaustive run.
+    let only_file = std::env::var("CCCD_TAMPER_FILE").ok();
     PROTECTED
         .iter()
+        .filter(|f| only_file.as_ref().is_none_or(|o| *o == f.to_string()))
         .map(|&file| {
             let bits = doc
                 .get(file)
