@@ -148,3 +148,28 @@ fn a_missing_folder_or_conflicting_flags_are_bad_input() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_it_panic() {
+    use std::io::{BufRead, BufReader};
+    let mut child = cccd()
+        .args(["verify", "--batch"])
+        .arg(testdata().join("cards"))
+        .args(["--json", "--at", &reference_date()])
+        .env("RAYON_NUM_THREADS", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe is closed here (the reader was dropped), like `| head -1`.
+    let out = child.wait_with_output().unwrap();
+    let line: serde_json::Value = serde_json::from_str(first.trim()).unwrap();
+    assert!(line["verdict"].is_string(), "{first}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.code().is_some(), "killed by a signal");
+}

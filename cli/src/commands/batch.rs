@@ -109,6 +109,8 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
     let bar = progress_bar();
     let tally = Tally::default();
     let out = Mutex::new(std::io::stdout());
+    // Set when standard output is closed (e.g. `| head`): the remaining dumps are skipped.
+    let closed = std::sync::atomic::AtomicBool::new(false);
 
     entries
         .filter_map(|entry| match entry {
@@ -118,6 +120,9 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
         })
         .par_bridge()
         .for_each(|entry| {
+            if closed.load(Ordering::Relaxed) {
+                return;
+            }
             let (dir, result) = match entry {
                 Ok(path) => {
                     let result = verify_one(&path, &store, &options);
@@ -131,8 +136,10 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
             let mut out = out
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // A closed stdout (e.g. `| head`) stops the output, not the process.
-            let _ = writeln!(out, "{text}");
+            // A closed stdout (e.g. `| head`) ends the batch quietly: later dumps are skipped.
+            if writeln!(out, "{text}").and_then(|()| out.flush()).is_err() {
+                closed.store(true, Ordering::Relaxed);
+            }
         });
     bar.finish_and_clear();
     if std::io::stderr().is_terminal() {
