@@ -100,7 +100,9 @@ pub fn mrz(data: &[u8]) {
 /// EF.CardAccess SecurityInfos and what the session derives from them.
 pub fn card_access(data: &[u8]) {
     if let Ok(infos) = cccd::access::security_infos::SecurityInfos::parse(data) {
-        let _ = infos.preferred_pace().map(|p| p.curve());
+        let _ = infos
+            .preferred_pace()
+            .map(cccd::access::security_infos::PaceInfo::curve);
         for key in infos.chip_authentication_public_keys() {
             let _ = key.ec_public_key();
         }
