@@ -4,7 +4,8 @@
 //! the clean run, three faults in turn:
 //! (a) the card leaves the field after answering APDU k;
 //! (b) the response MAC of APDU k is corrupted;
-//! (c) APDU k is answered with status word 6F00.
+//! (c) APDU k is answered with status word 6F00;
+//! (d) the answer to APDU k loses its last byte.
 //!
 //! Each run must end in a typed `SessionError` (or, for a fault in an unprotected answer that
 //! the protocol absorbs, in a correct read), never a panic; a dump is written only after a
@@ -105,6 +106,8 @@ enum Fault {
     Removal,
     CorruptMac,
     WrongSw,
+    /// The answer loses its last data byte (a link that drops bytes).
+    Truncated,
 }
 
 impl Fault {
@@ -120,6 +123,10 @@ impl Fault {
             },
             Self::WrongSw => Faults {
                 wrong_sw_at: Some((k, StatusWord::from_bytes(0x6F, 0x00))),
+                ..Faults::default()
+            },
+            Self::Truncated => Faults {
+                truncate_at: Some(k),
                 ..Faults::default()
             },
         }
@@ -309,6 +316,11 @@ fn wrong_status_word_at_every_apdu_then_retried() {
     sweep(Fault::WrongSw);
 }
 
+#[test]
+fn truncated_answer_at_every_apdu_then_retried() {
+    sweep(Fault::Truncated);
+}
+
 /// The APDU numbers (1-based, from power-on) of chip authentication at opening in a clean
 /// run: the protected MSE:Set AT and GENERAL AUTHENTICATE (INS 22 and 86 with CLA 0C) and the
 /// protected SELECT after them, which proves the chip holds the DG14 key.
@@ -329,8 +341,8 @@ fn chip_authentication_apdus(sample: &Document) -> Vec<usize> {
 }
 
 /// KNOWN BUG found by the sweep: a transient fault during chip authentication at opening
-/// (a 6F00 answer to MSE:Set AT or GENERAL AUTHENTICATE, or a corrupted MAC on the SELECT
-/// that proves the new keys) is recorded as "chip authentication failed" instead of being a
+/// (a 6F00 answer to MSE:Set AT or GENERAL AUTHENTICATE, or a corrupted MAC or a lost byte
+/// in the answer to the SELECT that proves the new keys) is recorded as "chip authentication failed" instead of being a
 /// retryable error: the session goes on, the read completes, `card.json` says CA failed, and
 /// `verify` calls a genuine card `not_verified` ("the chip may be a copy").
 /// In `cccd::session::chip_auth` (`Session::run_ca`): `CaError` other than `Transport` and a
@@ -347,7 +359,7 @@ fn a_transient_fault_during_chip_authentication_does_not_mark_the_chip_a_copy() 
     let keys = keys(&sample);
     let mut wrong = Vec::new();
     for k in chip_authentication_apdus(&sample) {
-        for fault in [Fault::CorruptMac, Fault::WrongSw] {
+        for fault in [Fault::CorruptMac, Fault::WrongSw, Fault::Truncated] {
             let mut t = transport(&sample, fault.at(k));
             match Session::open(&mut t, &keys) {
                 Ok(s) => {
