@@ -1,5 +1,8 @@
 //! cccd-qr speed: parsing a typical CCCD QR text, and decoding a QR photo.
 
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use cccd_qr::image_crate::{GrayImage, Luma, imageops};
