@@ -147,6 +147,10 @@ struct Tally {
     absorbed_details: Vec<String>,
     /// Retries after an error that completed the read.
     resumed: usize,
+    /// Of those, after an error in the read: `reconnect` on the same transport, and
+    /// `resume` on another.
+    reconnected: usize,
+    resumed_elsewhere: usize,
     partial_dumps: usize,
 }
 
@@ -164,6 +168,8 @@ fn present_again(t: &mut SimTransport) {
 /// One run with `fault` at APDU `k`; panics (caught by the caller) on any broken promise.
 fn run_one(fault: Fault, k: usize, sample: &Document, dir: &Path, tally: &mut Tally) {
     let keys = keys(sample);
+    // A second reader, for resuming on another transport (the card moved to it).
+    let mut other_reader = transport(sample, Faults::default());
     let mut t = transport(sample, fault.at(k));
     let mut session = match Session::open(&mut t, &keys) {
         Ok(s) => s,
@@ -219,10 +225,20 @@ fn run_one(fault: Fault, k: usize, sample: &Document, dir: &Path, tally: &mut Ta
             }
             assert!(!dir.exists(), "{fault:?} k={k}: a dump exists after {e}");
             assert_no_partial_file(session.document(), sample, &format!("{fault:?} k={k}"));
-            present_again(session.transport_mut());
-            session
-                .reconnect()
-                .unwrap_or_else(|e| panic!("{fault:?} k={k}: reconnect: {e}"));
+            // Odd k: the card comes back in the same reader (`reconnect`); even k: in
+            // another reader (`resume` with a new transport).
+            if k % 2 == 1 {
+                present_again(session.transport_mut());
+                session
+                    .reconnect()
+                    .unwrap_or_else(|e| panic!("{fault:?} k={k}: reconnect: {e}"));
+                tally.reconnected += 1;
+            } else {
+                session
+                    .resume(&mut other_reader)
+                    .unwrap_or_else(|e| panic!("{fault:?} k={k}: resume: {e}"));
+                tally.resumed_elsewhere += 1;
+            }
             let doc =
                 read_to_dump(&mut session, dir).unwrap_or_else(|e| panic!("{fault:?} k={k}: {e}"));
             assert_no_partial_file(&doc, sample, &format!("{fault:?} k={k}"));
@@ -270,6 +286,8 @@ fn sweep(fault: Fault) {
                 tally.absorbed += local.absorbed;
                 tally.absorbed_details.extend(local.absorbed_details);
                 tally.resumed += local.resumed;
+                tally.reconnected += local.reconnected;
+                tally.resumed_elsewhere += local.resumed_elsewhere;
                 tally.partial_dumps += local.partial_dumps;
             }
             Err(p) => {
@@ -287,8 +305,16 @@ fn sweep(fault: Fault) {
     let _ = std::fs::remove_dir_all(&root);
     println!(
         "fault sweep {fault:?} on {CARD}: {total} APDUs in a clean open + read with face; runs {}, \
-         panics or broken promises {}, partial dumps {}, absorbed {}, resumed {}; errors {:?}",
-        tally.runs, tally.panics, tally.partial_dumps, tally.absorbed, tally.resumed, tally.errors
+         panics or broken promises {}, partial dumps {}, absorbed {}, resumed {} (re-open {}, reconnect {}, resume on another reader {}); errors {:?}",
+        tally.runs,
+        tally.panics,
+        tally.partial_dumps,
+        tally.absorbed,
+        tally.resumed,
+        tally.resumed - tally.reconnected - tally.resumed_elsewhere,
+        tally.reconnected,
+        tally.resumed_elsewhere,
+        tally.errors
     );
     for d in &tally.absorbed_details {
         println!("  absorbed {fault:?} {d}");
@@ -299,6 +325,7 @@ fn sweep(fault: Fault) {
     if fault == Fault::Removal {
         assert_eq!(tally.resumed, total, "every removal is noticed and resumed");
     }
+    assert!(tally.reconnected > 0 && tally.resumed_elsewhere > 0);
 }
 
 #[test]
