@@ -250,6 +250,114 @@ pub struct Sod {
     pub lds_security_object: LdsSecurityObject,
 }
 
+/// What ICAO 9303-10 and RFC 5652 fix in an EF.SOD's envelope. The envelope is not signed,
+/// so anything left unchecked could change without changing the verdict (the tamper sweep
+/// found version fields, the digestAlgorithms set and algorithm parameters doing so).
+fn check_profile(sd: &SignedData, at: usize) -> Result<(), LdsError> {
+    if sd.version != 3 {
+        return Err(LdsError::invalid(FILE, at, "SignedData version must be 3"));
+    }
+    for si in &sd.signer_infos {
+        let expected = match si.sid {
+            signed_data::SignerIdentifier::IssuerAndSerialNumber { .. } => 1,
+            signed_data::SignerIdentifier::SubjectKeyIdentifier(_) => 3,
+        };
+        if si.version != expected {
+            return Err(LdsError::invalid(
+                FILE,
+                at,
+                "SignerInfo version does not match its signer identifier (1 or 3)",
+            ));
+        }
+        if !sd
+            .digest_algorithms
+            .iter()
+            .any(|a| a.oid == si.digest_algorithm.oid)
+        {
+            return Err(LdsError::invalid(
+                FILE,
+                at,
+                "SignedData.digestAlgorithms does not list the SignerInfo's digest algorithm",
+            ));
+        }
+        // Hash and ECDSA/RSA PKCS#1 identifiers take no parameters or NULL; only RSASSA-PSS
+        // carries parameters (checked where the signature is verified).
+        for alg in [&si.digest_algorithm, &si.signature_algorithm] {
+            let pss = alg.oid.to_id_string() == "1.2.840.113549.1.1.10";
+            if pss && !alg.parameters.as_deref().is_some_and(strict_pss_params) {
+                return Err(LdsError::invalid(
+                    FILE,
+                    at,
+                    "RSASSA-PSS parameters are not strict DER",
+                ));
+            }
+            if !pss && !matches!(alg.parameters.as_deref(), None | Some([0x05, 0x00])) {
+                return Err(LdsError::invalid(
+                    FILE,
+                    at,
+                    "algorithm parameters must be absent or NULL",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// RSASSA-PSS-params (RFC 4055) with every tag exactly as DER writes it:
+/// `SEQUENCE { [0] HashAlgorithm, [1] MaskGenAlgorithm, [2] INTEGER, [3] INTEGER }`, each
+/// optional and in order; hash identifiers `SEQUENCE { OID [, NULL] }`; the mask generation
+/// `SEQUENCE { OID, SEQUENCE { OID [, NULL] } }`.
+fn strict_pss_params(der: &[u8]) -> bool {
+    const SEQ: Tag = Tag::new(0x30);
+    const OID: Tag = Tag::new(0x06);
+    fn parts<'a>(t: &Tlv<'a>) -> Option<Vec<Tlv<'a>>> {
+        t.children().collect::<Result<Vec<_>, _>>().ok()
+    }
+    fn hash_id(t: &Tlv<'_>) -> bool {
+        t.tag() == SEQ
+            && match parts(t).as_deref() {
+                Some([oid]) => oid.tag() == OID,
+                Some([oid, null]) => {
+                    oid.tag() == OID && null.tag() == Tag::new(0x05) && null.value().is_empty()
+                }
+                _ => false,
+            }
+    }
+    let Ok(params) = Tlv::parse_exact(der, SEQ) else {
+        return false;
+    };
+    let Some(fields) = parts(&params) else {
+        return false;
+    };
+    let mut last = 0x9F;
+    for field in fields {
+        let tag = field.tag().value();
+        // [0]..[3], each at most once, in order.
+        if !(0xA0..=0xA3).contains(&tag) || tag <= last {
+            return false;
+        }
+        last = tag;
+        let Some(inside) = parts(&field) else {
+            return false;
+        };
+        let [inner] = inside.as_slice() else {
+            return false;
+        };
+        let ok = match tag {
+            0xA0 => hash_id(inner),
+            0xA1 => {
+                inner.tag() == SEQ
+                    && matches!(parts(inner).as_deref(), Some([oid, h]) if oid.tag() == OID && hash_id(h))
+            }
+            _ => inner.tag() == Tag::new(0x02) && !inner.value().is_empty(),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
 impl Sod {
     /// Parse EF.SOD (`77 { ContentInfo }`).
     pub fn parse(input: &[u8]) -> Result<Self, LdsError> {
@@ -270,6 +378,7 @@ impl Sod {
                 "eContentType is not ldsSecurityObject",
             ));
         }
+        check_profile(&signed_data, outer.offset())?;
         let lds_security_object =
             LdsSecurityObject::parse(&signed_data.content, signed_data.content_offset)?;
         Ok(Self {

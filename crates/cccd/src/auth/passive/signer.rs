@@ -112,14 +112,17 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
             dsc_der: None,
         };
     };
-    let Ok((_, cert)) = X509Certificate::from_der(dsc_der) else {
-        return SignerChecks {
-            content_type,
-            message_digest,
-            signature: Outcome::Fail("the document signer certificate does not parse".to_owned()),
-            signer: None,
-            dsc_der: None,
-        };
+    let cert = match parse_dsc(dsc_der) {
+        Ok(cert) => cert,
+        Err(why) => {
+            return SignerChecks {
+                content_type,
+                message_digest,
+                signature: Outcome::Fail(format!("the document signer certificate {why}")),
+                signer: None,
+                dsc_der: None,
+            };
+        }
     };
 
     let algorithm_der = signer_info.signature_algorithm.encode();
@@ -148,4 +151,50 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         signer: Some(describe(&cert)),
         dsc_der: Some(dsc_der.to_vec()),
     }
+}
+
+/// Parse the DSC, refusing a certificate whose unsigned parts are not exactly DER.
+fn parse_dsc(der: &[u8]) -> Result<X509Certificate<'_>, String> {
+    // The outer signatureAlgorithm and signature encoding are outside the signed
+    // TBSCertificate: they must repeat the signed copy exactly (RFC 5280 4.1.1.2).
+    strict_certificate_shape(der).map_err(str::to_owned)?;
+    X509Certificate::from_der(der)
+        .map(|(_, cert)| cert)
+        .map_err(|_| "does not parse".to_owned())
+}
+
+/// The unsigned parts of a certificate, checked byte by byte (x509-parser is lenient about
+/// tags there): `SEQUENCE { TBSCertificate SEQUENCE, AlgorithmIdentifier SEQUENCE equal to the
+/// one inside the TBS, BIT STRING with no unused bits }`.
+fn strict_certificate_shape(der: &[u8]) -> Result<(), &'static str> {
+    use crate::tlv::{Tag, Tlv};
+    const SEQ: Tag = Tag::new(0x30);
+    let cert = Tlv::parse_exact(der, SEQ).map_err(|_| "is not one DER SEQUENCE")?;
+    let parts: Vec<Tlv<'_>> = cert
+        .children()
+        .collect::<Result<_, _>>()
+        .map_err(|_| "has malformed parts")?;
+    let [tbs, alg, sig] = parts.as_slice() else {
+        return Err("does not have exactly three parts");
+    };
+    if tbs.tag() != SEQ || alg.tag() != SEQ || sig.tag() != Tag::new(0x03) {
+        return Err("has a wrong tag in its outer structure");
+    }
+    if sig.value().first() != Some(&0) {
+        return Err("signature BIT STRING has unused bits");
+    }
+    // TBSCertificate: [0] version (optional), serialNumber, signature AlgorithmIdentifier...
+    let inner: Vec<Tlv<'_>> = tbs
+        .children()
+        .collect::<Result<_, _>>()
+        .map_err(|_| "has a malformed TBSCertificate")?;
+    let skip = usize::from(inner.first().is_some_and(|t| t.tag() == Tag::new(0xA0)));
+    let signed_alg = inner
+        .get(skip + 1)
+        .ok_or("has no signature algorithm in its TBSCertificate")?;
+    let bytes = |t: &Tlv<'_>| &der[t.offset()..t.offset() + t.total_len()];
+    if bytes(signed_alg) != bytes(alg) {
+        return Err("outer signature algorithm differs from the signed one");
+    }
+    Ok(())
 }

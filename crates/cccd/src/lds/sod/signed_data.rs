@@ -204,6 +204,14 @@ impl SignedData {
         let mut cur = next("signerInfos missing")?;
         if cur.tag() == CONTEXT_0 {
             for cert in children(&cur, file)? {
+                // x509-parser does not insist on the outer tag; DER does.
+                if cert.tag() != SEQUENCE {
+                    return Err(LdsError::invalid(
+                        file,
+                        cert.offset(),
+                        "certificate must be a SEQUENCE",
+                    ));
+                }
                 let der = raw(&cert);
                 X509Certificate::from_der(&der).map_err(|e| LdsError::Malformed {
                     file,
