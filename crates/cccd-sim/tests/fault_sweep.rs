@@ -367,7 +367,7 @@ fn chip_authentication_apdus(sample: &Document) -> Vec<usize> {
     (first + 1..=last + 2).collect()
 }
 
-/// KNOWN BUG found by the sweep: a transient fault during chip authentication at opening
+/// Regression test for a bug the sweep found (fixed): a transient fault during chip authentication at opening
 /// (a 6F00 answer to MSE:Set AT or GENERAL AUTHENTICATE, or a corrupted MAC or a lost byte
 /// in the answer to the SELECT that proves the new keys) is recorded as "chip authentication failed" instead of being a
 /// retryable error: the session goes on, the read completes, `card.json` says CA failed, and
@@ -377,10 +377,8 @@ fn chip_authentication_apdus(sample: &Document) -> Vec<usize> {
 /// A genuine chip must come out `ChipAuthenticated`, or the opening must fail with a
 /// retryable error, never `Failed`.
 ///
-/// Ignored so that plain `cargo test` stays green; `scripts/test.sh` (--include-ignored) runs
-/// it and fails until the session retries CA (or reports the fault) before concluding.
+/// Fixed: `Session::run_ca` retries CA once after reopening before concluding.
 #[test]
-#[ignore = "KNOWN BUG: a transient fault during CA marks a genuine chip as a copy (see docs/RELIABILITY.md)"]
 fn a_transient_fault_during_chip_authentication_does_not_mark_the_chip_a_copy() {
     let sample = sample();
     let keys = keys(&sample);

@@ -408,7 +408,7 @@ fn files_outside_the_sod_do_not_change_the_report() {
     assert!(counts.iter().all(|&c| c > 0));
 }
 
-/// KNOWN BUG found by the sweep: EF.SOD's CMS envelope is malleable. These single-bit flips
+/// Regression test for a bug the sweep found (fixed): EF.SOD's CMS envelope is malleable. These single-bit flips
 /// in `v03-minh-rsa-pkcs1`'s EF.SOD (offsets in the file, asn1parse view) change no signed
 /// byte, yet `verify` still says `verified`, so two different EF.SOD files pass as the same
 /// document. Not a forgery (the data groups, the signed attributes and the keys are
@@ -421,11 +421,8 @@ fn files_outside_the_sod_do_not_change_the_report() {
 /// - byte 1507: SignerInfo.version 1 -> 3 (never checked against the sid form);
 /// - byte 1765: the NULL parameters tag of SignerInfo.signatureAlgorithm 05 -> 04.
 ///
-/// Ignored so that plain `cargo test` stays green; `scripts/test.sh` (--include-ignored)
-/// runs it and fails until `cccd::lds::sod` (signed_data.rs) and `cccd::auth::chain` check
-/// these fields.
+/// Fixed in `cccd::lds::sod::check_profile` and `auth::passive::signer::parse_dsc`.
 #[test]
-#[ignore = "KNOWN BUG: EF.SOD CMS envelope malleable (see docs/RELIABILITY.md)"]
 fn sod_envelope_flips_are_not_verified() {
     let m = manifest();
     let store = trust_store(&m);
@@ -463,14 +460,13 @@ fn sod_envelope_flips_are_not_verified() {
     );
 }
 
-/// KNOWN BUG, same class as above, in the RSASSA-PSS parameters of the SOD's
+/// Regression test (fixed), same class as above, in the RSASSA-PSS parameters of the SOD's
 /// SignerInfo.signatureAlgorithm (`v02-huong-rsa-pss`, file offsets): the tag of the hash
 /// OID (1769: 06 -> 07), the NULL tag after it (1780: 05 -> 04), the NULL tag in the MGF1
 /// parameters (1810: 05 -> 04), and the last byte of the hash, MGF1 and MGF1-hash OIDs
 /// (1779, 1796, 1809: continuation bit set, so the OID no longer ends where it should) can
 /// change and the card still verifies: the parameters are not held to DER.
 #[test]
-#[ignore = "KNOWN BUG: RSASSA-PSS parameters in EF.SOD not enforced (see docs/RELIABILITY.md)"]
 fn sod_pss_parameter_flips_are_not_verified() {
     let m = manifest();
     let store = trust_store(&m);

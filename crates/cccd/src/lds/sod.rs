@@ -313,12 +313,22 @@ fn strict_pss_params(der: &[u8]) -> bool {
     fn parts<'a>(t: &Tlv<'a>) -> Option<Vec<Tlv<'a>>> {
         t.children().collect::<Result<Vec<_>, _>>().ok()
     }
+    // The hash and mask-generation algorithms RSASSA-PSS may name, as OID content bytes.
+    const HASHES: [&[u8]; 5] = [
+        &[0x2B, 0x0E, 0x03, 0x02, 0x1A],
+        &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04],
+        &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01],
+        &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02],
+        &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03],
+    ];
+    const MGF1: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x08];
     fn hash_id(t: &Tlv<'_>) -> bool {
+        let known = |oid: &Tlv<'_>| oid.tag() == OID && HASHES.contains(&oid.value());
         t.tag() == SEQ
             && match parts(t).as_deref() {
-                Some([oid]) => oid.tag() == OID,
+                Some([oid]) => known(oid),
                 Some([oid, null]) => {
-                    oid.tag() == OID && null.tag() == Tag::new(0x05) && null.value().is_empty()
+                    known(oid) && null.tag() == Tag::new(0x05) && null.value().is_empty()
                 }
                 _ => false,
             }
@@ -347,7 +357,7 @@ fn strict_pss_params(der: &[u8]) -> bool {
             0xA0 => hash_id(inner),
             0xA1 => {
                 inner.tag() == SEQ
-                    && matches!(parts(inner).as_deref(), Some([oid, h]) if oid.tag() == OID && hash_id(h))
+                    && matches!(parts(inner).as_deref(), Some([oid, h]) if oid.tag() == OID && oid.value() == MGF1 && hash_id(h))
             }
             _ => inner.tag() == Tag::new(0x02) && !inner.value().is_empty(),
         };

@@ -121,44 +121,57 @@ impl<T: Transport> Session<T> {
             Err(e) => return Ok(self.record_ca(false, &e.to_string())),
         };
         let protocol = crate::ec::oid_to_string(&plan.protocol().oid()).unwrap_or_default();
+        let mut failure = String::new();
+        for attempt in 0..2 {
+            if attempt == 1 {
+                // A transient fault (interference, a lost byte) fails one attempt; a copy of
+                // the chip fails every one. Open again and retry once before concluding.
+                log::info!("chip authentication failed once ({failure}); retrying");
+                self.chip_auth = ChipAuthOutcome::NotAvailable;
+                self.reconnect()?;
+            }
+            match self.ca_attempt(&plan)? {
+                None => return Ok(self.record_ca_with(true, &protocol, "")),
+                Some(why) => failure = why,
+            }
+        }
+        let outcome = self.record_ca_with(false, &protocol, &failure);
+        // Recorded first, so the reconnection does not try CA again; then open the chip again
+        // so the rest can still be read.
+        self.chip_auth = outcome.clone();
+        self.reconnect()?;
+        Ok(outcome)
+    }
+
+    /// One CA run and its proof. `None`: the chip proved it holds the DG14 key; `Some(why)`:
+    /// it did not. I/O failures (card removed) are errors.
+    fn ca_attempt(&mut self, plan: &CaPlan) -> Result<Option<String>, SessionError> {
         let codec = self.codec.take().ok_or(SessionError::SecureMessaging(
             "the secure channel was closed by an earlier error; reconnect",
         ))?;
         let channel = SecureChannel::from_parts(&mut self.transport, codec);
-        let result = plan.run(channel).map(|ch| ch.into_parts().1);
-        match result {
-            Ok(codec) => {
-                self.codec = Some(codec);
-                let proof = self.with_channel(|ch| {
-                    let select = crate::apdu::Command::new(0x00, 0xA4, 0x02, 0x0C)
-                        .with_data(FileId::Com.fid().to_be_bytes().to_vec());
-                    ch.transmit(&select)
-                })?;
-                match proof {
-                    Ok(_) => Ok(self.record_ca_with(true, &protocol, "")),
-                    Err(TransportError::SecureMessaging(_)) => {
-                        // The chip could not speak on the keys only the DG14 private key
-                        // yields. Open the chip again so the rest can still be read.
-                        let outcome = self.record_ca_with(
-                            false,
-                            &protocol,
-                            "the chip's answer did not match the DG14 public key",
-                        );
-                        // Recorded first, so the reconnection does not try CA again.
-                        self.chip_auth = outcome.clone();
-                        self.reconnect()?;
-                        Ok(outcome)
-                    }
-                    Err(e) => Err(e.into()),
-                }
+        match plan.run(channel) {
+            Ok(channel) => self.codec = Some(channel.into_parts().1),
+            Err(CaError::Transport(TransportError::SecureMessaging(why))) => {
+                return Ok(Some(why.to_owned()));
             }
-            Err(CaError::Transport(e)) => Err(e.into()),
-            Err(e) => {
-                let outcome = self.record_ca_with(false, &protocol, &e.to_string());
-                self.chip_auth = outcome.clone();
-                self.reconnect()?;
-                Ok(outcome)
-            }
+            Err(CaError::Transport(e)) => return Err(e.into()),
+            Err(e) => return Ok(Some(e.to_string())),
+        }
+        let select = crate::apdu::Command::new(0x00, 0xA4, 0x02, 0x0C)
+            .with_data(FileId::Com.fid().to_be_bytes().to_vec());
+        match self.with_channel(|ch| ch.transmit(&select))? {
+            // Only a MAC-protected 9000 proves the keys: secure messaging passes plain error
+            // status words through, and a copy could answer with one.
+            Ok(r) if r.sw == crate::apdu::StatusWord::Ok => Ok(None),
+            Ok(r) => Ok(Some(format!(
+                "the chip answered the proof with {} instead of a protected success",
+                r.sw
+            ))),
+            Err(TransportError::SecureMessaging(_)) => Ok(Some(
+                "the chip's answer did not match the DG14 public key".to_owned(),
+            )),
+            Err(e) => Err(e.into()),
         }
     }
 
