@@ -169,3 +169,18 @@ fn after_removal_the_chip_is_authenticated_again() {
     }
     assert!(read.dg(cccd::lds::DataGroup::Dg2).is_some());
 }
+
+#[test]
+fn a_chip_that_refuses_chip_authentication_stays_on_pace_and_is_flagged() {
+    // The dump's DG14 offers CA, but this chip has no CA key: it answers 6D00.
+    let doc = Document::load(testdata().join("cards/v01-hung-ec-bp384")).unwrap();
+    let chip = VirtualChip::from_document(&doc, ChipConfig::default()).unwrap();
+    let s = Session::open(SimTransport::new(chip), &keys(&doc)).unwrap();
+    assert!(
+        matches!(s.chip_auth(), ChipAuthOutcome::Failed(_)),
+        "{:?}",
+        s.chip_auth()
+    );
+    // Reopening after the failed attempts keeps PACE: no downgrade to BAC.
+    assert_eq!(s.access_protocol(), cccd::document::AccessProtocol::PaceMrz);
+}

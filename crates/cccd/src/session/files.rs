@@ -34,7 +34,17 @@ pub fn read_card_access<T: Transport + ?Sized>(
     transport: &mut T,
 ) -> Result<Option<Vec<u8>>, SessionError> {
     let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(vec![0x01, 0x1C]);
-    let r = transport.transmit(&select)?;
+    let mut r = transport.transmit(&select)?;
+    // A chip still in a secure session from before (a reconnection without a power cycle)
+    // refuses the first plain command and drops that session: ask again.
+    if matches!(
+        r.sw,
+        StatusWord::SecurityStatusNotSatisfied
+            | StatusWord::SmObjectsMissing
+            | StatusWord::SmObjectsIncorrect
+    ) {
+        r = transport.transmit(&select)?;
+    }
     if r.sw != StatusWord::Ok {
         return Ok(None);
     }
