@@ -17,15 +17,6 @@ fn verify(card: &serde_json::Value, extra: &[String]) -> std::process::Output {
         .unwrap()
 }
 
-fn expected_failures(card: &serde_json::Value) -> Vec<String> {
-    card["failing_checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn every_sample_card_with_the_test_cscas() {
     let cards = cards();

@@ -90,15 +90,6 @@ fn verify_reader(card: &serde_json::Value, extra: &[String]) -> std::process::Ou
         .unwrap()
 }
 
-fn expected_failures(card: &serde_json::Value) -> Vec<String> {
-    card["failing_checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn every_sample_card_through_pcscd_reaches_its_verdict() {

@@ -68,6 +68,16 @@ pub fn failed(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The checks the manifest says must fail for a card.
+pub fn expected_failures(card: &serde_json::Value) -> Vec<String> {
+    card["failing_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The exit code a verdict must give.
 pub fn exit_for(verdict: &str) -> i32 {
     match verdict {
