@@ -58,11 +58,23 @@ pub struct KeyArgs {
     /// The card's QR text: its ID number and date of birth open the chip.
     #[arg(long, value_name = "TEXT")]
     pub qr: Option<String>,
+    /// Refuse BAC when the chip offers PACE and PACE fails (a possible downgrade attack).
+    #[arg(long)]
+    pub no_bac_fallback: bool,
 }
 
 impl KeyArgs {
     /// The keys to try.
     pub fn keys(&self, today: Date) -> Result<AccessKeys, CliError> {
+        let keys = self.base_keys(today)?;
+        Ok(if self.no_bac_fallback {
+            keys.without_bac_fallback()
+        } else {
+            keys
+        })
+    }
+
+    fn base_keys(&self, today: Date) -> Result<AccessKeys, CliError> {
         let bad = |e: &dyn std::fmt::Display| CliError::BadInput(e.to_string());
         if let Some(mrz) = &self.mrz {
             let text = mrz.replace('|', "\n");

@@ -378,3 +378,35 @@ fn a_chip_without_extended_length_behind_an_extended_reader_is_read_with_short_a
         .count();
     assert_eq!(refused, 1);
 }
+
+#[test]
+fn bac_fallback_can_be_refused() {
+    // Wrong CAN, right MRZ: PACE fails with the CAN and (PACE-MRZ aside) BAC would open it.
+    let keys =
+        || AccessKeys::from_key(AccessKey::Mrz(mrz_key())).with_can(Can::new("123456").unwrap());
+    let config = || ChipConfig {
+        profile: Profile::Cccd2021,
+        ..ChipConfig::default()
+    };
+    // PACE-MRZ still succeeds: that is not a downgrade.
+    let s = Session::open(chip(config()), &keys().without_bac_fallback()).unwrap();
+    assert_eq!(s.access_protocol(), AccessProtocol::PaceMrz);
+    // A wrong CAN and only guessed MRZ keys (not tried with PACE): PACE fails, and BAC with
+    // the guesses would open the chip — only when the fallback is allowed.
+    let guessed = || keys_from_qr().with_can(Can::new("123456").unwrap());
+    assert!(guessed().mrz_keys().len() > 1);
+    let s = Session::open(chip(config()), &guessed()).unwrap();
+    assert_eq!(s.access_protocol(), AccessProtocol::Bac);
+    let e = Session::open(chip(config()), &guessed().without_bac_fallback()).unwrap_err();
+    assert!(matches!(e, SessionError::AccessDenied { .. }), "{e:?}");
+    // A chip without PACE still opens with BAC.
+    let s = Session::open(
+        chip(ChipConfig {
+            profile: Profile::BacOnly,
+            ..ChipConfig::default()
+        }),
+        &AccessKeys::from_key(AccessKey::Mrz(mrz_key())).without_bac_fallback(),
+    )
+    .unwrap();
+    assert_eq!(s.access_protocol(), AccessProtocol::Bac);
+}

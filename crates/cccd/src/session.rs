@@ -309,6 +309,14 @@ fn establish<T: Transport>(
             }
         }
     }
+    // A chip that advertises PACE but is opened with BAC has been downgraded: by a chip that
+    // refuses PACE (seen in the field) or by someone disturbing the radio. Kiosks whose cards
+    // all do PACE can refuse it.
+    if pace_failure.is_some() && !keys.bac_fallback_allowed() {
+        return Err(SessionError::AccessDenied {
+            hint: "PACE failed and falling back to BAC is disabled; present the card again".into(),
+        });
+    }
     if keys.mrz_keys().is_empty() {
         return Err(match pace_failure {
             Some(e) => SessionError::from(e),

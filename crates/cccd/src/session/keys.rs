@@ -9,6 +9,8 @@ use time::Date;
 pub struct AccessKeys {
     can: Option<Can>,
     mrz: Vec<BacKey>,
+    /// Refuse BAC after PACE failed on a chip that offers PACE.
+    no_bac_fallback: bool,
 }
 
 impl AccessKeys {
@@ -17,11 +19,11 @@ impl AccessKeys {
         match key {
             AccessKey::Can(can) => Self {
                 can: Some(can),
-                mrz: Vec::new(),
+                ..Self::default()
             },
             AccessKey::Mrz(k) => Self {
-                can: None,
                 mrz: vec![k],
+                ..Self::default()
             },
         }
     }
@@ -32,6 +34,7 @@ impl AccessKeys {
         Ok(Self {
             can: Some(Can::from_id(id)?),
             mrz: AccessKey::from_id_and_dob(id, date_of_birth, today)?,
+            no_bac_fallback: false,
         })
     }
 
@@ -40,6 +43,19 @@ impl AccessKeys {
     pub fn with_can(mut self, can: Can) -> Self {
         self.can = Some(can);
         self
+    }
+
+    /// Refuse to fall back to BAC when the chip offers PACE and PACE fails (a downgrade an
+    /// attacker on the radio link could provoke). Chips without PACE still open with BAC.
+    #[must_use]
+    pub fn without_bac_fallback(mut self) -> Self {
+        self.no_bac_fallback = true;
+        self
+    }
+
+    /// Whether BAC may follow a failed PACE.
+    pub fn bac_fallback_allowed(&self) -> bool {
+        !self.no_bac_fallback
     }
 
     /// The MRZ keys, for BAC.
