@@ -15,7 +15,7 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v opj_compress >/dev/null 2>&1 || need+=(libopenjp2-tools)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # The HTML-report test renders the page in headless Chromium.
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
