@@ -36,17 +36,6 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::exit::Cli
     Ok(())
 }
 
-/// Upper-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02X}");
-            s
-        })
-}
-
 /// `println!` that never panics: a closed pipe (`cccd ... | head`) must not turn into a
 /// crash, and the exit code must still tell the verdict.
 #[macro_export]

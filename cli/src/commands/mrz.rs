@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             })
             .collect(),
         all_valid: mrz.checks.all_valid(),
-        bac_key_seed: crate::output::hex(seed.as_bytes()),
+        bac_key_seed: cccd::hex::encode_upper(seed.as_bytes()),
     };
     if args.json {
         print_json(&out)?;

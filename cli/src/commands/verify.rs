@@ -58,14 +58,9 @@ pub struct Args {
 }
 
 fn parse_challenge(text: &str) -> Result<[u8; 8], String> {
-    let t = text.trim();
-    let bytes: Option<Vec<u8>> = (0..t.len())
-        .step_by(2)
-        .map(|i| t.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    bytes
+    cccd::hex::decode(text, 8)
         .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .ok_or_else(|| format!("'{t}' is not 8 bytes of hex (16 hex digits)"))
+        .ok_or_else(|| format!("'{}' is not 8 bytes of hex (16 hex digits)", text.trim()))
 }
 
 /// The reader option, optional for verify.

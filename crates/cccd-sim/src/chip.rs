@@ -190,14 +190,19 @@ impl VirtualChip {
         }
     }
 
-    /// Replace the secrets that open the chip (MRZ key, CAN).
-    pub fn set_access(&mut self, access: AccessConfig) {
-        self.secrets = access;
-        self.responders = access::Responders::new(
+    /// BAC and PACE engines in their initial state, for the current secrets and profile.
+    fn fresh_responders(&self) -> access::Responders {
+        access::Responders::new(
             &self.secrets,
             self.config.profile,
             self.files.get(FileId::CardAccess),
-        );
+        )
+    }
+
+    /// Replace the secrets that open the chip (MRZ key, CAN).
+    pub fn set_access(&mut self, access: AccessConfig) {
+        self.secrets = access;
+        self.responders = self.fresh_responders();
     }
 
     /// Give the chip its active-authentication key.
@@ -233,11 +238,7 @@ impl VirtualChip {
     /// counters restart, and the card is present again.
     pub fn power_cycle(&mut self) {
         self.access = access::AccessState::Locked;
-        self.responders = access::Responders::new(
-            &self.secrets,
-            self.config.profile,
-            self.files.get(FileId::CardAccess),
-        );
+        self.responders = self.fresh_responders();
         self.df = Df::Master;
         self.ef = None;
         self.stats = ChipStats::default();

@@ -34,6 +34,7 @@ pub mod auth;
 pub mod crypto;
 pub mod document;
 pub mod ec;
+pub mod hex;
 pub mod lds;
 pub mod mrz;
 pub mod session;

@@ -435,20 +435,9 @@ fn write_secrets(
 
 /// Lower-case hex.
 pub fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    cccd::hex::encode(bytes)
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, GenError> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| {
-            s.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| GenError::Data("bad hex constant".into()))
-        })
-        .collect()
+    cccd::hex::decode(s, usize::MAX).ok_or_else(|| GenError::Data("bad hex constant".into()))
 }

@@ -43,14 +43,6 @@ pub enum ChipAuthOutcome {
     NotAvailable,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 impl<T: Transport> Session<T> {
     /// Prove the chip genuine: CA when DG14 offers it (then a protected read on the new keys
     /// must verify), else AA with DG15. Reads DG14/DG15 as needed (they stay in the document).
@@ -80,8 +72,8 @@ impl<T: Transport> Session<T> {
             match aa {
                 Ok(done) => {
                     self.document.meta.active_authentication = Some(ActiveAuthRecord {
-                        challenge: hex(&done.challenge),
-                        response: hex(&done.response),
+                        challenge: crate::hex::encode(&done.challenge),
+                        response: crate::hex::encode(&done.response),
                     });
                     let aa_outcome = match &done.result {
                         Ok(_) => ChipAuthOutcome::ActiveAuthenticated,

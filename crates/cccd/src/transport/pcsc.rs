@@ -25,12 +25,7 @@ pub struct ReaderInfo {
 }
 
 fn hex_bytes<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    use std::fmt::Write;
-    let text = bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02X}");
-        out
-    });
-    s.serialize_str(&text)
+    s.serialize_str(&crate::hex::encode_upper(bytes))
 }
 
 /// Map a PC/SC error to our typed transport error.

@@ -65,8 +65,10 @@ fn active_authentication(
     record: &crate::document::ActiveAuthRecord,
     expected: Option<&[u8]>,
 ) -> Result<bool, String> {
-    let challenge = from_hex(&record.challenge).ok_or("the recorded AA challenge is not hex")?;
-    let response = from_hex(&record.response).ok_or("the recorded AA answer is not hex")?;
+    let challenge = crate::hex::decode(&record.challenge, 1024)
+        .ok_or("the recorded AA challenge is not hex")?;
+    let response =
+        crate::hex::decode(&record.response, 1024).ok_or("the recorded AA answer is not hex")?;
     let dg15 = match doc.dg15() {
         Some(Ok(d)) => d,
         Some(Err(e)) => return Err(format!("DG15 does not parse: {e}")),
@@ -81,17 +83,6 @@ fn active_authentication(
     crate::auth::active::verify_aa(&dg15, dg14.as_ref(), &challenge, &response)
         .map(|_| expected.is_some())
         .map_err(|e| format!("active authentication failed: {e}; the chip may be a copy"))
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    let t = text.trim();
-    if !t.len().is_multiple_of(2) || t.len() > 2048 {
-        return None;
-    }
-    (0..t.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(t.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// `mrz.check_digits`.
