@@ -145,10 +145,14 @@ impl Samples {
     /// A fresh trust store with the test anchors and CRLs (an empty signature cache).
     pub fn store(&self) -> Result<TrustStore, BenchError> {
         let mut store = TrustStore::new();
-        for p in self.anchor_paths.iter().chain(&self.crl_paths) {
-            store
-                .load_path(p)
-                .map_err(|e| BenchError::Trust(format!("{}: {e}", p.display())))?;
+        let err = |p: &std::path::Path, e: cccd::trust::TrustError| {
+            BenchError::Trust(format!("{}: {e}", p.display()))
+        };
+        for p in &self.anchor_paths {
+            let _ = store.load_cscas(p).map_err(|e| err(p, e))?;
+        }
+        for p in &self.crl_paths {
+            let _ = store.load_crls(p).map_err(|e| err(p, e))?;
         }
         Ok(store)
     }

@@ -17,10 +17,7 @@ use cccd_benches::{Primitives, Samples, algorithm_label};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 fn options(samples: &Samples) -> Options {
-    Options {
-        at: samples.reference_date.midnight().assume_utc(),
-        ..Options::default()
-    }
+    Options::default().at(samples.reference_date.midnight().assume_utc())
 }
 
 fn verification(c: &mut Criterion) {

@@ -41,10 +41,7 @@ fn main() -> Result<(), BenchError> {
     let budget = Duration::from_secs_f64(seconds);
     let samples = Samples::load()?;
     let store = samples.store()?;
-    let options = Options {
-        at: samples.reference_date.midnight().assume_utc(),
-        ..Options::default()
-    };
+    let options = Options::default().at(samples.reference_date.midnight().assume_utc());
     let claims = Claims::default();
     for first in samples.one_per_algorithm() {
         let label = algorithm_label(&first.dsc_algorithm);

@@ -130,14 +130,17 @@ pub struct OutputArgs {
 /// Trust anchors and revocation lists.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TrustArgs {
-    /// A CSCA certificate (PEM or DER) or a folder of them. Repeatable.
+    /// A CSCA certificate (PEM, PEM bundle or DER) or a folder of them: certificates only,
+    /// and only CA certificates. Repeatable.
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub csca: Vec<PathBuf>,
-    /// An ICAO CSCA master list (CMS). Repeatable.
+    /// An ICAO CSCA master list (CMS) whose signature must verify; a list that does not is
+    /// refused (exit 2). Repeatable.
     #[arg(long, value_name = "FILE")]
     pub masterlist: Vec<PathBuf>,
-    /// A certificate revocation list (PEM or DER). Repeatable.
-    #[arg(long, value_name = "FILE")]
+    /// A certificate revocation list (PEM or DER) or a folder of them: CRLs only, never
+    /// trust anchors. Repeatable.
+    #[arg(long, value_name = "FILE_OR_DIR")]
     pub crl: Vec<PathBuf>,
 }
 
@@ -148,8 +151,23 @@ impl TrustArgs {
         let fail = |p: &PathBuf, e: &dyn std::fmt::Display| {
             CliError::BadInput(format!("{}: {e}", p.display()))
         };
-        for p in self.csca.iter().chain(&self.masterlist).chain(&self.crl) {
-            store.load_path(p).map_err(|e| fail(p, &e))?;
+        // Anchors first: a CRL's signature is checked against the CSCAs already held.
+        let mut skipped = Vec::new();
+        for p in &self.csca {
+            skipped.extend(store.load_cscas(p).map_err(|e| fail(p, &e))?.skipped);
+        }
+        for p in &self.masterlist {
+            skipped.extend(store.load_masterlist(p).map_err(|e| fail(p, &e))?.skipped);
+        }
+        for p in &self.crl {
+            skipped.extend(store.load_crls(p).map_err(|e| fail(p, &e))?.skipped);
+        }
+        for s in &skipped {
+            eprintln!(
+                "cccd: warning: skipped {}: {}",
+                crate::output::escape_untrusted(&s.path.display().to_string()),
+                crate::output::escape_untrusted(&s.reason)
+            );
         }
         Ok(store)
     }

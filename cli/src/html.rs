@@ -90,7 +90,7 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
         let _ = write!(
             page,
             "<tr class=\"check {class}\"><td class=\"{class}\">{class}</td><td>{}</td><td>{}</td></tr>",
-            escape(&c.name),
+            escape(&c.id.to_string()),
             escape(&c.reason)
         );
     }
@@ -137,11 +137,15 @@ mod tests {
 
     #[test]
     fn page_has_verdict_and_checks() {
-        let report = Report::from_checks(vec![cccd::verify::Check::new(
-            "sod.signature",
-            Status::Fail,
-            "<bad>",
-        )]);
+        let report = Report::decide(
+            vec![cccd::verify::Check::new(
+                cccd::verify::CheckId::SodSignature,
+                Status::Fail,
+                "<bad>",
+            )],
+            &cccd::verify::Policy::default(),
+            cccd::verify::Provenance::Dump,
+        );
         let page = render(&Document::new(), &IdentityView::default(), &report, false);
         assert!(page.contains(r#"id="verdict" class="not_verified""#));
         assert!(page.contains("&lt;bad&gt;"));

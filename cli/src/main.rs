@@ -97,7 +97,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(e) => {
-            eprintln!("cccd: {e}");
+            eprintln!("cccd: {}", crate::output::escape_untrusted(&e.to_string()));
             e.exit_code().into()
         }
     }

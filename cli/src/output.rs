@@ -49,3 +49,51 @@ macro_rules! outln {
         let _ = writeln!(std::io::stdout().lock(), $($arg)*);
     }};
 }
+
+/// `text` made safe for a terminal: control characters (C0 including newline and tab, DEL,
+/// C1) and bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, plus the marks
+/// U+200E, U+200F, U+061C) are written as `\u{XXXX}` escapes, and a backslash as `\\`, so
+/// a crafted dump, certificate or QR cannot redraw the screen or reorder what an operator
+/// reads. Every untrusted string in human output goes through this; JSON and HTML escape on
+/// their own.
+pub fn escape_untrusted(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+    }
+    if !text.chars().any(|c| unsafe_char(c) || c == '\\') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:04X}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_untrusted;
+
+    #[test]
+    fn controls_and_bidi_are_escaped() {
+        assert_eq!(escape_untrusted("Nguyễn Văn A"), "Nguyễn Văn A");
+        assert_eq!(escape_untrusted("a\x1b[2Jb"), "a\\u{001B}[2Jb");
+        assert_eq!(escape_untrusted("x\ny\r"), "x\\u{000A}y\\u{000D}");
+        assert_eq!(escape_untrusted("\u{9b}31m"), "\\u{009B}31m");
+        assert_eq!(escape_untrusted("\u{7f}"), "\\u{007F}");
+        assert_eq!(
+            escape_untrusted("ab\u{202E}cd\u{2066}"),
+            "ab\\u{202E}cd\\u{2066}"
+        );
+        assert_eq!(escape_untrusted("c:\\u{1B}"), "c:\\\\u{1B}");
+    }
+}

@@ -66,9 +66,14 @@ fn linked_cards(tag: &str, prefix: &str) -> PathBuf {
     dir
 }
 
+/// With the readers' records trusted (`--trust-recorded-auth`, an operator's own kiosks),
+/// each dump gets the manifest's verdict; without, a valid dump is only inconclusive.
 #[test]
 fn every_line_has_the_manifest_verdict_and_failed_checks() {
-    let out = batch(&testdata().join("cards"), 2, &trust_args());
+    let mut trusting = trust_args();
+    trusting.push("--trust-recorded-auth".into());
+    let out = batch(&testdata().join("cards"), 2, &trusting);
+    let alone = lines(&batch(&testdata().join("cards"), 2, &trust_args()));
     let got = lines(&out);
     let cards = cards();
     assert_eq!(got.len(), cards.len(), "{got:?}");
@@ -77,6 +82,11 @@ fn every_line_has_the_manifest_verdict_and_failed_checks() {
         let name = dir.rsplit('/').next().unwrap();
         let (verdict, failed) = got.get(name).unwrap_or_else(|| panic!("no line for {dir}"));
         assert_eq!(verdict, card["expected_verdict"].as_str().unwrap(), "{dir}");
+        assert_eq!(
+            alone[name].0,
+            card["expected_verdict_dump_alone"].as_str().unwrap(),
+            "{dir} without trusting card.json"
+        );
         for must in card["failing_checks"].as_array().unwrap() {
             assert!(
                 failed.contains(must.as_str().unwrap()),
@@ -105,13 +115,20 @@ fn eight_threads_and_one_thread_give_the_same_results() {
 #[test]
 fn all_valid_cards_exit_zero_and_without_anchors_exit_four() {
     let dir = linked_cards("valid", "v");
-    let out = batch(&dir, 4, &trust_args());
+    let mut trusting = trust_args();
+    trusting.push("--trust-recorded-auth".into());
+    let out = batch(&dir, 4, &trusting);
     let got = lines(&out);
     assert_eq!(out.status.code(), Some(0), "{got:?}");
     assert!(got.len() >= 10);
     assert!(got.values().all(|(v, _)| v == "verified"), "{got:?}");
+    // card.json not trusted: nothing fails, but the chips are not proven genuine.
+    let out = batch(&dir, 4, &trust_args());
+    let got = lines(&out);
+    assert_eq!(out.status.code(), Some(4), "{got:?}");
+    assert!(got.values().all(|(v, _)| v == "inconclusive"), "{got:?}");
     // No CSCA given: nothing fails, but the chain is not anchored.
-    let out = batch(&dir, 4, &[]);
+    let out = batch(&dir, 4, &["--trust-recorded-auth".to_owned()]);
     let got = lines(&out);
     assert_eq!(out.status.code(), Some(4), "{got:?}");
     assert!(got.values().all(|(v, _)| v == "inconclusive"), "{got:?}");
@@ -126,7 +143,9 @@ fn a_folder_that_is_not_a_dump_is_reported_and_exits_two() {
     // Plain files and hidden folders beside the dumps are ignored.
     std::fs::write(dir.join("notes.txt"), b"ignored").unwrap();
     std::fs::create_dir(dir.join(".hidden")).unwrap();
-    let out = batch(&dir, 2, &trust_args());
+    let mut trusting = trust_args();
+    trusting.push("--trust-recorded-auth".into());
+    let out = batch(&dir, 2, &trusting);
     let got = lines(&out);
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got["v01-hung-ec-bp384"].0, "verified");

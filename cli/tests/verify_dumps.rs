@@ -22,12 +22,20 @@ fn every_sample_card_with_the_test_cscas() {
     let cards = cards();
     assert!(cards.len() >= 20, "manifest lists {} cards", cards.len());
     for card in &cards {
-        let out = verify(card, &trust_args());
+        let out = verify(card, &proven_args(card));
         assert_verdict(
             card,
             &out,
             card["expected_verdict"].as_str().unwrap(),
             &expected_failures(card),
+        );
+        // The dump alone: nothing proves the chip genuine to this verifier.
+        let out = verify(card, &trust_args());
+        assert_verdict(
+            card,
+            &out,
+            card["expected_verdict_dump_alone"].as_str().unwrap(),
+            &[],
         );
     }
 }
@@ -35,7 +43,7 @@ fn every_sample_card_with_the_test_cscas() {
 #[test]
 fn every_sample_card_without_trust_anchors() {
     for card in cards() {
-        let out = verify(&card, &[]);
+        let out = verify(&card, &challenge_args(&card));
         let verdict = card["expected_verdict_without_trust_anchors"]
             .as_str()
             .unwrap();
@@ -77,7 +85,7 @@ fn claim_args(card: &serde_json::Value) -> Vec<String> {
 #[test]
 fn matching_claims_and_qr_keep_valid_cards_verified() {
     for card in valid_cards() {
-        let mut args = trust_args();
+        let mut args = proven_args(&card);
         args.extend(claim_args(&card));
         args.extend(["--qr".into(), card["qr_text"].as_str().unwrap().into()]);
         let out = verify(&card, &args);
@@ -126,7 +134,7 @@ fn mismatching_claims_and_qr_fail_with_the_check_named() {
 #[test]
 fn the_qr_picture_of_each_persona_matches_its_card() {
     for card in valid_cards().iter().take(3) {
-        let mut args = trust_args();
+        let mut args = proven_args(card);
         args.extend([
             "--qr-image".into(),
             testdata()
@@ -172,7 +180,7 @@ fn html_report_is_written_private_and_self_contained() {
     let card = &valid_cards()[0];
     let path = std::env::temp_dir().join(format!("cccd-report-{}.html", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let mut args = trust_args();
+    let mut args = proven_args(card);
     args.extend(["--html".into(), path.display().to_string()]);
     let out = verify(card, &args);
     assert_eq!(out.status.code(), Some(0));

@@ -10,9 +10,10 @@
 
 use crate::args::TrustArgs;
 use crate::exit::{CliError, Exit};
+use crate::output::escape_untrusted;
 use cccd::document::Document;
 use cccd::trust::TrustStore;
-use cccd::verify::{Claims, NameMatch, Options, Status, Verdict, verify};
+use cccd::verify::{Claims, Options, Status, Verdict, verify};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::io::{IsTerminal, Write};
@@ -27,8 +28,8 @@ pub struct BatchArgs<'a> {
     pub dir: &'a Path,
     /// Trust anchors and CRLs, shared by every dump.
     pub trust: &'a TrustArgs,
-    /// Verify as of this date (default: now).
-    pub at: Option<time::Date>,
+    /// How to verify each dump (time, AA challenge, policy).
+    pub options: &'a Options,
     /// One JSON object per line instead of text.
     pub json: bool,
 }
@@ -43,6 +44,8 @@ struct Line<'a> {
     verdict: Option<Verdict>,
     /// Names of the checks that failed.
     failed: Vec<&'a str>,
+    /// Names of the required checks that did not pass (why `inconclusive`).
+    unproven: Vec<&'a str>,
     /// Why the dump could not be loaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -99,13 +102,7 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
     let store = args.trust.store()?;
     let entries = std::fs::read_dir(args.dir)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", args.dir.display())))?;
-    let options = Options {
-        at: args
-            .at
-            .map_or_else(time::OffsetDateTime::now_utc, |d| d.midnight().assume_utc()),
-        name_match: NameMatch::Strict,
-        aa_challenge: None,
-    };
+    let options = args.options;
     let bar = progress_bar();
     let tally = Tally::default();
     let out = Mutex::new(std::io::stdout());
@@ -125,13 +122,13 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
             }
             let (dir, result) = match entry {
                 Ok(path) => {
-                    let result = verify_one(&path, &store, &options);
+                    let result = verify_one(&path, &store, options);
                     (path, result)
                 }
                 Err(e) => (args.dir.to_path_buf(), Err(e.to_string())),
             };
             let text = render(&dir, &result, args.json);
-            tally.add(result.as_ref().ok().map(|(v, _)| *v));
+            tally.add(result.as_ref().ok().map(|(v, _, _)| *v));
             bar.inc(1);
             let mut out = out
                 .lock()
@@ -155,37 +152,40 @@ fn is_dump_candidate(entry: &std::fs::DirEntry) -> bool {
     !hidden && entry.path().is_dir()
 }
 
-/// Verify one dump: its verdict and the names of the failed checks, or why it did not load.
-fn verify_one(
-    dir: &Path,
-    store: &TrustStore,
-    options: &Options,
-) -> Result<(Verdict, Vec<String>), String> {
+/// One dump's verdict, the names of its failed checks and of its unproven required checks.
+type Outcome = (Verdict, Vec<String>, Vec<String>);
+
+/// Verify one dump, or say why it did not load.
+fn verify_one(dir: &Path, store: &TrustStore, options: &Options) -> Result<Outcome, String> {
     let doc = Document::load(dir).map_err(|e| e.to_string())?;
     let report = verify(&doc, store, &Claims::default(), None, options);
     let failed = report
         .checks
-        .into_iter()
+        .iter()
         .filter(|c| c.status == Status::Fail)
-        .map(|c| c.name)
+        .map(|c| c.id.to_string())
         .collect();
-    Ok((report.verdict, failed))
+    let unproven = report.unproven.iter().map(ToString::to_string).collect();
+    Ok((report.verdict, failed, unproven))
 }
 
-fn render(dir: &Path, result: &Result<(Verdict, Vec<String>), String>, json: bool) -> String {
+fn render(dir: &Path, result: &Result<Outcome, String>, json: bool) -> String {
     let shown = dir.display().to_string();
     if json {
+        // JSON escapes on its own; the text form below must not pass control characters.
         let line = match result {
-            Ok((verdict, failed)) => Line {
+            Ok((verdict, failed, unproven)) => Line {
                 dir: &shown,
                 verdict: Some(*verdict),
                 failed: failed.iter().map(String::as_str).collect(),
+                unproven: unproven.iter().map(String::as_str).collect(),
                 error: None,
             },
             Err(e) => Line {
                 dir: &shown,
                 verdict: None,
                 failed: Vec::new(),
+                unproven: Vec::new(),
                 error: Some(e.clone()),
             },
         };
@@ -193,17 +193,31 @@ fn render(dir: &Path, result: &Result<(Verdict, Vec<String>), String>, json: boo
             .unwrap_or_else(|e| format!("{{\"dir\":null,\"error\":\"{e}\"}}"))
     } else {
         match result {
-            Ok((verdict, failed)) => {
+            Ok((verdict, failed, unproven)) => {
                 let label = match verdict {
                     Verdict::Verified => "VERIFIED",
                     Verdict::NotVerified => "NOT VERIFIED",
                     Verdict::Inconclusive => "INCONCLUSIVE",
                 };
-                format!("{label:12}  {shown}  {}", failed.join(" "))
-                    .trim_end()
-                    .to_owned()
+                let not_proven = if unproven.is_empty() || !failed.is_empty() {
+                    String::new()
+                } else {
+                    format!("not proven: {}", unproven.join(" "))
+                };
+                format!(
+                    "{label:12}  {}  {}{not_proven}",
+                    escape_untrusted(&shown),
+                    failed.join(" ")
+                )
+                .trim_end()
+                .to_owned()
             }
-            Err(e) => format!("{:12}  {shown}  {e}", "UNREADABLE"),
+            Err(e) => format!(
+                "{:12}  {}  {}",
+                "UNREADABLE",
+                escape_untrusted(&shown),
+                escape_untrusted(e)
+            ),
         }
     }
 }

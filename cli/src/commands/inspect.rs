@@ -116,12 +116,17 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         print_json(&output)?;
     } else {
         for (k, v) in output.identity.rows() {
-            crate::outln!("{k:18} {v}");
+            crate::outln!("{k:18} {}", crate::output::escape_untrusted(v));
         }
         crate::outln!();
         for f in &output.files {
             let state = f.error.as_deref().unwrap_or("ok");
-            crate::outln!("{:16} {:>7} bytes  {state}", f.file, f.bytes);
+            crate::outln!(
+                "{:16} {:>7} bytes  {}",
+                f.file,
+                f.bytes,
+                crate::output::escape_untrusted(state)
+            );
         }
         if let Some(sod) = &output.sod {
             crate::outln!();
@@ -131,7 +136,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             );
             crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
             if let Some(s) = &sod.signer {
-                crate::outln!("Document signer {s}");
+                crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
             }
         }
     }

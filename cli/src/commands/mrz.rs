@@ -86,7 +86,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             ("Nationality", &out.nationality),
             ("Name", &out.name),
         ] {
-            crate::outln!("{k:20} {v}");
+            crate::outln!("{k:20} {}", crate::output::escape_untrusted(v));
         }
         if let Some(id) = &out.vietnam_id_number {
             crate::outln!("{:20} {id}", "12-digit ID");

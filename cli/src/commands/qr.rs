@@ -123,7 +123,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             ),
         ];
         for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-            crate::outln!("{k:22} {v}");
+            crate::outln!("{k:22} {}", crate::output::escape_untrusted(v));
         }
     }
     Ok(Exit::Success)

@@ -61,7 +61,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&out)?;
     } else {
-        eprintln!("cccd: wrote {} ({} files)", out.dump, out.files.len());
+        eprintln!(
+            "cccd: wrote {} ({} files)",
+            crate::output::escape_untrusted(&out.dump),
+            out.files.len()
+        );
     }
     Ok(Exit::Success)
 }

@@ -80,7 +80,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             (None, Some(e)) => format!("  probe failed: {e}"),
             (None, None) => String::new(),
         };
-        crate::outln!("{:width$}  {card}{probe}", row.reader.name);
+        crate::outln!(
+            "{:width$}  {card}{probe}",
+            crate::output::escape_untrusted(&row.reader.name)
+        );
     }
     Ok(Exit::Success)
 }

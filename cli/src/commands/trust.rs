@@ -57,11 +57,35 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let mut skipped = Vec::new();
     let mut crls = 0;
     for p in &args.paths {
-        let summary = store
-            .load_path(p)
-            .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
+        let summary = match store.load_path(p) {
+            Ok(summary) => summary,
+            // Shown, not loaded: the operator sees why `verify --masterlist` refuses it.
+            Err(cccd::trust::TrustError::MasterListSignature { report, .. }) => {
+                master_lists.push(MasterListRow {
+                    source: report.source,
+                    signer: report.signer_subject,
+                    signature_valid: false,
+                    problem: report.signature_problem,
+                    certificates: report.certificate_count,
+                });
+                continue;
+            }
+            Err(e) => return Err(CliError::BadInput(format!("{}: {e}", p.display()))),
+        };
         crls += summary.crls_added;
-        skipped.extend(summary.skipped.iter().map(|s| format!("{s:?}")));
+        skipped.extend(
+            summary
+                .skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.path.display(), s.reason)),
+        );
+        for m in &summary.master_lists {
+            skipped.extend(
+                m.parse_failures
+                    .iter()
+                    .map(|(i, why)| format!("{} entry {i}: {why}", m.source)),
+            );
+        }
         master_lists.extend(summary.master_lists.into_iter().map(|m| MasterListRow {
             source: m.source,
             signer: m.signer_subject,
@@ -99,8 +123,14 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     };
     if args.json {
         print_json(&out)?;
-        return Ok(Exit::Success);
+    } else {
+        print_human(&out);
     }
+    Ok(Exit::Success)
+}
+
+/// The listing for people; subjects and sources are untrusted text.
+fn print_human(out: &Output) {
     for m in &out.master_lists {
         let sig = if m.signature_valid {
             paint("signature valid", Colour::Green)
@@ -109,11 +139,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         };
         crate::outln!(
             "master list {}: {} certificates, {sig}{}",
-            m.source,
+            crate::output::escape_untrusted(&m.source),
             m.certificates,
             m.problem
                 .as_deref()
-                .map(|p| format!(" ({p})"))
+                .map(|p| format!(" ({})", crate::output::escape_untrusted(p)))
                 .unwrap_or_default()
         );
     }
@@ -125,7 +155,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         };
         crate::outln!(
             "{:3} {:28} {} .. {}  {sig}  {}",
-            c.country.as_deref().unwrap_or("?"),
+            crate::output::escape_untrusted(c.country.as_deref().unwrap_or("?")),
             c.key,
             c.not_before
                 .as_deref()
@@ -133,7 +163,14 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             c.not_after
                 .as_deref()
                 .map_or("?", |s| &s[..10.min(s.len())]),
-            c.subject
+            crate::output::escape_untrusted(&c.subject)
+        );
+    }
+    for s in &out.skipped {
+        crate::outln!(
+            "{} {}",
+            paint("skipped", Colour::Yellow),
+            crate::output::escape_untrusted(s)
         );
     }
     let valid = out
@@ -147,5 +184,4 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         out.certificates.len(),
         out.crls
     );
-    Ok(Exit::Success)
 }

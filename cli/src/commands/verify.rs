@@ -8,7 +8,7 @@ use crate::identity::IdentityView;
 use crate::output::{Colour, paint, print_json};
 use cccd::document::Document;
 use cccd::session::ReadPlan;
-use cccd::verify::{Claims, NameMatch, Options, Report, Status, Verdict, verify};
+use cccd::verify::{Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify};
 use std::path::PathBuf;
 
 /// Arguments of `cccd verify`.
@@ -20,7 +20,7 @@ pub struct Args {
     /// Verify every dump folder inside DIR on all cores, one result line per dump (JSON Lines
     /// with --json), in completion order. Exit 0 all verified, 1 any not verified, 4 any
     /// inconclusive and none failed, 2 bad input.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["dump", "reader", "name", "qr_image", "html", "face", "aa_challenge"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["dump", "reader", "name", "qr_image", "html", "face"])]
     batch: Option<PathBuf>,
     #[command(flatten)]
     reader: OptReader,
@@ -41,9 +41,15 @@ pub struct Args {
     #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     at: Option<time::Date>,
     /// The active-authentication challenge (16 hex digits) you issued to the device that
-    /// read the card: its recorded AA answer must be over this challenge.
+    /// made the dump: its AA answer must be over this challenge, and a dump without an
+    /// answer fails. This is how a dump proves the chip genuine to you.
     #[arg(long, value_name = "HEX", value_parser = parse_challenge)]
     aa_challenge: Option<[u8; 8]>,
+    /// Accept the chip-authentication result recorded in a dump's card.json (and an AA
+    /// answer over a challenge you did not issue). Only for dumps made by readers you
+    /// control: card.json is unsigned and anyone can edit it.
+    #[arg(long)]
+    trust_recorded_auth: bool,
     /// Compare names ignoring diacritics (Nguyễn = Nguyen).
     #[arg(long)]
     ignore_diacritics: bool,
@@ -77,6 +83,8 @@ pub struct OptReader {
 #[derive(serde::Serialize)]
 struct Output<'a> {
     verdict: Verdict,
+    provenance: cccd::verify::Provenance,
+    unproven: &'a [cccd::verify::CheckId],
     source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     access: Option<cccd::document::AccessProtocol>,
@@ -90,11 +98,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         return crate::commands::batch::run(&crate::commands::batch::BatchArgs {
             dir,
             trust: &args.trust,
-            at: args.at,
+            options: &options_from(args),
             json: args.out.json,
         });
     }
-    let (doc, source, read_here) = load(args)?;
+    let (doc, source) = load(args)?;
     let qr = qr_data(args)?;
     let store = args.trust.store()?;
     let claims = Claims {
@@ -103,27 +111,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         date_of_birth: args.keys.dob,
         sex: args.sex,
     };
-    let options = Options {
-        at: args
-            .at
-            .map_or_else(time::OffsetDateTime::now_utc, |d| d.midnight().assume_utc()),
-        name_match: if args.ignore_diacritics {
-            NameMatch::IgnoreDiacritics
-        } else {
-            NameMatch::Strict
-        },
-        // A card read here answered our own random challenge.
-        aa_challenge: args.aa_challenge.or_else(|| {
-            if read_here {
-                doc.meta
-                    .active_authentication
-                    .as_ref()
-                    .and_then(|r| parse_challenge(&r.challenge).ok())
-            } else {
-                None
-            }
-        }),
-    };
+    let options = options_from(args);
     let report = verify(&doc, &store, &claims, qr.as_ref(), &options);
     let identity = IdentityView::from_document(&doc, args.out.redact);
     if let Some(path) = &args.html {
@@ -132,6 +120,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.out.json {
         print_json(&Output {
             verdict: report.verdict,
+            provenance: report.provenance,
+            unproven: &report.unproven,
             source,
             access: doc.meta.access,
             identity,
@@ -143,6 +133,23 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     Ok(exit_for(&report))
 }
 
+/// The verification options the arguments ask for.
+fn options_from(args: &Args) -> Options {
+    // A card read here is ReadHere evidence by construction (the session marks it); nothing
+    // in the arguments can make a dump count as read here.
+    Options::default()
+        .at(args
+            .at
+            .map_or_else(time::OffsetDateTime::now_utc, |d| d.midnight().assume_utc()))
+        .name_match(if args.ignore_diacritics {
+            NameMatch::IgnoreDiacritics
+        } else {
+            NameMatch::Strict
+        })
+        .aa_challenge(args.aa_challenge)
+        .policy(Policy::default().trusting_recorded_chip_auth(args.trust_recorded_auth))
+}
+
 /// The exit code of a verdict.
 pub fn exit_for(report: &Report) -> Exit {
     match report.verdict {
@@ -152,10 +159,10 @@ pub fn exit_for(report: &Report) -> Exit {
     }
 }
 
-fn load(args: &Args) -> Result<(Document, String, bool), CliError> {
+fn load(args: &Args) -> Result<(Document, String), CliError> {
     if let Some(dir) = &args.dump {
         let doc = Document::load(dir).map_err(|e| CliError::BadInput(e.to_string()))?;
-        return Ok((doc, dir.display().to_string(), false));
+        return Ok((doc, dir.display().to_string()));
     }
     let reader = ReaderArgs {
         reader: args.reader.reader.clone().filter(|r| !r.is_empty()),
@@ -168,7 +175,7 @@ fn load(args: &Args) -> Result<(Document, String, bool), CliError> {
     };
     let doc = read_card(&reader, &args.keys, &plan)?;
     let name = doc.meta.reader.clone().unwrap_or_default();
-    Ok((doc, format!("reader {name}"), true))
+    Ok((doc, format!("reader {name}")))
 }
 
 fn qr_data(args: &Args) -> Result<Option<cccd_qr::QrData>, CliError> {
@@ -205,29 +212,34 @@ fn status_label(s: Status) -> String {
 }
 
 fn print_human(report: &Report, identity: &IdentityView, source: &str) {
+    use crate::output::escape_untrusted as clean;
     let verdict = match report.verdict {
         Verdict::Verified => paint("VERIFIED", Colour::Green),
         Verdict::NotVerified => paint("NOT VERIFIED", Colour::Red),
         Verdict::Inconclusive => paint("INCONCLUSIVE", Colour::Yellow),
     };
-    crate::outln!("{verdict}  ({source})");
-    crate::outln!();
-    for (k, v) in identity.rows() {
-        crate::outln!("  {k:18} {v}");
+    let provenance = match report.provenance {
+        cccd::verify::Provenance::ReadHere => "read here",
+        cccd::verify::Provenance::Dump => "dump",
+    };
+    crate::outln!("{verdict}  ({}, {provenance})", clean(source));
+    if !report.unproven.is_empty() && report.verdict == Verdict::Inconclusive {
+        let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
+        crate::outln!("  not proven: {}", names.join(", "));
     }
     crate::outln!();
-    let width = report
-        .checks
-        .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(0);
-    for c in &report.checks {
+    for (k, v) in identity.rows() {
+        crate::outln!("  {k:18} {}", clean(v));
+    }
+    crate::outln!();
+    let names: Vec<String> = report.checks.iter().map(|c| c.id.to_string()).collect();
+    let width = names.iter().map(String::len).max().unwrap_or(0);
+    for (c, name) in report.checks.iter().zip(&names) {
         crate::outln!(
             "  {}  {:width$}  {}",
             status_label(c.status),
-            c.name,
-            c.reason
+            name,
+            clean(&c.reason)
         );
     }
 }

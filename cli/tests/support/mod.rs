@@ -27,6 +27,22 @@ pub fn reference_date() -> String {
 }
 
 /// `--csca X --csca Y ... --crl Z` for the test trust anchors.
+/// `--aa-challenge` with the challenge recorded in the card's dump: it stands for the one
+/// a backend issued, so the dump proves its chip genuine to the verifier.
+pub fn challenge_args(card: &serde_json::Value) -> Vec<String> {
+    vec![
+        "--aa-challenge".to_owned(),
+        card["aa_challenge"].as_str().unwrap().to_owned(),
+    ]
+}
+
+/// The trust anchors and CRL, plus the card's AA challenge.
+pub fn proven_args(card: &serde_json::Value) -> Vec<String> {
+    let mut out = trust_args();
+    out.extend(challenge_args(card));
+    out
+}
+
 pub fn trust_args() -> Vec<String> {
     let m = manifest();
     let mut out = Vec::new();

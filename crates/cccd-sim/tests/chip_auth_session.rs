@@ -7,7 +7,7 @@
 use cccd::document::Document;
 use cccd::session::{AccessKeys, ChipAuthOptions, ChipAuthOutcome, ReadPlan, Session};
 use cccd::trust::TrustStore;
-use cccd::verify::{Claims, Options, Status, Verdict, verify};
+use cccd::verify::{CheckId, Claims, Options, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Faults, SimTransport, VirtualChip};
 use std::path::PathBuf;
 
@@ -38,16 +38,13 @@ fn anchors() -> TrustStore {
         "csca-ec.crt.pem",
         "csca-ec-explicit.crt.pem",
     ] {
-        store.load_path(&testdata().join("pki").join(a)).unwrap();
+        let _ = store.load_cscas(&testdata().join("pki").join(a)).unwrap();
     }
     store
 }
 
 fn reference_options() -> Options {
-    Options {
-        at: time::macros::datetime!(2025-06-01 12:00 UTC),
-        ..Options::default()
-    }
+    Options::default().at(time::macros::datetime!(2025-06-01 12:00 UTC))
 }
 
 #[test]
@@ -65,7 +62,7 @@ fn a_genuine_chip_passes_chip_authentication_and_verifies() {
         &reference_options(),
     );
     assert_eq!(
-        report.check("chip.authentication").unwrap().status,
+        report.check(CheckId::ChipAuthentication).unwrap().status,
         Status::Pass
     );
     assert_eq!(report.verdict, Verdict::Verified, "{:?}", report.failures());
@@ -90,12 +87,15 @@ fn a_cloned_chip_is_caught_and_the_rest_still_reads() {
         &reference_options(),
     );
     assert_eq!(
-        report.check("chip.authentication").unwrap().status,
+        report.check(CheckId::ChipAuthentication).unwrap().status,
         Status::Fail
     );
     assert_eq!(report.verdict, Verdict::NotVerified);
     // Passive authentication alone would not have caught it.
-    assert_eq!(report.check("sod.signature").unwrap().status, Status::Pass);
+    assert_eq!(
+        report.check(CheckId::SodSignature).unwrap().status,
+        Status::Pass
+    );
 }
 
 #[test]
@@ -119,14 +119,14 @@ fn active_authentication_when_asked_and_rechecked_offline() {
     opts.aa_challenge = Some(challenge);
     let report = verify(&read, &anchors(), &Claims::default(), None, &opts);
     assert_eq!(
-        report.check("chip.authentication").unwrap().status,
+        report.check(CheckId::ChipAuthentication).unwrap().status,
         Status::Pass
     );
     // Another challenge: the recorded answer is a replay.
     opts.aa_challenge = Some([0; 8]);
     let report = verify(&read, &anchors(), &Claims::default(), None, &opts);
     assert_eq!(
-        report.check("chip.authentication").unwrap().status,
+        report.check(CheckId::ChipAuthentication).unwrap().status,
         Status::Fail
     );
 }

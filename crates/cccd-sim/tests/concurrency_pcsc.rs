@@ -59,18 +59,15 @@ fn trust_store(m: &serde_json::Value) -> TrustStore {
         .iter()
         .chain(m["crls"].as_array().unwrap())
     {
-        store
-            .load_file(&testdata().join(a.as_str().unwrap()))
+        let _ = store
+            .load_path(&testdata().join(a.as_str().unwrap()))
             .unwrap();
     }
     store
 }
 
 fn options() -> Options {
-    Options {
-        at: time::macros::datetime!(2025-06-01 12:00 UTC),
-        ..Options::default()
-    }
+    Options::default().at(time::macros::datetime!(2025-06-01 12:00 UTC))
 }
 
 /// Put `name`'s chip (with its CA/AA keys) into the vpcd reader listening on `port`.

@@ -62,6 +62,10 @@ pub enum DocumentError {
         /// What the JSON parser said.
         reason: String,
     },
+    /// A file of the dump is not one that may be read: a FIFO, a device, a folder, a
+    /// symbolic link to outside the dump, or larger than the limit.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     /// The destination of a save already exists.
     #[error("{0} already exists; choose another folder or remove it first")]
     Exists(PathBuf),
@@ -81,6 +85,23 @@ pub struct Document {
     files: Vec<(FileId, Vec<u8>)>,
     /// How, when and with what the card was read.
     pub meta: ReadMeta,
+    /// Whether this process read the card (never loaded from, nor saved to, a dump).
+    provenance: Provenance,
+}
+
+/// Where a document's evidence of chip genuineness comes from.
+///
+/// Only a [`crate::session::Session`] in this process makes a [`Provenance::ReadHere`]
+/// document; a dump loaded from files is always [`Provenance::Dump`], whatever its
+/// `card.json` says, because a dump is unsigned and anyone can edit it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// Read by a session in this process: its chip authentication was performed here.
+    ReadHere,
+    /// Loaded from a dump (files from a folder, an upload, another tool).
+    #[default]
+    Dump,
 }
 
 // File contents are personal data: Debug shows which files and their sizes only.
@@ -94,6 +115,7 @@ impl std::fmt::Debug for Document {
         f.debug_struct("Document")
             .field("files", &sizes)
             .field("meta", &self.meta)
+            .field("provenance", &self.provenance)
             .finish()
     }
 }
@@ -186,9 +208,25 @@ impl Document {
         self.dg(DataGroup::Dg15).map(crate::lds::dg15::Dg15::parse)
     }
 
+    /// Where this document's evidence comes from.
+    pub fn provenance(&self) -> Provenance {
+        self.provenance
+    }
+
+    /// Mark the document as read by a session of this process.
+    pub(crate) fn mark_read_here(&mut self) {
+        self.provenance = Provenance::ReadHere;
+    }
+
     /// Load a dump folder (canonical names and the common variants; see the module docs).
+    ///
+    /// The folder itself may be a symbolic link (batches are often built that way), but a
+    /// file inside it is read only if it is a regular file, or a link to one inside the
+    /// folder; anything else named like a card file (a FIFO, a device, a link out of the
+    /// folder, a file over [`MAX_FILE_SIZE`]) refuses the whole dump, naming it.
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, DocumentError> {
         let dir = dir.as_ref();
+        let canonical = fs::canonicalize(dir).map_err(io_err(dir))?;
         let mut doc = Document::new();
         let mut sources: Vec<(FileId, String)> = Vec::new();
         let mut entries: Vec<_> = fs::read_dir(dir)
@@ -196,22 +234,16 @@ impl Document {
             .collect::<Result<_, _>>()
             .map_err(io_err(dir))?;
         entries.sort_by_key(std::fs::DirEntry::file_name);
+        let mut meta_entry = None;
         for entry in entries {
             let name = entry.file_name().to_string_lossy().into_owned();
+            if name == meta::META_FILE {
+                meta_entry = Some(entry);
+                continue;
+            }
             let Some(id) = names::file_id_for(&name) else {
                 continue;
             };
-            let path = entry.path();
-            let md = fs::metadata(&path).map_err(io_err(&path))?;
-            if !md.is_file() {
-                continue;
-            }
-            if md.len() > MAX_FILE_SIZE {
-                return Err(DocumentError::TooLarge {
-                    path,
-                    size: md.len(),
-                });
-            }
             if let Some((_, first)) = sources.iter().find(|(f, _)| *f == id) {
                 return Err(DocumentError::Duplicate {
                     file: id,
@@ -219,18 +251,19 @@ impl Document {
                     second: name,
                 });
             }
-            let bytes = read_bounded(&path)?;
+            let bytes = crate::input::read_folder_entry(&canonical, &entry, MAX_FILE_SIZE)
+                .map_err(too_large)?;
             doc.insert(id, bytes);
             sources.push((id, name));
         }
         if doc.files.is_empty() {
             return Err(DocumentError::Empty(dir.to_owned()));
         }
-        let meta_path = dir.join(meta::META_FILE);
-        if meta_path.is_file() {
-            let text = read_bounded(&meta_path)?;
+        if let Some(entry) = meta_entry {
+            let text = crate::input::read_folder_entry(&canonical, &entry, MAX_META_SIZE)
+                .map_err(too_large)?;
             doc.meta = serde_json::from_slice(&text).map_err(|e| DocumentError::BadMeta {
-                path: meta_path.clone(),
+                path: entry.path(),
                 reason: e.to_string(),
             })?;
         }
@@ -283,21 +316,17 @@ impl Document {
     }
 }
 
-fn read_bounded(path: &Path) -> Result<Vec<u8>, DocumentError> {
-    use std::io::Read;
-    let file = fs::File::open(path).map_err(io_err(path))?;
-    let mut bytes = Vec::new();
-    // `take` bounds the read even if the file grows after the size check.
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_err(path))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(DocumentError::TooLarge {
-            path: path.to_owned(),
-            size: bytes.len() as u64,
-        });
+/// `card.json` is a few hundred bytes; 64 KiB leaves room for any reader's notes.
+const MAX_META_SIZE: u64 = 64 * 1024;
+
+/// Keep the long-standing `TooLarge` variant for oversized files.
+fn too_large(e: crate::input::InputError) -> DocumentError {
+    match e {
+        crate::input::InputError::TooLarge { path, size, .. } => {
+            DocumentError::TooLarge { path, size }
+        }
+        other => DocumentError::Input(other),
     }
-    Ok(bytes)
 }
 
 #[cfg(unix)]

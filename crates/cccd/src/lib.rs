@@ -35,6 +35,7 @@ pub mod crypto;
 pub mod document;
 pub mod ec;
 pub mod hex;
+pub mod input;
 pub mod lds;
 pub mod mrz;
 pub mod session;

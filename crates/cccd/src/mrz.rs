@@ -19,9 +19,11 @@
 
 pub mod expiry;
 mod format;
+mod issuing_state;
 pub mod key;
 
 pub use format::{MrzFields, format_td1, format_td3, vietnam_td1};
+pub use issuing_state::alpha2_for_issuing_state;
 pub use key::{AccessKey, BacKey, Can, KeySource};
 
 use std::fmt;

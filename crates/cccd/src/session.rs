@@ -93,6 +93,9 @@ impl<T: Transport> Session<T> {
     pub fn open_access(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
         let (codec, access, card_access) = establish(&mut transport, keys)?;
         let mut document = Document::new();
+        // Everything this session records (CA, AA over its own random challenge) is this
+        // process's own evidence.
+        document.mark_read_here();
         if let Some(bytes) = &card_access {
             document.insert(FileId::CardAccess, bytes.clone());
         }

@@ -118,6 +118,10 @@ pub enum TlvErrorKind {
     /// A required child object is absent.
     #[error("required object {0} is missing")]
     Missing(Tag),
+    /// A length in long form where the short form fits, or with a leading zero byte: valid
+    /// BER, not DER.
+    #[error("length not in minimal (DER) form")]
+    NonMinimalLength,
 }
 
 /// A TLV decoding error with the byte offset where it was found.
@@ -234,6 +238,59 @@ fn map_raw(e: nom::Err<RawError>, offset: usize, available: usize) -> TlvError {
         RawError::Indefinite => TlvErrorKind::IndefiniteLength,
     };
     TlvError::at(offset, kind)
+}
+
+/// Deepest nesting [`check_der_lengths`] descends (real files nest under 20 levels).
+const MAX_DER_DEPTH: usize = 64;
+
+/// Check that every length in `input` (a sequence of objects, descending into constructed
+/// ones) is in minimal DER form; the error carries the offset of the first one that is not.
+pub fn check_der_lengths(input: &[u8]) -> Result<(), TlvError> {
+    check_der_at(input, 0, 0)
+}
+
+fn check_der_at(input: &[u8], base: usize, depth: usize) -> Result<(), TlvError> {
+    let mut rest = input;
+    while !rest.is_empty() {
+        let offset = base + (input.len() - rest.len());
+        let header = parse_header_at(rest, offset)?;
+        let tag_len = tag_parser(rest).map_or(0, |(after, _)| rest.len() - after.len());
+        let len_bytes = &rest[tag_len..header.header_len];
+        let minimal = match len_bytes {
+            [first] => *first < 0x80,
+            [0x81, b] => *b >= 0x80,
+            [_, first, ..] => {
+                *first != 0 && len_bytes.len() - 1 == minimal_octets(header.value_len)
+            }
+            [] => false,
+        };
+        if !minimal {
+            return Err(TlvError::at(
+                offset + tag_len,
+                TlvErrorKind::NonMinimalLength,
+            ));
+        }
+        let end = header.header_len + header.value_len;
+        let value = rest.get(header.header_len..end).ok_or_else(|| {
+            TlvError::at(
+                offset + header.header_len,
+                TlvErrorKind::Truncated {
+                    needed: header.value_len,
+                    available: rest.len() - header.header_len,
+                },
+            )
+        })?;
+        if header.tag.is_constructed() && depth < MAX_DER_DEPTH {
+            check_der_at(value, offset + header.header_len, depth + 1)?;
+        }
+        rest = &rest[end..];
+    }
+    Ok(())
+}
+
+/// Bytes needed to write `len` in a long-form length.
+fn minimal_octets(len: usize) -> usize {
+    (usize::BITS - len.leading_zeros()).div_ceil(8) as usize
 }
 
 /// Decode only the header (tag and length) at the start of `input`.

@@ -60,6 +60,40 @@ pub enum TrustError {
         /// Where the bytes came from.
         source_name: String,
     },
+    /// The bytes are trust material, but not of the kind the load asked for (a certificate
+    /// given as a CRL, a master list given as a CSCA...).
+    #[error("{source_name} is not {expected}")]
+    WrongKind {
+        /// Where the bytes came from.
+        source_name: String,
+        /// What the load accepts, e.g. "a CRL (PEM or DER)".
+        expected: &'static str,
+    },
+    /// A certificate offered as a trust anchor is not a CA certificate (basicConstraints
+    /// CA:TRUE and keyUsage keyCertSign, ICAO 9303-12 §7.1.1).
+    #[error("{subject} (from {source_name}) is not a CA certificate: {why}")]
+    NotCa {
+        /// Where it came from.
+        source_name: String,
+        /// Its subject.
+        subject: String,
+        /// What is missing.
+        why: &'static str,
+    },
+    /// A master list whose own CMS signature does not verify: none of its certificates is
+    /// loaded.
+    #[error("master list {source_name}: signature invalid ({problem}); nothing loaded from it")]
+    MasterListSignature {
+        /// Where it came from.
+        source_name: String,
+        /// Why the signature was not accepted.
+        problem: String,
+        /// What was found, for display.
+        report: Box<MasterListReport>,
+    },
+    /// The file could not be read safely (not a regular file, too large).
+    #[error("{0}")]
+    Input(String),
 }
 
 /// A CSCA (or link) certificate held by the store.
@@ -128,6 +162,23 @@ impl Anchor {
     /// Parse the certificate (it parsed when it was added, so this only fails on a bug).
     pub fn parse(&self) -> Option<X509Certificate<'_>> {
         X509Certificate::from_der(&self.der).ok().map(|(_, c)| c)
+    }
+}
+
+/// A trust anchor must be a CA: basicConstraints with CA:TRUE, and keyUsage with
+/// keyCertSign (RFC 5280 §4.2.1.9, §4.2.1.3; ICAO 9303-12 requires both in a CSCA).
+fn ca_capable(cert: &X509Certificate<'_>) -> Result<(), &'static str> {
+    match cert.basic_constraints() {
+        Ok(Some(bc)) if bc.value.ca => {}
+        Ok(Some(_)) => return Err("basicConstraints says CA:FALSE"),
+        Ok(None) => return Err("no basicConstraints extension"),
+        Err(_) => return Err("basicConstraints is malformed or repeated"),
+    }
+    match cert.key_usage() {
+        Ok(Some(ku)) if ku.value.key_cert_sign() => Ok(()),
+        Ok(Some(_)) => Err("keyUsage lacks keyCertSign"),
+        Ok(None) => Err("no keyUsage extension"),
+        Err(_) => Err("keyUsage is malformed or repeated"),
     }
 }
 
@@ -227,13 +278,21 @@ impl TrustStore {
         Self::default()
     }
 
-    /// Add one DER certificate. Returns `Ok(false)` if the same certificate was already held.
+    /// Add one DER CSCA (or link) certificate. Returns `Ok(false)` if the same certificate
+    /// was already held; refuses a certificate that is not a CA ([`TrustError::NotCa`]).
     pub fn add_certificate_der(&mut self, der: &[u8], source: &str) -> Result<bool, TrustError> {
         let fingerprint: [u8; 32] = Sha256::digest(der).into();
         if self.fingerprints.contains(&fingerprint) {
             return Ok(false);
         }
         let anchor = Anchor::from_der(der, source)?;
+        if let Some(anchor_cert) = anchor.parse() {
+            ca_capable(&anchor_cert).map_err(|why| TrustError::NotCa {
+                source_name: source.to_owned(),
+                subject: anchor.subject.clone(),
+                why,
+            })?;
+        }
         self.fingerprints.insert(fingerprint);
         self.anchors.push(anchor);
         Ok(true)

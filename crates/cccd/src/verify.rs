@@ -1,24 +1,36 @@
-//! Checks on a read card -> a [`Report`] of named checks and a verdict.
+//! Checks on a read card -> a [`Report`] of typed checks and a verdict under a [`Policy`].
 //!
 //! The same [`verify`] runs on a card just read and on a dump received from a phone: a kiosk
-//! and a backend share one code path. Each check is `pass`, `fail`, `skip` or `warn` with a
-//! reason in plain words; the verdict is
+//! and a backend share one code path. What differs is the evidence's [`Provenance`]: a chip
+//! authentication this process performed proves the chip genuine; one recorded in a dump's
+//! `card.json` proves nothing by itself (anyone can edit the file) and counts only under
+//! [`Policy::trust_recorded_chip_auth`]. An active-authentication answer in a dump counts when
+//! its challenge is the one this verifier issued ([`Options::aa_challenge`]).
+//!
+//! Each check is `pass`, `fail`, `skip` or `warn` with a reason in plain words; the verdict is
 //! - `not_verified` when any check fails (tampered data, a wrong claim, a cloned chip...);
-//! - `inconclusive` when nothing failed but the proof is incomplete (no CSCA to anchor the
-//!   document signer, or the signature could not be checked);
+//! - `inconclusive` when nothing failed but a check the policy requires did not pass (no CSCA
+//!   to anchor the signer, chip genuineness not proven to this verifier...), listed in
+//!   [`Report::unproven`];
 //! - `verified` otherwise.
 //!
 //! No check prints personal data in its reason: reasons name fields, not their values.
 
+mod check_id;
 mod checks;
+mod chip;
 mod identity;
 pub mod names;
 mod passive;
+mod policy;
 
+pub use check_id::{CheckId, UnknownCheck};
 pub use identity::{ChipIdentity, MrzView};
 pub use names::NameMatch;
+pub use policy::{DEFAULT_REQUIRED, Policy};
 
 use crate::document::Document;
+pub use crate::document::Provenance;
 use crate::trust::TrustStore;
 use cccd_qr::{QrData, Sex};
 use serde::Serialize;
@@ -38,11 +50,23 @@ pub enum Status {
     Warn,
 }
 
-/// One named check.
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Skip => "skip",
+            Self::Warn => "warn",
+        })
+    }
+}
+
+/// One check and its outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// A stable dotted name, e.g. `sod.signature`, `dg.hash.DG1`, `claim.name`.
-    pub name: String,
+    /// Which check; serialized as its stable dotted name (`sod.signature`, `dg.hash.DG1`...).
+    #[serde(rename = "name")]
+    pub id: CheckId,
     /// The outcome.
     pub status: Status,
     /// Why, in plain words (never the holder's data).
@@ -51,9 +75,9 @@ pub struct Check {
 
 impl Check {
     /// A check result.
-    pub fn new(name: impl Into<String>, status: Status, reason: impl Into<String>) -> Self {
+    pub fn new(id: CheckId, status: Status, reason: impl Into<String>) -> Self {
         Self {
-            name: name.into(),
+            id,
             status,
             reason: reason.into(),
         }
@@ -64,57 +88,84 @@ impl Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Genuine, unaltered, and consistent with every claim made.
+    /// Genuine, unaltered, from the original chip, and consistent with every claim made.
     Verified,
     /// Something failed.
     NotVerified,
-    /// Nothing failed, but the chain of proof is incomplete.
+    /// Nothing failed, but a check the policy requires was not proven.
     Inconclusive,
 }
 
-/// Checks whose `warn` or `skip` leaves the proof incomplete.
-const REQUIRED: [&str; 3] = ["sod.signature", "sod.chain", "mrz.check_digits"];
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Verified => "verified",
+            Self::NotVerified => "not_verified",
+            Self::Inconclusive => "inconclusive",
+        })
+    }
+}
 
 /// Every check and the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The verdict.
     pub verdict: Verdict,
+    /// Where the evidence came from: read by this process, or loaded from a dump.
+    pub provenance: Provenance,
+    /// Checks the policy requires that did not pass (why the verdict is not `verified`
+    /// when nothing failed).
+    pub unproven: Vec<CheckId>,
     /// Every check, in the order run.
     pub checks: Vec<Check>,
 }
 
 impl Report {
-    /// Build a report from checks, deciding the verdict.
-    pub fn from_checks(checks: Vec<Check>) -> Self {
+    /// Build a report from checks, deciding the verdict under `policy`.
+    pub fn decide(checks: Vec<Check>, policy: &Policy, provenance: Provenance) -> Self {
+        let unproven: Vec<CheckId> = policy
+            .required
+            .iter()
+            .copied()
+            .filter(|id| {
+                !checks
+                    .iter()
+                    .any(|c| c.id == *id && c.status == Status::Pass)
+            })
+            .chain(checks.iter().filter_map(|c| {
+                // Every data group read must match; one listed but not read is a skip.
+                let implied = policy.every_data_group_hash
+                    && matches!(c.id, CheckId::DgHash(_))
+                    && !policy.required.contains(&c.id);
+                (implied && c.status == Status::Warn).then_some(c.id)
+            }))
+            .collect();
         let verdict = if checks.iter().any(|c| c.status == Status::Fail) {
             Verdict::NotVerified
-        } else if REQUIRED.iter().any(|name| {
-            !checks
-                .iter()
-                .any(|c| c.name == *name && c.status == Status::Pass)
-        }) || checks
-            .iter()
-            .any(|c| c.name.starts_with("dg.hash.") && c.status == Status::Warn)
-        {
-            Verdict::Inconclusive
-        } else {
+        } else if unproven.is_empty() {
             Verdict::Verified
+        } else {
+            Verdict::Inconclusive
         };
-        Self { verdict, checks }
+        Self {
+            verdict,
+            provenance,
+            unproven,
+            checks,
+        }
     }
 
-    /// The check with this name.
-    pub fn check(&self, name: &str) -> Option<&Check> {
-        self.checks.iter().find(|c| c.name == name)
+    /// The check with this id.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
     }
 
-    /// The names of the failed checks.
-    pub fn failures(&self) -> Vec<&str> {
+    /// The failed checks.
+    pub fn failures(&self) -> Vec<CheckId> {
         self.checks
             .iter()
             .filter(|c| c.status == Status::Fail)
-            .map(|c| c.name.as_str())
+            .map(|c| c.id)
             .collect()
     }
 }
@@ -134,14 +185,18 @@ pub struct Claims {
 
 /// How to verify.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
     /// The time at which certificates and the card must be valid.
     pub at: OffsetDateTime,
     /// How names are compared.
     pub name_match: NameMatch,
-    /// The active-authentication challenge this verifier issued (for a dump made elsewhere,
-    /// e.g. by a phone): the recorded AA answer must be over exactly this challenge.
+    /// The active-authentication challenge this verifier issued to the device that made the
+    /// dump: the dump's AA answer must be over exactly this challenge, and a dump without one
+    /// fails `chip.authentication`.
     pub aa_challenge: Option<[u8; 8]>,
+    /// What a `verified` verdict requires.
+    pub policy: Policy,
 }
 
 impl Default for Options {
@@ -150,7 +205,38 @@ impl Default for Options {
             at: OffsetDateTime::now_utc(),
             name_match: NameMatch::Strict,
             aa_challenge: None,
+            policy: Policy::default(),
         }
+    }
+}
+
+impl Options {
+    /// Verify as of `at`.
+    #[must_use]
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = at;
+        self
+    }
+
+    /// Compare names this way.
+    #[must_use]
+    pub fn name_match(mut self, mode: NameMatch) -> Self {
+        self.name_match = mode;
+        self
+    }
+
+    /// The AA challenge this verifier issued.
+    #[must_use]
+    pub fn aa_challenge(mut self, challenge: Option<[u8; 8]>) -> Self {
+        self.aa_challenge = challenge;
+        self
+    }
+
+    /// Decide under this policy.
+    #[must_use]
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
     }
 }
 
@@ -163,23 +249,21 @@ pub fn verify(
     options: &Options,
 ) -> Report {
     let identity = ChipIdentity::from_document(doc);
-    let mut out = passive::checks(doc, store, options.at);
-    out.push(checks::chip_authentication(
-        doc,
-        options.aa_challenge.as_ref().map(<[u8; 8]>::as_slice),
-    ));
+    let mut out = passive::checks(doc, store, options.at, identity.issuing_state().as_deref());
+    out.push(chip::chip_authentication(doc, options));
     out.push(checks::mrz_check_digits(&identity));
     out.push(checks::dg1_matches_dg13(&identity));
     out.push(checks::id_number_structure(&identity));
     out.push(checks::not_expired(&identity, options.at.date()));
     out.extend(checks::claims(&identity, claims, options.name_match));
     out.push(checks::qr_matches_chip(&identity, qr, options.name_match));
-    let report = Report::from_checks(out);
+    let report = Report::decide(out, &options.policy, doc.provenance());
     log::info!(
-        "verify: {:?} ({} checks; failed: {:?})",
+        "verify: {} ({} checks; failed: {:?}; unproven: {:?})",
         report.verdict,
         report.checks.len(),
-        report.failures()
+        report.failures(),
+        report.unproven
     );
     report
 }

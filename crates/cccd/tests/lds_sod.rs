@@ -199,7 +199,8 @@ proptest::proptest! {
     /// LDSSecurityObject encode/parse round trip.
     #[test]
     fn lds_security_object_roundtrip(
-        hashes in proptest::collection::vec((1u32..=16, proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)), 0..16),
+        // Each data group at most once: a list naming one twice is refused (test below).
+        hashes in proptest::collection::btree_map(1u32..=16, proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64), 0..16),
         v1 in proptest::prelude::any::<bool>(),
     ) {
         use cccd::lds::sod::{DataGroupHash, LdsSecurityObject};
@@ -213,7 +214,13 @@ proptest::proptest! {
             lds_version_info: v1.then(|| ("0108".to_string(), "040000".to_string())),
         };
         let der = lso.encode();
-        proptest::prop_assert_eq!(LdsSecurityObject::parse(&der, 0).unwrap(), lso);
+        proptest::prop_assert_eq!(LdsSecurityObject::parse(&der, 0).unwrap(), lso.clone());
+        // The same object with one data group listed a second time (another hash) is refused.
+        if let Some(first) = lso.data_group_hashes.first().cloned() {
+            let mut twice = lso;
+            twice.data_group_hashes.push(DataGroupHash { hash: vec![0xAA; 32], ..first });
+            proptest::prop_assert!(LdsSecurityObject::parse(&twice.encode(), 0).is_err());
+        }
     }
 }
 
@@ -358,8 +365,10 @@ fn sod_builder_roundtrip_property() {
     let pki = make_pki(&dir, KeyKind::P256);
     let key = key_for(KeyKind::P256, false, &pki.dsc_key_pkcs8);
     let mut runner = TestRunner::new(Config::with_cases(24));
-    let strategy = proptest::collection::vec(
-        (1u32..=16, proptest::collection::vec(any::<u8>(), 0..200)),
+    // Distinct data groups (a security object may list each once).
+    let strategy = proptest::collection::btree_map(
+        1u32..=16,
+        proptest::collection::vec(any::<u8>(), 0..200),
         1..8,
     );
     runner

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cccd::auth::chain::{ChainFailure, ChainOutcome, verify_chain};
+use cccd::auth::chain::{ChainFailure, ChainOutcome, Revocation, verify_chain};
 use cccd::trust::TrustStore;
 use time::{Duration, OffsetDateTime};
 
@@ -151,7 +151,7 @@ const CA_EXT: &str = "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCe
 fn store_with(pki: &Pki, files: &[&str]) -> TrustStore {
     let mut store = TrustStore::new();
     for f in files {
-        store.load_file(&pki.path(f)).unwrap();
+        let _ = store.load_path(&pki.path(f)).unwrap();
     }
     store
 }
@@ -161,6 +161,7 @@ fn now() -> OffsetDateTime {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one scenario, step by step
 fn chain_outcomes() {
     let pki = Pki::new("outcomes");
     pki.ec_key("csca.key", "brainpoolP384r1", true);
@@ -178,7 +179,9 @@ fn chain_outcomes() {
         outcome,
         ChainOutcome::Verified {
             csca_subject: "C=VN, O=Test, CN=CSCA Test".to_owned(),
-            links: vec![]
+            country: Some("VN".to_owned()),
+            links: vec![],
+            revocation: Revocation::NoCrl,
         }
     );
 
@@ -388,7 +391,9 @@ fn link_certificate_is_followed() {
         verify_chain(&pki.der("dsc.pem"), &store, now()),
         ChainOutcome::Verified {
             csca_subject: "C=VN, O=Test, CN=CSCA Gen2".to_owned(),
-            links: vec!["C=VN, O=Test, CN=CSCA Gen1".to_owned()]
+            country: Some("VN".to_owned()),
+            links: vec!["C=VN, O=Test, CN=CSCA Gen1".to_owned()],
+            revocation: Revocation::NoCrl,
         }
     );
     // The link alone in the store is trusted as held (no issuer to follow).
@@ -463,7 +468,7 @@ fn folder_load_skips_junk_with_a_reason() {
     let der = pki.der("csca.pem");
     std::fs::write(sub.join("csca-copy.cer"), &der).unwrap();
     let mut store = TrustStore::new();
-    let summary = store.load_dir(Path::new(&pki.dir)).unwrap();
+    let summary = store.load_cscas(Path::new(&pki.dir)).unwrap();
     assert_eq!(summary.certificates_added, 1);
     assert!(summary.duplicates >= 1, "{summary:?}");
     assert!(

@@ -81,6 +81,9 @@ pub struct CardSpec {
 pub struct BuiltCard {
     /// The MRZ as written into DG1 (after any MRZ fault).
     pub mrz: String,
+    /// The AA challenge recorded in card.json (hex): the one "the verifier issued" when a
+    /// test verifies the dump with `--aa-challenge`.
+    pub aa_challenge: Option<String>,
 }
 
 fn enc_err(e: &dyn std::fmt::Display) -> GenError {
@@ -408,7 +411,12 @@ pub fn build(
         .map_err(|e| GenError::Data(format!("saving the dump: {e}")))?;
 
     write_secrets(out, spec.dir, &chip_aa, &chip_ca, &mrz, &derived.can)?;
-    Ok(BuiltCard { mrz })
+    let aa_challenge = doc
+        .meta
+        .active_authentication
+        .as_ref()
+        .map(|r| r.challenge.clone());
+    Ok(BuiltCard { mrz, aa_challenge })
 }
 
 fn write_secrets(

@@ -22,8 +22,13 @@ pub struct Summary {
 /// The verdict a card must get, and why.
 #[derive(Debug, Clone)]
 pub struct Expectation {
-    /// With the test CSCAs (and the CRL) as trust anchors.
+    /// With the test CSCAs (and the CRL) as trust anchors, the chip's genuineness proven to
+    /// the verifier: read live from the virtual chip, or the dump verified with its recorded
+    /// AA challenge given as the verifier's own (`--aa-challenge`).
     pub verdict: &'static str,
+    /// The dump alone, with the trust anchors but nothing proving the chip genuine to the
+    /// verifier (no `--aa-challenge`, card.json not trusted).
+    pub verdict_dump_alone: &'static str,
     /// The checks that must fail.
     pub failing: Vec<String>,
     /// With no trust anchors at all.
@@ -38,6 +43,7 @@ pub struct Expectation {
 pub fn expectation(spec: &CardSpec) -> Expectation {
     let chain = |broken: &str, crl: bool| Expectation {
         verdict: "not_verified",
+        verdict_dump_alone: "not_verified",
         failing: vec!["sod.chain".into()],
         verdict_without_anchors: "inconclusive",
         broken: broken.into(),
@@ -51,10 +57,15 @@ pub fn expectation(spec: &CardSpec) -> Expectation {
             );
         }
         DscId::Expired => {
-            return chain(
-                "DSC expired 2025-03-01; the SOD was signed after that (2025-04-10)",
-                false,
-            );
+            // The signingTime after the signer's expiry fails on its own, anchors or not.
+            return Expectation {
+                failing: vec!["sod.chain".into(), "sod.signing_time".into()],
+                verdict_without_anchors: "not_verified",
+                ..chain(
+                    "DSC expired 2025-03-01; the SOD was signed after that (2025-04-10)",
+                    false,
+                )
+            };
         }
         DscId::Revoked => {
             return chain(
@@ -66,6 +77,7 @@ pub fn expectation(spec: &CardSpec) -> Expectation {
     }
     let fail = |check: String, broken: String| Expectation {
         verdict: "not_verified",
+        verdict_dump_alone: "not_verified",
         failing: vec![check],
         verdict_without_anchors: "not_verified",
         broken,
@@ -74,6 +86,7 @@ pub fn expectation(spec: &CardSpec) -> Expectation {
     match spec.fault {
         Fault::None => Expectation {
             verdict: "verified",
+            verdict_dump_alone: "inconclusive",
             failing: Vec::new(),
             verdict_without_anchors: "inconclusive",
             broken: "nothing".into(),
@@ -206,6 +219,8 @@ pub fn write_all(
             "csca_is_trust_anchor": trusted,
             "broken": e.broken,
             "expected_verdict": e.verdict,
+            "expected_verdict_dump_alone": e.verdict_dump_alone,
+            "aa_challenge": b.aa_challenge,
             "failing_checks": e.failing,
             "expected_verdict_without_trust_anchors": e.verdict_without_anchors,
             "requires_crl": e.requires_crl,
@@ -310,6 +325,11 @@ fixed relative to the reference day 2025-06-01; to check certificates use
 
 - `manifest.json`: everything below, machine-readable (`dir`, `persona`, `expected_verdict`,
   `failing_checks`, `id_number`, `dob`, `name`, `sex`, `can`, `mrz`, `qr_text`, ...).
+  `expected_verdict` is the verdict when the chip is proven genuine to the verifier: read
+  live from the virtual chip, or the dump verified with `--aa-challenge <aa_challenge>` (the
+  challenge recorded in `card.json`, standing in for the one a backend issued).
+  `expected_verdict_dump_alone` is the dump's verdict with nothing proving the chip genuine
+  (no challenge, `card.json` not trusted): a valid card is then `inconclusive`.
   `mrz` is the MRZ printed on the card and signed in the SOD (on `b01-altered-dg1`, DG1 was
   changed after signing and differs from it); `requires_crl` marks the card whose verdict
   needs the CRL loaded; `expected_verdict_without_trust_anchors` is the verdict with an empty
@@ -340,8 +360,10 @@ scheme 1 with SHA-1 for RSA, plain ECDSA-SHA256 for EC), so AA can be re-checked
 {personas}
 ## Cards
 
-Verdict with the test CSCAs (and CRL) as trust anchors, the checks that must fail, and the
-verdict with no trust anchor at all.
+Verdict with the test CSCAs (and CRL) as trust anchors and the chip proven genuine (read
+live, or the dump with `--aa-challenge`), the checks that must fail, and the verdict with no
+trust anchor at all. The dump alone, with nothing proving the chip genuine, is
+`inconclusive` for every valid card (`chip.authentication` not proven).
 
 | folder | persona | card | DSC algorithm | CSCA | broken | verdict | failing | no anchors |
 |---|---|---|---|---|---|---|---|---|

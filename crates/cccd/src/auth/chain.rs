@@ -66,6 +66,30 @@ pub enum ChainFailure {
         /// DSC serial number, hex.
         serial: String,
     },
+    /// The DSC's issuer name is not its CSCA's subject name (RFC 5280 §6.1.3 (a)(4)): the
+    /// CSCA's CRLs, found by name, would not cover it.
+    IssuerNameMismatch {
+        /// The DSC's issuer name.
+        issuer: String,
+        /// The subject of the CSCA whose key verified it.
+        csca: String,
+    },
+    /// The DSC's countryName differs from its CSCA's (ICAO 9303-12 §7.1: a CSCA signs only
+    /// its own state's document signers).
+    CountryMismatch {
+        /// The DSC's country, if any.
+        dsc: Option<String>,
+        /// The CSCA's country, if any.
+        csca: Option<String>,
+    },
+    /// A certificate carries a critical extension this verifier does not know (RFC 5280
+    /// §4.2: it must then be rejected).
+    UnknownCriticalExtension {
+        /// Subject of the certificate.
+        certificate: String,
+        /// The extension's OID.
+        oid: String,
+    },
     /// A key usage extension forbids the use (DSC without digitalSignature, CSCA without
     /// keyCertSign).
     KeyUsage {
@@ -116,6 +140,20 @@ impl fmt::Display for ChainFailure {
                 certificate,
                 missing,
             } => write!(f, "{certificate} lacks key usage {missing}"),
+            Self::IssuerNameMismatch { issuer, csca } => write!(
+                f,
+                "the document signer's issuer name ({issuer}) is not the subject of the CSCA \
+                 whose key signed it ({csca})"
+            ),
+            Self::CountryMismatch { dsc, csca } => write!(
+                f,
+                "the document signer's country ({}) is not its CSCA's ({})",
+                dsc.as_deref().unwrap_or("none"),
+                csca.as_deref().unwrap_or("none")
+            ),
+            Self::UnknownCriticalExtension { certificate, oid } => {
+                write!(f, "{certificate} has an unknown critical extension {oid}")
+            }
         }
     }
 }
@@ -127,9 +165,13 @@ pub enum ChainOutcome {
     Verified {
         /// Subject of the CSCA that signed the DSC.
         csca_subject: String,
+        /// The CSCA's (and so the DSC's) countryName.
+        country: Option<String>,
         /// Subjects above it reached through link certificates, nearest first (empty when
         /// the CSCA is self-signed or its issuer is not held).
         links: Vec<String>,
+        /// What the CRLs of that CSCA say about the DSC.
+        revocation: Revocation,
     },
     /// No CSCA in the store has the DSC issuer's name or key identifier. Not a failure:
     /// the chain is simply unverified.
@@ -144,10 +186,59 @@ pub enum ChainOutcome {
     },
 }
 
+/// What the store's CRLs could say about a DSC whose chain verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// A current CRL of the verified CSCA does not list the DSC.
+    NotRevoked {
+        /// Where the CRL came from.
+        source: String,
+    },
+    /// No CRL of the verified CSCA was given: revocation was not checked.
+    NoCrl,
+    /// The CSCA's newest CRL is past its nextUpdate (or states none): the DSC is not on it,
+    /// but its status now is unknown.
+    Stale {
+        /// nextUpdate of the newest CRL, if stated.
+        next_update: Option<OffsetDateTime>,
+        /// Where the CRL came from.
+        source: String,
+    },
+}
+
+impl fmt::Display for Revocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotRevoked { source } => write!(f, "not revoked (CRL {source})"),
+            Self::NoCrl => {
+                f.write_str("revocation not checked: no CRL signed by this CSCA was given")
+            }
+            Self::Stale {
+                next_update,
+                source,
+            } => match next_update {
+                Some(t) => write!(
+                    f,
+                    "revocation status unknown: the CRL {source} expired on {}",
+                    t.date()
+                ),
+                None => write!(
+                    f,
+                    "revocation status unknown: the CRL {source} states no nextUpdate"
+                ),
+            },
+        }
+    }
+}
+
 impl fmt::Display for ChainOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Verified { csca_subject, .. } => write!(f, "verified by CSCA {csca_subject}"),
+            Self::Verified {
+                csca_subject,
+                revocation,
+                ..
+            } => write!(f, "verified by CSCA {csca_subject}; {revocation}"),
             Self::NoAnchor { issuer } => write!(f, "unverified: no CSCA for {issuer}"),
             Self::Failed { reason } => write!(f, "failed: {reason}"),
         }
@@ -210,6 +301,40 @@ fn find_issuer<'s>(
     }
 }
 
+/// Extensions this verifier understands or that do not restrict the use of a DSC or CSCA
+/// (RFC 5280 §4.2.1, ICAO 9303-12 §7.1.1); any other extension marked critical fails.
+const KNOWN_EXTENSIONS: [&str; 12] = [
+    "2.5.29.14",        // subjectKeyIdentifier
+    "2.5.29.15",        // keyUsage
+    "2.5.29.16",        // privateKeyUsagePeriod
+    "2.5.29.17",        // subjectAltName
+    "2.5.29.18",        // issuerAltName
+    "2.5.29.19",        // basicConstraints
+    "2.5.29.31",        // cRLDistributionPoints
+    "2.5.29.32",        // certificatePolicies
+    "2.5.29.35",        // authorityKeyIdentifier
+    "2.5.29.37",        // extKeyUsage
+    "2.23.136.1.1.6.1", // ICAO nameChange
+    "2.23.136.1.1.6.2", // ICAO documentTypeList
+];
+
+/// The first critical extension of `cert` that is not in [`KNOWN_EXTENSIONS`].
+fn unknown_critical_extension(cert: &X509Certificate<'_>) -> Option<String> {
+    cert.extensions()
+        .iter()
+        .filter(|e| e.critical)
+        .map(|e| e.oid.to_id_string())
+        .find(|oid| !KNOWN_EXTENSIONS.contains(&oid.as_str()))
+}
+
+/// The countryName of a name, upper-cased, if it has one.
+pub fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+    name.iter_country()
+        .next()
+        .and_then(|c| c.as_str().ok())
+        .map(str::to_ascii_uppercase)
+}
+
 /// Validate a document signer certificate against the store at time `at`.
 pub fn verify_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime) -> ChainOutcome {
     let dsc = match X509Certificate::from_der(dsc_der) {
@@ -239,17 +364,57 @@ pub fn verify_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime) -> C
             reason: "CSCA in the store no longer parses".to_owned(),
         });
     };
-    if let Err((not_before, not_after)) = validity_at(&dsc, at) {
-        return failed(match (not_before, not_after) {
+    if let Err(reason) = check_pair(&dsc, &csca_cert, csca, at) {
+        return failed(reason);
+    }
+    let Ok(revocation) = store.revocation_status(csca, dsc.raw_serial(), at) else {
+        return failed(ChainFailure::Revoked {
+            serial: dsc.raw_serial_as_string(),
+        });
+    };
+    match follow_links(store, csca) {
+        Ok(links) => ChainOutcome::Verified {
+            csca_subject: csca.subject().to_owned(),
+            country: country_of(csca_cert.subject()),
+            links,
+            revocation,
+        },
+        Err(reason) => failed(reason),
+    }
+}
+
+/// Everything about a DSC and the CSCA whose key verified it, except revocation: names,
+/// countries, validity at `at`, key usage, critical extensions.
+fn check_pair(
+    dsc: &X509Certificate<'_>,
+    csca_cert: &X509Certificate<'_>,
+    csca: &Anchor,
+    at: OffsetDateTime,
+) -> Result<(), ChainFailure> {
+    if !crate::trust::names_match(dsc.issuer(), csca_cert.subject()) {
+        return Err(ChainFailure::IssuerNameMismatch {
+            issuer: dsc.issuer().to_string(),
+            csca: csca.subject().to_owned(),
+        });
+    }
+    let (dsc_country, csca_country) = (country_of(dsc.subject()), country_of(csca_cert.subject()));
+    if dsc_country.is_none() || dsc_country != csca_country {
+        return Err(ChainFailure::CountryMismatch {
+            dsc: dsc_country,
+            csca: csca_country,
+        });
+    }
+    if let Err((not_before, not_after)) = validity_at(dsc, at) {
+        return Err(match (not_before, not_after) {
             (Some(not_before), _) => ChainFailure::DscNotYetValid { not_before },
             (_, not_after) => ChainFailure::DscExpired {
                 not_after: not_after.unwrap_or(OffsetDateTime::UNIX_EPOCH),
             },
         });
     }
-    if let Err((not_before, not_after)) = validity_at(&csca_cert, at) {
+    if let Err((not_before, not_after)) = validity_at(csca_cert, at) {
         let subject = csca.subject().to_owned();
-        return failed(match (not_before, not_after) {
+        return Err(match (not_before, not_after) {
             (Some(not_before), _) => ChainFailure::CscaNotYetValid {
                 subject,
                 not_before,
@@ -260,30 +425,30 @@ pub fn verify_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime) -> C
             },
         });
     }
-    if !key_usage_allows(&dsc, x509_parser::extensions::KeyUsage::digital_signature) {
-        return failed(ChainFailure::KeyUsage {
+    if !key_usage_allows(dsc, x509_parser::extensions::KeyUsage::digital_signature) {
+        return Err(ChainFailure::KeyUsage {
             certificate: dsc.subject().to_string(),
             missing: "digitalSignature",
         });
     }
-    if !key_usage_allows(&csca_cert, x509_parser::extensions::KeyUsage::key_cert_sign) {
-        return failed(ChainFailure::KeyUsage {
+    if !key_usage_allows(csca_cert, x509_parser::extensions::KeyUsage::key_cert_sign) {
+        return Err(ChainFailure::KeyUsage {
             certificate: csca.subject().to_owned(),
             missing: "keyCertSign",
         });
     }
-    if store.is_revoked(dsc.issuer().as_raw(), dsc.raw_serial()) {
-        return failed(ChainFailure::Revoked {
-            serial: dsc.raw_serial_as_string(),
-        });
+    for (cert, subject) in [
+        (dsc, dsc.subject().to_string()),
+        (csca_cert, csca.subject().to_owned()),
+    ] {
+        if let Some(oid) = unknown_critical_extension(cert) {
+            return Err(ChainFailure::UnknownCriticalExtension {
+                certificate: subject,
+                oid,
+            });
+        }
     }
-    match follow_links(store, csca) {
-        Ok(links) => ChainOutcome::Verified {
-            csca_subject: csca.subject().to_owned(),
-            links,
-        },
-        Err(reason) => failed(reason),
-    }
+    Ok(())
 }
 
 /// Above a CSCA that is a link certificate, check each issuer held in the store, up to

@@ -35,6 +35,7 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use crate::auth::chain::ChainFailure;
+pub use crate::auth::chain::Revocation;
 use crate::crypto::ct_eq;
 use crate::lds::DataGroup;
 use crate::lds::sod::Sod;
@@ -64,6 +65,8 @@ pub enum Outcome {
     Fail(String),
     /// Not run, with why.
     Skip(String),
+    /// Not a failure, but weaker than it should be, with why.
+    Warn(String),
 }
 
 impl Outcome {
@@ -73,6 +76,7 @@ impl Outcome {
             Self::Pass => Status::Pass,
             Self::Fail(_) => Status::Fail,
             Self::Skip(_) => Status::Skip,
+            Self::Warn(_) => Status::Warn,
         }
     }
 
@@ -80,7 +84,7 @@ impl Outcome {
     pub fn reason(&self) -> &str {
         match self {
             Self::Pass => "",
-            Self::Fail(r) | Self::Skip(r) => r,
+            Self::Fail(r) | Self::Skip(r) | Self::Warn(r) => r,
         }
     }
 
@@ -97,8 +101,12 @@ pub enum ChainOutcome {
     Verified {
         /// Subject of the CSCA that issued the DSC.
         csca_subject: String,
+        /// The CSCA's countryName (the DSC's is the same, or the chain fails).
+        country: Option<String>,
         /// Subjects above it reached through link certificates, nearest first.
         links: Vec<String>,
+        /// What the CSCA's CRLs say about the DSC.
+        revocation: Revocation,
     },
     /// No CSCA in the store could have issued the DSC. Not a tamper failure: the chain is
     /// simply unverified (Vietnam's ID-card CSCA is not public).
@@ -120,11 +128,15 @@ pub enum ChainOutcome {
 }
 
 impl ChainOutcome {
-    /// The status of this outcome: `NoAnchor` is a warning.
+    /// The status of this outcome: `NoAnchor`, and a CRL past its nextUpdate, are warnings.
     pub fn status(&self) -> Status {
         match self {
+            Self::NoAnchor { .. }
+            | Self::Verified {
+                revocation: Revocation::Stale { .. },
+                ..
+            } => Status::Warn,
             Self::Verified { .. } => Status::Pass,
-            Self::NoAnchor { .. } => Status::Warn,
             Self::Failed { .. } => Status::Fail,
             Self::Skipped { .. } => Status::Skip,
         }
@@ -133,7 +145,11 @@ impl ChainOutcome {
     /// The reason in plain words.
     pub fn reason(&self) -> String {
         match self {
-            Self::Verified { csca_subject, .. } => format!("issued by CSCA {csca_subject}"),
+            Self::Verified {
+                csca_subject,
+                revocation,
+                ..
+            } => format!("issued by CSCA {csca_subject}; {revocation}"),
             Self::NoAnchor { issuer } => format!("unverified: no CSCA for {issuer}"),
             Self::Failed { reason } => reason.to_string(),
             Self::Skipped { reason } => reason.clone(),
@@ -209,6 +225,11 @@ pub struct PassiveReport {
     pub message_digest: Outcome,
     /// The signature over the signed attributes verifies with the embedded DSC.
     pub signature: Outcome,
+    /// The signingTime attribute, when present, lies in the DSC's validity and not after
+    /// the verification time.
+    pub signing_time: Outcome,
+    /// No weak algorithm: SHA-1, RSA under 2048 bits, a curve under 256 bits (a warning).
+    pub algorithms: Outcome,
     /// The DSC -> CSCA chain.
     pub chain: ChainOutcome,
     /// Per data group hash checks, in data group order.
@@ -225,6 +246,8 @@ impl PassiveReport {
             content_type: skip(),
             message_digest: skip(),
             signature: skip(),
+            signing_time: skip(),
+            algorithms: skip(),
             chain: ChainOutcome::Skipped {
                 reason: "EF.SOD did not parse".to_owned(),
             },
@@ -266,6 +289,8 @@ impl PassiveReport {
             named("sod.content_type", &self.content_type),
             named("sod.message_digest", &self.message_digest),
             named("sod.signature", &self.signature),
+            named("sod.signing_time", &self.signing_time),
+            named("sod.algorithms", &self.algorithms),
             NamedCheck {
                 name: "sod.chain".to_owned(),
                 status: self.chain.status(),
@@ -319,11 +344,15 @@ pub fn verify_parsed<'a>(
             reason: "no document signer certificate to check".to_owned(),
         },
     };
+    let signing_time = signer::check_signing_time(&signed, at);
+    let algorithms = signer::check_algorithms(sod, &signed);
     PassiveReport {
         sod: Outcome::Pass,
         content_type: signed.content_type,
         message_digest: signed.message_digest,
         signature: signed.signature,
+        signing_time,
+        algorithms,
         chain,
         data_groups: check_hashes(sod, files),
         signer: signed.signer,

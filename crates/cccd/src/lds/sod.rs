@@ -7,7 +7,10 @@
 
 pub mod signed_data;
 
-pub use signed_data::{Attribute, SignedAttributes, SignedData, SignerIdentifier, SignerInfo};
+pub use signed_data::{
+    Attribute, SignedAttributes, SignedData, SignerIdentifier, SignerInfo, content_type_attr_oid,
+    message_digest_attr_oid,
+};
 
 use super::asn1::{AlgorithmIdentifier, SEQUENCE, children, nth, oid_from_arcs, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
@@ -154,6 +157,18 @@ impl LdsSecurityObject {
                 .ok_or_else(|| {
                     LdsError::invalid(FILE, n_tlv.offset(), "data group number out of range")
                 })?;
+            if data_group_hashes
+                .iter()
+                .any(|d: &DataGroupHash| d.data_group == data_group)
+            {
+                // Two hashes for one data group: which one a verifier honours would decide
+                // what "the signed data" is.
+                return Err(LdsError::invalid(
+                    FILE,
+                    n_tlv.offset(),
+                    "a data group is listed twice in the LDS security object",
+                ));
+            }
             let h = nth(&parts, 1, &entry, FILE, "hash missing")?;
             if h.tag() != super::asn1::OCTET_STRING || parts.len() != 2 {
                 return Err(LdsError::invalid(
@@ -371,6 +386,10 @@ fn strict_pss_params(der: &[u8]) -> bool {
 impl Sod {
     /// Parse EF.SOD (`77 { ContentInfo }`).
     pub fn parse(input: &[u8]) -> Result<Self, LdsError> {
+        // The envelope is signed DER: a second encoding of the same values (a non-minimal
+        // length) would make the file malleable.
+        crate::tlv::check_der_lengths(input)
+            .map_err(|e| LdsError::invalid(FILE, e.offset, "length not in minimal DER form"))?;
         let outer = root(input, SOD_TAG, FILE)?;
         let objs = children(&outer, FILE)?;
         let [ci] = objs.as_slice() else {
@@ -389,6 +408,13 @@ impl Sod {
             ));
         }
         check_profile(&signed_data, outer.offset())?;
+        crate::tlv::check_der_lengths(&signed_data.content).map_err(|e| {
+            LdsError::invalid(
+                FILE,
+                signed_data.content_offset + e.offset,
+                "length not in minimal DER form in the LDS security object",
+            )
+        })?;
         let lds_security_object =
             LdsSecurityObject::parse(&signed_data.content, signed_data.content_offset)?;
         Ok(Self {

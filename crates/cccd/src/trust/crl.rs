@@ -14,6 +14,10 @@ use x509_parser::x509::X509Name;
 use super::{TrustError, TrustStore, to_datetime};
 use crate::auth::signature::verify_signature;
 
+/// A CRL of the CSCA lists the certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revoked;
+
 /// A CRL as held by the store.
 #[derive(Debug, Clone)]
 pub struct RevocationList {
@@ -103,6 +107,42 @@ impl TrustStore {
         self.crls.iter().any(|crl| {
             (crl.issuer_raw == issuer || folded.as_deref() == Some(crl.issuer_folded.as_str()))
                 && crl.revoked.contains(&serial)
+        })
+    }
+
+    /// What the CRLs issued by `csca` (by name) say about the certificate with `serial`:
+    /// `Err(Revoked)` when any of them lists it (even one whose signature did not verify: an
+    /// unverified CRL can only make verification fail); otherwise the newest CRL whose
+    /// signature verified with a CSCA decides whether the answer is current at `at`.
+    pub fn revocation_status(
+        &self,
+        csca: &super::Anchor,
+        serial: &[u8],
+        at: OffsetDateTime,
+    ) -> Result<crate::auth::chain::Revocation, Revoked> {
+        use crate::auth::chain::Revocation;
+        let serial = normalize_serial(serial);
+        let of_issuer: Vec<&RevocationList> = self
+            .crls
+            .iter()
+            .filter(|c| c.issuer_raw == csca.subject_raw || c.issuer_folded == csca.subject_folded)
+            .collect();
+        if of_issuer.iter().any(|c| c.revoked.contains(&serial)) {
+            return Err(Revoked);
+        }
+        let newest = of_issuer
+            .iter()
+            .filter(|c| c.signature_verified)
+            .max_by_key(|c| c.this_update);
+        Ok(match newest {
+            None => Revocation::NoCrl,
+            Some(crl) if crl.next_update.is_some_and(|next| at <= next) => Revocation::NotRevoked {
+                source: crl.source.clone(),
+            },
+            Some(crl) => Revocation::Stale {
+                next_update: crl.next_update,
+                source: crl.source.clone(),
+            },
         })
     }
 

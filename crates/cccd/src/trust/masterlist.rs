@@ -24,7 +24,7 @@ pub const CSCA_MASTER_LIST: &str = "2.23.136.1.1.2";
 const MAX_CERTIFICATES: usize = 100_000;
 
 /// What loading a master list found.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MasterListReport {
     /// Where the list came from.
     pub source: String,
@@ -179,11 +179,12 @@ fn signing_time(signer: &SignerInfo<'_>) -> Option<String> {
 }
 
 impl TrustStore {
-    /// Load an ICAO CSCA master list: verify its signature, add its certificates, report.
+    /// Load an ICAO CSCA master list: verify its signature, then add its certificates and
+    /// report.
     ///
-    /// The certificates are added even when the list's signature does not verify (the
-    /// operator chose the file); the report says so, and callers that require a valid list
-    /// should check [`MasterListReport::signature_valid`].
+    /// A list whose CMS signature does not verify adds nothing: it is refused with
+    /// [`TrustError::MasterListSignature`], which carries the report for display. Entries
+    /// that are not CA certificates are listed in [`MasterListReport::parse_failures`].
     pub fn load_master_list(
         &mut self,
         bytes: &[u8],
@@ -222,6 +223,16 @@ impl TrustStore {
                 }
             }
             None => report.signature_problem = Some("no SignerInfo".to_owned()),
+        }
+        if !report.signature_valid {
+            return Err(TrustError::MasterListSignature {
+                source_name: source.to_owned(),
+                problem: report
+                    .signature_problem
+                    .clone()
+                    .unwrap_or_else(|| "not verified".to_owned()),
+                report: Box::new(report),
+            });
         }
         for (index, der) in entries.iter().enumerate() {
             match self.add_certificate_der(der, source) {

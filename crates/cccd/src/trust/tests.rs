@@ -61,7 +61,7 @@ fn truncated_cms_is_malformed_not_a_panic() {
 fn missing_file_is_io_error() {
     let mut store = TrustStore::new();
     let err = store
-        .load_file(std::path::Path::new("/nonexistent/cscas.pem"))
+        .load_cscas(std::path::Path::new("/nonexistent/cscas.pem"))
         .unwrap_err();
     assert!(matches!(err, TrustError::Io { .. }), "{err:?}");
 }

@@ -3,91 +3,18 @@
 
 use super::identity::ChipIdentity;
 use super::names::{NameMatch, matches_mrz_name, names_match};
-use super::{Check, Claims, Status};
-use crate::document::Document;
+use super::{Check, CheckId, Claims, Status};
 use crate::lds::dg13::Field;
 use cccd_qr::{IdNumber, QrData};
 use time::Date;
 
-fn check(name: &str, status: Status, reason: impl Into<String>) -> Check {
-    Check::new(name, status, reason)
-}
-
-/// `chip.authentication`: chip authentication as recorded at read time, and active
-/// authentication re-verified here from the recorded challenge and answer.
-pub fn chip_authentication(doc: &Document, aa_challenge: Option<&[u8]>) -> Check {
-    const NAME: &str = "chip.authentication";
-    let ca = doc.meta.chip_authentication.as_ref();
-    if let Some(ca) = ca.filter(|ca| !ca.passed) {
-        return check(
-            NAME,
-            Status::Fail,
-            format!(
-                "chip authentication failed: {}; the chip may be a copy",
-                ca.detail
-            ),
-        );
-    }
-    let aa = doc
-        .meta
-        .active_authentication
-        .as_ref()
-        .map(|record| active_authentication(doc, record, aa_challenge));
-    match (ca, aa) {
-        (_, Some(Err(reason))) => check(NAME, Status::Fail, reason),
-        (Some(_), _) => check(
-            NAME,
-            Status::Pass,
-            "the chip proved it holds the DG14 private key (chip authentication)",
-        ),
-        (None, Some(Ok(true))) => check(
-            NAME,
-            Status::Pass,
-            "active authentication: the chip signed the verifier's challenge with the DG15 key",
-        ),
-        (None, Some(Ok(false))) => check(
-            NAME,
-            Status::Warn,
-            "active authentication signature verifies, but the challenge was not supplied by the verifier, so a replayed answer cannot be ruled out",
-        ),
-        (None, None) => check(
-            NAME,
-            Status::Skip,
-            "not run: nothing recorded proves the chip is the original rather than a copy of its data",
-        ),
-    }
-}
-
-/// Re-verify a recorded AA exchange. `Ok(true)`: verified with the verifier's own challenge;
-/// `Ok(false)`: verified, challenge not supplied; `Err`: failed, with why.
-fn active_authentication(
-    doc: &Document,
-    record: &crate::document::ActiveAuthRecord,
-    expected: Option<&[u8]>,
-) -> Result<bool, String> {
-    let challenge = crate::hex::decode(&record.challenge, 1024)
-        .ok_or("the recorded AA challenge is not hex")?;
-    let response =
-        crate::hex::decode(&record.response, 1024).ok_or("the recorded AA answer is not hex")?;
-    let dg15 = match doc.dg15() {
-        Some(Ok(d)) => d,
-        Some(Err(e)) => return Err(format!("DG15 does not parse: {e}")),
-        None => return Err("an AA answer is recorded but DG15 (the AA key) was not read".into()),
-    };
-    let dg14 = doc.dg14().and_then(Result::ok);
-    if let Some(expected) = expected
-        && expected != challenge.as_slice()
-    {
-        return Err("the recorded AA challenge is not the one the verifier issued".into());
-    }
-    crate::auth::active::verify_aa(&dg15, dg14.as_ref(), &challenge, &response)
-        .map(|_| expected.is_some())
-        .map_err(|e| format!("active authentication failed: {e}; the chip may be a copy"))
+fn check(id: CheckId, status: Status, reason: impl Into<String>) -> Check {
+    Check::new(id, status, reason)
 }
 
 /// `mrz.check_digits`.
 pub fn mrz_check_digits(id: &ChipIdentity) -> Check {
-    const NAME: &str = "mrz.check_digits";
+    const NAME: CheckId = CheckId::MrzCheckDigits;
     if let Some((_, e)) = id.errors.iter().find(|(f, _)| f == "DG1") {
         return check(NAME, Status::Fail, format!("DG1 does not parse: {e}"));
     }
@@ -110,7 +37,7 @@ pub fn mrz_check_digits(id: &ChipIdentity) -> Check {
 
 /// `dg1.matches.dg13`: the MRZ and the Vietnamese data group state the same person.
 pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
-    const NAME: &str = "dg1.matches.dg13";
+    const NAME: CheckId = CheckId::Dg1MatchesDg13;
     if let Some((f, e)) = id.errors.iter().find(|(f, _)| f == "DG13") {
         return check(NAME, Status::Fail, format!("{f} does not parse: {e}"));
     }
@@ -181,7 +108,7 @@ fn id_sex_dg13(dg13: &crate::lds::dg13::Dg13) -> Option<cccd_qr::Sex> {
 /// `id_number.structure`: a known province, and century/sex digits that agree with the
 /// chip's date of birth and sex.
 pub fn id_number_structure(id: &ChipIdentity) -> Check {
-    const NAME: &str = "id_number.structure";
+    const NAME: CheckId = CheckId::IdNumberStructure;
     let Some(text) = id.id_number() else {
         return check(NAME, Status::Skip, "no 12-digit ID number on the chip");
     };
@@ -241,7 +168,7 @@ fn inconsistency_fields(e: &cccd_qr::Inconsistency) -> String {
 
 /// `card.not_expired`.
 pub fn not_expired(id: &ChipIdentity, today: Date) -> Check {
-    const NAME: &str = "card.not_expired";
+    const NAME: CheckId = CheckId::CardNotExpired;
     match id.expiry() {
         None => check(NAME, Status::Skip, "no expiry date read"),
         Some(None) => check(NAME, Status::Pass, "the card has no expiry date"),
@@ -257,60 +184,68 @@ pub fn not_expired(id: &ChipIdentity, today: Date) -> Check {
 /// `claim.*`: one check per claim made; unclaimed ones are skipped.
 pub fn claims(id: &ChipIdentity, claims: &Claims, mode: NameMatch) -> Vec<Check> {
     let id_number = match (&claims.id_number, id.id_number()) {
-        (None, _) => check("claim.id_number", Status::Skip, "not claimed"),
+        (None, _) => check(CheckId::ClaimIdNumber, Status::Skip, "not claimed"),
         (Some(_), None) => check(
-            "claim.id_number",
+            CheckId::ClaimIdNumber,
             Status::Fail,
             "the chip holds no ID number to compare",
         ),
         (Some(c), Some(chip)) if c.trim() == chip => {
-            check("claim.id_number", Status::Pass, "matches the chip")
+            check(CheckId::ClaimIdNumber, Status::Pass, "matches the chip")
         }
-        (Some(_), Some(_)) => check("claim.id_number", Status::Fail, "differs from the chip"),
+        (Some(_), Some(_)) => check(
+            CheckId::ClaimIdNumber,
+            Status::Fail,
+            "differs from the chip",
+        ),
     };
     let name = match (&claims.full_name, id.full_name()) {
-        (None, _) => check("claim.name", Status::Skip, "not claimed"),
+        (None, _) => check(CheckId::ClaimName, Status::Skip, "not claimed"),
         (Some(_), None) => check(
-            "claim.name",
+            CheckId::ClaimName,
             Status::Fail,
             "the chip holds no full name (DG13) to compare",
         ),
         (Some(c), Some(chip)) if names_match(c, &chip, mode) => check(
-            "claim.name",
+            CheckId::ClaimName,
             Status::Pass,
             match mode {
                 NameMatch::Strict => "matches the chip (case and spacing ignored)",
                 NameMatch::IgnoreDiacritics => "matches the chip ignoring diacritics",
             },
         ),
-        (Some(_), Some(_)) => check("claim.name", Status::Fail, "differs from the chip"),
+        (Some(_), Some(_)) => check(CheckId::ClaimName, Status::Fail, "differs from the chip"),
     };
     let dob = match (claims.date_of_birth, id.date_of_birth()) {
-        (None, _) => check("claim.dob", Status::Skip, "not claimed"),
+        (None, _) => check(CheckId::ClaimDob, Status::Skip, "not claimed"),
         (Some(_), None) => check(
-            "claim.dob",
+            CheckId::ClaimDob,
             Status::Fail,
             "the chip holds no date of birth to compare",
         ),
-        (Some(c), Some(chip)) if c == chip => check("claim.dob", Status::Pass, "matches the chip"),
-        (Some(_), Some(_)) => check("claim.dob", Status::Fail, "differs from the chip"),
+        (Some(c), Some(chip)) if c == chip => {
+            check(CheckId::ClaimDob, Status::Pass, "matches the chip")
+        }
+        (Some(_), Some(_)) => check(CheckId::ClaimDob, Status::Fail, "differs from the chip"),
     };
     let sex = match (claims.sex, id.sex()) {
-        (None, _) => check("claim.sex", Status::Skip, "not claimed"),
+        (None, _) => check(CheckId::ClaimSex, Status::Skip, "not claimed"),
         (Some(_), None) => check(
-            "claim.sex",
+            CheckId::ClaimSex,
             Status::Fail,
             "the chip holds no sex to compare",
         ),
-        (Some(c), Some(chip)) if c == chip => check("claim.sex", Status::Pass, "matches the chip"),
-        (Some(_), Some(_)) => check("claim.sex", Status::Fail, "differs from the chip"),
+        (Some(c), Some(chip)) if c == chip => {
+            check(CheckId::ClaimSex, Status::Pass, "matches the chip")
+        }
+        (Some(_), Some(_)) => check(CheckId::ClaimSex, Status::Fail, "differs from the chip"),
     };
     vec![id_number, name, dob, sex]
 }
 
 /// `qr.matches.chip`: the printed QR states the same person as the chip.
 pub fn qr_matches_chip(id: &ChipIdentity, qr: Option<&QrData>, mode: NameMatch) -> Check {
-    const NAME: &str = "qr.matches.chip";
+    const NAME: CheckId = CheckId::QrMatchesChip;
     let Some(qr) = qr else {
         return check(NAME, Status::Skip, "no QR given");
     };

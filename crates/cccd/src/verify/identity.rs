@@ -59,6 +59,13 @@ impl ChipIdentity {
         out
     }
 
+    /// The issuing state DG1 names (ICAO alpha-3 code, fillers removed), if DG1 parsed.
+    pub fn issuing_state(&self) -> Option<String> {
+        self.mrz
+            .as_ref()
+            .map(|v| v.mrz.issuing_state.trim_end_matches('<').to_owned())
+    }
+
     /// The 12-digit ID: DG13's, else the MRZ's optional data.
     pub fn id_number(&self) -> Option<String> {
         self.dg13_id()

@@ -1,18 +1,24 @@
 //! Passive authentication as report checks: `sod.parse`, `sod.content_type`,
-//! `sod.message_digest`, `sod.signature`, `sod.chain` and `dg.hash.DGn`.
+//! `sod.message_digest`, `sod.signature`, `sod.signing_time`, `sod.algorithms`, `sod.chain`,
+//! `sod.issuing_state` and `dg.hash.DGn`.
 
-use super::{Check, Status};
-use crate::auth::passive::{self, Status as PaStatus};
+use super::{Check, CheckId, Status};
+use crate::auth::passive::{self, ChainOutcome, Outcome, PassiveReport};
 use crate::document::Document;
 use crate::lds::FileId;
 use crate::trust::TrustStore;
 use time::OffsetDateTime;
 
-/// The passive-authentication checks for a document.
-pub fn checks(doc: &Document, store: &TrustStore, at: OffsetDateTime) -> Vec<Check> {
+/// The passive-authentication checks for a document whose DG1 names `issuing_state`.
+pub fn checks(
+    doc: &Document,
+    store: &TrustStore,
+    at: OffsetDateTime,
+    issuing_state: Option<&str>,
+) -> Vec<Check> {
     let Some(sod) = doc.get(FileId::Sod) else {
         return vec![Check::new(
-            "sod.signature",
+            CheckId::SodSignature,
             Status::Fail,
             "EF.SOD was not read: nothing proves the data was issued unaltered",
         )];
@@ -21,32 +27,104 @@ pub fn checks(doc: &Document, store: &TrustStore, at: OffsetDateTime) -> Vec<Che
         FileId::Dg(dg) => Some((dg, bytes)),
         _ => None,
     });
-    passive::verify_sod(sod, files, store, at)
-        .checks()
-        .into_iter()
-        .map(|c| {
-            let mut status = match c.status {
-                PaStatus::Pass => Status::Pass,
-                PaStatus::Fail => Status::Fail,
-                PaStatus::Skip => Status::Skip,
-                PaStatus::Warn => Status::Warn,
+    let report = passive::verify_sod(sod, files, store, at);
+    let outcome = |id: CheckId, o: &Outcome| {
+        let reason = match o.reason() {
+            "" => "verified".to_owned(),
+            r => r.to_owned(),
+        };
+        Check::new(id, o.status().into(), reason)
+    };
+    let mut out = vec![
+        outcome(CheckId::SodParse, &report.sod),
+        outcome(CheckId::SodContentType, &report.content_type),
+        outcome(CheckId::SodMessageDigest, &report.message_digest),
+        outcome(CheckId::SodSignature, &report.signature),
+        outcome(CheckId::SodSigningTime, &report.signing_time),
+        outcome(CheckId::SodAlgorithms, &report.algorithms),
+        chain_check(&report, store),
+        issuing_state_check(&report, issuing_state),
+    ];
+    out.extend(report.data_groups.iter().map(|c| {
+        Check::new(
+            CheckId::DgHash(c.data_group),
+            c.outcome.status().into(),
+            c.outcome.reason(),
+        )
+    }));
+    out
+}
+
+impl From<passive::Status> for Status {
+    fn from(s: passive::Status) -> Self {
+        match s {
+            passive::Status::Pass => Status::Pass,
+            passive::Status::Fail => Status::Fail,
+            passive::Status::Skip => Status::Skip,
+            passive::Status::Warn => Status::Warn,
+        }
+    }
+}
+
+/// `sod.chain`. No anchor at all: the chain is simply unchecked (the ID-card CSCA is not
+/// public), a warning. Anchors given, none of them the signer's: the card claims an issuer
+/// the operator does not trust, a failure.
+fn chain_check(report: &PassiveReport, store: &TrustStore) -> Check {
+    let mut status: Status = report.chain.status().into();
+    let mut reason = report.chain.reason();
+    if matches!(report.chain, ChainOutcome::NoAnchor { .. }) && !store.is_empty() {
+        status = Status::Fail;
+        reason = format!(
+            "{reason}; none of the {} trust anchors given issued this document signer",
+            store.len()
+        );
+    }
+    Check::new(CheckId::SodChain, status, reason)
+}
+
+/// `sod.issuing_state`: the state DG1 names must be the document signer's country (ICAO
+/// 9303-12: a state's CSCA signs only its own documents), and so its CSCA's, which the chain
+/// check already ties to the signer's.
+fn issuing_state_check(report: &PassiveReport, issuing_state: Option<&str>) -> Check {
+    let check = |status, reason: String| Check::new(CheckId::IssuingState, status, reason);
+    let Some(state) = issuing_state else {
+        return check(Status::Skip, "DG1 was not read or does not parse".into());
+    };
+    let Some(signer) = &report.signer else {
+        return check(
+            Status::Skip,
+            "no document signer certificate to compare with".into(),
+        );
+    };
+    let Some(expected) = crate::mrz::alpha2_for_issuing_state(state) else {
+        return check(
+            Status::Fail,
+            "DG1's issuing state is not a known ICAO state code".into(),
+        );
+    };
+    match signer.country.as_deref() {
+        None => check(
+            Status::Fail,
+            "the document signer certificate names no country".into(),
+        ),
+        Some(c) if c == expected => {
+            let csca = match &report.chain {
+                ChainOutcome::Verified { country, .. } if country.as_deref() == Some(c) => {
+                    " and its CSCA's"
+                }
+                _ => "",
             };
-            let mut reason = if c.reason.is_empty() {
-                "verified".to_owned()
-            } else {
-                c.reason
-            };
-            // No anchor at all: the chain is simply unchecked (the ID-card CSCA is not
-            // public). Anchors given, none of them the signer's: the card claims an issuer the
-            // operator does not trust, which is a failure.
-            if c.name == "sod.chain" && status == Status::Warn && !store.is_empty() {
-                status = Status::Fail;
-                reason = format!(
-                    "{reason}; none of the {} trust anchors given issued this document signer",
-                    store.len()
-                );
-            }
-            Check::new(c.name, status, reason)
-        })
-        .collect()
+            check(
+                Status::Pass,
+                format!("DG1's issuing state {state} is the document signer's country {c}{csca}"),
+            )
+        }
+        Some(c) => check(
+            Status::Fail,
+            format!(
+                "DG1 says issued by {state}, but the document signer's country is {c}: a \
+                 foreign signer cannot issue this state's documents"
+            ),
+        ),
+    }
 }

@@ -33,11 +33,7 @@ fn doc_with(dg13: &Dg13) -> Document {
 }
 
 fn at(y: i32) -> Options {
-    Options {
-        at: date(y, 6, 1).midnight().assume_utc(),
-        name_match: NameMatch::Strict,
-        aa_challenge: None,
-    }
+    Options::default().at(date(y, 6, 1).midnight().assume_utc())
 }
 
 fn run(doc: &Document, claims: &Claims, qr: Option<&QrData>, y: i32) -> Report {
@@ -45,7 +41,8 @@ fn run(doc: &Document, claims: &Claims, qr: Option<&QrData>, y: i32) -> Report {
 }
 
 fn status(r: &Report, name: &str) -> Status {
-    r.check(name)
+    let id = CheckId::from_name(name).unwrap_or_else(|| panic!("not a check name: {name}"));
+    r.check(id)
         .unwrap_or_else(|| panic!("no check {name}"))
         .status
 }
@@ -66,7 +63,9 @@ fn dg1_and_dg13_disagreeing_fails_and_names_the_field() {
     let mut d = dg13();
     d.date_of_birth = Some(Field::date(date(1999, 1, 2)));
     let r = run(&doc_with(&d), &Claims::default(), None, 2026);
-    let c = r.check("dg1.matches.dg13").unwrap();
+    let c = r
+        .check(CheckId::from_name("dg1.matches.dg13").unwrap())
+        .unwrap();
     assert_eq!(c.status, Status::Fail);
     assert!(c.reason.contains("date of birth"), "{}", c.reason);
     assert_eq!(r.verdict, Verdict::NotVerified);
@@ -74,7 +73,12 @@ fn dg1_and_dg13_disagreeing_fails_and_names_the_field() {
     let mut d = dg13();
     d.full_name = Some(Field::text_value("Nguyễn Văn B"));
     let r = run(&doc_with(&d), &Claims::default(), None, 2026);
-    assert!(r.check("dg1.matches.dg13").unwrap().reason.contains("name"));
+    assert!(
+        r.check(CheckId::from_name("dg1.matches.dg13").unwrap())
+            .unwrap()
+            .reason
+            .contains("name")
+    );
 }
 
 #[test]
@@ -86,7 +90,9 @@ fn bad_check_digit_is_named() {
         Dg1::from_mrz(&broken).unwrap().encode(),
     );
     let r = run(&doc, &Claims::default(), None, 2026);
-    let c = r.check("mrz.check_digits").unwrap();
+    let c = r
+        .check(CheckId::from_name("mrz.check_digits").unwrap())
+        .unwrap();
     assert_eq!(c.status, Status::Fail);
     assert!(c.reason.contains("Vietnamese ID number"), "{}", c.reason);
 }
@@ -139,10 +145,7 @@ fn claims_match_and_mismatch() {
         &TrustStore::default(),
         &plain,
         None,
-        &Options {
-            name_match: NameMatch::IgnoreDiacritics,
-            ..at(2026)
-        },
+        &at(2026).name_match(NameMatch::IgnoreDiacritics),
     );
     assert_eq!(status(&loose, "claim.name"), Status::Pass);
 }
@@ -160,7 +163,9 @@ fn qr_against_chip() {
     );
     let other = cccd_qr::parse("001099000001||Nguyễn Văn A|01011999|Nam|Hà Nội|11052021").unwrap();
     let r = run(&doc, &Claims::default(), Some(&other), 2026);
-    let c = r.check("qr.matches.chip").unwrap();
+    let c = r
+        .check(CheckId::from_name("qr.matches.chip").unwrap())
+        .unwrap();
     assert_eq!(c.status, Status::Fail);
     assert!(c.reason.contains("date of issue"));
 }
@@ -188,28 +193,94 @@ fn reasons_never_carry_personal_data() {
     }
 }
 
+fn pass(n: &str) -> Check {
+    Check::new(CheckId::from_name(n).unwrap(), Status::Pass, "")
+}
+
+fn all_required_pass() -> Vec<Check> {
+    DEFAULT_REQUIRED
+        .iter()
+        .map(|id| Check::new(*id, Status::Pass, ""))
+        .collect()
+}
+
+fn decide(checks: Vec<Check>) -> Report {
+    Report::decide(checks, &Policy::default(), Provenance::Dump)
+}
+
 #[test]
 fn verdict_rules() {
-    let pass = |n: &str| Check::new(n, Status::Pass, "");
-    let all_pass = vec![
-        pass("sod.signature"),
-        pass("sod.chain"),
-        pass("mrz.check_digits"),
-        pass("dg.hash.DG1"),
-    ];
+    assert_eq!(decide(all_required_pass()).verdict, Verdict::Verified);
+    let mut no_anchor = all_required_pass();
+    no_anchor
+        .iter_mut()
+        .find(|c| c.id == CheckId::SodChain)
+        .unwrap()
+        .status = Status::Warn;
+    let r = decide(no_anchor);
+    assert_eq!(r.verdict, Verdict::Inconclusive);
+    assert_eq!(r.unproven, vec![CheckId::SodChain]);
+    let mut failed = all_required_pass();
+    failed.push(Check::new(CheckId::ClaimName, Status::Fail, ""));
+    let r = decide(failed);
+    assert_eq!(r.verdict, Verdict::NotVerified);
+    assert_eq!(r.failures(), vec![CheckId::ClaimName]);
+}
+
+#[test]
+fn every_required_check_is_needed() {
+    // Leaving out any one required check (or only skipping it) denies `verified`.
+    for missing in DEFAULT_REQUIRED {
+        let mut checks = all_required_pass();
+        checks.retain(|c| c.id != missing);
+        assert_eq!(
+            decide(checks.clone()).verdict,
+            Verdict::Inconclusive,
+            "{missing}"
+        );
+        checks.push(Check::new(missing, Status::Skip, ""));
+        let r = decide(checks);
+        assert_eq!(r.verdict, Verdict::Inconclusive, "{missing}");
+        assert_eq!(r.unproven, vec![missing]);
+    }
+}
+
+#[test]
+fn data_group_hashes_beyond_dg1() {
+    let mut checks = all_required_pass();
+    checks.push(Check::new(
+        CheckId::DgHash(DataGroup::Dg2),
+        Status::Skip,
+        "listed but not read",
+    ));
+    assert_eq!(decide(checks.clone()).verdict, Verdict::Verified);
+    checks.push(Check::new(
+        CheckId::DgHash(DataGroup::Dg13),
+        Status::Warn,
+        "",
+    ));
+    assert_eq!(decide(checks.clone()).verdict, Verdict::Inconclusive);
+    checks.push(Check::new(
+        CheckId::DgHash(DataGroup::Dg14),
+        Status::Fail,
+        "",
+    ));
+    assert_eq!(decide(checks).verdict, Verdict::NotVerified);
+}
+
+#[test]
+fn a_waived_check_no_longer_blocks_but_still_fails() {
+    let policy = Policy::default().waive(CheckId::ChipAuthentication);
+    let mut checks = all_required_pass();
+    checks.retain(|c| c.id != CheckId::ChipAuthentication);
     assert_eq!(
-        Report::from_checks(all_pass.clone()).verdict,
+        Report::decide(checks.clone(), &policy, Provenance::Dump).verdict,
         Verdict::Verified
     );
-    let mut no_anchor = all_pass.clone();
-    no_anchor[1].status = Status::Warn;
+    checks.push(Check::new(CheckId::ChipAuthentication, Status::Fail, ""));
     assert_eq!(
-        Report::from_checks(no_anchor).verdict,
-        Verdict::Inconclusive
+        Report::decide(checks, &policy, Provenance::Dump).verdict,
+        Verdict::NotVerified
     );
-    let mut failed = all_pass;
-    failed.push(Check::new("claim.name", Status::Fail, ""));
-    let r = Report::from_checks(failed);
-    assert_eq!(r.verdict, Verdict::NotVerified);
-    assert_eq!(r.failures(), vec!["claim.name"]);
+    let _ = pass("sod.chain");
 }

@@ -13,10 +13,14 @@ pub(super) fn check_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime
     match verify_chain(dsc_der, store, at) {
         chain::ChainOutcome::Verified {
             csca_subject,
+            country,
             links,
+            revocation,
         } => ChainOutcome::Verified {
             csca_subject,
+            country,
             links,
+            revocation,
         },
         chain::ChainOutcome::NoAnchor { issuer } => ChainOutcome::NoAnchor { issuer },
         chain::ChainOutcome::Failed { reason } => ChainOutcome::Failed { reason },

@@ -17,6 +17,8 @@ pub struct SignerCertificate {
     pub subject: String,
     /// Issuer DN.
     pub issuer: String,
+    /// The subject's countryName, upper-cased.
+    pub country: Option<String>,
     /// Serial number, hex with colons as x509-parser prints it.
     pub serial: String,
     /// Start of validity.
@@ -29,6 +31,10 @@ pub struct SignerCertificate {
 
 /// What the SignerInfo checks found.
 pub(super) struct SignerChecks {
+    /// The signer's digest algorithm, if known.
+    pub digest: Option<HashAlgorithm>,
+    /// The signingTime attribute's exact DER, if present.
+    pub signing_time: Option<Vec<u8>>,
     pub content_type: Outcome,
     pub message_digest: Outcome,
     pub signature: Outcome,
@@ -40,6 +46,7 @@ fn describe(cert: &X509Certificate<'_>) -> SignerCertificate {
     SignerCertificate {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
+        country: crate::auth::chain::country_of(cert.subject()),
         serial: cert.raw_serial_as_string(),
         not_before: to_datetime(cert.validity().not_before),
         not_after: to_datetime(cert.validity().not_after),
@@ -54,6 +61,8 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
     let Some(signer_info) = sd.signer_infos.first() else {
         let fail = || Outcome::Fail("EF.SOD has no SignerInfo".to_owned());
         return SignerChecks {
+            digest: None,
+            signing_time: None,
             content_type: fail(),
             message_digest: fail(),
             signature: fail(),
@@ -67,6 +76,8 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         // ICAO 9303-10 requires signed attributes; without them nothing binds the content.
         let fail = || Outcome::Fail("the SignerInfo has no signed attributes".to_owned());
         return SignerChecks {
+            digest,
+            signing_time: None,
             content_type: fail(),
             message_digest: fail(),
             signature: fail(),
@@ -75,33 +86,13 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         };
     };
 
-    let content_type = match attrs.content_type() {
-        Some(oid) if oid == lds_security_object_oid() => Outcome::Pass,
-        Some(oid) => Outcome::Fail(format!(
-            "the signed contentType is {oid}, not the LDS security object (2.23.136.1.1.1)"
-        )),
-        None => Outcome::Fail("the signed contentType attribute is missing".to_owned()),
-    };
-
-    let message_digest = match (attrs.message_digest(), digest) {
-        (None, _) => Outcome::Fail("the signed messageDigest attribute is missing".to_owned()),
-        (Some(_), None) => Outcome::Fail(format!(
-            "the SignerInfo's digest algorithm {digest_oid} is not supported"
-        )),
-        (Some(value), Some(hash)) => {
-            if ct_eq(&hash.digest(&sd.content), value) {
-                Outcome::Pass
-            } else {
-                Outcome::Fail(format!(
-                    "the signed messageDigest is not the {} of the LDS security object",
-                    hash.name()
-                ))
-            }
-        }
-    };
+    let content_type = check_content_type(attrs);
+    let message_digest = check_message_digest(attrs, digest, &digest_oid, &sd.content);
 
     let Some(dsc_der) = sd.signer_certificate(signer_info) else {
         return SignerChecks {
+            digest,
+            signing_time: attrs.signing_time().map(<[u8]>::to_vec),
             content_type,
             message_digest,
             signature: Outcome::Fail(
@@ -116,6 +107,8 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         Ok(cert) => cert,
         Err(why) => {
             return SignerChecks {
+                digest,
+                signing_time: attrs.signing_time().map(<[u8]>::to_vec),
                 content_type,
                 message_digest,
                 signature: Outcome::Fail(format!("the document signer certificate {why}")),
@@ -145,11 +138,57 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
     };
 
     SignerChecks {
+        digest,
+        signing_time: attrs.signing_time().map(<[u8]>::to_vec),
         content_type,
         message_digest,
         signature,
         signer: Some(describe(&cert)),
         dsc_der: Some(dsc_der.to_vec()),
+    }
+}
+
+/// `sod.content_type`: exactly one contentType attribute, naming the LDS security object.
+fn check_content_type(attrs: &crate::lds::sod::SignedAttributes) -> Outcome {
+    let count = attrs.count_of(&crate::lds::sod::content_type_attr_oid());
+    match attrs.content_type() {
+        _ if count > 1 => Outcome::Fail(format!(
+            "the contentType attribute appears {count} times; RFC 5652 allows one"
+        )),
+        Some(oid) if oid == lds_security_object_oid() => Outcome::Pass,
+        Some(oid) => Outcome::Fail(format!(
+            "the signed contentType is {oid}, not the LDS security object (2.23.136.1.1.1)"
+        )),
+        None => Outcome::Fail("the signed contentType attribute is missing".to_owned()),
+    }
+}
+
+/// `sod.message_digest`: exactly one messageDigest attribute, the hash of `content`.
+fn check_message_digest(
+    attrs: &crate::lds::sod::SignedAttributes,
+    digest: Option<HashAlgorithm>,
+    digest_oid: &str,
+    content: &[u8],
+) -> Outcome {
+    let count = attrs.count_of(&crate::lds::sod::message_digest_attr_oid());
+    match (attrs.message_digest(), digest) {
+        _ if count > 1 => Outcome::Fail(format!(
+            "the messageDigest attribute appears {count} times; RFC 5652 allows one"
+        )),
+        (None, _) => Outcome::Fail("the signed messageDigest attribute is missing".to_owned()),
+        (Some(_), None) => Outcome::Fail(format!(
+            "the SignerInfo's digest algorithm {digest_oid} is not supported"
+        )),
+        (Some(value), Some(hash)) => {
+            if ct_eq(&hash.digest(content), value) {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(format!(
+                    "the signed messageDigest is not the {} of the LDS security object",
+                    hash.name()
+                ))
+            }
+        }
     }
 }
 
@@ -197,4 +236,144 @@ fn strict_certificate_shape(der: &[u8]) -> Result<(), &'static str> {
         return Err("outer signature algorithm differs from the signed one");
     }
     Ok(())
+}
+
+/// `sod.signing_time`: a signingTime, when present, must lie inside the DSC's validity (a
+/// SOD signed after its signer expired is forged or back-dated) and not after `at`.
+pub(super) fn check_signing_time(signed: &SignerChecks, at: OffsetDateTime) -> Outcome {
+    let Some(der) = &signed.signing_time else {
+        return Outcome::Skip("EF.SOD states no signingTime (it is optional)".to_owned());
+    };
+    let Some(time) = parse_time(der) else {
+        return Outcome::Fail("the signingTime attribute is not a valid DER time".to_owned());
+    };
+    let Some(dsc) = &signed.signer else {
+        return Outcome::Skip("no document signer certificate to compare with".to_owned());
+    };
+    if dsc.not_before.is_some_and(|t| time < t) {
+        return Outcome::Fail(
+            "EF.SOD was signed before its document signer certificate was valid".to_owned(),
+        );
+    }
+    if dsc.not_after.is_none_or(|t| time > t) {
+        return Outcome::Fail(
+            "EF.SOD was signed after its document signer certificate expired".to_owned(),
+        );
+    }
+    if time > at {
+        return Outcome::Fail("EF.SOD claims to be signed after the verification time".to_owned());
+    }
+    Outcome::Pass
+}
+
+/// Parse a DER UTCTime (`YYMMDDHHMMSSZ`, years 1950-2049 per RFC 5280) or GeneralizedTime
+/// (`YYYYMMDDHHMMSSZ`), TLV included.
+fn parse_time(der: &[u8]) -> Option<OffsetDateTime> {
+    let (&tag, rest) = der.split_first()?;
+    let (&len, text) = rest.split_first()?;
+    if usize::from(len) != text.len() || !text.ends_with(b"Z") {
+        return None;
+    }
+    let digits = &text[..text.len() - 1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        std::str::from_utf8(digits.get(r)?).ok()?.parse().ok()
+    };
+    let (year, rest_at) = match (tag, digits.len()) {
+        (0x17, 12) => {
+            let yy = num(0..2)?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, 2)
+        }
+        (0x18, 14) => (num(0..4)?, 4),
+        _ => return None,
+    };
+    let field = |i: usize| num(rest_at + 2 * i..rest_at + 2 * i + 2);
+    let month = time::Month::try_from(u8::try_from(field(0)?).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(
+        i32::try_from(year).ok()?,
+        month,
+        u8::try_from(field(1)?).ok()?,
+    )
+    .ok()?;
+    let t = time::Time::from_hms(
+        u8::try_from(field(2)?).ok()?,
+        u8::try_from(field(3)?).ok()?,
+        u8::try_from(field(4)?).ok()?,
+    )
+    .ok()?;
+    Some(date.with_time(t).assume_utc())
+}
+
+/// `sod.algorithms`: warn on SHA-1 (data group hashes or the signature's digest), an RSA
+/// signer key under 2048 bits, or a curve under 256 bits (BSI TR-03116-2, ICAO 9303-11 §9).
+pub(super) fn check_algorithms(sod: &Sod, signed: &SignerChecks) -> Outcome {
+    use crate::auth::signature::KeyAlgorithm;
+    let mut weak = Vec::new();
+    if sod.lds_security_object.hash() == Some(crate::lds::sod::HashAlgorithm::Sha1) {
+        weak.push("SHA-1 data group hashes".to_owned());
+    }
+    if signed.digest == Some(HashAlgorithm::Sha1) {
+        weak.push("a SHA-1 signature digest".to_owned());
+    }
+    match signed.signer.as_ref().map(|s| &s.key.algorithm) {
+        Some(KeyAlgorithm::Rsa { bits }) if *bits < 2048 => {
+            weak.push(format!("a {bits}-bit RSA signer key"));
+        }
+        Some(KeyAlgorithm::Ec { curve }) if curve_bits(curve.name()) < 256 => {
+            weak.push(format!("a signer key on {}", curve.name()));
+        }
+        None => return Outcome::Skip("no document signer key to assess".to_owned()),
+        _ => {}
+    }
+    if weak.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::Warn(format!(
+            "weak algorithms protect this data: {}",
+            weak.join(", ")
+        ))
+    }
+}
+
+/// The field size in a standard curve name (`brainpoolP384r1` -> 384, `secp521r1` -> 521).
+fn curve_bits(name: &str) -> usize {
+    name.trim_start_matches(|c: char| !c.is_ascii_digit())
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::{curve_bits, parse_time};
+
+    #[test]
+    fn der_times() {
+        let utc = parse_time(b"\x17\x0d250601090000Z").unwrap();
+        assert_eq!(utc.unix_timestamp(), 1_748_768_400);
+        let generalized = parse_time(b"\x18\x0f20250601090000Z").unwrap();
+        assert_eq!(generalized, utc);
+        assert_eq!(parse_time(b"\x17\x0d490101000000Z").unwrap().year(), 2049);
+        assert_eq!(parse_time(b"\x17\x0d500101000000Z").unwrap().year(), 1950);
+        for bad in [
+            &b"\x17\x0b2506010900Z"[..],
+            b"\x17\x0d250601090000+",
+            b"\x17\x0d251301090000Z",
+            b"\x18\x0d250601090000Z",
+            b"\x04\x0d250601090000Z",
+            b"\x17\x0e250601090000Z",
+        ] {
+            assert!(parse_time(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn curve_sizes() {
+        assert_eq!(curve_bits("brainpoolP384r1"), 384);
+        assert_eq!(curve_bits("secp521r1"), 521);
+        assert_eq!(curve_bits("secp192r1"), 192);
+    }
 }

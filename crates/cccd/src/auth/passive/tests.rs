@@ -24,6 +24,8 @@ fn garbage_sod_fails_parse_and_skips_the_rest() {
             "sod.content_type",
             "sod.message_digest",
             "sod.signature",
+            "sod.signing_time",
+            "sod.algorithms",
             "sod.chain"
         ]
     );

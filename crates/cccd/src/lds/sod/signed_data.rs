@@ -79,6 +79,12 @@ pub struct SignedAttributes {
 }
 
 impl SignedAttributes {
+    /// How many attributes of type `oid` there are (RFC 5652 §5.3: contentType and
+    /// messageDigest must each appear exactly once).
+    pub fn count_of(&self, oid: &Oid<'_>) -> usize {
+        self.attributes.iter().filter(|a| a.oid == *oid).count()
+    }
+
     fn single(&self, oid: &Oid<'_>) -> Option<&[u8]> {
         let a = self.attributes.iter().find(|a| a.oid == *oid)?;
         match a.values.as_slice() {
