@@ -41,6 +41,10 @@ pub enum QrImageError {
     /// Not a PNG/JPEG picture, corrupt, or wider/taller than [`MAX_IMAGE_SIDE`].
     #[error("cannot decode the picture: {0}")]
     Picture(String),
+    /// The path is not a regular file (a FIFO, a device, a folder): refused before opening,
+    /// so `/dev/zero` or a FIFO can neither exhaust memory nor hang the reader.
+    #[error("not a regular file")]
+    NotRegular,
     /// The picture has no pixels.
     #[error("the picture is empty")]
     EmptyPicture,
@@ -52,14 +56,24 @@ pub enum QrImageError {
 /// Decodes every QR code found in a PNG or JPEG file. Returns the texts (usually one).
 pub fn decode_image_file(path: impl AsRef<Path>) -> Result<Vec<String>, QrImageError> {
     let path = path.as_ref();
-    let len = std::fs::metadata(path)?.len();
+    use std::io::Read as _;
+    let md = std::fs::metadata(path)?;
+    if !md.is_file() {
+        return Err(QrImageError::NotRegular);
+    }
+    let len = md.len();
     if len > MAX_IMAGE_BYTES as u64 {
         return Err(QrImageError::TooLarge {
             len,
             max: MAX_IMAGE_BYTES,
         });
     }
-    decode_image(&std::fs::read(path)?)
+    let mut bytes = Vec::new();
+    // Bounded even if the file grows (or was swapped) after the check.
+    std::fs::File::open(path)?
+        .take(MAX_IMAGE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    decode_image(&bytes)
 }
 
 /// Decodes every QR code found in a PNG or JPEG picture held in memory.
