@@ -24,6 +24,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+# The forgery tests build attack inputs with Python's asn1crypto and cryptography, outside
+# cccd's own parser.
+if ! python3 -c 'import asn1crypto, cryptography' >/dev/null 2>&1; then
+  echo "setup: installing asn1crypto and cryptography (pip)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check asn1crypto cryptography
+fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo not found; install Rust (https://rustup.rs) first" >&2
   exit 2

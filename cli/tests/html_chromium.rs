@@ -44,7 +44,7 @@ fn the_report_renders_with_verdict_and_a_decoded_face() {
         .arg(testdata().join(card["dir"].as_str().unwrap()))
         .args(["--at", &reference_date(), "--html"])
         .arg(&page)
-        .args(trust_args())
+        .args(proven_args(&card))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));

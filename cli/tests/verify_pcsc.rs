@@ -111,6 +111,23 @@ fn every_sample_card_through_pcscd_reaches_its_verdict() {
         );
         let report = json_of(&out);
         assert!(report["source"].as_str().unwrap().contains(READER));
+        // Read here: chip authentication was performed by this verifier, not recorded.
+        assert_eq!(report["provenance"], "read_here");
+        if card["expected_verdict"] == "verified" {
+            let ca = report["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == "chip.authentication")
+                .unwrap();
+            assert!(
+                ca["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("performed by this verifier"),
+                "{ca}"
+            );
+        }
     }
 }
 
@@ -216,23 +233,37 @@ fn read_writes_a_private_dump_that_verifies_offline() {
             assert_eq!(mode, 0o600);
         }
     }
-    // The dump verifies offline; chip authentication was recorded at read time.
-    let out = cccd()
-        .arg("verify")
-        .arg(&out_dir)
-        .args(["--json", "--at", &reference_date()])
-        .args(trust_args())
-        .output()
-        .unwrap();
+    // Offline, the dump's data verifies but its chip authentication is only a record: the
+    // dump is inconclusive on its own, and verified for an operator who trusts the reader
+    // that made it (its own kiosk).
+    let verify_dump = |extra: &[&str]| {
+        cccd()
+            .arg("verify")
+            .arg(&out_dir)
+            .args(["--json", "--at", &reference_date()])
+            .args(trust_args())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let ca_of = |out: &std::process::Output| {
+        json_of(out)["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "chip.authentication")
+            .unwrap()
+            .clone()
+    };
+    let out = verify_dump(&[]);
+    assert_verdict(card, &out, "inconclusive", &[]);
+    let ca = ca_of(&out);
+    assert_eq!(ca["status"], "warn");
+    assert!(ca["reason"].as_str().unwrap().contains("recorded"), "{ca}");
+    assert_eq!(json_of(&out)["provenance"], "dump");
+    let out = verify_dump(&["--trust-recorded-auth"]);
     assert_verdict(card, &out, "verified", &[]);
-    let report = json_of(&out);
-    let ca = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "chip.authentication")
-        .unwrap();
-    assert_eq!(ca["status"], "pass");
+    assert_eq!(ca_of(&out)["status"], "pass");
     std::fs::remove_dir_all(&out_dir).unwrap();
 }
 

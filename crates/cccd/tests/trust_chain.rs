@@ -481,3 +481,274 @@ fn folder_load_skips_junk_with_a_reason() {
     );
     assert_eq!(store.len(), 1);
 }
+
+/// A CSCA whose subject is given in full (`/C=../O=../CN=..`), self-signed with `key`.
+fn csca_named(pki: &Pki, key: &str, cert: &str, subj: &str, ext: &[&str]) {
+    let mut args = vec![
+        "req",
+        "-new",
+        "-x509",
+        "-key",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "3650",
+        "-subj",
+        subj,
+        "-sha384",
+        "-config",
+        "/dev/null",
+    ];
+    for e in ext {
+        args.extend(["-addext", e]);
+    }
+    pki.openssl(&args);
+}
+
+const CA_ADDEXT: [&str; 3] = [
+    "basicConstraints=critical,CA:true,pathlen:0",
+    "keyUsage=critical,keyCertSign,cRLSign",
+    "subjectKeyIdentifier=hash",
+];
+
+#[test]
+fn the_dsc_issuer_name_must_be_its_cscas_subject() {
+    // Two CSCAs with one key and different names: a DSC issued under "A" verifies with "B"'s
+    // key (the AKI matches), but B's CRLs, looked up by name, would never cover it.
+    let pki = Pki::new("names");
+    pki.ec_key("csca.key", "secp384r1", false);
+    csca_named(
+        &pki,
+        "csca.key",
+        "a.pem",
+        "/C=VN/O=Test/CN=CSCA A",
+        &CA_ADDEXT,
+    );
+    csca_named(
+        &pki,
+        "csca.key",
+        "b.pem",
+        "/C=VN/O=Test/CN=CSCA B",
+        &CA_ADDEXT,
+    );
+    pki.ec_key("dsc.key", "prime256v1", false);
+    pki.issue(
+        "dsc.key", "dsc.pem", "DSC A", "a.pem", "csca.key", "90", DSC_EXT, "7",
+    );
+    let dsc = pki.der("dsc.pem");
+    let only_b = store_with(&pki, &["b.pem"]);
+    let outcome = verify_chain(&dsc, &only_b, now());
+    assert!(
+        matches!(
+            outcome,
+            ChainOutcome::Failed {
+                reason: ChainFailure::IssuerNameMismatch { .. }
+            }
+        ),
+        "{outcome:?}"
+    );
+    let with_a = store_with(&pki, &["a.pem"]);
+    assert!(matches!(
+        verify_chain(&dsc, &with_a, now()),
+        ChainOutcome::Verified { .. }
+    ));
+}
+
+#[test]
+fn a_dsc_of_another_country_than_its_csca_fails() {
+    let pki = Pki::new("country");
+    pki.ec_key("csca.key", "secp384r1", false);
+    pki.csca("csca.key", "csca.pem", "Country CSCA", "3650");
+    pki.ec_key("dsc.key", "prime256v1", false);
+    // openssl x509 -req keeps the CSR's subject: a DSC of C=XX under a C=VN CSCA.
+    pki.openssl(&[
+        "req",
+        "-new",
+        "-key",
+        "dsc.key",
+        "-out",
+        "xx.csr",
+        "-subj",
+        "/C=XX/O=Test/CN=Foreign DSC",
+        "-config",
+        "/dev/null",
+    ]);
+    pki.write("dsc.ext", DSC_EXT);
+    pki.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "xx.csr",
+        "-CA",
+        "csca.pem",
+        "-CAkey",
+        "csca.key",
+        "-out",
+        "xx.pem",
+        "-days",
+        "90",
+        "-sha256",
+        "-extfile",
+        "dsc.ext",
+        "-set_serial",
+        "9",
+    ]);
+    let store = store_with(&pki, &["csca.pem"]);
+    let outcome = verify_chain(&pki.der("xx.pem"), &store, now());
+    assert_eq!(
+        outcome,
+        ChainOutcome::Failed {
+            reason: ChainFailure::CountryMismatch {
+                dsc: Some("XX".to_owned()),
+                csca: Some("VN".to_owned())
+            }
+        }
+    );
+}
+
+#[test]
+fn an_unknown_critical_extension_fails_the_chain() {
+    let pki = Pki::new("critical");
+    pki.ec_key("csca.key", "secp384r1", false);
+    pki.csca("csca.key", "csca.pem", "Critical CSCA", "3650");
+    pki.ec_key("dsc.key", "prime256v1", false);
+    let ext = format!("{DSC_EXT}1.3.6.1.4.1.99999.1=critical,DER:05:00\n");
+    pki.issue(
+        "dsc.key",
+        "dsc.pem",
+        "Critical DSC",
+        "csca.pem",
+        "csca.key",
+        "90",
+        &ext,
+        "11",
+    );
+    // The same extension, not critical, is ignored as RFC 5280 allows.
+    let soft = format!("{DSC_EXT}1.3.6.1.4.1.99999.1=DER:05:00\n");
+    pki.issue(
+        "dsc.key", "soft.pem", "Soft DSC", "csca.pem", "csca.key", "90", &soft, "12",
+    );
+    let store = store_with(&pki, &["csca.pem"]);
+    let outcome = verify_chain(&pki.der("dsc.pem"), &store, now());
+    assert!(
+        matches!(
+            &outcome,
+            ChainOutcome::Failed {
+                reason: ChainFailure::UnknownCriticalExtension { oid, .. }
+            } if oid == "1.3.6.1.4.1.99999.1"
+        ),
+        "{outcome:?}"
+    );
+    assert!(matches!(
+        verify_chain(&pki.der("soft.pem"), &store, now()),
+        ChainOutcome::Verified { .. }
+    ));
+}
+
+#[test]
+fn anchors_must_be_ca_certificates() {
+    let pki = Pki::new("notca");
+    pki.ec_key("csca.key", "secp384r1", false);
+    // CA:TRUE but no keyUsage, and keyCertSign but CA:FALSE: neither is an anchor.
+    csca_named(
+        &pki,
+        "csca.key",
+        "noku.pem",
+        "/C=VN/O=Test/CN=No KU",
+        &[
+            "basicConstraints=critical,CA:true",
+            "subjectKeyIdentifier=hash",
+        ],
+    );
+    csca_named(
+        &pki,
+        "csca.key",
+        "notca.pem",
+        "/C=VN/O=Test/CN=Not CA",
+        &[
+            "basicConstraints=critical,CA:false",
+            "keyUsage=critical,keyCertSign",
+        ],
+    );
+    for file in ["noku.pem", "notca.pem"] {
+        let mut store = TrustStore::new();
+        let summary = store.load_cscas(&pki.path(file)).unwrap();
+        assert_eq!(store.len(), 0, "{file} became an anchor");
+        assert_eq!(summary.skipped.len(), 1, "{file}: {summary:?}");
+        assert!(summary.skipped[0].reason.contains("not a CA certificate"));
+    }
+}
+
+#[test]
+fn a_stale_crl_is_a_warning_and_no_crl_is_said() {
+    let pki = Pki::new("stalecrl");
+    pki.ec_key("csca.key", "secp384r1", false);
+    pki.csca("csca.key", "csca.pem", "Stale CSCA", "3650");
+    pki.ec_key("dsc.key", "prime256v1", false);
+    pki.issue(
+        "dsc.key",
+        "dsc.pem",
+        "Stale DSC",
+        "csca.pem",
+        "csca.key",
+        "90",
+        DSC_EXT,
+        "21",
+    );
+    let dir = pki.dir.display().to_string();
+    pki.write("index.txt", "");
+    pki.write("crlnumber", "01\n");
+    pki.write(
+        "ca.cnf",
+        &format!(
+            "[ca]\ndefault_ca=d\n[d]\ndatabase={dir}/index.txt\ncrlnumber={dir}/crlnumber\ndefault_md=sha384\ndefault_crl_days=30\n"
+        ),
+    );
+    // A CRL issued now, valid for 30 days.
+    pki.openssl(&[
+        "ca", "-config", "ca.cnf", "-keyfile", "csca.key", "-cert", "csca.pem", "-gencrl", "-out",
+        "crl.pem",
+    ]);
+    let dsc = pki.der("dsc.pem");
+    let bare = store_with(&pki, &["csca.pem"]);
+    assert!(matches!(
+        verify_chain(&dsc, &bare, now()),
+        ChainOutcome::Verified {
+            revocation: Revocation::NoCrl,
+            ..
+        }
+    ));
+    let store = store_with(&pki, &["csca.pem", "crl.pem"]);
+    assert!(matches!(
+        verify_chain(&dsc, &store, now()),
+        ChainOutcome::Verified {
+            revocation: Revocation::NotRevoked { .. },
+            ..
+        }
+    ));
+    // 40 days on, the DSC is still valid but the CRL is past its nextUpdate.
+    let later = verify_chain(&dsc, &store, now() + Duration::days(40));
+    assert!(
+        matches!(
+            later,
+            ChainOutcome::Verified {
+                revocation: Revocation::Stale { .. },
+                ..
+            }
+        ),
+        "{later:?}"
+    );
+    assert!(later.to_string().contains("revocation status unknown"));
+    // In passive authentication that makes `sod.chain` a warning, never a silent pass.
+    let passive = cccd::auth::passive::ChainOutcome::Verified {
+        csca_subject: String::new(),
+        country: None,
+        links: vec![],
+        revocation: Revocation::Stale {
+            next_update: None,
+            source: String::new(),
+        },
+    };
+    assert_eq!(passive.status(), cccd::auth::passive::Status::Warn);
+}
