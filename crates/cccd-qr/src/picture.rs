@@ -55,8 +55,8 @@ pub enum QrImageError {
 
 /// Decodes every QR code found in a PNG or JPEG file. Returns the texts (usually one).
 pub fn decode_image_file(path: impl AsRef<Path>) -> Result<Vec<String>, QrImageError> {
-    let path = path.as_ref();
     use std::io::Read as _;
+    let path = path.as_ref();
     let md = std::fs::metadata(path)?;
     if !md.is_file() {
         return Err(QrImageError::NotRegular);
