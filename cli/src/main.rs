@@ -35,14 +35,21 @@ Exit codes:
   1  not verified (a check failed)
   2  bad input or usage
   3  reader or card I/O error
-  4  inconclusive (nothing failed, but e.g. no CSCA anchors the document signer)";
+  4  inconclusive (nothing failed, but a required proof is missing: no CSCA anchors the
+     document signer, or the chip was not proven genuine to this verifier)";
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Verify a card: a dump folder, or the card in a reader.
+    ///
+    /// A card read here is proven genuine by chip authentication performed here. A dump proves
+    /// its chip genuine only by an AA answer over the challenge you issued (--aa-challenge);
+    /// its card.json counts only with --trust-recorded-auth. Otherwise a good dump is
+    /// inconclusive (exit 4).
     #[command(after_help = "Examples:
-  cccd verify testdata/cards/valid-ecdsa-bp384 --csca testdata/pki/csca-bp384.pem
-  cccd verify DUMP --id 001099000001 --name 'Nguyễn Văn A' --dob 1999-01-01 --json
+  cccd verify testdata/cards/v01-hung-ec-bp384 --csca testdata/pki/csca-ec.crt.pem --aa-challenge 8c57d28d2066fdb8 --at 2025-06-01
+  cccd verify testdata/cards/v01-hung-ec-bp384 --csca testdata/pki --at 2025-06-01 --json
+  cccd verify --batch testdata/cards --csca testdata/pki --trust-recorded-auth --at 2025-06-01 --json
   cccd verify --reader 'Virtual PCD 00 00' --qr \"$(cat qr.txt)\" --csca csca.pem --html report.html")]
     Verify(commands::verify::Args),
     /// Read a card through a PC/SC reader into a dump folder.
