@@ -172,7 +172,7 @@ pub fn verify(
     out.push(checks::dg1_matches_dg13(&identity));
     out.push(checks::id_number_structure(&identity));
     out.push(checks::not_expired(&identity, options.at.date()));
-    out.extend(checks::claims(&identity, claims, options.name_match));
+    out.extend(checks::claims(&identity, claims, qr, options.name_match));
     out.push(checks::qr_matches_chip(&identity, qr, options.name_match));
     let report = Report::from_checks(out);
     log::info!(
