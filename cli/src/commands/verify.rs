@@ -212,8 +212,10 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
     };
     crate::outln!("{verdict}  ({source})");
     crate::outln!();
-    for (k, v) in identity.rows() {
-        crate::outln!("  {k:18} {v}");
+    let rows = identity.rows();
+    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in rows {
+        crate::outln!("  {k:width$} {v}");
     }
     crate::outln!();
     let width = report

@@ -164,6 +164,7 @@ pub fn verify(
 ) -> Report {
     let identity = ChipIdentity::from_document(doc);
     let mut out = passive::checks(doc, store, options.at);
+    out.extend(checks::card_without_face(doc));
     out.push(checks::chip_authentication(
         doc,
         options.aa_challenge.as_ref().map(<[u8; 8]>::as_slice),

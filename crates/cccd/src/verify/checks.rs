@@ -85,6 +85,25 @@ fn active_authentication(
         .map_err(|e| format!("active authentication failed: {e}; the chip may be a copy"))
 }
 
+/// `dg.hash.DG2` as a skip when the card has no face at all: its SOD parses and lists no DG2
+/// (Căn cước cards of children under 6 carry no photo). `None` when the SOD lists DG2 (its
+/// hash check then speaks for it) or cannot be read.
+pub fn card_without_face(doc: &Document) -> Option<Check> {
+    let sod = doc.sod()?.ok()?;
+    let lists_dg2 = sod
+        .lds_security_object
+        .data_group_hashes
+        .iter()
+        .any(|h| h.data_group == crate::lds::DataGroup::Dg2);
+    (!lists_dg2 && doc.dg2().is_none()).then(|| {
+        check(
+            "dg.hash.DG2",
+            Status::Skip,
+            "face checks skipped: the card has no face image (its SOD lists no DG2), as on Căn cước cards of children under 6",
+        )
+    })
+}
+
 /// `mrz.check_digits`.
 pub fn mrz_check_digits(id: &ChipIdentity) -> Check {
     const NAME: &str = "mrz.check_digits";

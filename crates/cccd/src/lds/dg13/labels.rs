@@ -67,7 +67,7 @@ pub fn label(index: u32, generation: CardGeneration) -> Option<&'static str> {
         (13, _) => "Parents",
         (14, _) => "Spouse",
         (15, _) => "Previous document number",
-        (16, _) => "Index 16 (code, meaning unknown)",
+        (16, _) => "Index 16 (raw code)",
         _ => return None,
     })
 }
