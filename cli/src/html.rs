@@ -156,7 +156,12 @@ mod tests {
             Status::Fail,
             "<bad>",
         )]);
-        let page = render(&Document::new(), &IdentityView::from_document(&Document::new(), false), &report, false);
+        let page = render(
+            &Document::new(),
+            &IdentityView::from_document(&Document::new(), false),
+            &report,
+            false,
+        );
         assert!(page.contains(r#"id="verdict" class="not_verified""#));
         assert!(page.contains("&lt;bad&gt;"));
         assert!(page.contains("face-missing"));

@@ -24,7 +24,12 @@ fn inspect_json_shows_indices_15_and_16_and_the_generation() {
             && c["expected_verdict"] == "verified"
     });
     let dir = testdata().join(card["dir"].as_str().unwrap());
-    let out = cccd().arg("inspect").arg(&dir).arg("--json").output().unwrap();
+    let out = cccd()
+        .arg("inspect")
+        .arg(&dir)
+        .arg("--json")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let j = json_of(&out);
     let id = &j["identity"];
@@ -35,7 +40,12 @@ fn inspect_json_shows_indices_15_and_16_and_the_generation() {
     );
     assert_eq!(id["dg13_index_16"]["index"], 16);
     assert_eq!(id["dg13_index_16"]["text"], card["dg13_index_16"]);
-    assert!(id["dg13_index_16"]["hex"].as_str().unwrap().starts_with("13"));
+    assert!(
+        id["dg13_index_16"]["hex"]
+            .as_str()
+            .unwrap()
+            .starts_with("13")
+    );
     // 2021: index 8 is the place of origin.
     assert!(id["place_of_origin"].is_string());
     assert!(id["place_of_birth_registration"].is_null());
@@ -78,7 +88,12 @@ fn a_2024_card_uses_the_2024_labels_in_verify_and_html() {
     assert!(j["identity"]["place_of_birth_registration"].is_string());
     assert!(j["identity"]["place_of_origin"].is_null());
     assert!(j["identity"]["dg13_index_16"]["text"].is_string());
-    let out = cccd().arg("verify").arg(&dir).args(trust_args()).output().unwrap();
+    let out = cccd()
+        .arg("verify")
+        .arg(&dir)
+        .args(trust_args())
+        .output()
+        .unwrap();
     let text = stdout(&out);
     assert!(text.contains("Place of birth registration"), "{text}");
     assert!(text.contains("Place of residence"), "{text}");

@@ -122,7 +122,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         print_json(&output)?;
     } else {
         let rows = output.identity.rows();
-        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
         for (k, v) in rows {
             crate::outln!("{k:width$} {v}");
         }

@@ -117,46 +117,50 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&out)?;
     } else {
-        let rows = [
-            ("Card", out.generation.clone()),
-            (
-                "Document",
-                if out.has_chip {
-                    "ID card with chip".into()
-                } else {
-                    "certificate of identity: paper, no chip".into()
-                },
-            ),
-            ("ID number", out.id_number.clone()),
-            (
-                "  province",
-                format!("{:03} {}", out.province_code, out.province),
-            ),
-            (
-                "  born",
-                format!("{} ({})", out.birth_year_from_id, out.sex_from_id),
-            ),
-            ("  CAN (PACE)", out.can.clone()),
-            ("  document no. (BAC)", out.document_number.clone()),
-            ("Full name", out.full_name.clone()),
-            ("Date of birth", out.date_of_birth.clone()),
-            ("Sex", out.sex.to_owned()),
-            ("Old CMND", out.old_id_number.clone().unwrap_or_default()),
-            ("Residence", out.residence.clone().unwrap_or_default()),
-            ("Issued", out.issue_date.clone().unwrap_or_default()),
-            ("Cancelled ID numbers", out.cancelled_id_numbers.join(", ")),
-            ("Father", out.father.clone().unwrap_or_default()),
-            ("Mother", out.mother.clone().unwrap_or_default()),
-            (
-                "Consistent",
-                out.inconsistency.clone().unwrap_or_else(|| {
-                    "yes: the ID number agrees with date of birth and sex".into()
-                }),
-            ),
-        ];
-        for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-            crate::outln!("{k:22} {v}");
-        }
+        print_human(&out);
     }
     Ok(Exit::Success)
+}
+
+fn print_human(out: &Output) {
+    let rows = [
+        ("Card", out.generation.clone()),
+        (
+            "Document",
+            if out.has_chip {
+                "ID card with chip".into()
+            } else {
+                "certificate of identity: paper, no chip".into()
+            },
+        ),
+        ("ID number", out.id_number.clone()),
+        (
+            "  province",
+            format!("{:03} {}", out.province_code, out.province),
+        ),
+        (
+            "  born",
+            format!("{} ({})", out.birth_year_from_id, out.sex_from_id),
+        ),
+        ("  CAN (PACE)", out.can.clone()),
+        ("  document no. (BAC)", out.document_number.clone()),
+        ("Full name", out.full_name.clone()),
+        ("Date of birth", out.date_of_birth.clone()),
+        ("Sex", out.sex.to_owned()),
+        ("Old CMND", out.old_id_number.clone().unwrap_or_default()),
+        ("Residence", out.residence.clone().unwrap_or_default()),
+        ("Issued", out.issue_date.clone().unwrap_or_default()),
+        ("Cancelled ID numbers", out.cancelled_id_numbers.join(", ")),
+        ("Father", out.father.clone().unwrap_or_default()),
+        ("Mother", out.mother.clone().unwrap_or_default()),
+        (
+            "Consistent",
+            out.inconsistency
+                .clone()
+                .unwrap_or_else(|| "yes: the ID number agrees with date of birth and sex".into()),
+        ),
+    ];
+    for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+        crate::outln!("{k:22} {v}");
+    }
 }

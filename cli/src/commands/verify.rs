@@ -213,7 +213,11 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
     crate::outln!("{verdict}  ({source})");
     crate::outln!();
     let rows = identity.rows();
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (k, v) in rows {
         crate::outln!("  {k:width$} {v}");
     }

@@ -73,7 +73,8 @@ pub use date::parse_card_date;
 pub use error::{DateError, FieldProblem, QrError};
 pub use id_number::{IdError, IdExplanation, IdNumber, Inconsistency, Mismatch};
 pub use parse::{
-    CardGeneration, DocumentKind, ExtraField, MAX_INPUT_BYTES, QrData, QrParents, parse, parse_bytes,
+    CardGeneration, DocumentKind, ExtraField, MAX_INPUT_BYTES, QrData, QrParents, parse,
+    parse_bytes,
 };
 #[cfg(feature = "image")]
 pub use picture::{

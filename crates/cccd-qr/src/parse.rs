@@ -138,7 +138,7 @@ impl QrData {
         !n.is_empty()
             && n != self.id_number.as_str()
             && (self.old_id_number.as_deref() == Some(n.as_str())
-                || self.other_id_numbers.iter().any(|c| *c == n))
+                || self.other_id_numbers.contains(&n))
     }
     /// What the QR is printed on: an ID card with a chip, or the chipless certificate of
     /// identity.
@@ -497,9 +497,13 @@ fn parse_by_shape(fields: &[String], id_number: IdNumber) -> Result<QrData, QrEr
 /// the nationality as undetermined.
 fn marks_certificate(value: &str) -> bool {
     let folded = fold_diacritics_lowercase(value);
-    ["chung nhan can cuoc", "chua xac dinh quoc tich", "khong xac dinh quoc tich"]
-        .iter()
-        .any(|m| folded.contains(m))
+    [
+        "chung nhan can cuoc",
+        "chua xac dinh quoc tich",
+        "khong xac dinh quoc tich",
+    ]
+    .iter()
+    .any(|m| folded.contains(m))
         || folded == "chua xac dinh"
 }
 
@@ -512,7 +516,11 @@ fn is_name_shaped(value: &str) -> bool {
 /// Recognise what the kept extra fields mean: a certificate-of-identity marker, and on a QR
 /// not known to be CCCD 2021, the parents' names (the name-shaped extras, father first).
 fn finish(mut data: QrData) -> QrData {
-    if data.extra_fields.iter().any(|e| marks_certificate(&e.value)) {
+    if data
+        .extra_fields
+        .iter()
+        .any(|e| marks_certificate(&e.value))
+    {
         data.document = DocumentKind::CertificateOfIdentity;
     }
     if data.generation != CardGeneration::Cccd2021 {
@@ -524,7 +532,8 @@ fn finish(mut data: QrData) -> QrData {
         if let Some((father_at, father)) = names.next() {
             let mother = names.next();
             let taken = [Some(father_at), mother.as_ref().map(|m| m.0)];
-            data.extra_fields.retain(|e| !taken.contains(&Some(e.index)));
+            data.extra_fields
+                .retain(|e| !taken.contains(&Some(e.index)));
             data.parents = Some(QrParents {
                 father,
                 mother: mother.map(|m| m.1),

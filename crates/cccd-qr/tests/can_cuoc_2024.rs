@@ -14,7 +14,10 @@ fn cancelled_numbers_are_parsed_and_supersede() {
         BAO.id, BAO.cmnd, BAO.name, BAO.dob, BAO.sex_text, BAO.residence, BAO.issued
     );
     let data = parse(&qr).unwrap();
-    assert_eq!(data.cancelled_id_numbers(), ["031095001111", "031095002222"]);
+    assert_eq!(
+        data.cancelled_id_numbers(),
+        ["031095001111", "031095002222"]
+    );
     assert!(data.supersedes("031095001111"));
     assert!(data.supersedes(" 031095002222 "));
     // The old CMND the QR lists was replaced too.

@@ -170,7 +170,10 @@ fn files_parse_and_hashes_match_the_sod() {
         }
         doc.dg1().expect("DG1").expect("DG1 parses");
         if s(card, "face_format") == "none" {
-            assert!(doc.dg2().is_none(), "{dir}: a card without a face has no DG2");
+            assert!(
+                doc.dg2().is_none(),
+                "{dir}: a card without a face has no DG2"
+            );
             assert_eq!(
                 sod.lds_security_object.hash_of(DataGroup::Dg2),
                 None,

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure
 
 use cccd::document::Document;
-use cccd::lds::dg13::Dg13;
+use cccd::lds::dg13::{Dg13, Field};
 use cccd::tlv::{Tag, Tlv, Tlvs};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,8 @@ fn cards() -> Vec<serde_json::Value> {
 }
 
 fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
-    v[k].as_str().unwrap_or_else(|| panic!("manifest field {k}"))
+    v[k].as_str()
+        .unwrap_or_else(|| panic!("manifest field {k}"))
 }
 
 const UTF8: Tag = Tag::new(0x0C);
@@ -40,20 +41,20 @@ fn tlvs(raw: &[u8]) -> Vec<(Tag, Vec<u8>)> {
 
 fn raw_of(g: &Dg13, index: u32) -> Option<Vec<u8>> {
     let typed: Option<&[u8]> = match index {
-        1 => g.id_number.as_ref().map(|f| f.raw()),
-        2 => g.full_name.as_ref().map(|f| f.raw()),
-        3 => g.date_of_birth.as_ref().map(|f| f.raw()),
-        4 => g.sex.as_ref().map(|f| f.raw()),
-        5 => g.nationality.as_ref().map(|f| f.raw()),
-        6 => g.ethnicity.as_ref().map(|f| f.raw()),
-        7 => g.religion.as_ref().map(|f| f.raw()),
-        8 => g.place_of_origin.as_ref().map(|f| f.raw()),
-        9 => g.place_of_residence.as_ref().map(|f| f.raw()),
-        10 => g.identifying_marks.as_ref().map(|f| f.raw()),
-        11 => g.date_of_issue.as_ref().map(|f| f.raw()),
-        12 => g.date_of_expiry.as_ref().map(|f| f.raw()),
-        13 => g.parents.as_ref().map(|f| f.raw()),
-        14 => g.spouse.as_ref().map(|f| f.raw()),
+        1 => g.id_number.as_ref().map(Field::raw),
+        2 => g.full_name.as_ref().map(Field::raw),
+        3 => g.date_of_birth.as_ref().map(Field::raw),
+        4 => g.sex.as_ref().map(Field::raw),
+        5 => g.nationality.as_ref().map(Field::raw),
+        6 => g.ethnicity.as_ref().map(Field::raw),
+        7 => g.religion.as_ref().map(Field::raw),
+        8 => g.place_of_origin.as_ref().map(Field::raw),
+        9 => g.place_of_residence.as_ref().map(Field::raw),
+        10 => g.identifying_marks.as_ref().map(Field::raw),
+        11 => g.date_of_issue.as_ref().map(Field::raw),
+        12 => g.date_of_expiry.as_ref().map(Field::raw),
+        13 => g.parents.as_ref().map(Field::raw),
+        14 => g.spouse.as_ref().map(Field::raw),
         _ => g.other_entry(index).map(|e| e.raw.as_slice()),
     };
     typed.map(<[u8]>::to_vec)
@@ -154,9 +155,7 @@ fn the_2024_persons_are_present_with_their_qr() {
     let cards = cards();
     let valid_2024: Vec<_> = cards
         .iter()
-        .filter(|c| {
-            s(c, "generation") == "can-cuoc-2024" && s(c, "expected_verdict") == "verified"
-        })
+        .filter(|c| s(c, "generation") == "can-cuoc-2024" && s(c, "expected_verdict") == "verified")
         .collect();
     let age_at_issue = |c: &serde_json::Value| {
         let born: i32 = s(c, "dob")[..4].parse().unwrap();

@@ -63,7 +63,9 @@ fn assert_identical(dump: &Document, read: &Document, what: &str) {
         n += 1;
     }
     // A card without a face (a Căn cước child under 6) has no DG2: one file fewer.
-    let has_dg2 = dump.get(cccd::lds::FileId::Dg(cccd::lds::DataGroup::Dg2)).is_some();
+    let has_dg2 = dump
+        .get(cccd::lds::FileId::Dg(cccd::lds::DataGroup::Dg2))
+        .is_some();
     let least = if has_dg2 { 7 } else { 6 };
     assert!(n >= least, "{what}: only {n} files");
     // DG3 (listed in EF.COM on real-layout cards) is EAC-protected: never read.

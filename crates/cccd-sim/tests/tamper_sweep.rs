@@ -481,7 +481,9 @@ fn sod_pss_parameter_flips_are_not_verified() {
     // The offsets were file offsets 1769.. when the SOD held five hashes; they are kept
     // relative to the last id-RSASSA-PSS OID (SignerInfo.signatureAlgorithm, then at 1752),
     // so a SOD holding another hash (DG3 on real-layout cards) moves them with it.
-    let pss_oid = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A];
+    let pss_oid = [
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A,
+    ];
     let base = sod
         .windows(pss_oid.len())
         .rposition(|w| w == pss_oid)

@@ -40,7 +40,10 @@ fn real_card() -> Vec<u8> {
         entry(3, &[printable("01/01/1999")]),
         entry(4, &[utf8("Nam")]),
         entry(11, &[printable("15/08/2021")]),
-        entry(13, &[seq(&[utf8("Nguyễn Văn Bố")]), seq(&[utf8("Lê Thị Mẹ")])]),
+        entry(
+            13,
+            &[seq(&[utf8("Nguyễn Văn Bố")]), seq(&[utf8("Lê Thị Mẹ")])],
+        ),
         entry(14, &[]),
         entry(15, &[printable("123456789")]),
         entry(16, &[printable("0A1B2C3D4E5F6071")]),
@@ -52,8 +55,14 @@ fn real_card() -> Vec<u8> {
 fn reads_the_real_card_layout() {
     let d = Dg13::parse(&real_card()).unwrap();
     assert_eq!(d.id_number.as_ref().unwrap().value(), "001099000001");
-    assert_eq!(*d.date_of_birth.as_ref().unwrap().value(), Some(date!(1999 - 01 - 01)));
-    assert_eq!(*d.date_of_issue.as_ref().unwrap().value(), Some(date!(2021 - 08 - 15)));
+    assert_eq!(
+        *d.date_of_birth.as_ref().unwrap().value(),
+        Some(date!(1999 - 01 - 01))
+    );
+    assert_eq!(
+        *d.date_of_issue.as_ref().unwrap().value(),
+        Some(date!(2021 - 08 - 15))
+    );
     let parents = d.parents.as_ref().unwrap().value();
     assert_eq!(parents.father.as_deref(), Some("Nguyễn Văn Bố"));
     assert_eq!(parents.mother.as_deref(), Some("Lê Thị Mẹ"));
@@ -79,8 +88,14 @@ fn encoders_write_the_real_card_layout() {
         mother: Some("Lê Thị Mẹ".into()),
     }));
     d.spouse = Some(Field::spouse_or_index_only(None));
-    assert_eq!(d.id_number.as_ref().unwrap().raw(), printable("001099000001"));
-    assert_eq!(d.date_of_birth.as_ref().unwrap().raw(), printable("01/01/1999"));
+    assert_eq!(
+        d.id_number.as_ref().unwrap().raw(),
+        printable("001099000001")
+    );
+    assert_eq!(
+        d.date_of_birth.as_ref().unwrap().raw(),
+        printable("01/01/1999")
+    );
     assert_eq!(
         d.parents.as_ref().unwrap().raw(),
         [seq(&[utf8("Nguyễn Văn Bố")]), seq(&[utf8("Lê Thị Mẹ")])].concat()

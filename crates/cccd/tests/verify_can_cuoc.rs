@@ -83,7 +83,11 @@ fn a_disagreement_still_fails_next_to_an_empty_entry() {
     let r = run(&doc(&d), &Claims::default(), None);
     let c = check(&r, "dg1.matches.dg13");
     assert_eq!(c.status, Status::Fail);
-    assert!(c.reason.contains("disagree on: date of birth"), "{}", c.reason);
+    assert!(
+        c.reason.contains("disagree on: date of birth"),
+        "{}",
+        c.reason
+    );
     assert!(c.reason.contains("not compared"), "{}", c.reason);
     assert!(c.reason.contains("name"), "{}", c.reason);
 }
@@ -181,6 +185,10 @@ fn a_card_without_a_face_skips_the_face_with_a_reason() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../testdata/cards/v01-hung-ec-bp384"
     );
-    let r = run(&Document::load(with_face).unwrap(), &Claims::default(), None);
+    let r = run(
+        &Document::load(with_face).unwrap(),
+        &Claims::default(),
+        None,
+    );
     assert_eq!(check(&r, "dg.hash.DG2").status, Status::Pass);
 }

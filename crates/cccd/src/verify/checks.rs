@@ -160,7 +160,9 @@ pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
         "ID number",
         dg13_id.map(|dg13_id| {
             let doc_no_ok = dg13_id.len() == 12
-                && dg13_id.get(3..).is_some_and(|t| view.mrz.document_number == t);
+                && dg13_id
+                    .get(3..)
+                    .is_some_and(|t| view.mrz.document_number == t);
             let optional_ok = view
                 .mrz
                 .vn_id_number
@@ -218,7 +220,11 @@ pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
             format!("DG13 holds none of the fields DG1 has{missing}"),
         )
     } else {
-        check(NAME, Status::Pass, format!("{compared} fields agree{missing}"))
+        check(
+            NAME,
+            Status::Pass,
+            format!("{compared} fields agree{missing}"),
+        )
     }
 }
 

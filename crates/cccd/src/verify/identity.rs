@@ -86,9 +86,11 @@ impl ChipIdentity {
     /// The card generation the chip's data shows (DG13 date of issue, or an expiry at 14);
     /// see [`crate::lds::dg13::labels::generation`].
     pub fn generation(&self) -> cccd_qr::CardGeneration {
-        self.dg13.as_ref().map_or(cccd_qr::CardGeneration::Unknown, |d| {
-            crate::lds::dg13::labels::generation(d, self.date_of_birth())
-        })
+        self.dg13
+            .as_ref()
+            .map_or(cccd_qr::CardGeneration::Unknown, |d| {
+                crate::lds::dg13::labels::generation(d, self.date_of_birth())
+            })
     }
 
     /// Date of birth: DG13's, else DG1's.
