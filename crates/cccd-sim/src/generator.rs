@@ -26,6 +26,7 @@
 pub mod card;
 pub mod face;
 pub mod keys;
+pub mod layout;
 pub mod manifest;
 pub mod meta;
 pub mod persona;
