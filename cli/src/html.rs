@@ -34,6 +34,17 @@ fn face_uri(doc: &Document) -> Option<String> {
     ))
 }
 
+/// Whether the card itself has no face: its SOD parses and lists no DG2 hash (a child under
+/// 6), rather than DG2 simply not having been read.
+pub(crate) fn card_has_no_face(doc: &Document) -> bool {
+    doc.sod().and_then(Result::ok).is_some_and(|sod| {
+        !sod.lds_security_object
+            .data_group_hashes
+            .iter()
+            .any(|h| h.data_group == cccd::lds::DataGroup::Dg2)
+    })
+}
+
 /// Render the report page.
 pub fn render(doc: &Document, identity: &IdentityView, report: &Report, redact: bool) -> String {
     let (verdict_class, verdict_text) = match report.verdict {
@@ -67,6 +78,9 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
                 r#"<img id="face" alt="face from the chip (DG2)" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#
             );
         }
+        _ if card_has_no_face(doc) => page.push_str(
+            r#"<div id="face-missing">No face image: this card has no DG2 (Căn cước cards for children under 6 carry no photo).</div>"#,
+        ),
         _ => page
             .push_str(r#"<div id="face-missing">No face image (DG2 not read, or redacted).</div>"#),
     }
@@ -75,7 +89,7 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
         let _ = write!(
             page,
             "<tr><th>{}</th><td>{}</td></tr>",
-            escape(k),
+            escape(&k),
             escape(v)
         );
     }
@@ -146,7 +160,12 @@ mod tests {
             &cccd::verify::Policy::default(),
             cccd::verify::Provenance::Dump,
         );
-        let page = render(&Document::new(), &IdentityView::default(), &report, false);
+        let page = render(
+            &Document::new(),
+            &IdentityView::from_document(&Document::new(), false),
+            &report,
+            false,
+        );
         assert!(page.contains(r#"id="verdict" class="not_verified""#));
         assert!(page.contains("&lt;bad&gt;"));
         assert!(page.contains("face-missing"));

@@ -96,7 +96,13 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if let Some(out) = &args.face {
         let dg2 = doc
             .dg2()
-            .ok_or_else(|| CliError::BadInput("the dump has no DG2 (read it with --face)".into()))?
+            .ok_or_else(|| {
+                CliError::BadInput(if crate::html::card_has_no_face(&doc) {
+                    "this card has no face image: its SOD lists no DG2 (Căn cước cards for children under 6 carry no photo)".into()
+                } else {
+                    "the dump has no DG2 (read it with --face)".into()
+                })
+            })?
             .map_err(|e| CliError::BadInput(e.to_string()))?;
         let image = dg2
             .first_image()
@@ -115,8 +121,14 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&output)?;
     } else {
-        for (k, v) in output.identity.rows() {
-            crate::outln!("{k:18} {}", crate::output::escape_untrusted(v));
+        let rows = output.identity.rows();
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (k, v) in rows {
+            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(v));
         }
         crate::outln!();
         for f in &output.files {

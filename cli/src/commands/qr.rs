@@ -25,6 +25,9 @@ pub struct Args {
 #[derive(serde::Serialize)]
 struct Output {
     generation: String,
+    /// `id_card`, or `certificate_of_identity` (paper, no chip).
+    document: cccd_qr::DocumentKind,
+    has_chip: bool,
     id_number: String,
     province_code: u16,
     province: &'static str,
@@ -41,6 +44,12 @@ struct Output {
     residence: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     issue_date: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cancelled_id_numbers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    father: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mother: Option<String>,
     consistent: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     inconsistency: Option<String>,
@@ -66,6 +75,18 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let consistency = data.check_consistency();
     let out = Output {
         generation: format!("{:?}", data.generation()),
+        document: data.document(),
+        has_chip: data.document().has_chip(),
+        cancelled_id_numbers: data
+            .cancelled_id_numbers()
+            .iter()
+            .map(|s| redact::mask(s, 3, r))
+            .collect(),
+        father: data.parents().map(|p| redact::name(&p.father, r)),
+        mother: data
+            .parents()
+            .and_then(|p| p.mother.as_deref())
+            .map(|m| redact::name(m, r)),
         id_number: redact::mask(id.as_str(), 3, r),
         province_code: id.province_code(),
         province: id.province(),
@@ -96,35 +117,50 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&out)?;
     } else {
-        let rows = [
-            ("Card", out.generation.clone()),
-            ("ID number", out.id_number.clone()),
-            (
-                "  province",
-                format!("{:03} {}", out.province_code, out.province),
-            ),
-            (
-                "  born",
-                format!("{} ({})", out.birth_year_from_id, out.sex_from_id),
-            ),
-            ("  CAN (PACE)", out.can.clone()),
-            ("  document no. (BAC)", out.document_number.clone()),
-            ("Full name", out.full_name.clone()),
-            ("Date of birth", out.date_of_birth.clone()),
-            ("Sex", out.sex.to_owned()),
-            ("Old CMND", out.old_id_number.clone().unwrap_or_default()),
-            ("Residence", out.residence.clone().unwrap_or_default()),
-            ("Issued", out.issue_date.clone().unwrap_or_default()),
-            (
-                "Consistent",
-                out.inconsistency.clone().unwrap_or_else(|| {
-                    "yes: the ID number agrees with date of birth and sex".into()
-                }),
-            ),
-        ];
-        for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-            crate::outln!("{k:22} {}", crate::output::escape_untrusted(v));
-        }
+        print_human(&out);
     }
     Ok(Exit::Success)
+}
+
+fn print_human(out: &Output) {
+    let rows = [
+        ("Card", out.generation.clone()),
+        (
+            "Document",
+            if out.has_chip {
+                "ID card with chip".into()
+            } else {
+                "certificate of identity: paper, no chip".into()
+            },
+        ),
+        ("ID number", out.id_number.clone()),
+        (
+            "  province",
+            format!("{:03} {}", out.province_code, out.province),
+        ),
+        (
+            "  born",
+            format!("{} ({})", out.birth_year_from_id, out.sex_from_id),
+        ),
+        ("  CAN (PACE)", out.can.clone()),
+        ("  document no. (BAC)", out.document_number.clone()),
+        ("Full name", out.full_name.clone()),
+        ("Date of birth", out.date_of_birth.clone()),
+        ("Sex", out.sex.to_owned()),
+        ("Old CMND", out.old_id_number.clone().unwrap_or_default()),
+        ("Residence", out.residence.clone().unwrap_or_default()),
+        ("Issued", out.issue_date.clone().unwrap_or_default()),
+        ("Cancelled ID numbers", out.cancelled_id_numbers.join(", ")),
+        ("Father", out.father.clone().unwrap_or_default()),
+        ("Mother", out.mother.clone().unwrap_or_default()),
+        (
+            "Consistent",
+            out.inconsistency
+                .clone()
+                .unwrap_or_else(|| "yes: the ID number agrees with date of birth and sex".into()),
+        ),
+    ];
+    for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+        crate::outln!("{k:22} {}", crate::output::escape_untrusted(v));
+    }
 }

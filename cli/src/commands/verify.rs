@@ -228,8 +228,14 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
         crate::outln!("  not proven: {}", names.join(", "));
     }
     crate::outln!();
-    for (k, v) in identity.rows() {
-        crate::outln!("  {k:18} {}", clean(v));
+    let rows = identity.rows();
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in rows {
+        crate::outln!("  {k:width$} {}", clean(&v));
     }
     crate::outln!();
     let names: Vec<String> = report.checks.iter().map(|c| c.id.to_string()).collect();

@@ -72,7 +72,10 @@ mod text;
 pub use date::parse_card_date;
 pub use error::{DateError, FieldProblem, QrError};
 pub use id_number::{IdError, IdExplanation, IdNumber, Inconsistency, Mismatch};
-pub use parse::{CardGeneration, ExtraField, MAX_INPUT_BYTES, QrData, parse, parse_bytes};
+pub use parse::{
+    CardGeneration, DocumentKind, ExtraField, MAX_INPUT_BYTES, QrData, QrParents, parse,
+    parse_bytes,
+};
 #[cfg(feature = "image")]
 pub use picture::{
     MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, QrImageError, decode_gray, decode_image, decode_image_file,

@@ -17,7 +17,7 @@ use crate::date::{looks_like_date, parse_card_date, serialize_iso, serialize_iso
 use crate::error::{FieldProblem, QrError};
 use crate::id_number::{IdNumber, Inconsistency};
 use crate::sex::Sex;
-use crate::text::{clean_field, decode_cp1252};
+use crate::text::{clean_field, decode_cp1252, fold_diacritics_lowercase};
 
 /// Longest input accepted, in bytes. A version-40 QR holds at most 2,953 bytes, so anything
 /// longer did not come from a card.
@@ -46,6 +46,35 @@ pub enum CardGeneration {
     Unknown,
 }
 
+/// What kind of document the QR is printed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// A citizen ID card with a chip (CCCD 2021 or Căn cước 2024).
+    IdCard,
+    /// The certificate of identity (giấy chứng nhận căn cước) for people of Vietnamese origin
+    /// whose nationality is undetermined: paper with a QR and **no chip**. Recognised by a
+    /// field naming the certificate or stating the nationality as undetermined (an
+    /// assumption: no sample of this QR is public).
+    CertificateOfIdentity,
+}
+
+impl DocumentKind {
+    /// Whether the document carries a chip that can be read and verified.
+    pub fn has_chip(self) -> bool {
+        self == DocumentKind::IdCard
+    }
+}
+
+/// The parents' names a Căn cước QR holds for a child under 14.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QrParents {
+    /// Father's full name (the first name-shaped field after the holder's own).
+    pub father: String,
+    /// Mother's full name (the second), when present.
+    pub mother: Option<String>,
+}
+
 /// A field that was kept but not understood.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExtraField {
@@ -63,8 +92,10 @@ pub struct ExtraField {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct QrData {
     generation: CardGeneration,
+    document: DocumentKind,
     id_number: IdNumber,
     old_id_number: Option<String>,
+    #[serde(rename = "cancelled_id_numbers")]
     other_id_numbers: Vec<String>,
     full_name: String,
     #[serde(serialize_with = "serialize_iso")]
@@ -73,6 +104,7 @@ pub struct QrData {
     residence: Option<String>,
     #[serde(serialize_with = "serialize_iso_opt")]
     issue_date: Option<Date>,
+    parents: Option<QrParents>,
     extra_fields: Vec<ExtraField>,
 }
 
@@ -93,6 +125,29 @@ impl QrData {
     /// cards), in QR order.
     pub fn other_id_numbers(&self) -> &[String] {
         &self.other_id_numbers
+    }
+    /// The cancelled ID numbers a 2024 Căn cước QR lists: every 9/12-digit number besides the
+    /// current ID and the old CMND slot (the same list as [`QrData::other_id_numbers`]).
+    pub fn cancelled_id_numbers(&self) -> &[String] {
+        &self.other_id_numbers
+    }
+    /// Whether `number` is one this card replaced: a cancelled ID number or the old CMND
+    /// number the QR lists (spaces ignored). The card's current number is not superseded.
+    pub fn supersedes(&self, number: &str) -> bool {
+        let n: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+        !n.is_empty()
+            && n != self.id_number.as_str()
+            && (self.old_id_number.as_deref() == Some(n.as_str())
+                || self.other_id_numbers.contains(&n))
+    }
+    /// What the QR is printed on: an ID card with a chip, or the chipless certificate of
+    /// identity.
+    pub fn document(&self) -> DocumentKind {
+        self.document
+    }
+    /// The parents' names (2024 QR of a child under 14), when the QR holds them.
+    pub fn parents(&self) -> Option<&QrParents> {
+        self.parents.as_ref()
     }
     /// Full name, NFC-normalised, as written (upper/lower case kept).
     pub fn full_name(&self) -> &str {
@@ -128,6 +183,8 @@ impl fmt::Debug for QrData {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QrData")
             .field("generation", &self.generation)
+            .field("document", &self.document)
+            .field("parents", &self.parents.is_some())
             .field("id_number", &self.id_number)
             .field("old_id_number", &self.old_id_number.as_ref().map(|_| ".."))
             .field("other_id_numbers", &self.other_id_numbers.len())
@@ -313,8 +370,9 @@ fn parse_2021_layout(
     for (index, value) in fields.iter().enumerate().skip(issue_index + 1) {
         keep_extra(index, value, &mut ids, &mut extra_fields);
     }
-    Ok(QrData {
+    Ok(finish(QrData {
         generation: generation_from(issue_date),
+        document: DocumentKind::IdCard,
         id_number,
         old_id_number: ids.old,
         other_id_numbers: ids.others,
@@ -323,8 +381,9 @@ fn parse_2021_layout(
         sex,
         residence,
         issue_date,
+        parents: None,
         extra_fields,
-    })
+    }))
 }
 
 /// The old (CMND) number and any further ID numbers found.
@@ -377,6 +436,12 @@ fn parse_by_shape(fields: &[String], id_number: IdNumber) -> Result<QrData, QrEr
             ids.add(d);
         } else if let Some(s) = Sex::from_card_text(value).filter(|_| sex.is_none()) {
             sex = Some(s);
+        } else if marks_certificate(value) {
+            // Not a name or an address: kept, and recognised in `finish`.
+            extra_fields.push(ExtraField {
+                index,
+                value: value.to_owned(),
+            });
         } else {
             texts.push((index, value));
         }
@@ -412,8 +477,9 @@ fn parse_by_shape(fields: &[String], id_number: IdNumber) -> Result<QrData, QrEr
         keep_extra(index, value, &mut ids, &mut extra_fields);
     }
     extra_fields.sort_by_key(|e| e.index);
-    Ok(QrData {
+    Ok(finish(QrData {
         generation: generation_from(issue_date),
+        document: DocumentKind::IdCard,
         id_number,
         old_id_number: ids.old,
         other_id_numbers: ids.others,
@@ -422,6 +488,57 @@ fn parse_by_shape(fields: &[String], id_number: IdNumber) -> Result<QrData, QrEr
         sex,
         residence,
         issue_date,
+        parents: None,
         extra_fields,
-    })
+    }))
+}
+
+/// Whether a field marks the certificate of identity: it names the certificate, or states
+/// the nationality as undetermined.
+fn marks_certificate(value: &str) -> bool {
+    let folded = fold_diacritics_lowercase(value);
+    [
+        "chung nhan can cuoc",
+        "chua xac dinh quoc tich",
+        "khong xac dinh quoc tich",
+    ]
+    .iter()
+    .any(|m| folded.contains(m))
+        || folded == "chua xac dinh"
+}
+
+/// A person's name: two to eight words of letters only.
+fn is_name_shaped(value: &str) -> bool {
+    let words = value.split(' ').count();
+    (2..=8).contains(&words) && value.chars().all(|c| c.is_alphabetic() || c == ' ')
+}
+
+/// Recognise what the kept extra fields mean: a certificate-of-identity marker, and on a QR
+/// not known to be CCCD 2021, the parents' names (the name-shaped extras, father first).
+fn finish(mut data: QrData) -> QrData {
+    if data
+        .extra_fields
+        .iter()
+        .any(|e| marks_certificate(&e.value))
+    {
+        data.document = DocumentKind::CertificateOfIdentity;
+    }
+    if data.generation != CardGeneration::Cccd2021 {
+        let mut names = data
+            .extra_fields
+            .iter()
+            .filter(|e| is_name_shaped(&e.value) && !marks_certificate(&e.value))
+            .map(|e| (e.index, e.value.clone()));
+        if let Some((father_at, father)) = names.next() {
+            let mother = names.next();
+            let taken = [Some(father_at), mother.as_ref().map(|m| m.0)];
+            data.extra_fields
+                .retain(|e| !taken.contains(&Some(e.index)));
+            data.parents = Some(QrParents {
+                father,
+                mother: mother.map(|m| m.1),
+            });
+        }
+    }
+    data
 }

@@ -76,7 +76,7 @@ fn generation_unknown_without_issue_date() {
 }
 
 #[test]
-fn can_cuoc_2021_order_with_parents_keeps_them() {
+fn can_cuoc_2021_order_with_parents_reads_them() {
     let qr = format!(
         "{}|{}|{}|{}|{}|{}|{}|Phạm Văn Bình|Võ Thị Lan",
         ANH.id, ANH.cmnd, ANH.name, ANH.dob, ANH.sex_text, ANH.residence, ANH.issued
@@ -84,19 +84,11 @@ fn can_cuoc_2021_order_with_parents_keeps_them() {
     let data = parse(&qr).unwrap();
     assert_persona(&data, &ANH);
     assert_eq!(data.generation(), CardGeneration::CanCuoc2024);
-    assert_eq!(
-        data.extra_fields(),
-        [
-            ExtraField {
-                index: 7,
-                value: "Phạm Văn Bình".into()
-            },
-            ExtraField {
-                index: 8,
-                value: "Võ Thị Lan".into()
-            },
-        ]
-    );
+    // The parents' names are now understood: read as parents, no longer left as extras.
+    let parents = data.parents().unwrap();
+    assert_eq!(parents.father, "Phạm Văn Bình");
+    assert_eq!(parents.mother.as_deref(), Some("Võ Thị Lan"));
+    assert!(data.extra_fields().is_empty());
 }
 
 #[test]
@@ -123,19 +115,11 @@ fn can_cuoc_unknown_order_is_read_by_field_shape() {
     assert_persona(&data, &BAO);
     assert_eq!(data.other_id_numbers(), ["031095001111"]);
     assert_eq!(data.generation(), CardGeneration::CanCuoc2024);
-    assert_eq!(
-        data.extra_fields(),
-        [
-            ExtraField {
-                index: 8,
-                value: "Đặng Văn Hùng".into()
-            },
-            ExtraField {
-                index: 9,
-                value: "Ngô Thị Mai".into()
-            },
-        ]
-    );
+    assert_eq!(data.cancelled_id_numbers(), ["031095001111"]);
+    let parents = data.parents().unwrap();
+    assert_eq!(parents.father, "Đặng Văn Hùng");
+    assert_eq!(parents.mother.as_deref(), Some("Ngô Thị Mai"));
+    assert!(data.extra_fields().is_empty());
 }
 
 #[test]

@@ -26,6 +26,7 @@
 pub mod card;
 pub mod face;
 pub mod keys;
+pub mod layout;
 pub mod manifest;
 pub mod meta;
 pub mod persona;
@@ -79,8 +80,13 @@ pub struct GenOptions {
 }
 
 /// The sample cards, in manifest order.
-pub const CARDS: [CardSpec; 25] = {
+///
+/// Every card uses the real-card DG13 layout ([`persona::Dg13Layout::RealCard`]) except
+/// `v03-minh-rsa-pkcs1` (the earlier all-UTF8String layout, kept as a variant) and the
+/// 2024 child under 6 (`v11-an-child-no-photo`, the thin 2024 layout, no DG2).
+pub const CARDS: [CardSpec; 26] = {
     use AaKind::{EcP256 as Ec, Rsa1024 as Rsa};
+    use persona::Dg13Layout;
     const fn c(
         dir: &'static str,
         persona: usize,
@@ -94,12 +100,19 @@ pub const CARDS: [CardSpec; 25] = {
             dsc,
             aa,
             fault,
+            dg13: Dg13Layout::RealCard,
         }
+    }
+    const fn with_layout(card: CardSpec, dg13: Dg13Layout) -> CardSpec {
+        CardSpec { dg13, ..card }
     }
     [
         c("v01-hung-ec-bp384", 3, DscId::EcBrainpool, Rsa, Fault::None),
         c("v02-huong-rsa-pss", 2, DscId::RsaPss, Ec, Fault::None),
-        c("v03-minh-rsa-pkcs1", 1, DscId::RsaPkcs1, Rsa, Fault::None),
+        with_layout(
+            c("v03-minh-rsa-pkcs1", 1, DscId::RsaPkcs1, Rsa, Fault::None),
+            Dg13Layout::Legacy,
+        ),
         c("v04-ngoc-ec-p256", 0, DscId::EcP256, Ec, Fault::None),
         c("v05-duyen-ec-bp384", 4, DscId::EcBrainpool, Ec, Fault::None),
         c(
@@ -113,6 +126,16 @@ pub const CARDS: [CardSpec; 25] = {
         c("v08-dao-ec-p256", 7, DscId::EcP256, Rsa, Fault::None),
         c("v09-khoi-rsa-pkcs1", 8, DscId::RsaPkcs1, Ec, Fault::None),
         c("v10-tram-ec-bp384", 9, DscId::EcBrainpool, Ec, Fault::None),
+        with_layout(
+            c(
+                "v11-an-child-no-photo",
+                10,
+                DscId::EcBrainpool,
+                Ec,
+                Fault::None,
+            ),
+            Dg13Layout::Thin2024,
+        ),
         c(
             "b01-altered-dg1",
             3,

@@ -133,10 +133,9 @@ impl Report {
                     .any(|c| c.id == *id && c.status == Status::Pass)
             })
             .chain(checks.iter().filter_map(|c| {
-                // Every data group read must match; one listed but not read is a skip.
-                let implied = policy.every_data_group_hash
-                    && matches!(c.id, CheckId::DgHash(_))
-                    && !policy.required.contains(&c.id);
+                // Every data group read and every claim made must pass; a group listed but
+                // not read, or a claim not made, is a skip and no gap.
+                let implied = policy.requires(c.id) && !policy.required.contains(&c.id);
                 (implied && c.status == Status::Warn).then_some(c.id)
             }))
             .collect();
@@ -250,12 +249,13 @@ pub fn verify(
 ) -> Report {
     let identity = ChipIdentity::from_document(doc);
     let mut out = passive::checks(doc, store, options.at, identity.issuing_state().as_deref());
+    out.extend(checks::card_without_face(doc));
     out.push(chip::chip_authentication(doc, options));
     out.push(checks::mrz_check_digits(&identity));
     out.push(checks::dg1_matches_dg13(&identity));
     out.push(checks::id_number_structure(&identity));
     out.push(checks::not_expired(&identity, options.at.date()));
-    out.extend(checks::claims(&identity, claims, options.name_match));
+    out.extend(checks::claims(&identity, claims, qr, options.name_match));
     out.push(checks::qr_matches_chip(&identity, qr, options.name_match));
     let report = Report::decide(out, &options.policy, doc.provenance());
     log::info!(

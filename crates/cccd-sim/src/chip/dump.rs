@@ -3,6 +3,7 @@
 
 use super::{AccessConfig, CardFiles, ChipConfig, VirtualChip};
 use cccd::document::Document;
+use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::{Can, Mrz};
 
 /// Why a dump cannot be served as a chip.
@@ -35,7 +36,19 @@ impl VirtualChip {
             mrz: Some(mrz.bac_key()),
             can,
         };
-        Ok(Self::new(CardFiles::from_document(doc), secrets, config))
+        let mut files = CardFiles::from_document(doc);
+        // A dump never holds DG3 (fingerprints need terminal authentication, which no reader
+        // here has). When EF.COM lists it, as on real cards, the chip still has the file, so
+        // SELECT finds it and READ BINARY answers 6982 (`ChipConfig::eac_protected`).
+        let dg3 = FileId::Dg(DataGroup::Dg3);
+        let com_lists_dg3 = doc
+            .com()
+            .and_then(Result::ok)
+            .is_some_and(|com| com.data_groups.contains(&DataGroup::Dg3));
+        if com_lists_dg3 && files.get(dg3).is_none() {
+            files.insert(dg3, cccd::tlv::encode(cccd::tlv::Tag::new(0x63), &[]));
+        }
+        Ok(Self::new(files, secrets, config))
     }
 
     /// As [`VirtualChip::from_document`], with the AA and CA private keys from `secrets`

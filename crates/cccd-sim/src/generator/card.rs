@@ -74,6 +74,8 @@ pub struct CardSpec {
     pub aa: AaKind,
     /// The fault.
     pub fault: Fault,
+    /// How DG13 (and EF.COM) are laid out.
+    pub dg13: super::persona::Dg13Layout,
 }
 
 /// What the generator learnt while building a card (for the manifest).
@@ -84,6 +86,8 @@ pub struct BuiltCard {
     /// The AA challenge recorded in card.json (hex): the one "the verifier issued" when a
     /// test verifies the dump with `--aa-challenge`.
     pub aa_challenge: Option<String>,
+    /// The data groups EF.COM lists.
+    pub com_data_groups: Vec<DataGroup>,
 }
 
 fn enc_err(e: &dyn std::fmt::Display) -> GenError {
@@ -245,19 +249,27 @@ pub fn build(
     let mrz = lines.join("\n");
     let mut dg1 = Dg1::from_mrz(&mrz).map_err(|e| enc_err(&e))?.encode();
 
-    // DG2.
+    // DG2 (none for a Căn cước child under 6).
     let mut image = FaceImage::new(face.to_vec(), super::face::WIDTH, super::face::HEIGHT);
     image.gender = match persona.sex {
         super::persona::Sex::Male => 1,
         super::persona::Sex::Female => 2,
     };
     let mut dg2 = Dg2::with_image(image).encode();
+    let has_dg2 = persona.has_photo();
+
+    // DG3: fingerprints, EAC-protected, so no reader here ever sees its bytes; the SOD
+    // hashes a placeholder so that it lists DG3 as a real card's does.
+    let dg3 = spec
+        .dg13
+        .com_lists_dg3()
+        .then(|| dg3_placeholder(seed, spec.dir));
 
     // DG13.
-    let mut g13 = persona.dg13(derived);
+    let mut g13 = persona.dg13(derived, spec.dg13, seed);
     if spec.fault == Fault::Dg1Dg13Mismatch {
         let other = persona.dob.next_day().unwrap_or(persona.dob);
-        g13.date_of_birth = Some(cccd::lds::dg13::Field::date(other));
+        g13.date_of_birth = Some(spec.dg13.date(other));
     }
     let mut dg13 = g13.encode();
 
@@ -271,13 +283,7 @@ pub fn build(
     let com = Com {
         lds_version: "0107".into(),
         unicode_version: "040000".into(),
-        data_groups: vec![
-            DataGroup::Dg1,
-            DataGroup::Dg2,
-            DataGroup::Dg13,
-            DataGroup::Dg14,
-            DataGroup::Dg15,
-        ],
+        data_groups: com_data_groups(spec.dg13, has_dg2),
         unknown_tags: Vec::new(),
     }
     .encode()
@@ -290,13 +296,16 @@ pub fn build(
     let key = dsc_key(&dsc.key, spec.dsc)?;
     let mut builder = SodBuilder::new().signing_time(&signing_time(persona));
     for (dg, bytes) in [
-        (DataGroup::Dg1, &dg1),
-        (DataGroup::Dg2, &dg2),
-        (DataGroup::Dg13, &dg13),
-        (DataGroup::Dg14, &dg14),
-        (DataGroup::Dg15, &dg15),
+        (DataGroup::Dg1, Some(&dg1)),
+        (DataGroup::Dg2, has_dg2.then_some(&dg2)),
+        (DataGroup::Dg3, dg3.as_ref()),
+        (DataGroup::Dg13, Some(&dg13)),
+        (DataGroup::Dg14, Some(&dg14)),
+        (DataGroup::Dg15, Some(&dg15)),
     ] {
-        if spec.fault != Fault::MissingHash(dg) {
+        if let Some(bytes) = bytes
+            && spec.fault != Fault::MissingHash(dg)
+        {
             builder = builder.data_group(dg, bytes);
         }
     }
@@ -399,7 +408,9 @@ pub fn build(
     doc.insert(FileId::Sod, sod);
     doc.insert(FileId::CardAccess, hex(CARD_ACCESS_HEX)?);
     doc.insert(FileId::Dg(DataGroup::Dg1), dg1);
-    doc.insert(FileId::Dg(DataGroup::Dg2), dg2);
+    if has_dg2 {
+        doc.insert(FileId::Dg(DataGroup::Dg2), dg2);
+    }
     doc.insert(FileId::Dg(DataGroup::Dg13), dg13);
     doc.insert(FileId::Dg(DataGroup::Dg14), dg14);
     doc.insert(FileId::Dg(DataGroup::Dg15), dg15);
@@ -416,7 +427,45 @@ pub fn build(
         .active_authentication
         .as_ref()
         .map(|r| r.challenge.clone());
-    Ok(BuiltCard { mrz, aa_challenge })
+    Ok(BuiltCard {
+        mrz,
+        aa_challenge,
+        com_data_groups: com_data_groups(spec.dg13, has_dg2),
+    })
+}
+
+/// EF.COM's data groups: a real card's order (DG1, DG2, DG3, DG13, DG15, DG14), or the
+/// legacy list without DG3. DG2 is left out on a card without a face.
+fn com_data_groups(layout: super::persona::Dg13Layout, has_dg2: bool) -> Vec<DataGroup> {
+    let all = if layout.com_lists_dg3() {
+        vec![
+            DataGroup::Dg1,
+            DataGroup::Dg2,
+            DataGroup::Dg3,
+            DataGroup::Dg13,
+            DataGroup::Dg15,
+            DataGroup::Dg14,
+        ]
+    } else {
+        vec![
+            DataGroup::Dg1,
+            DataGroup::Dg2,
+            DataGroup::Dg13,
+            DataGroup::Dg14,
+            DataGroup::Dg15,
+        ]
+    };
+    all.into_iter()
+        .filter(|dg| has_dg2 || *dg != DataGroup::Dg2)
+        .collect()
+}
+
+/// The DG3 bytes the SOD hashes: tag 63 around seeded bytes (never served: DG3 answers 6982).
+fn dg3_placeholder(seed: u64, dir: &str) -> Vec<u8> {
+    cccd::tlv::encode(
+        cccd::tlv::Tag::new(0x63),
+        &super::keys::random_bytes(seed, &format!("dg3/{dir}"), 64),
+    )
 }
 
 fn write_secrets(

@@ -2,7 +2,7 @@
 //! must get.
 
 use super::card::{AaKind, BuiltCard, CardSpec, Fault};
-use super::persona::{Derived, FaceFormat, Persona, Sex};
+use super::persona::{Derived, Dg13Layout, FaceFormat, Generation, Persona, Sex};
 use super::testpki::{CRL_FILE, CSCAS, CscaId, DSCS, DscId};
 use super::{CARDS, GenError};
 use serde_json::{Value, json};
@@ -211,7 +211,18 @@ pub fn write_all(
             "date_of_issue": iso(p.issued),
             "date_of_expiry": d.expiry.map(iso),
             "expiry_rule": p.rule,
-            "face_format": match p.face { FaceFormat::Jpeg => "jpeg", FaceFormat::Jpeg2000 => "jpeg2000" },
+            "face_format": match p.face {
+                _ if !p.has_photo() => "none",
+                FaceFormat::Jpeg => "jpeg",
+                FaceFormat::Jpeg2000 => "jpeg2000",
+            },
+            "dg13_layout": spec.dg13.as_str(),
+            "ef_com_data_groups": b.com_data_groups.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "dg13_previous_document_number": p.previous_document_number(),
+            "dg13_index_16": (spec.dg13 != Dg13Layout::Legacy).then(|| p.index16_code(seed)),
+            "qr_cancelled_id_numbers": if p.generation == Generation::CanCuoc2024 { p.cancelled_ids } else { &[] },
+            "qr_has_parents": p.generation == Generation::CanCuoc2024 && p.age_on(p.issued) < 14,
+            "layout_is_assumption": p.generation == Generation::CanCuoc2024,
             "aa_key": match spec.aa { AaKind::Rsa1024 => "rsa-1024", AaKind::EcP256 => "ec-p256" },
             "dsc": format!("pki/{dsc}.crt.pem"),
             "dsc_algorithm": alg,
@@ -282,7 +293,7 @@ pub fn write_all(
     for ((p, d), f) in people.iter().zip(derived).zip(faces) {
         let _ = writeln!(
             personas_md,
-            "| {} | {} | {} | {} | `{}` | {} | {} | {} | {} KB |",
+            "| {} | {} | {} | {} | `{}` | {} | {} | {} | {} |",
             p.key,
             p.full_name,
             p.sex.word(),
@@ -291,7 +302,11 @@ pub fn write_all(
             p.generation.as_str(),
             iso(p.issued),
             d.expiry.map_or_else(|| "none".to_owned(), iso),
-            f.len() / 1024,
+            if p.has_photo() {
+                format!("{} KB", f.len() / 1024)
+            } else {
+                "none (under 6)".to_owned()
+            },
         );
         let _ = Value::Null;
     }
@@ -337,8 +352,9 @@ fixed relative to the reference day 2025-06-01; to check certificates use
 - Verdicts were cross-checked with `cccd::verify` (crates/cccd-sim/tests/generator_verdicts.rs)
   and the SODs with `openssl cms -verify` (crates/cccd-sim/tests/generator_openssl.rs).
 - `pki/`: CSCAs, document signers, the CRL; `pki/keys/`: their private keys.
-- `cards/<dir>/`: dump folders (`EF.COM`, `EF.SOD`, `EF.CardAccess`, `DG1`, `DG2`, `DG13`,
-  `DG14`, `DG15`, `card.json`), as `cccd::document::Document::save` writes them.
+- `cards/<dir>/`: dump folders (`EF.COM`, `EF.SOD`, `EF.CardAccess`, `DG1`, `DG2` (absent
+  for a child under 6), `DG13`, `DG14`, `DG15`, `card.json`), as
+  `cccd::document::Document::save` writes them.
 - `secrets/<dir>/`: the chip's AA and CA private keys, MRZ and CAN, so the virtual chip can
   serve the card. A cloned chip's secrets hold other keys than its DG14/DG15.
 - `qr/<persona>.png`: the QR code of each persona.
@@ -346,6 +362,22 @@ fixed relative to the reference day 2025-06-01; to check certificates use
 Trust anchors: `pki/csca-rsa.crt.pem` (RSA-4096), `pki/csca-ec.crt.pem` (brainpoolP384r1),
 `pki/csca-ec-explicit.crt.pem` (brainpoolP384r1 with explicit curve parameters), plus the CRL
 `pki/csca-ec.crl.pem`. `pki/csca-unrelated.crt.pem` is deliberately not a trust anchor.
+
+DG13 layouts (`dg13_layout` in the manifest): `real-card` is the byte layout four independent
+implementations copied from real CCCDs (PrintableString for indices 1, 3, 11, 15, 16,
+UTF8String elsewhere; parents as two SEQUENCEs after the index; no spouse as the index
+alone; index 15 the previous document number, index 16 a 16-character code), with EF.COM
+listing DG1, DG2, DG3, DG13, DG15, DG14 and the SOD hashing a placeholder DG3 (DG3 answers
+6982 on the virtual chip, as fingerprints are EAC-protected). `legacy-utf8` is the earlier
+all-UTF8String layout without DG3 (kept on `v03-minh-rsa-pkcs1`).
+
+**The 2024 Căn cước layouts are assumptions until a real 2024 dump is available.** The
+Căn cước cards here (`generation` `can-cuoc-2024`) keep the DG13 indices, with index 8 read as
+the place of birth registration and 9 as the place of residence; `thin-2024-assumed` leaves
+ethnicity, religion and identifying marks empty (one public parser reports empty entries);
+the child under 6 (`p11-an`) has no DG2 and no DG2 hash. Their QR text (field order not
+published) is the 2021 order, then cancelled ID numbers (`qr_cancelled_id_numbers`), then
+the parents' names for a child under 14 (`qr_has_parents`).
 
 All cards: SHA-256 data-group hashes; EF.CardAccess is the card's own (TA, CA, PACE-ECDH-GM
 brainpoolP256r1); DG14 holds a ChipAuthenticationInfo (id-CA-ECDH-AES-CBC-CMAC-128) and a

@@ -6,6 +6,8 @@
 
 use super::GenError;
 use super::keys::random_bytes;
+pub use super::layout::Dg13Layout;
+use super::layout::{PRINTABLE_STRING, UTF8_STRING};
 use cccd::lds::dg13::{Dg13, Expiry, Field, Layout, Parents, RawEntry, Sex as Dg13Sex};
 use cccd::tlv::{self, Tag};
 use time::Date;
@@ -85,6 +87,9 @@ pub struct Persona {
     pub issued: Date,
     /// Old 9-digit CMND number, if the holder had one.
     pub old_cmnd: Option<&'static str>,
+    /// Cancelled 12-digit ID numbers (listed in the 2024 QR; the last one is DG13 index 15,
+    /// "a previous 12-digit number on newer cards").
+    pub cancelled_ids: &'static [&'static str],
     /// Spouse's name, if married.
     pub spouse: Option<&'static str>,
     /// Father's name.
@@ -116,6 +121,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::CanCuoc2024,
             issued: date!(2024 - 09 - 10),
             old_cmnd: None,
+            cancelled_ids: &[],
             spouse: None,
             father: "Trần Văn Quang",
             mother: "Lê Thị Hạnh",
@@ -134,6 +140,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::Cccd2021,
             issued: date!(2021 - 05 - 15),
             old_cmnd: None,
+            cancelled_ids: &[],
             spouse: None,
             father: "Lê Văn Thành",
             mother: "Nguyễn Thị Xuân",
@@ -152,6 +159,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::Cccd2021,
             issued: date!(2021 - 03 - 02),
             old_cmnd: Some("163245879"),
+            cancelled_ids: &[],
             spouse: Some("Ngô Văn Tuấn"),
             father: "Phạm Văn Lộc",
             mother: "Trịnh Thị Nga",
@@ -170,6 +178,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::Cccd2021,
             issued: date!(2021 - 08 - 10),
             old_cmnd: Some("186523471"),
+            cancelled_ids: &[],
             spouse: Some("Đinh Thị Mai"),
             father: "Nguyễn Văn Bình",
             mother: "Hồ Thị Liên",
@@ -188,6 +197,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::Cccd2021,
             issued: date!(2022 - 03 - 15),
             old_cmnd: Some("215487963"),
+            cancelled_ids: &[],
             spouse: None,
             father: "Võ Văn Trung",
             mother: "Đoàn Thị Hoa",
@@ -206,6 +216,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::Cccd2021,
             issued: date!(2021 - 04 - 20),
             old_cmnd: Some("151023648"),
+            cancelled_ids: &[],
             spouse: Some("Phan Thị Lụa"),
             father: "Đặng Văn Cừ",
             mother: "Lương Thị Tấm",
@@ -224,6 +235,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::CanCuoc2024,
             issued: date!(2024 - 08 - 05),
             old_cmnd: Some("025874136"),
+            cancelled_ids: &["079190000731"],
             spouse: None,
             father: "Hoàng Văn Sơn",
             mother: "Mai Thị Hồng",
@@ -242,6 +254,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::CanCuoc2024,
             issued: date!(2024 - 10 - 01),
             old_cmnd: Some("031548762"),
+            cancelled_ids: &[],
             spouse: Some("Vũ Thị Thanh"),
             father: "Bùi Văn Khải",
             mother: "Đỗ Thị Nhàn",
@@ -260,6 +273,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::Cccd2021,
             issued: date!(2021 - 11 - 11),
             old_cmnd: Some("362514789"),
+            cancelled_ids: &[],
             spouse: None,
             father: "Đỗ Văn Tài",
             mother: "Châu Thị Kim",
@@ -278,6 +292,7 @@ pub fn personas() -> Vec<Persona> {
             generation: Generation::CanCuoc2024,
             issued: date!(2025 - 04 - 10),
             old_cmnd: None,
+            cancelled_ids: &[],
             spouse: None,
             father: "Huỳnh Văn Lực",
             mother: "Y Hờ Niê",
@@ -286,6 +301,25 @@ pub fn personas() -> Vec<Persona> {
             marks: "Nốt ruồi C:1cm dưới trước cằm",
             face: FaceFormat::Jpeg,
             rule: "14-25 (Căn cước): expires at 25",
+        },
+        Persona {
+            key: "p11-an",
+            full_name: "Lý Gia An",
+            sex: Sex::Male,
+            dob: date!(2021 - 02 - 14),
+            province: 48,
+            generation: Generation::CanCuoc2024,
+            issued: date!(2024 - 11 - 20),
+            old_cmnd: None,
+            cancelled_ids: &[],
+            spouse: None,
+            father: "Lý Văn Phúc",
+            mother: "Trương Thị Ngân",
+            origin: "Phường Hòa Khánh Bắc, quận Liên Chiểu, Đà Nẵng",
+            residence: "Số 45 đường Âu Cơ, phường Hòa Khánh Bắc, quận Liên Chiểu, Đà Nẵng",
+            marks: "",
+            face: FaceFormat::Jpeg,
+            rule: "under 6 (Căn cước): no photo, expires at 14",
         },
     ]
 }
@@ -414,7 +448,8 @@ impl Persona {
     }
 
     /// The QR text. CCCD 2021: the 7-field form of CARD-FACTS. Căn cước 2024 (field order
-    /// uncertain): the same seven fields, then the parents' names for a child under 14.
+    /// uncertain, an assumption): the same seven fields, then any cancelled ID numbers, then
+    /// the parents' names for a child under 14.
     fn qr_text(&self, id: &str) -> String {
         let mut fields = vec![
             id.to_owned(),
@@ -425,6 +460,9 @@ impl Persona {
             self.residence.to_owned(),
             ddmmyyyy(self.issued),
         ];
+        if self.generation == Generation::CanCuoc2024 {
+            fields.extend(self.cancelled_ids.iter().map(|&c| c.to_owned()));
+        }
         if self.generation == Generation::CanCuoc2024 && self.age_on(self.issued) < 14 {
             fields.push(self.father.to_owned());
             fields.push(self.mother.to_owned());
@@ -441,38 +479,78 @@ impl Persona {
         age
     }
 
-    /// DG13 for this holder. CCCD 2021 uses a SET container and writes the old CMND at index
-    /// 15; Căn cước 2024 uses a SEQUENCE container (the 2024 difference is a guess: CARD-FACTS
-    /// says only that the content "may differ", and readers must take both).
-    pub fn dg13(&self, d: &Derived) -> Dg13 {
+    /// Whether the card carries a face (DG2): Căn cước cards for children under 6 have no
+    /// photo.
+    pub fn has_photo(&self) -> bool {
+        !(self.generation == Generation::CanCuoc2024 && self.age_on(self.issued) < 6)
+    }
+
+    /// DG13 index 15: the last cancelled 12-digit number, else the old CMND.
+    pub fn previous_document_number(&self) -> Option<&'static str> {
+        self.cancelled_ids.last().copied().or(self.old_cmnd)
+    }
+
+    /// DG13 for this holder in `layout`. CCCD 2021 uses a SET container, Căn cước 2024 a
+    /// SEQUENCE (the 2024 difference is a guess: CARD-FACTS says only that the content "may
+    /// differ", and readers must take both).
+    pub fn dg13(&self, d: &Derived, layout: Dg13Layout, seed: u64) -> Dg13 {
+        let real = layout != Dg13Layout::Legacy;
+        let thin = layout == Dg13Layout::Thin2024;
+        let text = |s: &str| {
+            if real {
+                Field::printable_value(s).unwrap_or_else(|| Field::text_value(s))
+            } else {
+                Field::text_value(s)
+            }
+        };
         let mut g = Dg13::new();
-        g.id_number = Some(Field::text_value(&d.id_number));
+        g.id_number = Some(text(&d.id_number));
         g.full_name = Some(Field::text_value(self.full_name));
-        g.date_of_birth = Some(Field::date(self.dob));
+        g.date_of_birth = Some(layout.date(self.dob));
         g.sex = Some(Field::sex(match self.sex {
             Sex::Male => Dg13Sex::Male,
             Sex::Female => Dg13Sex::Female,
         }));
         g.nationality = Some(Field::text_value("Việt Nam"));
-        g.ethnicity = Some(Field::text_value("Kinh"));
-        g.religion = Some(Field::text_value("Không"));
+        // The thin 2024 layout (an assumption from one public parser): entries the issuing
+        // authority stores encrypted are kept as empty strings.
+        let maybe_empty = |s: &str| Field::text_value(if thin { "" } else { s });
+        g.ethnicity = Some(maybe_empty("Kinh"));
+        g.religion = Some(maybe_empty("Không"));
         g.place_of_origin = Some(Field::text_value(self.origin));
         g.place_of_residence = Some(Field::text_value(self.residence));
-        g.identifying_marks = Some(Field::text_value(self.marks));
-        g.date_of_issue = Some(Field::date(self.issued));
+        g.identifying_marks = Some(maybe_empty(self.marks));
+        g.date_of_issue = Some(layout.date(self.issued));
         g.date_of_expiry = Some(Field::expiry(match d.expiry {
             Some(e) => Expiry::Date(e),
             None => Expiry::NoExpiry(NO_EXPIRY_TEXT.to_owned()),
         }));
-        g.parents = Some(Field::parents(Parents {
+        let parents = Parents {
             father: Some(self.father.to_owned()),
             mother: Some(self.mother.to_owned()),
-        }));
-        g.spouse = Some(Field::spouse(self.spouse));
-        if let Some(cmnd) = self.old_cmnd {
+        };
+        if real {
+            g.parents = Some(Field::parents_two_sequences(parents));
+            g.spouse = Some(Field::spouse_or_index_only(self.spouse));
+        } else {
+            g.parents = Some(Field::parents(parents));
+            g.spouse = Some(Field::spouse(self.spouse));
+        }
+        if let Some(previous) = self.previous_document_number() {
+            let raw = if real {
+                tlv::encode(Tag::new(PRINTABLE_STRING), previous.as_bytes())
+            } else {
+                tlv::encode(Tag::new(UTF8_STRING), previous.as_bytes())
+            };
+            g.other.push(RawEntry { index: 15, raw });
+        }
+        if real {
             g.other.push(RawEntry {
-                index: 15,
-                raw: tlv::encode(Tag::new(0x0C), cmnd.as_bytes()),
+                index: 16,
+                raw: tlv::encode(
+                    Tag::new(PRINTABLE_STRING),
+                    self.index16_code(seed).as_bytes(),
+                ),
             });
         }
         g.set_layout(match self.generation {
@@ -480,6 +558,12 @@ impl Persona {
             Generation::CanCuoc2024 => Layout::Sequence,
         });
         g
+    }
+
+    /// DG13 index 16: 16 upper-case hex characters from the seed (its meaning on real cards
+    /// is unknown; only its shape is imitated).
+    pub fn index16_code(&self, seed: u64) -> String {
+        cccd::hex::encode_upper(&random_bytes(seed, &format!("dg13-16/{}", self.key), 8))
     }
 }
 

@@ -14,9 +14,10 @@
 //! are kept, so encoding a parsed DG13 reproduces a DER input byte for byte. (Non-minimal length
 //! forms in the entry and outer headers are re-encoded minimally.)
 
+pub mod labels;
 mod value;
 
-pub use value::{Expiry, Field, Parents, Sex};
+pub use value::{Expiry, Field, Parents, Sex, is_printable_string};
 
 use super::asn1::{SEQUENCE, SET, children, enc_oid, enc_uint, oid_from_arcs, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
@@ -384,6 +385,38 @@ impl Dg13 {
     /// The raw entry with index `index` among [`Dg13::other`] (15, 16, unknown).
     pub fn other_entry(&self, index: u32) -> Option<&RawEntry> {
         self.other.iter().find(|e| e.index == index)
+    }
+
+    /// Index 15: the previous document number (the old 9-digit CMND, or on newer cards a
+    /// previous 12-digit number), trimmed; `None` when absent or empty.
+    pub fn previous_document_number(&self) -> Option<String> {
+        self.other_entry(15)
+            .and_then(|e| e.texts().into_iter().next())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Index 16: a 16-character code of unknown meaning, kept as written.
+    pub fn index16(&self) -> Option<&RawEntry> {
+        self.other_entry(16)
+    }
+
+    /// Entries with no known meaning (indices other than 1-16) and repeats of a known index,
+    /// in input order.
+    pub fn unknown_entries(&self) -> Vec<&RawEntry> {
+        let mut seen15 = false;
+        let mut seen16 = false;
+        self.other
+            .iter()
+            .filter(|e| {
+                let first = match e.index {
+                    15 => !std::mem::replace(&mut seen15, true),
+                    16 => !std::mem::replace(&mut seen16, true),
+                    _ => false,
+                };
+                !first
+            })
+            .collect()
     }
 }
 

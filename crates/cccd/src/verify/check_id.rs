@@ -106,6 +106,14 @@ impl CheckId {
         NAMES.iter().find(|(_, n)| *n == name).map(|(id, _)| *id)
     }
 
+    /// True for the checks of a claim the caller made (`claim.*`).
+    pub fn is_claim(self) -> bool {
+        matches!(
+            self,
+            Self::ClaimIdNumber | Self::ClaimName | Self::ClaimDob | Self::ClaimSex
+        )
+    }
+
     /// True for the checks of passive authentication (EF.SOD and the data group hashes).
     pub fn is_passive_authentication(self) -> bool {
         matches!(

@@ -4,12 +4,32 @@
 use super::identity::ChipIdentity;
 use super::names::{NameMatch, matches_mrz_name, names_match};
 use super::{Check, CheckId, Claims, Status};
+use crate::document::Document;
 use crate::lds::dg13::Field;
 use cccd_qr::{IdNumber, QrData};
 use time::Date;
 
 fn check(id: CheckId, status: Status, reason: impl Into<String>) -> Check {
     Check::new(id, status, reason)
+}
+
+/// `dg.hash.DG2` as a skip when the card has no face at all: its SOD parses and lists no DG2
+/// (Căn cước cards of children under 6 carry no photo). `None` when the SOD lists DG2 (its
+/// hash check then speaks for it) or cannot be read.
+pub fn card_without_face(doc: &Document) -> Option<Check> {
+    let sod = doc.sod()?.ok()?;
+    let lists_dg2 = sod
+        .lds_security_object
+        .data_group_hashes
+        .iter()
+        .any(|h| h.data_group == crate::lds::DataGroup::Dg2);
+    (!lists_dg2 && doc.dg2().is_none()).then(|| {
+        check(
+            CheckId::DgHash(crate::lds::DataGroup::Dg2),
+            Status::Skip,
+            "face checks skipped: the card has no face image (its SOD lists no DG2), as on Căn cước cards of children under 6",
+        )
+    })
 }
 
 /// `mrz.check_digits`.
@@ -36,6 +56,9 @@ pub fn mrz_check_digits(id: &ChipIdentity) -> Check {
 }
 
 /// `dg1.matches.dg13`: the MRZ and the Vietnamese data group state the same person.
+///
+/// Only what both sides hold is compared: an absent or empty DG13 entry is normal (2024 cards
+/// may keep entries empty), and the reason names each field that could not be compared.
 pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
     const NAME: CheckId = CheckId::Dg1MatchesDg13;
     if let Some((f, e)) = id.errors.iter().find(|(f, _)| f == "DG13") {
@@ -45,54 +68,91 @@ pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
         return check(NAME, Status::Skip, "needs both DG1 and DG13");
     };
     let mut differ = Vec::new();
+    let mut not_compared = Vec::new();
     let mut compared = 0;
-    if let Some(dg13_id) = dg13.id_number.as_ref().map(|f| f.value().trim().to_owned()) {
-        compared += 1;
-        let doc_no_ok = dg13_id.len() == 12 && view.mrz.document_number == dg13_id[3..];
-        let optional_ok = view
-            .mrz
-            .vn_id_number
-            .as_deref()
-            .is_none_or(|v| v == dg13_id);
-        if !doc_no_ok || !optional_ok {
-            differ.push("ID number");
+    let mut compare = |field: &'static str, outcome: Option<bool>| match outcome {
+        Some(agree) => {
+            compared += 1;
+            if !agree {
+                differ.push(field);
+            }
         }
-    }
-    if let Some(Some(dob)) = dg13.date_of_birth.as_ref().map(|f| *f.value()) {
-        compared += 1;
-        if view.date_of_birth != Some(dob) {
-            differ.push("date of birth");
-        }
-    }
-    if let (Some(sex), Some(mrz_sex)) = (id_sex_dg13(dg13), view.sex) {
-        compared += 1;
-        if sex != mrz_sex {
-            differ.push("sex");
-        }
-    }
-    if let Some(name) = dg13.full_name.as_ref() {
-        compared += 1;
-        if !matches_mrz_name(name.value(), &view.name, view.name_truncated) {
-            differ.push("name");
-        }
-    }
-    if let Some(crate::lds::dg13::Expiry::Date(d)) = dg13.date_of_expiry.as_ref().map(Field::value)
-    {
-        compared += 1;
-        if view.date_of_expiry != Some(*d) {
-            differ.push("date of expiry");
-        }
-    }
+        None => not_compared.push(field),
+    };
+    let dg13_id = dg13
+        .id_number
+        .as_ref()
+        .map(|f| f.value().trim().to_owned())
+        .filter(|s| !s.is_empty());
+    compare(
+        "ID number",
+        dg13_id.map(|dg13_id| {
+            let doc_no_ok = dg13_id.len() == 12
+                && dg13_id
+                    .get(3..)
+                    .is_some_and(|t| view.mrz.document_number == t);
+            let optional_ok = view
+                .mrz
+                .vn_id_number
+                .as_deref()
+                .is_none_or(|v| v == dg13_id);
+            doc_no_ok && optional_ok
+        }),
+    );
+    compare(
+        "date of birth",
+        dg13.date_of_birth
+            .as_ref()
+            .and_then(|f| *f.value())
+            .map(|dob| view.date_of_birth == Some(dob)),
+    );
+    compare(
+        "sex",
+        id_sex_dg13(dg13)
+            .zip(view.sex)
+            .map(|(sex, mrz_sex)| sex == mrz_sex),
+    );
+    compare(
+        "name",
+        dg13.full_name
+            .as_ref()
+            .map(|f| f.value().trim())
+            .filter(|n| !n.is_empty())
+            .map(|n| matches_mrz_name(n, &view.name, view.name_truncated)),
+    );
+    compare(
+        "date of expiry",
+        match dg13.date_of_expiry.as_ref().map(Field::value) {
+            Some(crate::lds::dg13::Expiry::Date(d)) => Some(view.date_of_expiry == Some(*d)),
+            _ => None,
+        },
+    );
+    let missing = if not_compared.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; not compared (absent, empty or not a date on one side): {}",
+            not_compared.join(", ")
+        )
+    };
     if !differ.is_empty() {
         check(
             NAME,
             Status::Fail,
-            format!("DG1 and DG13 disagree on: {}", differ.join(", ")),
+            format!("DG1 and DG13 disagree on: {}{missing}", differ.join(", ")),
         )
     } else if compared == 0 {
-        check(NAME, Status::Skip, "DG13 holds none of the fields DG1 has")
+        check(
+            NAME,
+            Status::Skip,
+            format!("DG13 holds none of the fields DG1 has{missing}"),
+        )
     } else {
-        check(NAME, Status::Pass, format!("{compared} fields agree"))
+        check(
+            NAME,
+            Status::Pass,
+            format!("{compared} fields agree{missing}"),
+        )
     }
 }
 
@@ -182,23 +242,13 @@ pub fn not_expired(id: &ChipIdentity, today: Date) -> Check {
 }
 
 /// `claim.*`: one check per claim made; unclaimed ones are skipped.
-pub fn claims(id: &ChipIdentity, claims: &Claims, mode: NameMatch) -> Vec<Check> {
-    let id_number = match (&claims.id_number, id.id_number()) {
-        (None, _) => check(CheckId::ClaimIdNumber, Status::Skip, "not claimed"),
-        (Some(_), None) => check(
-            CheckId::ClaimIdNumber,
-            Status::Fail,
-            "the chip holds no ID number to compare",
-        ),
-        (Some(c), Some(chip)) if c.trim() == chip => {
-            check(CheckId::ClaimIdNumber, Status::Pass, "matches the chip")
-        }
-        (Some(_), Some(_)) => check(
-            CheckId::ClaimIdNumber,
-            Status::Fail,
-            "differs from the chip",
-        ),
-    };
+pub fn claims(
+    id: &ChipIdentity,
+    claims: &Claims,
+    qr: Option<&QrData>,
+    mode: NameMatch,
+) -> Vec<Check> {
+    let id_number = claim_id_number(id, claims.id_number.as_deref(), qr);
     let name = match (&claims.full_name, id.full_name()) {
         (None, _) => check(CheckId::ClaimName, Status::Skip, "not claimed"),
         (Some(_), None) => check(
@@ -243,12 +293,51 @@ pub fn claims(id: &ChipIdentity, claims: &Claims, mode: NameMatch) -> Vec<Check>
     vec![id_number, name, dob, sex]
 }
 
+fn claim_id_number(id: &ChipIdentity, claim: Option<&str>, qr: Option<&QrData>) -> Check {
+    const NAME: CheckId = CheckId::ClaimIdNumber;
+    let Some(claim) = claim.map(str::trim) else {
+        return check(NAME, Status::Skip, "not claimed");
+    };
+    let Some(chip) = id.id_number() else {
+        return check(NAME, Status::Fail, "the chip holds no ID number to compare");
+    };
+    if claim == chip {
+        return check(NAME, Status::Pass, "matches the chip");
+    }
+    let previous_on_chip = id
+        .dg13
+        .as_ref()
+        .and_then(crate::lds::dg13::Dg13::previous_document_number);
+    if previous_on_chip.as_deref() == Some(claim) {
+        return check(
+            NAME,
+            Status::Warn,
+            "superseded by the card's current number: the claimed number is the previous document number the chip records (DG13 index 15)",
+        );
+    }
+    if qr.is_some_and(|q| q.id_number().as_str() == chip && q.supersedes(claim)) {
+        return check(
+            NAME,
+            Status::Warn,
+            "superseded by the card's current number: the claimed number is a cancelled or old number listed in the QR (printed, not signed)",
+        );
+    }
+    check(NAME, Status::Fail, "differs from the chip")
+}
+
 /// `qr.matches.chip`: the printed QR states the same person as the chip.
 pub fn qr_matches_chip(id: &ChipIdentity, qr: Option<&QrData>, mode: NameMatch) -> Check {
     const NAME: CheckId = CheckId::QrMatchesChip;
     let Some(qr) = qr else {
         return check(NAME, Status::Skip, "no QR given");
     };
+    if !qr.document().has_chip() {
+        return check(
+            NAME,
+            Status::Fail,
+            "the QR is from a certificate of identity, a paper document with no chip; it cannot belong to this chip",
+        );
+    }
     let mut differ = Vec::new();
     let mut compared = 0;
     if let Some(chip) = id.id_number() {

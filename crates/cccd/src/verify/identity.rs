@@ -77,6 +77,8 @@ impl ChipIdentity {
             .as_ref()
             .and_then(|d| d.id_number.as_ref())
             .map(|f| f.value().trim().to_owned())
+            // An empty entry is normal on 2024 cards: it states nothing.
+            .filter(|s| !s.is_empty())
     }
 
     /// The full name with diacritics (DG13).
@@ -84,7 +86,18 @@ impl ChipIdentity {
         self.dg13
             .as_ref()
             .and_then(|d| d.full_name.as_ref())
-            .map(|f| f.value().clone())
+            .map(|f| f.value().trim().to_owned())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The card generation the chip's data shows (DG13 date of issue, or an expiry at 14);
+    /// see [`crate::lds::dg13::labels::generation`].
+    pub fn generation(&self) -> cccd_qr::CardGeneration {
+        self.dg13
+            .as_ref()
+            .map_or(cccd_qr::CardGeneration::Unknown, |d| {
+                crate::lds::dg13::labels::generation(d, self.date_of_birth())
+            })
     }
 
     /// Date of birth: DG13's, else DG1's.

@@ -23,6 +23,9 @@ pub struct Policy {
     pub required: BTreeSet<CheckId>,
     /// Every data group read must hash to the signed value (a pass, not a warning).
     pub every_data_group_hash: bool,
+    /// Every claim made must be a plain match: a warning (e.g. a claimed ID number that the
+    /// card's current number superseded) leaves the verdict `inconclusive`.
+    pub every_claim: bool,
     /// Accept the chip-authentication outcome and the active-authentication answer that a
     /// dump's `card.json` records, for operators who trust the readers that made their dumps
     /// (their own kiosks). Off by default: a dump is unsigned and anyone can edit it.
@@ -45,6 +48,7 @@ impl Default for Policy {
         Self {
             required: DEFAULT_REQUIRED.into_iter().collect(),
             every_data_group_hash: true,
+            every_claim: true,
             trust_recorded_chip_auth: false,
         }
     }
@@ -76,5 +80,6 @@ impl Policy {
     pub fn requires(&self, check: CheckId) -> bool {
         self.required.contains(&check)
             || (self.every_data_group_hash && matches!(check, CheckId::DgHash(_)))
+            || (self.every_claim && check.is_claim())
     }
 }

@@ -57,10 +57,26 @@ fn utf8(s: &str) -> Vec<u8> {
     tlv::encode(tlv::Tag::new(UTF8_STRING), s.as_bytes())
 }
 
+fn printable(s: &str) -> Vec<u8> {
+    tlv::encode(tlv::Tag::new(PRINTABLE_STRING), s.as_bytes())
+}
+
+/// Whether every character of `s` is allowed in an ASN.1 PrintableString (X.680 41.4).
+pub fn is_printable_string(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b))
+}
+
 impl Field<String> {
     /// A text value written as a UTF8String.
     pub fn text_value(s: &str) -> Self {
         Self::from_parts(s.to_owned(), utf8(s))
+    }
+
+    /// A text value written as a PrintableString, as real cards write indices 1, 15 and 16;
+    /// `None` if `s` has a character PrintableString cannot hold.
+    pub fn printable_value(s: &str) -> Option<Self> {
+        is_printable_string(s).then(|| Self::from_parts(s.to_owned(), printable(s)))
     }
 }
 
@@ -73,6 +89,12 @@ impl Field<Option<Date>> {
     /// A date written as the UTF8String `DD/MM/YYYY`.
     pub fn date(d: Date) -> Self {
         Self::from_parts(Some(d), utf8(&format_dmy(d)))
+    }
+
+    /// A date written as the PrintableString `DD/MM/YYYY`, as real cards write indices 3
+    /// and 11.
+    pub fn date_printable(d: Date) -> Self {
+        Self::from_parts(Some(d), printable(&format_dmy(d)))
     }
 
     /// A date field whose text is not a full date (e.g. `00/00/1950` for a year-only birth
@@ -170,12 +192,35 @@ impl Field<Parents> {
     }
 }
 
+impl Field<Parents> {
+    /// Parents written as real cards do: `SEQUENCE { UTF8String father }`,
+    /// `SEQUENCE { UTF8String mother }` directly after the index (an absent name is an empty
+    /// string so the mother stays second).
+    pub fn parents_two_sequences(p: Parents) -> Self {
+        let mut raw = tlv::encode(super::SEQUENCE, &utf8(p.father.as_deref().unwrap_or("")));
+        raw.extend_from_slice(&tlv::encode(
+            super::SEQUENCE,
+            &utf8(p.mother.as_deref().unwrap_or("")),
+        ));
+        Self::from_parts(p, raw)
+    }
+}
+
 impl Field<Option<String>> {
     /// A spouse written as `SEQUENCE { UTF8String name }`, or an empty SEQUENCE.
     pub fn spouse(name: Option<&str>) -> Self {
         let inner = name.map(utf8).unwrap_or_default();
         let raw = tlv::encode(super::SEQUENCE, &inner);
         Self::from_parts(name.map(str::to_owned), raw)
+    }
+
+    /// A spouse as real cards write it: `SEQUENCE { UTF8String name }`, or, with no spouse,
+    /// nothing after the index.
+    pub fn spouse_or_index_only(name: Option<&str>) -> Self {
+        match name {
+            Some(n) => Self::spouse(Some(n)),
+            None => Self::from_parts(None, Vec::new()),
+        }
     }
 }
 
