@@ -162,7 +162,7 @@ pub fn verify(
     qr: Option<&QrData>,
     options: &Options,
 ) -> Report {
-    let identity = ChipIdentity::from_document(doc);
+    let identity = ChipIdentity::from_document_at(doc, options.at.date());
     let mut out = passive::checks(doc, store, options.at);
     out.push(checks::chip_authentication(
         doc,
