@@ -17,7 +17,7 @@
 //!   secure messaging; after that a plain APDU is refused with `6982` and ends the session;
 //! - data groups that need terminal authentication (DG3) answer `6982`;
 //! - faults, counted in APDUs: removal, a corrupted response MAC, a wrong status word, a
-//!   truncated response.
+//!   truncated response, another program's SELECT in between.
 
 mod access;
 mod dump;
@@ -84,6 +84,10 @@ pub struct Faults {
     pub wrong_sw_at: Option<(usize, StatusWord)>,
     /// The response to APDU N loses its last data byte.
     pub truncate_at: Option<usize>,
+    /// Just before APDU N, another program's plain SELECT of the eMRTD application reaches
+    /// the chip (a shared PC/SC connection without transactions). Inside a secure session the
+    /// chip refuses it and ends the session, as ICAO 9303-11 §9.8.8 has it.
+    pub foreign_select_before: Option<usize>,
 }
 
 /// A radio link to model: each APDU takes the latency plus its bytes at the bit rate.
@@ -286,6 +290,10 @@ impl VirtualChip {
         self.stats.apdus += 1;
         self.stats.bytes_in += command.to_bytes().map_or(0, |b| b.len());
         let n = self.stats.apdus;
+        if self.config.faults.foreign_select_before == Some(n) {
+            let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(cccd_emrtd_aid().to_vec());
+            let _ = self.process_secured(&select);
+        }
         self.response_room = if command.is_extended() {
             EXTENDED_LE_MAX
         } else {

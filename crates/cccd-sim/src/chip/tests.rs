@@ -186,6 +186,7 @@ fn injected_faults() {
             truncate_at: Some(3),
             remove_after: Some(4),
             corrupt_mac_at: None,
+            foreign_select_before: None,
         },
         ..ChipConfig::default()
     });
