@@ -88,6 +88,9 @@ pub struct Faults {
     /// the chip (a shared PC/SC connection without transactions). Inside a secure session the
     /// chip refuses it and ends the session, as ICAO 9303-11 §9.8.8 has it.
     pub foreign_select_before: Option<usize>,
+    /// After answering APDU N the card leaves the field and comes back at once, faster than
+    /// the reader reports it: the next APDU meets a freshly powered chip with no session.
+    pub power_cycle_after: Option<usize>,
 }
 
 /// A radio link to model: each APDU takes the latency plus its bytes at the bit rate.
@@ -315,6 +318,11 @@ impl VirtualChip {
             self.present = false;
         }
         self.stats.bytes_out += response.data.len() + 2;
+        if self.config.faults.power_cycle_after == Some(n) {
+            // Once: the counters restart from zero with the power cycle.
+            self.config.faults.power_cycle_after = None;
+            self.power_cycle();
+        }
         if let Some(link) = self.config.link {
             let bytes = command.to_bytes().map_or(0, |b| b.len()) + response.data.len() + 2;
             std::thread::sleep(link.exchange_time(bytes));

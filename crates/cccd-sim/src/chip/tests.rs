@@ -187,6 +187,7 @@ fn injected_faults() {
             remove_after: Some(4),
             corrupt_mac_at: None,
             foreign_select_before: None,
+            power_cycle_after: None,
         },
         ..ChipConfig::default()
     });

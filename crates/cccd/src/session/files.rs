@@ -58,6 +58,23 @@ pub fn read_card_access<T: Transport + ?Sized>(
     if r.sw != StatusWord::Ok {
         return Ok(None);
     }
+    match read_card_access_bytes(transport)? {
+        // No current EF (6986): something selected another file between our SELECT and READ
+        // (another program, or a card that was reset); select again, once.
+        Err(StatusWord::CommandNotAllowed) => {
+            if transport.transmit(&select)?.sw != StatusWord::Ok {
+                return Ok(None);
+            }
+            Ok(read_card_access_bytes(transport)?.ok())
+        }
+        found => Ok(found.ok()),
+    }
+}
+
+/// READ BINARY of the selected EF.CardAccess; `Err(sw)` when the first read is refused.
+fn read_card_access_bytes<T: Transport + ?Sized>(
+    transport: &mut T,
+) -> Result<Result<Vec<u8>, StatusWord>, SessionError> {
     let mut bytes = Vec::new();
     // EF.CardAccess is small (under 1 KiB on every chip seen): short reads suffice.
     loop {
@@ -75,7 +92,7 @@ pub fn read_card_access<T: Transport + ?Sized>(
             StatusWord::Ok | StatusWord::EndOfFile => {}
             // Past the end: done.
             StatusWord::WrongP1P2 if offset > 0 => break,
-            _ if offset == 0 => return Ok(None),
+            sw if offset == 0 => return Ok(Err(sw)),
             sw => {
                 return Err(SessionError::Status {
                     file: FileId::CardAccess,
@@ -95,7 +112,7 @@ pub fn read_card_access<T: Transport + ?Sized>(
             break;
         }
     }
-    Ok(Some(bytes))
+    Ok(Ok(bytes))
 }
 
 /// The total encoded length of a file from its first bytes, once the header is complete.
