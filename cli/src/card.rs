@@ -126,10 +126,11 @@ fn resume(
     let deadline = Instant::now() + wait;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
+        // The same handle connects again (a new one would find the reader held by the old).
         let attempt = wait_for_card(Some(name), left)
-            .and_then(|_| PcscTransport::connect(name))
+            .and_then(|_| session.transport_mut().reconnect())
             .map_err(SessionError::from)
-            .and_then(|t| session.resume(t));
+            .and_then(|()| session.reconnect());
         match attempt {
             Ok(()) => return Ok(()),
             Err(SessionError::Transport(TransportError::Timeout)) => {

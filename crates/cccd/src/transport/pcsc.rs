@@ -212,6 +212,29 @@ impl PcscTransport {
         Ok(transport)
     }
 
+    /// Connect again to the card now in the reader, on the same handle (exclusively, the card
+    /// powered up afresh): after [`TransportError::CardRemoved`], once the card is back.
+    pub fn reconnect(&mut self) -> Result<(), TransportError> {
+        self.card
+            .reconnect(
+                ShareMode::Exclusive,
+                Protocols::ANY,
+                pcsc::Disposition::ResetCard,
+            )
+            .map_err(|e| map_error(e, &self.reader))
+    }
+
+    /// Whether the card left the reader, waiting up to a second for pcscd to notice.
+    fn card_gone(&self) -> bool {
+        for _ in 0..10 {
+            if self.card.status2_len().is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
     /// End the connection leaving the card as it is (no reset), for a probe that must not
     /// disturb the card's state for the next program.
     pub fn disconnect_leaving_card(self) -> Result<(), TransportError> {
@@ -249,10 +272,18 @@ impl PcscTransport {
 
     fn raw_exchange(&mut self, command: &Command) -> Result<Response, TransportError> {
         let bytes = command.to_bytes()?;
-        let answer = self
-            .card
-            .transmit(&bytes, &mut self.buffer)
-            .map_err(|e| map_error(e, &self.reader))?;
+        let len = match self.card.transmit(&bytes, &mut self.buffer) {
+            Ok(answer) => answer.len(),
+            Err(e) => {
+                // The driver could not complete the exchange (pcsc-lite reports an IFD
+                // communication error so): when the card is gone, that is a removal.
+                if e == pcsc::Error::NotTransacted && self.card_gone() {
+                    return Err(TransportError::CardRemoved);
+                }
+                return Err(map_error(e, &self.reader));
+            }
+        };
+        let answer = &self.buffer[..len];
         if answer.len() < 2 {
             // No status word: the reader lost the card mid-exchange (a contactless card leaving
             // the field, or vpcd's card side gone) before pcscd noticed. Not a chip answer.

@@ -46,7 +46,32 @@ pub fn checks(doc: &Document, store: &TrustStore, at: OffsetDateTime) -> Vec<Che
                     store.len()
                 );
             }
+            if let Some(why) = empty_file_reason(doc, sod, &c.name, status) {
+                reason = why;
+            }
             Check::new(c.name, status, reason)
         })
         .collect()
+}
+
+/// An empty file read from the chip, said in plain words instead of a parse or hash error.
+fn empty_file_reason(doc: &Document, sod: &[u8], check: &str, status: Status) -> Option<String> {
+    if status != Status::Fail {
+        return None;
+    }
+    if check == "sod.parse" && sod.is_empty() {
+        return Some(
+            "EF.SOD is empty: the chip holds no security object, so nothing proves the data              was issued unaltered"
+                .to_owned(),
+        );
+    }
+    let dg = check.strip_prefix("dg.hash.")?;
+    let (_, bytes) = doc
+        .files()
+        .find(|(id, _)| matches!(id, FileId::Dg(_)) && id.to_string() == dg)?;
+    bytes.is_empty().then(|| {
+        format!(
+            "{dg} is empty on the chip, but the signed security object lists a hash for it:              the file's data is missing (an altered or faulty chip)"
+        )
+    })
 }
