@@ -14,6 +14,10 @@ use std::time::Duration;
 
 /// Arguments of `cccd simulate`.
 #[derive(Debug, clap::Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is an independent command-line switch"
+)]
 pub struct Args {
     /// A dump folder to serve as the chip. Without it, a bench card that only answers
     /// SELECT of the eMRTD application.
