@@ -64,7 +64,7 @@ pub fn read_card(
         });
         match outcome {
             Ok(doc) => break doc,
-            Err(e) if e.is_retryable() && resumes < MAX_RESUMES => {
+            Err(e) if worth_resuming(&e) && resumes < MAX_RESUMES => {
                 resumes += 1;
                 let kept = session
                     .partial()
@@ -104,7 +104,7 @@ fn open_session(
             .and_then(|t| Session::open(t, keys));
         match attempt {
             Ok(session) => return Ok(session),
-            Err(e) if e.is_retryable() && Instant::now() < deadline => {
+            Err(e) if worth_resuming(&e) && Instant::now() < deadline => {
                 bar.suspend(|| eprintln!("cccd: {e}. Waiting for the card in {name}..."));
                 wait_for_card(
                     Some(name),
@@ -145,6 +145,13 @@ fn resume(
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Errors after which reconnecting and resuming may finish the read: the card left, the
+/// secure session was lost, or the reader failed one exchange (pcsc-lite's "not transacted").
+/// Resuming authenticates again, and the dump is written only after a complete read.
+fn worth_resuming(e: &SessionError) -> bool {
+    e.is_retryable() || matches!(e, SessionError::Transport(TransportError::Other(_)))
 }
 
 /// Errors that mean "not back yet": the card left again, or pcscd has not seen it go.
