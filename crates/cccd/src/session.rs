@@ -421,6 +421,7 @@ fn select_application(
     codec: Option<&mut SmCodec>,
 ) -> Result<(), SessionError> {
     let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
+    let protected = codec.is_some();
     let sw = match codec {
         Some(codec) => {
             let mut channel = SecureChannel::from_parts(&mut *transport, codec.clone());
@@ -430,10 +431,20 @@ fn select_application(
         }
         None => transport.transmit(&select)?.sw,
     };
-    if sw == StatusWord::Ok {
-        Ok(())
-    } else {
-        Err(SessionError::NotAnIdCard { sw })
+    match sw {
+        StatusWord::Ok => Ok(()),
+        // Refused for lack of security status right after access control: the chip ended the
+        // new session (another program's APDU, a reset); not a verdict on the card.
+        StatusWord::SecurityStatusNotSatisfied
+        | StatusWord::SmObjectsMissing
+        | StatusWord::SmObjectsIncorrect
+            if protected =>
+        {
+            Err(SessionError::SecureMessaging(
+                "the chip ended the secure session before the application was selected",
+            ))
+        }
+        sw => Err(SessionError::NotAnIdCard { sw }),
     }
 }
 
