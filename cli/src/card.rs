@@ -3,10 +3,11 @@
 use crate::args::KeyArgs;
 use crate::exit::CliError;
 use cccd::document::Document;
-use cccd::session::{ReadPlan, Session, SessionError};
+use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
+use cccd::transport::TransportError;
 use cccd::transport::pcsc::{PcscTransport, wait_for_card};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where to find the card.
 #[derive(Debug, Clone, clap::Args)]
@@ -28,7 +29,15 @@ impl From<SessionError> for CliError {
     }
 }
 
+/// How many times one read waits for the card to come back before giving up.
+const MAX_RESUMES: usize = 5;
+
 /// Open the card and read `plan`, showing progress; the document records the reader and time.
+///
+/// A card pulled away (or a secure session lost for good) does not end the read: the command
+/// says so, waits up to `--wait` seconds for the card to come back in the same reader, checks
+/// it is the same chip (access control and chip authentication again) and continues from the
+/// bytes already read.
 pub fn read_card(
     reader: &ReaderArgs,
     keys: &KeyArgs,
@@ -36,8 +45,8 @@ pub fn read_card(
 ) -> Result<Document, CliError> {
     let today = time::OffsetDateTime::now_utc().date();
     let keys = keys.keys(today)?;
-    let name = wait_for_card(reader.reader.as_deref(), Duration::from_secs(reader.wait))?;
-    let transport = PcscTransport::connect(&name)?;
+    let wait = Duration::from_secs(reader.wait);
+    let name = wait_for_card(reader.reader.as_deref(), wait)?;
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg:14} [{bar:30}] {bytes}/{total_bytes}")
@@ -45,12 +54,33 @@ pub fn read_card(
             .progress_chars("=> "),
     );
     bar.set_message("opening");
-    let mut session = Session::open(transport, &keys)?;
-    let mut doc = session.read(plan, &mut |p| {
-        bar.set_message(p.file.to_string());
-        bar.set_length(p.total as u64);
-        bar.set_position(p.done as u64);
-    })?;
+    let mut session = open_session(&name, &keys, wait, &bar)?;
+    let mut resumes = 0;
+    let mut doc = loop {
+        let outcome = session.read(plan, &mut |p| {
+            bar.set_message(p.file.to_string());
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+        });
+        match outcome {
+            Ok(doc) => break doc,
+            Err(e) if worth_resuming(&e) && resumes < MAX_RESUMES => {
+                resumes += 1;
+                let kept = session
+                    .partial()
+                    .map_or(String::new(), |(f, n)| format!("; {n} bytes of {f} kept"));
+                bar.suspend(|| {
+                    eprintln!(
+                        "cccd: {e}{kept}. Waiting up to {}s for the card in {name}...",
+                        reader.wait
+                    );
+                });
+                resume(&mut session, &name, wait)?;
+                bar.suspend(|| eprintln!("cccd: card back; continuing the read"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     bar.finish_and_clear();
     doc.meta.reader = Some(name);
     doc.meta.read_at = time::OffsetDateTime::now_utc()
@@ -58,4 +88,79 @@ pub fn read_card(
         .ok();
     doc.meta.tool = Some(format!("cccd {}", env!("CARGO_PKG_VERSION")));
     Ok(doc)
+}
+
+/// Open a session, waiting for the card again when it leaves during access control.
+fn open_session(
+    name: &str,
+    keys: &AccessKeys,
+    wait: Duration,
+    bar: &ProgressBar,
+) -> Result<Session<PcscTransport>, CliError> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let attempt = PcscTransport::connect(name)
+            .map_err(SessionError::from)
+            .and_then(|t| Session::open(t, keys));
+        match attempt {
+            Ok(session) => return Ok(session),
+            Err(e) if worth_resuming(&e) && Instant::now() < deadline => {
+                bar.suspend(|| eprintln!("cccd: {e}. Waiting for the card in {name}..."));
+                wait_for_card(
+                    Some(name),
+                    deadline.saturating_duration_since(Instant::now()),
+                )?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Wait for the card to be back in `name`, connect again and re-authenticate; retried while
+/// the card keeps leaving, until `wait` has passed.
+fn resume(
+    session: &mut Session<PcscTransport>,
+    name: &str,
+    wait: Duration,
+) -> Result<(), CliError> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        // The same handle connects again (a new one would find the reader held by the old).
+        let attempt = wait_for_card(Some(name), left)
+            .and_then(|_| session.transport_mut().reconnect())
+            .map_err(SessionError::from)
+            .and_then(|()| session.reconnect());
+        match attempt {
+            Ok(()) => return Ok(()),
+            Err(SessionError::Transport(TransportError::Timeout)) => {
+                return Err(CliError::Io(format!(
+                    "the card did not come back to {name} within {}s; the read is incomplete and no dump was written",
+                    wait.as_secs()
+                )));
+            }
+            Err(e) if retryable_while_waiting(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Errors after which reconnecting and resuming may finish the read: the card left, the
+/// secure session was lost, or the reader failed one exchange (pcsc-lite's "not transacted").
+/// Resuming authenticates again, and the dump is written only after a complete read.
+fn worth_resuming(e: &SessionError) -> bool {
+    e.is_retryable() || matches!(e, SessionError::Transport(TransportError::Other(_)))
+}
+
+/// Errors that mean "not back yet": the card left again, or pcscd has not seen it go.
+fn retryable_while_waiting(e: &SessionError) -> bool {
+    e.is_retryable()
+        || matches!(
+            e,
+            SessionError::Transport(
+                TransportError::NoCard | TransportError::InUse { .. } | TransportError::Other(_)
+            )
+        )
 }

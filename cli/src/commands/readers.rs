@@ -1,16 +1,22 @@
 //! `cccd readers`: list PC/SC readers, whether a card is present, and (with `--probe`)
 //! whether that card answers as an eMRTD.
+//!
+//! A probe never disturbs a card another program is using: it connects exclusively without
+//! waiting, so a card held by anyone (even idle, in shared mode) is reported "in use" and gets
+//! no APDU; and it leaves the card unreset when it is done.
 
 use crate::exit::{CliError, Exit};
 use crate::output::{Colour, paint, print_json};
 use cccd::apdu::Command;
-use cccd::transport::Transport;
 use cccd::transport::pcsc::{PcscTransport, list_readers};
+use cccd::transport::{Transport, TransportError};
+use std::time::Duration;
 
 /// Arguments of `cccd readers`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Connect to each card present and SELECT the eMRTD application.
+    /// Connect to each card present and SELECT the eMRTD application (cards in use by
+    /// another program are left alone and reported as in use).
     #[arg(long)]
     probe: bool,
     /// Print JSON instead of a table.
@@ -27,14 +33,18 @@ struct Row {
     emrtd: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     probe_error: Option<String>,
+    /// `true` when another program held the card, so it was not probed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    in_use: bool,
 }
 
 /// The eMRTD application identifier.
 const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 
-fn probe(reader: &str) -> Result<bool, CliError> {
-    let mut t = PcscTransport::connect(reader)?;
+fn probe(reader: &str) -> Result<bool, TransportError> {
+    let mut t = PcscTransport::connect_exclusive(reader, Duration::ZERO)?;
     let r = t.transmit(&Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec()))?;
+    t.disconnect_leaving_card()?;
     Ok(r.is_ok())
 }
 
@@ -44,18 +54,20 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let rows: Vec<Row> = readers
         .into_iter()
         .map(|reader| {
-            let (emrtd, probe_error) = if args.probe && reader.card_present {
+            let (emrtd, probe_error, in_use) = if args.probe && reader.card_present {
                 match probe(&reader.name) {
-                    Ok(yes) => (Some(yes), None),
-                    Err(e) => (None, Some(e.to_string())),
+                    Ok(yes) => (Some(yes), None, false),
+                    Err(e @ TransportError::InUse { .. }) => (None, Some(e.to_string()), true),
+                    Err(e) => (None, Some(e.to_string()), false),
                 }
             } else {
-                (None, None)
+                (None, None, false)
             };
             Row {
                 reader,
                 emrtd,
                 probe_error,
+                in_use,
             }
         })
         .collect();
@@ -75,6 +87,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             paint("no card", Colour::Yellow)
         };
         let probe = match (&row.emrtd, &row.probe_error) {
+            _ if row.in_use => "  in use by another program; not probed".to_owned(),
             (Some(true), _) => "  eMRTD application found".to_owned(),
             (Some(false), _) => "  not an eMRTD".to_owned(),
             (None, Some(e)) => format!("  probe failed: {e}"),

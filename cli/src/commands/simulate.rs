@@ -1,4 +1,9 @@
 //! `cccd simulate`: put a virtual card into pcscd's vpcd reader and serve it until stopped.
+//!
+//! With `--control`, lines on standard input move the card: `remove` takes it out of the
+//! reader (pcscd sees it pulled away, mid-APDU if one is running), `insert` puts the same
+//! chip back (powered up afresh, as a real card re-entering the field), `status` reports
+//! whether it is in and how many APDUs it answered since power-on. Each prints an event.
 
 use crate::exit::{CliError, Exit};
 use cccd::document::Document;
@@ -9,6 +14,10 @@ use std::time::Duration;
 
 /// Arguments of `cccd simulate`.
 #[derive(Debug, clap::Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is an independent command-line switch"
+)]
 pub struct Args {
     /// A dump folder to serve as the chip. Without it, a bench card that only answers
     /// SELECT of the eMRTD application.
@@ -24,6 +33,10 @@ pub struct Args {
     /// Refuse extended-length APDUs (as some chips and readers do).
     #[arg(long)]
     no_extended: bool,
+    /// The short-only profile: refuse extended-length APDUs and say so in the ATR and in
+    /// EF.ATR/INFO, so readers can learn it before trying.
+    #[arg(long, conflicts_with = "no_extended")]
+    short_only: bool,
     /// The most bytes one READ BINARY returns.
     #[arg(long, value_name = "BYTES")]
     max_read: Option<usize>,
@@ -42,9 +55,12 @@ pub struct Args {
     /// Seconds to keep trying to reach vpcd (pcscd may still be starting).
     #[arg(long, default_value_t = 10)]
     connect_timeout: u64,
-    /// Print JSON events (`inserted`, `removed`) on stdout, one per line.
+    /// Print JSON events (`inserted`, `removed`, `status`) on stdout, one per line.
     #[arg(long)]
     json: bool,
+    /// Read `remove`, `insert` and `status` commands from standard input, one per line.
+    #[arg(long)]
+    control: bool,
 }
 
 fn event(args: &Args, status: &str) {
@@ -58,7 +74,7 @@ fn event(args: &Args, status: &str) {
     }
 }
 
-fn serve<C: Card + 'static>(args: &Args, card: C) -> Result<Exit, CliError> {
+fn insert<C: Card + 'static>(args: &Args, card: C) -> Result<VpcdConnection<C>, CliError> {
     let conn = VpcdConnection::insert(
         (args.host.as_str(), args.port),
         card,
@@ -71,10 +87,89 @@ fn serve<C: Card + 'static>(args: &Args, card: C) -> Result<Exit, CliError> {
         ))
     })?;
     event(args, "inserted");
+    Ok(conn)
+}
+
+fn serve<C: Card + 'static>(args: &Args, card: C) -> Result<Exit, CliError> {
+    let conn = insert(args, card)?;
+    let conn = if args.control {
+        match control(args, conn)? {
+            Some(conn) => conn,
+            None => return Ok(Exit::Success),
+        }
+    } else {
+        conn
+    };
     conn.wait()
         .map_err(|e| CliError::Io(format!("virtual card stopped: {e}")))?;
     event(args, "removed");
     Ok(Exit::Success)
+}
+
+/// Where the card is while `--control` moves it.
+enum Slot<C: Card + 'static> {
+    In(VpcdConnection<C>),
+    Out(C),
+}
+
+/// Obey `remove` / `insert` / `status` lines until standard input ends; then hand back the
+/// connection to serve until pcscd closes it (`None` when the card is out at that point).
+fn control<C: Card + 'static>(
+    args: &Args,
+    conn: VpcdConnection<C>,
+) -> Result<Option<VpcdConnection<C>>, CliError> {
+    let io = |e: std::io::Error| CliError::Io(format!("virtual card: {e}"));
+    let mut slot = Slot::In(conn);
+    for line in std::io::stdin().lines() {
+        let line = line.map_err(io)?;
+        slot = match (line.trim(), slot) {
+            ("remove", Slot::In(conn)) => {
+                let card = conn.take_out().map_err(io)?;
+                event(args, "removed");
+                Slot::Out(card)
+            }
+            ("insert", Slot::Out(card)) => Slot::In(insert(args, card)?),
+            ("status", slot) => {
+                status(args, &slot);
+                slot
+            }
+            ("", slot) => slot,
+            (other, slot) => {
+                eprintln!("cccd: `{other}` does nothing now (commands: remove, insert, status)");
+                slot
+            }
+        };
+    }
+    Ok(match slot {
+        Slot::In(conn) => Some(conn),
+        Slot::Out(_) => None,
+    })
+}
+
+fn status<C: Card + 'static>(args: &Args, slot: &Slot<C>) {
+    let (present, apdus) = match slot {
+        Slot::In(conn) => {
+            let card = conn.card();
+            let apdus = card
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .apdu_count();
+            (!conn.is_finished(), apdus)
+        }
+        Slot::Out(card) => (false, card.apdu_count()),
+    };
+    if args.json {
+        crate::outln!(
+            "{}",
+            serde_json::json!({ "event": "status", "present": present, "apdus": apdus })
+        );
+    } else {
+        let apdus = apdus.map_or_else(|| "?".to_owned(), |n| n.to_string());
+        eprintln!(
+            "cccd: card {} ({apdus} APDUs since power-on)",
+            if present { "in" } else { "out" }
+        );
+    }
 }
 
 /// Run the command: serve until pcscd closes the connection.
@@ -88,6 +183,9 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         extended_length: !args.no_extended,
         ..ChipConfig::default()
     };
+    if args.short_only {
+        config = config.short_only();
+    }
     config.link = args.bit_rate.map(|kbps| cccd_sim::chip::LinkModel {
         bit_rate: kbps.saturating_mul(1000),
         apdu_latency: Duration::from_millis(args.apdu_latency_ms),

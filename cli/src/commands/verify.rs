@@ -235,7 +235,7 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
         .max()
         .unwrap_or(0);
     for (k, v) in rows {
-        crate::outln!("  {k:width$} {}", clean(&v));
+        crate::outln!("  {k:width$} {}", clean(v));
     }
     crate::outln!();
     let names: Vec<String> = report.checks.iter().map(|c| c.id.to_string()).collect();

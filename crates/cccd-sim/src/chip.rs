@@ -7,23 +7,30 @@
 //!   (EF.CardAccess `011C`, EF.CardSecurity `011D`) from anywhere, with P2 `0C` (no answer) or
 //!   `00`/`04` (an FCP template with the file size);
 //! - READ BINARY `B0` (15-bit offset, or short EF id in P1) and `B1` (offset in DO'54', answer
-//!   in DO'53', for offsets above 32767), short and extended Le, capped at the chip's maximum;
+//!   in DO'53', for offsets above 32767), short and extended Le, capped at the chip's maximum
+//!   and so that a protected answer to a short APDU fits 256 bytes (223 plain bytes under AES,
+//!   the 0xDF cards use); `6282` when the file ends before Le bytes, `6B00` for an offset at or
+//!   past the end (ISO 7816-4 §11.3.3);
+//! - the short-only profile: extended APDUs refused, and said so in the ATR's card
+//!   capabilities and in EF.ATR/INFO (`2F01`);
 //! - access control: nothing in the eMRTD application is readable until BAC or PACE has set up
 //!   secure messaging; after that a plain APDU is refused with `6982` and ends the session;
 //! - data groups that need terminal authentication (DG3) answer `6982`;
 //! - faults, counted in APDUs: removal, a corrupted response MAC, a wrong status word, a
-//!   truncated response.
+//!   truncated response, another program's SELECT in between.
 
 mod access;
 mod dump;
 mod files;
 mod keys;
+mod read;
 mod transport;
 
 pub use access::AccessConfig;
 pub use dump::ChipSetupError;
 pub use files::{CardFiles, Df};
 pub use keys::{ChipKeyError, load_aa, load_ca};
+pub use read::{ATR_INFO_FID, card_capabilities, short_only_atr};
 pub use transport::SimTransport;
 
 use cccd::apdu::{Command, EXTENDED_LE_MAX, Response, SHORT_LE_MAX, StatusWord};
@@ -77,6 +84,13 @@ pub struct Faults {
     pub wrong_sw_at: Option<(usize, StatusWord)>,
     /// The response to APDU N loses its last data byte.
     pub truncate_at: Option<usize>,
+    /// Just before APDU N, another program's plain SELECT of the eMRTD application reaches
+    /// the chip (a shared PC/SC connection without transactions). Inside a secure session the
+    /// chip refuses it and ends the session, as ICAO 9303-11 §9.8.8 has it.
+    pub foreign_select_before: Option<usize>,
+    /// After answering APDU N the card leaves the field and comes back at once, faster than
+    /// the reader reports it: the next APDU meets a freshly powered chip with no session.
+    pub power_cycle_after: Option<usize>,
 }
 
 /// A radio link to model: each APDU takes the latency plus its bytes at the bit rate.
@@ -104,6 +118,10 @@ pub struct ChipConfig {
     pub profile: Profile,
     /// Whether extended-length APDUs are accepted (`6700` otherwise).
     pub extended_length: bool,
+    /// Say that the chip takes short APDUs only, in the ATR's card capabilities and in
+    /// EF.ATR/INFO, so readers can learn it before trying (the `short-only` profile, with
+    /// `extended_length` off).
+    pub advertise_short_only: bool,
     /// The most response data bytes the chip returns for one READ BINARY.
     pub max_read: usize,
     /// Files that need terminal authentication: SELECT works, READ answers `6982`.
@@ -120,12 +138,32 @@ impl Default for ChipConfig {
         Self {
             profile: Profile::default(),
             extended_length: true,
+            advertise_short_only: false,
             max_read: EXTENDED_LE_MAX,
             eac_protected: vec![FileId::Dg(cccd::lds::DataGroup::Dg3)],
             faults: Faults::default(),
             link: None,
         }
     }
+}
+
+impl ChipConfig {
+    /// The short-only profile: extended APDUs refused, and advertised as such.
+    #[must_use]
+    pub fn short_only(mut self) -> Self {
+        self.extended_length = false;
+        self.advertise_short_only = true;
+        self
+    }
+}
+
+/// The elementary file last selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Selected {
+    /// A file of the dump.
+    File(FileId),
+    /// EF.ATR/INFO in the master file (short-only profile).
+    AtrInfo,
 }
 
 /// Counters a test or the read-cost model looks at.
@@ -151,7 +189,10 @@ pub struct VirtualChip {
     /// Keys that take over after the current response (chip authentication).
     next_codec: Option<cccd::sm::SmCodec>,
     df: Df,
-    ef: Option<FileId>,
+    ef: Option<Selected>,
+    /// The most response data bytes the current command may be answered with: 256 or 65536
+    /// plain, less under secure messaging so the protected answer fits.
+    response_room: usize,
     stats: ChipStats,
     present: bool,
 }
@@ -185,6 +226,7 @@ impl VirtualChip {
             next_codec: None,
             df: Df::Master,
             ef: None,
+            response_room: SHORT_LE_MAX,
             stats: ChipStats::default(),
             present: true,
         }
@@ -251,6 +293,15 @@ impl VirtualChip {
         self.stats.apdus += 1;
         self.stats.bytes_in += command.to_bytes().map_or(0, |b| b.len());
         let n = self.stats.apdus;
+        if self.config.faults.foreign_select_before == Some(n) {
+            let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(cccd_emrtd_aid().to_vec());
+            let _ = self.process_secured(&select);
+        }
+        self.response_room = if command.is_extended() {
+            EXTENDED_LE_MAX
+        } else {
+            SHORT_LE_MAX
+        };
         let mut response =
             if let Some((_, sw)) = self.config.faults.wrong_sw_at.filter(|(at, _)| *at == n) {
                 Response::new(Vec::new(), sw)
@@ -267,6 +318,11 @@ impl VirtualChip {
             self.present = false;
         }
         self.stats.bytes_out += response.data.len() + 2;
+        if self.config.faults.power_cycle_after == Some(n) {
+            // Once: the counters restart from zero with the power cycle.
+            self.config.faults.power_cycle_after = None;
+            self.power_cycle();
+        }
         if let Some(link) = self.config.link {
             let bytes = command.to_bytes().map_or(0, |b| b.len()) + response.data.len() + 2;
             std::thread::sleep(link.exchange_time(bytes));
@@ -283,6 +339,11 @@ impl VirtualChip {
             return sw(StatusWord::WrongLength);
         }
         let Some(codec) = self.access.codec_mut() else {
+            if command.cla & 0x0C == 0x0C {
+                // A protected command with no session (it ended: another program's plain
+                // APDU, an SM error): nothing to verify it with.
+                return sw(StatusWord::SecurityStatusNotSatisfied);
+            }
             return self.process_plain(command);
         };
         if command.cla & 0x0C != 0x0C {
@@ -299,6 +360,9 @@ impl VirtualChip {
                 return sw(e.status_word());
             }
         };
+        // ISO 7816-4: a short APDU gets at most 256 bytes of response data, SM objects
+        // included; the plain answer must leave room for them.
+        self.response_room = cccd::sm::max_response_data(codec.cipher(), command.is_extended());
         let answer = self.process_inner(&plain);
         let odd = plain.ins & 1 == 1;
         let Some(codec) = self.access.codec_mut() else {
@@ -396,76 +460,19 @@ impl VirtualChip {
             (0x00 | 0x02, [hi, lo]) => u16::from_be_bytes([*hi, *lo]),
             _ => return sw(StatusWord::IncorrectP1P2),
         };
+        if target == ATR_INFO_FID && self.config.advertise_short_only {
+            self.ef = Some(Selected::AtrInfo);
+            let size = self.atr_info().map_or(0, |b| b.len());
+            return fcp_answer(command, Some((target, size)));
+        }
         match self.files.find(self.df, target) {
             Some(id) => {
-                self.ef = Some(id);
+                self.ef = Some(Selected::File(id));
                 let size = self.files.get(id).map_or(0, <[u8]>::len);
                 fcp_answer(command, Some((target, size)))
             }
             None => sw(StatusWord::FileNotFound),
         }
-    }
-
-    fn read_binary(&mut self, command: &Command) -> Response {
-        let (file, offset) = match self.read_target(command) {
-            Ok(t) => t,
-            Err(s) => return sw(s),
-        };
-        if let Err(s) = self.readable(file) {
-            return sw(s);
-        }
-        let Some(bytes) = self.files.get(file) else {
-            return sw(StatusWord::FileNotFound);
-        };
-        if offset > bytes.len() {
-            return sw(StatusWord::WrongP1P2);
-        }
-        let le = command.le.unwrap_or(SHORT_LE_MAX);
-        let n = le.min(self.config.max_read).min(bytes.len() - offset);
-        let chunk = bytes[offset..offset + n].to_vec();
-        if command.ins == 0xB1 {
-            Response::new(
-                cccd::tlv::encode(cccd::tlv::Tag::new(0x53), &chunk),
-                StatusWord::Ok,
-            )
-        } else {
-            Response::new(chunk, StatusWord::Ok)
-        }
-    }
-
-    fn read_target(&mut self, command: &Command) -> Result<(FileId, usize), StatusWord> {
-        if command.ins == 0xB1 {
-            // P1-P2: a file id, or 0000 for the current EF; offset in DO'54'.
-            let fid = u16::from_be_bytes([command.p1, command.p2]);
-            if fid != 0 {
-                let id = self
-                    .files
-                    .find(self.df, fid)
-                    .ok_or(StatusWord::FileNotFound)?;
-                self.ef = Some(id);
-            }
-            let (tlv, _) =
-                cccd::tlv::Tlv::parse(&command.data).map_err(|_| StatusWord::IncorrectData)?;
-            if tlv.tag() != cccd::tlv::Tag::new(0x54) || tlv.value().len() > 3 {
-                return Err(StatusWord::IncorrectData);
-            }
-            let offset = tlv
-                .value()
-                .iter()
-                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-            return Ok((self.ef.ok_or(StatusWord::CommandNotAllowed)?, offset));
-        }
-        if command.p1 & 0x80 != 0 {
-            let sfi = command.p1 & 0x1F;
-            let id = self
-                .files
-                .find_sfi(self.df, sfi)
-                .ok_or(StatusWord::FileNotFound)?;
-            self.ef = Some(id);
-            return Ok((id, usize::from(command.p2)));
-        }
-        let offset = usize::from(u16::from_be_bytes([command.p1 & 0x7F, command.p2]));
-        Ok((self.ef.ok_or(StatusWord::CommandNotAllowed)?, offset))
     }
 }
 
@@ -508,6 +515,14 @@ fn corrupt_mac(response: &mut Response) {
 }
 
 impl crate::vpcd::Card for VirtualChip {
+    fn atr(&self) -> Vec<u8> {
+        if self.config.advertise_short_only {
+            short_only_atr()
+        } else {
+            crate::vpcd::CONTACTLESS_ATR.to_vec()
+        }
+    }
+
     fn reset(&mut self) {
         self.power_cycle();
     }
@@ -527,6 +542,10 @@ impl crate::vpcd::Card for VirtualChip {
 
     fn present(&self) -> bool {
         self.present
+    }
+
+    fn apdu_count(&self) -> Option<usize> {
+        Some(self.stats.apdus)
     }
 }
 

@@ -46,6 +46,11 @@ pub trait Card: Send {
     fn present(&self) -> bool {
         true
     }
+    /// APDUs processed since the last power-on, when the card counts them (for a control
+    /// that reports progress, e.g. `cccd simulate --control`).
+    fn apdu_count(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// A bench card that only knows the eMRTD application: SELECT by its AID answers 9000,
@@ -118,6 +123,24 @@ impl<C: Card + 'static> VpcdConnection<C> {
     /// Take the card out of the reader and wait for the serving thread to end.
     pub fn remove(mut self) -> io::Result<()> {
         self.close()
+    }
+
+    /// Take the card out of the reader (pcscd sees it removed) and hand it back, to be
+    /// inserted again later: the clean remove/re-insert of `cccd simulate --control`.
+    pub fn take_out(mut self) -> io::Result<C> {
+        self.close()?;
+        let card = Arc::clone(&self.card);
+        drop(self);
+        // The serving thread has ended (close joined it): this is the last reference.
+        let mutex = Arc::try_unwrap(card)
+            .map_err(|_| io::Error::other("the card is still shared with its serving thread"))?;
+        Ok(mutex.into_inner().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Whether the serving thread has ended (pcscd closed the connection, or the card left
+    /// the field by itself).
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
     /// Serve until pcscd closes the connection (used by `cccd simulate`).

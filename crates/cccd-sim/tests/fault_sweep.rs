@@ -1,17 +1,22 @@
 //! Fault sweep: a full read with the face (`ReadPlan::with_face`) of one sample card, served by
 //! the virtual chip with its real chip keys (so chip authentication runs) over short APDUs of
-//! at most 0xDF bytes, so the read takes well over a hundred APDUs. For EVERY APDU number k of
-//! the clean run, three faults in turn:
+//! at most 0xDF bytes, so the read takes over a hundred APDUs. For EVERY APDU number k of
+//! the clean run, six faults in turn:
 //! (a) the card leaves the field after answering APDU k;
 //! (b) the response MAC of APDU k is corrupted;
 //! (c) APDU k is answered with status word 6F00;
-//! (d) the answer to APDU k loses its last byte.
+//! (d) the answer to APDU k loses its last byte;
+//! (e) another program's plain SELECT reaches the chip just before APDU k (a shared PC/SC
+//!     connection without transactions): inside a secure session the chip ends it;
+//! (f) the card is removed and returned right after APDU k, faster than the reader notices:
+//!     the next APDU meets a freshly powered chip.
 //!
-//! Each run must end in a typed `SessionError` (or, for a fault in an unprotected answer that
-//! the protocol absorbs, in a correct read), never a panic; a dump is written only after a
-//! successful read, so no partial dump may ever exist; and presenting the card again
-//! (power cycle, then `reconnect`, or a new `open` when the fault hit the opening) completes
-//! the read with files byte-identical to the sample dump.
+//! Each run must end in a typed `SessionError` or in a correct read (a fault the protocol
+//! absorbs, or one the session recovers from by authenticating again and resuming from the
+//! bytes already read), never a panic; a dump is written only after a successful read, so no
+//! partial dump may ever exist; and presenting the card again (power cycle, then `reconnect`,
+//! or a new `open` when the fault hit the opening) completes the read with files
+//! byte-identical to the sample dump.
 //!
 //! `cargo test -p cccd-sim --test fault_sweep -- --nocapture` prints the figures quoted in
 //! docs/RELIABILITY.md.
@@ -108,6 +113,10 @@ enum Fault {
     WrongSw,
     /// The answer loses its last data byte (a link that drops bytes).
     Truncated,
+    /// Another program's SELECT arrives just before APDU k.
+    ForeignSelect,
+    /// The card leaves and returns right after APDU k, unnoticed by the reader.
+    RemovedAndReturned,
 }
 
 impl Fault {
@@ -129,7 +138,24 @@ impl Fault {
                 truncate_at: Some(k),
                 ..Faults::default()
             },
+            Self::ForeignSelect => Faults {
+                foreign_select_before: Some(k),
+                ..Faults::default()
+            },
+            Self::RemovedAndReturned => Faults {
+                power_cycle_after: Some(k),
+                ..Faults::default()
+            },
         }
+    }
+
+    /// Faults the session itself recovers from mid-read (the chip's security status is
+    /// lost, or a response fails verification): it authenticates again and resumes.
+    fn recovered_in_session(self) -> bool {
+        matches!(
+            self,
+            Self::CorruptMac | Self::Truncated | Self::ForeignSelect | Self::RemovedAndReturned
+        )
     }
 }
 
@@ -141,8 +167,14 @@ struct Tally {
     /// Error variant at opening / during the read -> count.
     errors: BTreeMap<String, usize>,
     /// The fault hit an answer the protocol did not need intact (e.g. the plain
-    /// EF.CardAccess read, after which PACE gave way to BAC): the read went through.
+    /// EF.CardAccess read, after which PACE gave way to BAC), or the session recovered by
+    /// authenticating again: the read went through.
     absorbed: usize,
+    /// APDU numbers where the fault made the session open with BAC instead of PACE.
+    downgraded: Vec<usize>,
+    /// Of the absorbed runs, those where the session authenticated again by itself (the chip
+    /// counted more APDUs than a clean run) and resumed.
+    recovered: usize,
     /// For each absorbed fault: where, and what the session made of it.
     absorbed_details: Vec<String>,
     /// Retries after an error that completed the read.
@@ -166,7 +198,14 @@ fn present_again(t: &mut SimTransport) {
 }
 
 /// One run with `fault` at APDU `k`; panics (caught by the caller) on any broken promise.
-fn run_one(fault: Fault, k: usize, sample: &Document, dir: &Path, tally: &mut Tally) {
+fn run_one(
+    fault: Fault,
+    k: usize,
+    clean_total: usize,
+    sample: &Document,
+    dir: &Path,
+    tally: &mut Tally,
+) {
     let keys = keys(sample);
     // A second reader, for resuming on another transport (the card moved to it).
     let mut other_reader = transport(sample, Faults::default());
@@ -200,9 +239,22 @@ fn run_one(fault: Fault, k: usize, sample: &Document, dir: &Path, tally: &mut Ta
                     assert_eq!(Some(bytes), sample.get(id), "{fault:?} k={k}: {id}");
                 }
             }
+            if matches!(fault, Fault::ForeignSelect | Fault::RemovedAndReturned) {
+                // Nothing was corrupted in transit: the dump is the card's, whole.
+                assert_complete_dump(dir, sample, &format!("{fault:?} k={k}"));
+                if session.access_protocol() != cccd::document::AccessProtocol::PaceMrz {
+                    tally.downgraded.push(k);
+                }
+            }
             tally.absorbed += 1;
+            // A power cycle restarts the chip's counter, so count from the log of opening.
+            let reauthenticated = fault == Fault::RemovedAndReturned
+                || session.transport_mut().chip().stats().apdus > clean_total;
+            if reauthenticated {
+                tally.recovered += 1;
+            }
             tally.absorbed_details.push(format!(
-                "k={k}: opened with {:?}, chip authentication {:?}, EF.CardAccess {}",
+                "k={k}: opened with {:?}, chip authentication {:?}, re-authenticated {reauthenticated}, EF.CardAccess {}",
                 session.access_protocol(),
                 session.chip_auth(),
                 if doc.get(FileId::CardAccess) == sample.get(FileId::CardAccess) {
@@ -275,7 +327,7 @@ fn sweep(fault: Fault) {
         tally.runs += 1;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut local = Tally::default();
-            run_one(fault, k, &sample, &dir, &mut local);
+            run_one(fault, k, total, &sample, &dir, &mut local);
             local
         }));
         match outcome {
@@ -284,6 +336,8 @@ fn sweep(fault: Fault) {
                     *tally.errors.entry(e).or_default() += n;
                 }
                 tally.absorbed += local.absorbed;
+                tally.recovered += local.recovered;
+                tally.downgraded.extend(local.downgraded);
                 tally.absorbed_details.extend(local.absorbed_details);
                 tally.resumed += local.resumed;
                 tally.reconnected += local.reconnected;
@@ -305,17 +359,24 @@ fn sweep(fault: Fault) {
     let _ = std::fs::remove_dir_all(&root);
     println!(
         "fault sweep {fault:?} on {CARD}: {total} APDUs in a clean open + read with face; runs {}, \
-         panics or broken promises {}, partial dumps {}, absorbed {}, resumed {} (re-open {}, reconnect {}, resume on another reader {}); errors {:?}",
+         panics or broken promises {}, partial dumps {}, absorbed {} (session re-authenticated by itself {}), resumed {} (re-open {}, reconnect {}, resume on another reader {}); errors {:?}",
         tally.runs,
         tally.panics,
         tally.partial_dumps,
         tally.absorbed,
+        tally.recovered,
         tally.resumed,
         tally.resumed - tally.reconnected - tally.resumed_elsewhere,
         tally.reconnected,
         tally.resumed_elsewhere,
         tally.errors
     );
+    if !tally.downgraded.is_empty() {
+        println!(
+            "  {fault:?}: opened with BAC instead of PACE when the fault hit APDU {:?}",
+            tally.downgraded
+        );
+    }
     for d in &tally.absorbed_details {
         println!("  absorbed {fault:?} {d}");
     }
@@ -325,7 +386,23 @@ fn sweep(fault: Fault) {
     if fault == Fault::Removal {
         assert_eq!(tally.resumed, total, "every removal is noticed and resumed");
     }
-    assert!(tally.reconnected > 0 && tally.resumed_elsewhere > 0);
+    if fault == Fault::ForeignSelect {
+        // A SELECT in between never costs PACE (EF.CardAccess is selected again when the
+        // chip lost the selection).
+        assert!(tally.downgraded.is_empty(), "{:?}", tally.downgraded);
+    }
+    if fault.recovered_in_session() {
+        // Mid-read, the session must recover by itself: the caller only ever re-opens (a
+        // fault during opening), never needs `reconnect` or `resume`.
+        assert!(tally.recovered > 0, "{fault:?}: no run re-authenticated");
+        assert_eq!(
+            tally.reconnected + tally.resumed_elsewhere,
+            0,
+            "{fault:?}: a mid-read fault was left to the caller"
+        );
+    } else {
+        assert!(tally.reconnected > 0 && tally.resumed_elsewhere > 0);
+    }
 }
 
 #[test]
@@ -346,6 +423,16 @@ fn wrong_status_word_at_every_apdu_then_retried() {
 #[test]
 fn truncated_answer_at_every_apdu_then_retried() {
     sweep(Fault::Truncated);
+}
+
+#[test]
+fn another_clients_select_at_every_apdu_then_resumed() {
+    sweep(Fault::ForeignSelect);
+}
+
+#[test]
+fn card_removed_and_returned_at_every_apdu_then_resumed() {
+    sweep(Fault::RemovedAndReturned);
 }
 
 /// The APDU numbers (1-based, from power-on) of chip authentication at opening in a clean

@@ -86,7 +86,11 @@ fn a_card_pulled_mid_session_is_card_removed() {
     wait_until_absent();
     let e = t.transmit(&select_emrtd()).unwrap_err();
     assert_eq!(e, TransportError::CardRemoved);
-    // A new connection to the empty reader says there is no card, a different error.
+    // Sessions connect exclusively: while the old handle is held, nobody else gets in.
+    let e = PcscTransport::connect_exclusive(VPCD_READER_0, std::time::Duration::ZERO).unwrap_err();
+    assert!(matches!(e, TransportError::InUse { .. }), "{e:?}");
+    // Once it is let go, a new connection to the empty reader says there is no card.
+    drop(t);
     let e = PcscTransport::connect(VPCD_READER_0).unwrap_err();
     assert_eq!(e, TransportError::NoCard);
 }

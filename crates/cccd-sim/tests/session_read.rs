@@ -331,7 +331,7 @@ fn resume_does_not_reread_bytes_already_read() {
 }
 
 #[test]
-fn a_corrupted_mac_is_a_secure_messaging_error_not_data() {
+fn a_corrupted_mac_is_never_data_the_session_authenticates_again() {
     let mut t = chip(ChipConfig::default());
     let mut s = Session::open(&mut t, &keys_from_qr()).unwrap();
     let n = s.transport_mut().chip().stats().apdus;
@@ -340,9 +340,50 @@ fn a_corrupted_mac_is_a_secure_messaging_error_not_data() {
         .config_mut()
         .faults
         .corrupt_mac_at = Some(n + 2);
+    let plan = ReadPlan::verification();
+    let doc = s.read(&plan, &mut |_| {}).unwrap();
+    assert_same_files(&doc, &plan);
+    // The chip saw a second access control (EF.CardAccess read again, in the clear).
+    let log_free_apdus = s.transport_mut().chip().stats().apdus;
+    let mut clean = chip(ChipConfig::default());
+    let mut c = Session::open(&mut clean, &keys_from_qr()).unwrap();
+    c.read(&plan, &mut |_| {}).unwrap();
+    assert!(
+        log_free_apdus > c.transport_mut().chip().stats().apdus + 5,
+        "no re-authentication seen"
+    );
+}
+
+/// Flips the last byte of every answer to a protected READ BINARY: a link that keeps
+/// corrupting data.
+struct CorruptingReads(SimTransport);
+
+impl Transport for CorruptingReads {
+    fn transmit(
+        &mut self,
+        command: &cccd::apdu::Command,
+    ) -> Result<cccd::apdu::Response, TransportError> {
+        let mut r = self.0.transmit(command)?;
+        if command.cla & 0x0C == 0x0C
+            && command.ins == 0xB0
+            && let Some(last) = r.data.last_mut()
+        {
+            *last ^= 1;
+        }
+        Ok(r)
+    }
+}
+
+#[test]
+fn corruption_that_persists_ends_in_a_retryable_secure_messaging_error() {
+    let t = CorruptingReads(chip(ChipConfig::default()));
+    // Access control only: the genuineness proof would read DG14 through the same link.
+    let mut s = Session::open_access(t, &keys_from_qr()).unwrap();
     let e = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap_err();
     assert!(matches!(e, SessionError::SecureMessaging(_)), "{e:?}");
     assert!(e.is_retryable());
+    // Nothing was taken for data.
+    assert!(s.document().get(FileId::Com).is_none());
 }
 
 #[test]

@@ -17,6 +17,7 @@
 //! assert_eq!(mrz.vn_id_number.as_deref(), Some("001099000001"));
 //! ```
 
+pub mod dates;
 pub mod expiry;
 mod format;
 mod issuing_state;

@@ -167,34 +167,58 @@ impl<T: Transport> Session<T> {
 
     /// Read the files of `plan` not read yet; return everything read so far.
     ///
-    /// `progress` is called after each READ BINARY. Files the chip does not have (6A82) or
-    /// protects with terminal authentication (6982, e.g. DG3) are skipped.
+    /// `progress` is called after each READ BINARY. Files the chip does not have (6A82) are
+    /// skipped. When the chip loses its security status mid-session (6982, 6987, 6988 or a
+    /// failed response MAC: another program's APDU, or interference), the session
+    /// authenticates again and continues from the bytes already read, up to
+    /// [`SECURITY_RESETS_PER_FILE`] times per file; a file that still answers 6982 after that
+    /// with nothing read is protected by terminal authentication (e.g. DG3) and skipped.
     pub fn read(
         &mut self,
         plan: &ReadPlan,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Document, SessionError> {
         for &file in plan.files() {
-            // A second attempt only after the chip refused extended length.
-            for _attempt in 0..2 {
-                if self.read_one(file, plan, progress)? {
-                    break;
+            let mut resets = 0;
+            loop {
+                match self.read_one(file, plan, progress)? {
+                    FileStep::Done => break,
+                    // The session was reopened for short reads; this happens once.
+                    FileStep::Again => {}
+                    FileStep::SecurityLost { error, read } => {
+                        let protected = read == 0
+                            && resets > 0
+                            && matches!(error, SessionError::Status { sw, .. } if sw == StatusWord::SecurityStatusNotSatisfied);
+                        if protected {
+                            log::debug!(
+                                "{file}: protected (6982 after re-authentication), skipped"
+                            );
+                            break;
+                        }
+                        if resets == SECURITY_RESETS_PER_FILE {
+                            return Err(error);
+                        }
+                        resets += 1;
+                        log::info!(
+                            "{file}: the chip lost its security status after {read} bytes ({error}); authenticating again"
+                        );
+                        self.reconnect()?;
+                    }
                 }
             }
         }
         Ok(self.document.clone())
     }
 
-    /// Read one file unless already read. `Ok(false)`: retry (the chip refused extended
-    /// length; the session was reopened for short reads).
+    /// Read one file unless already read.
     fn read_one(
         &mut self,
         file: FileId,
         plan: &ReadPlan,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<bool, SessionError> {
+    ) -> Result<FileStep, SessionError> {
         if self.document.get(file).is_some() {
-            return Ok(true);
+            return Ok(FileStep::Done);
         }
         let start = match self.partial.take() {
             Some((f, bytes)) if f == file => bytes,
@@ -205,6 +229,15 @@ impl<T: Transport> Session<T> {
         };
         let mut strategy = plan.strategy();
         strategy.extended &= !self.short_only;
+        if self.codec.is_none() {
+            // The channel was closed by an earlier failure: authenticate again.
+            let read = start.len();
+            self.keep_partial(file, start);
+            return Ok(FileStep::SecurityLost {
+                error: SessionError::SecureMessaging("the secure channel was closed"),
+                read,
+            });
+        }
         let outcome = self.with_channel(|channel| {
             files::read_file(channel, file, start, &mut strategy, progress)
         })?;
@@ -212,34 +245,41 @@ impl<T: Transport> Session<T> {
             Ok(Some(bytes)) => {
                 log::debug!("read {file}: {} bytes", bytes.len());
                 self.document.insert(file, bytes);
-                Ok(true)
+                Ok(FileStep::Done)
             }
             Ok(None) => {
-                log::debug!("{file}: absent or protected, skipped");
-                Ok(true)
+                log::debug!("{file}: absent, skipped");
+                Ok(FileStep::Done)
             }
             Err(files::ReadError::Interrupted {
                 bytes,
                 error: SessionError::ExtendedLengthRefused,
             }) if !self.short_only => {
                 self.short_only = true;
-                if !bytes.is_empty() {
-                    self.partial = Some((file, bytes));
-                }
+                self.keep_partial(file, bytes);
                 self.reconnect()?;
-                Ok(false)
+                Ok(FileStep::Again)
             }
             Err(files::ReadError::Interrupted { bytes, error }) => {
                 log::info!(
                     "read of {file} interrupted after {} bytes: {error}",
                     bytes.len()
                 );
-                if !bytes.is_empty() {
-                    self.partial = Some((file, bytes));
+                let read = bytes.len();
+                self.keep_partial(file, bytes);
+                if security_lost(&error) {
+                    Ok(FileStep::SecurityLost { error, read })
+                } else {
+                    Err(error)
                 }
-                Err(error)
             }
             Err(files::ReadError::Failed(error)) => Err(error),
+        }
+    }
+
+    fn keep_partial(&mut self, file: FileId, bytes: Vec<u8>) {
+        if !bytes.is_empty() {
+            self.partial = Some((file, bytes));
         }
     }
 
@@ -273,6 +313,40 @@ impl<T: Transport> Session<T> {
     /// End the session, returning the transport.
     pub fn into_transport(self) -> T {
         self.transport
+    }
+}
+
+/// How many times [`Session::read`] authenticates again for one file after the chip lost its
+/// security status.
+pub const SECURITY_RESETS_PER_FILE: usize = 2;
+
+/// What reading one file came to.
+enum FileStep {
+    /// Read, or absent.
+    Done,
+    /// Read it again (the session reopened for short APDUs).
+    Again,
+    /// The chip's security status is gone after `read` bytes: authenticate again and resume.
+    SecurityLost {
+        /// What the chip answered.
+        error: SessionError,
+        /// Bytes of the file read so far.
+        read: usize,
+    },
+}
+
+/// Whether `error` means the chip dropped the secure session (ISO 7816-4 6982 "security
+/// status not satisfied", 6987/6988 SM errors, or a response that failed verification).
+fn security_lost(error: &SessionError) -> bool {
+    match error {
+        SessionError::SecureMessaging(_) => true,
+        SessionError::Status { sw, .. } => matches!(
+            sw,
+            StatusWord::SecurityStatusNotSatisfied
+                | StatusWord::SmObjectsMissing
+                | StatusWord::SmObjectsIncorrect
+        ),
+        _ => false,
     }
 }
 
@@ -350,6 +424,7 @@ fn select_application(
     codec: Option<&mut SmCodec>,
 ) -> Result<(), SessionError> {
     let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
+    let protected = codec.is_some();
     let sw = match codec {
         Some(codec) => {
             let mut channel = SecureChannel::from_parts(&mut *transport, codec.clone());
@@ -359,10 +434,20 @@ fn select_application(
         }
         None => transport.transmit(&select)?.sw,
     };
-    if sw == StatusWord::Ok {
-        Ok(())
-    } else {
-        Err(SessionError::NotAnIdCard { sw })
+    match sw {
+        StatusWord::Ok => Ok(()),
+        // Refused for lack of security status right after access control: the chip ended the
+        // new session (another program's APDU, a reset); not a verdict on the card.
+        StatusWord::SecurityStatusNotSatisfied
+        | StatusWord::SmObjectsMissing
+        | StatusWord::SmObjectsIncorrect
+            if protected =>
+        {
+            Err(SessionError::SecureMessaging(
+                "the chip ended the secure session before the application was selected",
+            ))
+        }
+        sw => Err(SessionError::NotAnIdCard { sw }),
     }
 }
 

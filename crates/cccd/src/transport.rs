@@ -4,6 +4,7 @@
 
 use crate::apdu::{ApduError, Command, Response, StatusWord};
 
+pub mod atr;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 
@@ -23,6 +24,13 @@ pub enum TransportError {
     /// The named reader does not exist or stopped answering.
     #[error("reader unavailable: {reader}")]
     ReaderUnavailable {
+        /// The reader's name as the system reports it.
+        reader: String,
+    },
+    /// Another program holds the card (a shared connection or a transaction) and did not
+    /// let go in time. Nothing was sent to the card.
+    #[error("the card in {reader} is in use by another program")]
+    InUse {
         /// The reader's name as the system reports it.
         reader: String,
     },

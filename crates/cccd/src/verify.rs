@@ -247,7 +247,7 @@ pub fn verify(
     qr: Option<&QrData>,
     options: &Options,
 ) -> Report {
-    let identity = ChipIdentity::from_document(doc);
+    let identity = ChipIdentity::from_document_at(doc, options.at.date());
     let mut out = passive::checks(doc, store, options.at, identity.issuing_state().as_deref());
     out.extend(checks::card_without_face(doc));
     out.push(chip::chip_authentication(doc, options));

@@ -57,12 +57,14 @@ fn read_binary_by_sfi_and_odd_ins_above_32767() {
         .transmit(&Command::new(0, 0xB0, 0x80 | 0x1E, 0).with_le(5))
         .unwrap();
     assert_eq!(r.data, [0x60, 0x03, 0x5C, 0x01, 0x61]);
-    // B1 on DG2 at offset 33000 (beyond the 15-bit range of B0).
+    // B1 on DG2 at offset 33000 (beyond the 15-bit range of B0). Le counts the whole answer,
+    // DO'53' header included (ISO 7816-4): 18 bytes are a 16-byte chunk.
     let cmd = Command::new(0, 0xB1, 0x01, 0x02)
         .with_data(vec![0x54, 0x02, 0x80, 0xE8])
-        .with_le(16);
+        .with_le(18);
     let r = t.transmit(&cmd).unwrap();
     assert!(r.is_ok());
+    assert_eq!(r.data.len(), 18);
     assert_eq!(&r.data[..2], &[0x53, 0x10]);
     assert_eq!(r.data[2], (33_000 % 253) as u8);
 }
@@ -184,6 +186,8 @@ fn injected_faults() {
             truncate_at: Some(3),
             remove_after: Some(4),
             corrupt_mac_at: None,
+            foreign_select_before: None,
+            power_cycle_after: None,
         },
         ..ChipConfig::default()
     });

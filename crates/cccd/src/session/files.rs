@@ -15,6 +15,16 @@ const B0_MAX_OFFSET: usize = 0x7FFF;
 /// Bytes that DO'53' wraps around B1 response data (tag + up to 3 length bytes).
 const B1_OVERHEAD: usize = 4;
 
+/// The Le of a B1 read for `chunk` bytes: Le counts the whole answer, DO'53' header included.
+fn b1_le(chunk: usize) -> usize {
+    let header = match chunk {
+        0..=0x7F => 2,
+        0x80..=0xFF => 3,
+        _ => 4,
+    };
+    chunk + header
+}
+
 /// How reading a file ended badly.
 pub enum ReadError {
     /// Stopped mid-file; `bytes` were read and stay valid for a resume.
@@ -48,6 +58,23 @@ pub fn read_card_access<T: Transport + ?Sized>(
     if r.sw != StatusWord::Ok {
         return Ok(None);
     }
+    match read_card_access_bytes(transport)? {
+        // No current EF (6986): something selected another file between our SELECT and READ
+        // (another program, or a card that was reset); select again, once.
+        Err(StatusWord::CommandNotAllowed) => {
+            if transport.transmit(&select)?.sw != StatusWord::Ok {
+                return Ok(None);
+            }
+            Ok(read_card_access_bytes(transport)?.ok())
+        }
+        found => Ok(found.ok()),
+    }
+}
+
+/// READ BINARY of the selected EF.CardAccess; `Err(sw)` when the first read is refused.
+fn read_card_access_bytes<T: Transport + ?Sized>(
+    transport: &mut T,
+) -> Result<Result<Vec<u8>, StatusWord>, SessionError> {
     let mut bytes = Vec::new();
     // EF.CardAccess is small (under 1 KiB on every chip seen): short reads suffice.
     loop {
@@ -65,7 +92,7 @@ pub fn read_card_access<T: Transport + ?Sized>(
             StatusWord::Ok | StatusWord::EndOfFile => {}
             // Past the end: done.
             StatusWord::WrongP1P2 if offset > 0 => break,
-            _ if offset == 0 => return Ok(None),
+            sw if offset == 0 => return Ok(Err(sw)),
             sw => {
                 return Err(SessionError::Status {
                     file: FileId::CardAccess,
@@ -85,7 +112,7 @@ pub fn read_card_access<T: Transport + ?Sized>(
             break;
         }
     }
-    Ok(Some(bytes))
+    Ok(Ok(bytes))
 }
 
 /// The total encoded length of a file from its first bytes, once the header is complete.
@@ -121,7 +148,7 @@ fn read_command(offset: usize, le: usize) -> Command {
         tlv::write(Tag::new(0x54), &bytes[first..], &mut data);
         Command::new(0x00, 0xB1, 0x00, 0x00)
             .with_data(data)
-            .with_le(le)
+            .with_le(b1_le(le))
     }
 }
 
@@ -139,8 +166,29 @@ fn read_data(offset: usize, response: Response, file: FileId) -> Result<Vec<u8>,
     }
 }
 
+/// The chip says the file ends after `bytes`. An empty file, or one too short for its own
+/// header, is returned as read (verification names what is wrong with it); a file shorter
+/// than its header claims is malformed.
+fn end_of_file(
+    bytes: Vec<u8>,
+    total: Option<usize>,
+    file: FileId,
+) -> Result<Option<Vec<u8>>, ReadError> {
+    match total {
+        Some(t) if bytes.len() < t => Err(ReadError::Failed(SessionError::Malformed {
+            file,
+            reason: format!(
+                "the chip's file ends after {} bytes; its header claims {t}",
+                bytes.len()
+            ),
+        })),
+        _ => Ok(Some(bytes)),
+    }
+}
+
 /// Read one file over the channel, continuing after `start` (bytes already read). `Ok(None)`
-/// when the chip has no such file or refuses it for lack of terminal authentication.
+/// when the chip has no such file; a refusal for lack of security status (6982) is an
+/// interruption the session resolves.
 pub fn read_file<T: Transport>(
     channel: &mut SecureChannel<T>,
     file: FileId,
@@ -160,7 +208,17 @@ pub fn read_file<T: Transport>(
     };
     match r.sw {
         StatusWord::Ok => {}
-        StatusWord::FileNotFound | StatusWord::SecurityStatusNotSatisfied => return Ok(None),
+        StatusWord::FileNotFound => return Ok(None),
+        // Terminal authentication needed, or the chip's secure session is gone (another
+        // program's APDU): the session tells the two apart by authenticating again.
+        sw @ (StatusWord::SecurityStatusNotSatisfied
+        | StatusWord::SmObjectsMissing
+        | StatusWord::SmObjectsIncorrect) => {
+            return Err(ReadError::Interrupted {
+                bytes: start,
+                error: SessionError::Status { file, sw },
+            });
+        }
         sw => return Err(ReadError::Failed(SessionError::Status { file, sw })),
     }
     let limit = |strategy: &ReadStrategy, channel: &SecureChannel<T>| {
@@ -199,6 +257,8 @@ pub fn read_file<T: Transport>(
         };
         match response.sw {
             StatusWord::Ok | StatusWord::EndOfFile => {}
+            // ISO 7816-4: an offset at or past the end of the file.
+            StatusWord::WrongP1P2 => return end_of_file(bytes, total, file),
             // The reader takes extended APDUs but the chip does not. Chips may end secure
             // messaging on such an error, so the session opens again and reads short.
             StatusWord::WrongLength if strategy.extended && le > SHORT_LE_MAX => {
@@ -227,10 +287,8 @@ pub fn read_file<T: Transport>(
             Err(e) => return Err(ReadError::Interrupted { bytes, error: e }),
         };
         if data.is_empty() {
-            return Err(ReadError::Failed(SessionError::Malformed {
-                file,
-                reason: "the chip returned no data before the end of the file".into(),
-            }));
+            // Some chips answer a read at the end with no data (9000 or 6282) instead of 6B00.
+            return end_of_file(bytes, total, file);
         }
         bytes.extend_from_slice(&data);
         if total.is_none() {

@@ -37,6 +37,11 @@ pub enum SmError {
     /// The MAC did not verify, or the objects are malformed. The chip answers `6988`.
     #[error("secure messaging objects incorrect: {0}")]
     Incorrect(&'static str),
+    /// A protected response without the processing status DO'99'. ICAO 9303-11 §9.8.6
+    /// requires it: without it the status word would come from the unprotected trailer, which
+    /// anyone on the radio link can change.
+    #[error("protected response without a status object (DO'99')")]
+    MissingStatus,
     /// The message is too long to protect.
     #[error("message too long for secure messaging")]
     TooLong,
@@ -50,6 +55,9 @@ impl SmError {
     pub fn reason(&self) -> &'static str {
         match self {
             Self::MissingObjects(what) | Self::Incorrect(what) => what,
+            Self::MissingStatus => {
+                "protected response without a status object (DO'99'); its status word is not authenticated"
+            }
             Self::TooLong => "message too long for secure messaging",
             Self::Crypto(_) => "session key does not fit the cipher",
         }
@@ -58,7 +66,7 @@ impl SmError {
     /// The status word a chip answers with for this error.
     pub fn status_word(&self) -> StatusWord {
         match self {
-            Self::MissingObjects(_) => StatusWord::SmObjectsMissing,
+            Self::MissingObjects(_) | Self::MissingStatus => StatusWord::SmObjectsMissing,
             _ => StatusWord::SmObjectsIncorrect,
         }
     }
@@ -246,7 +254,8 @@ impl SmCodec {
     /// Reader side: verify and decrypt a protected response. Increments the SSC.
     ///
     /// The MAC is verified (in constant time) before anything is decrypted. The status word
-    /// comes from DO'99' when present.
+    /// comes from the authenticated DO'99', which must be present ([`SmError::MissingStatus`]);
+    /// the unprotected trailer is ignored.
     pub fn unprotect_response(&mut self, response: &Response) -> Result<Response, SmError> {
         self.ssc.increment(self.keys.cipher);
         let objects = parse_objects(&response.data)?;
@@ -254,7 +263,7 @@ impl SmCodec {
         let sw = match objects.status {
             Some([sw1, sw2]) => StatusWord::from_bytes(*sw1, *sw2),
             Some(_) => return Err(SmError::Incorrect("status object is not 2 bytes")),
-            None => response.sw,
+            None => return Err(SmError::MissingStatus),
         };
         let data = match objects.cryptogram {
             Some((cryptogram, indicator)) => self.decrypt_object(cryptogram, indicator)?,

@@ -173,3 +173,64 @@ fn oversized_commands_are_refused_before_the_counter_moves() {
         .with_le(65_536);
     assert!(reader.protect_command(&largest).unwrap().to_bytes().is_ok());
 }
+
+/// A response MACed correctly by the chip's keys but carrying `objects` as they are (so a test
+/// can leave DO'99' out). The MAC covers SSC+1 (the reader's counter after its increment).
+fn maced_response(cipher: Cipher, objects: &[u8], trailer: StatusWord) -> (SmCodec, Response) {
+    let keys = SessionKeys::derive(b"shared secret for a unit test", cipher);
+    let start = Ssc::from_bytes(&[0x00; 16]);
+    let mut ssc = start;
+    ssc.increment(cipher);
+    let mut input = ssc.to_bytes(cipher);
+    input.extend_from_slice(objects);
+    let mac = crate::crypto::mac(
+        cipher,
+        &keys.mac,
+        &crate::crypto::pad(&input, cipher.block_len()),
+    )
+    .unwrap();
+    let mut data = objects.to_vec();
+    data.extend_from_slice(&[0x8E, 0x08]);
+    data.extend_from_slice(&mac);
+    (SmCodec::new(keys, start), Response::new(data, trailer))
+}
+
+#[test]
+fn a_protected_response_without_do99_is_refused() {
+    for cipher in [Cipher::TripleDes, Cipher::Aes128] {
+        // Control: the same construction with DO'99' verifies, so only DO'99' is missing below.
+        let (mut reader, with_status) =
+            maced_response(cipher, &[0x99, 0x02, 0x90, 0x00], StatusWord::Ok);
+        assert_eq!(
+            reader.unprotect_response(&with_status).unwrap().sw,
+            StatusWord::Ok
+        );
+        // An empty body (no data) with a valid MAC and no status: refused, typed.
+        let (mut reader, bare) = maced_response(cipher, &[], StatusWord::Ok);
+        assert_eq!(
+            reader.unprotect_response(&bare),
+            Err(SmError::MissingStatus),
+            "{cipher:?}"
+        );
+        assert_eq!(
+            SmError::MissingStatus.status_word(),
+            StatusWord::SmObjectsMissing
+        );
+    }
+}
+
+#[test]
+fn the_status_word_is_the_authenticated_do99_not_the_trailer() {
+    let (mut reader, mut chip) = pair(Cipher::Aes128);
+    let cmd = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(4);
+    chip.unprotect_command(&reader.protect_command(&cmd).unwrap())
+        .unwrap();
+    let mut wrapped = chip
+        .protect_response(&Response::new(vec![1, 2, 3], StatusWord::EndOfFile), false)
+        .unwrap();
+    // Someone on the link rewrites the unprotected trailer: it must not count.
+    wrapped.sw = StatusWord::Ok;
+    let plain = reader.unprotect_response(&wrapped).unwrap();
+    assert_eq!(plain.sw, StatusWord::EndOfFile);
+    assert_eq!(plain.data, vec![1, 2, 3]);
+}

@@ -2,6 +2,16 @@
 //!
 //! Kiosk vendors drive any PC/SC reader (contact or contactless) through this. The virtual
 //! reader of `cccd-sim` (via vpcd) is a PC/SC reader too, so the same code runs in tests.
+//!
+//! **Sharing.** A session connects *exclusively*. The chip's secure session lives between
+//! APDUs: one plain APDU from any other program, at any point from access control to the last
+//! read, makes the chip end it (ICAO 9303-11 §9.8.8). So the unit that must not be interleaved
+//! is the whole session, not one exchange sequence; a transaction per sequence
+//! (`SCardBeginTransaction`) would still let a SELECT in between two files break it, and one
+//! transaction held for the session is what exclusive mode is (the `pcsc` crate's transaction
+//! borrows the card, so it cannot be held across calls without `unsafe`). Another program that
+//! holds the card is waited for, then reported as [`TransportError::InUse`]; nothing is sent.
+//! [`PcscTransport::connect_shared`] remains for callers that accept sharing.
 
 use super::{Transport, TransportError, transmit_with_retries};
 use crate::apdu::{Command, Response};
@@ -34,6 +44,9 @@ pub fn map_error(e: pcsc::Error, reader: &str) -> TransportError {
         pcsc::Error::RemovedCard | pcsc::Error::ResetCard => TransportError::CardRemoved,
         pcsc::Error::NoSmartcard => TransportError::NoCard,
         pcsc::Error::Timeout => TransportError::Timeout,
+        pcsc::Error::SharingViolation => TransportError::InUse {
+            reader: reader.to_owned(),
+        },
         pcsc::Error::UnknownReader | pcsc::Error::ReaderUnavailable => {
             TransportError::ReaderUnavailable {
                 reader: reader.to_owned(),
@@ -146,22 +159,89 @@ impl std::fmt::Debug for PcscTransport {
     }
 }
 
+/// How long [`PcscTransport::connect`] waits for another program to let go of the card.
+pub const IN_USE_WAIT: Duration = Duration::from_secs(5);
+
 impl PcscTransport {
-    /// Connect (shared mode, T=0 or T=1) to the card in the named reader.
+    /// Connect exclusively (T=0 or T=1) to the card in the named reader, waiting up to
+    /// [`IN_USE_WAIT`] for another program to let go of it (see the module documentation).
     pub fn connect(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_exclusive(reader, IN_USE_WAIT)
+    }
+
+    /// Connect exclusively, waiting up to `wait` while another program holds the card.
+    pub fn connect_exclusive(reader: &str, wait: Duration) -> Result<Self, TransportError> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Self::connect_mode(reader, ShareMode::Exclusive) {
+                Err(TransportError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Connect in shared mode: other programs may send APDUs between ours (and so may end
+    /// the chip's secure session; a [`crate::session::Session`] then authenticates again).
+    pub fn connect_shared(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_mode(reader, ShareMode::Shared)
+    }
+
+    fn connect_mode(reader: &str, mode: ShareMode) -> Result<Self, TransportError> {
         let ctx = context()?;
         let name = CString::new(reader).map_err(|_| TransportError::ReaderUnavailable {
             reader: reader.to_owned(),
         })?;
         let card = ctx
-            .connect(&name, ShareMode::Shared, Protocols::ANY)
+            .connect(&name, mode, Protocols::ANY)
             .map_err(|e| map_error(e, reader))?;
-        Ok(Self {
+        let mut transport = Self {
             card,
             reader: reader.to_owned(),
             buffer: vec![0; MAX_RESPONSE],
             extended: true,
-        })
+        };
+        // A card whose ATR says "no extended Lc/Le" is read with short APDUs from the start.
+        if let Ok(atr) = transport.atr()
+            && super::atr::extended_length(&atr) == Some(false)
+        {
+            log::debug!("the ATR says short APDUs only");
+            transport.extended = false;
+        }
+        Ok(transport)
+    }
+
+    /// Connect again to the card now in the reader, on the same handle (exclusively, the card
+    /// powered up afresh): after [`TransportError::CardRemoved`], once the card is back.
+    pub fn reconnect(&mut self) -> Result<(), TransportError> {
+        self.card
+            .reconnect(
+                ShareMode::Exclusive,
+                Protocols::ANY,
+                pcsc::Disposition::ResetCard,
+            )
+            .map_err(|e| map_error(e, &self.reader))
+    }
+
+    /// Whether the card left the reader, waiting up to a second for pcscd to notice.
+    fn card_gone(&self) -> bool {
+        for _ in 0..10 {
+            if self.card.status2_len().is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
+    /// End the connection leaving the card as it is (no reset), for a probe that must not
+    /// disturb the card's state for the next program.
+    pub fn disconnect_leaving_card(self) -> Result<(), TransportError> {
+        let reader = self.reader;
+        self.card
+            .disconnect(pcsc::Disposition::LeaveCard)
+            .map_err(|(_, e)| map_error(e, &reader))
     }
 
     /// The reader's name.
@@ -192,10 +272,24 @@ impl PcscTransport {
 
     fn raw_exchange(&mut self, command: &Command) -> Result<Response, TransportError> {
         let bytes = command.to_bytes()?;
-        let answer = self
-            .card
-            .transmit(&bytes, &mut self.buffer)
-            .map_err(|e| map_error(e, &self.reader))?;
+        let len = match self.card.transmit(&bytes, &mut self.buffer) {
+            Ok(answer) => answer.len(),
+            Err(e) => {
+                // The driver could not complete the exchange (pcsc-lite reports an IFD
+                // communication error so): when the card is gone, that is a removal.
+                if e == pcsc::Error::NotTransacted && self.card_gone() {
+                    return Err(TransportError::CardRemoved);
+                }
+                return Err(map_error(e, &self.reader));
+            }
+        };
+        let answer = &self.buffer[..len];
+        if answer.len() < 2 {
+            // No status word: the reader lost the card mid-exchange (a contactless card leaving
+            // the field, or vpcd's card side gone) before pcscd noticed. Not a chip answer.
+            log::debug!("reader returned {} bytes: card lost", answer.len());
+            return Err(TransportError::CardRemoved);
+        }
         Ok(Response::parse(answer)?)
     }
 }

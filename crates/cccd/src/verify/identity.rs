@@ -4,18 +4,20 @@
 use crate::document::Document;
 use crate::lds::LdsError;
 use crate::lds::dg13::{Dg13, Expiry};
-use crate::mrz::Mrz;
+use crate::mrz::{Mrz, dates};
 use cccd_qr::Sex;
-use time::{Date, Month};
+use time::Date;
 
 /// What DG1 says, decoded.
 #[derive(Clone)]
 pub struct MrzView {
     /// The parsed zone.
     pub mrz: Mrz,
-    /// Date of birth with the century resolved (from the ID number, else a 100-year window).
+    /// Date of birth with the century resolved (from the ID number, else the latest century
+    /// not in the future: [`crate::mrz::dates::birth_date`]).
     pub date_of_birth: Option<Date>,
-    /// Date of expiry, `None` when the field is not a date (no expiry).
+    /// Date of expiry, `None` when the field is not a date (no expiry); the century puts it
+    /// within 50 years of the verification time ([`crate::mrz::dates::expiry_date`]).
     pub date_of_expiry: Option<Date>,
     /// Sex from the MRZ (`None` for `<`).
     pub sex: Option<Sex>,
@@ -37,8 +39,13 @@ pub struct ChipIdentity {
 }
 
 impl ChipIdentity {
-    /// Parse DG1 and DG13 from a document.
+    /// Parse DG1 and DG13 from a document, resolving MRZ centuries against today.
     pub fn from_document(doc: &Document) -> Self {
+        Self::from_document_at(doc, time::OffsetDateTime::now_utc().date())
+    }
+
+    /// Parse DG1 and DG13, resolving MRZ centuries against `today` (the verification time).
+    pub fn from_document_at(doc: &Document, today: Date) -> Self {
         let mut out = Self::default();
         match doc.dg13() {
             Some(Ok(dg13)) => out.dg13 = Some(dg13),
@@ -49,7 +56,7 @@ impl ChipIdentity {
             Some(Ok(dg1)) => match Mrz::parse(dg1.mrz()) {
                 Ok(mrz) => {
                     let century_hint = out.dg13_id().or(mrz.vn_id_number.clone());
-                    out.mrz = Some(MrzView::new(mrz, century_hint.as_deref()));
+                    out.mrz = Some(MrzView::new(mrz, century_hint.as_deref(), today));
                 }
                 Err(e) => out.errors.push(("DG1".into(), e.to_string())),
             },
@@ -145,17 +152,20 @@ fn describe(e: &LdsError) -> String {
 }
 
 impl MrzView {
-    fn new(mrz: Mrz, id_for_century: Option<&str>) -> Self {
-        let century = id_for_century.and_then(century_of_id);
-        let date_of_birth = yymmdd(&mrz.date_of_birth, |yy| match century {
-            Some(c) => c + yy,
-            // No ID: a person is at most 100 years old; pick the latest century that is not
-            // in the future relative to the year 2000 + yy.
-            None if yy <= 40 => 2000 + yy,
-            None => 1900 + yy,
-        });
-        // Cards expire at most ~60 years after issue: expiry years are 20YY.
-        let date_of_expiry = yymmdd(&mrz.date_of_expiry, |yy| 2000 + yy);
+    fn new(mrz: Mrz, id_for_century: Option<&str>, today: Date) -> Self {
+        let (date_of_birth, date_of_expiry) = match id_for_century.and_then(century_of_id) {
+            // A Vietnamese ID names the birth century; its cards expire in 20YY (991231 is
+            // how the MRZ of a card without expiry is written).
+            Some(century) => (
+                dates::date_in_century(&mrz.date_of_birth, century),
+                dates::date_in_century(&mrz.date_of_expiry, 2000),
+            ),
+            // Other documents: nobody is born in the future; expiry within 50 years of today.
+            None => (
+                dates::birth_date(&mrz.date_of_birth, today),
+                dates::expiry_date(&mrz.date_of_expiry, today),
+            ),
+        };
         let sex = match mrz.sex {
             'M' => Some(Sex::Male),
             'F' => Some(Sex::Female),
@@ -188,16 +198,6 @@ fn century_of_id(id: &str) -> Option<i32> {
     Some(1900 + i32::from((d - b'0') / 2) * 100)
 }
 
-fn yymmdd(text: &str, year: impl Fn(i32) -> i32) -> Option<Date> {
-    let b = text.as_bytes();
-    if b.len() != 6 || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n = |i: usize| i32::from(b[i] - b'0') * 10 + i32::from(b[i + 1] - b'0');
-    let month = Month::try_from(u8::try_from(n(2)).ok()?).ok()?;
-    Date::from_calendar_date(year(n(0)), month, u8::try_from(n(4)).ok()?).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,16 +208,5 @@ mod tests {
         assert_eq!(century_of_id("001203000001"), Some(2000));
         assert_eq!(century_of_id("001503000001"), Some(2100));
         assert_eq!(century_of_id("0010"), None);
-    }
-
-    #[test]
-    fn dates() {
-        let d = yymmdd("990101", |yy| 1900 + yy).unwrap();
-        assert_eq!(
-            d,
-            Date::from_calendar_date(1999, Month::January, 1).unwrap()
-        );
-        assert_eq!(yymmdd("991301", |yy| 1900 + yy), None);
-        assert_eq!(yymmdd("<<<<<<", |yy| 1900 + yy), None);
     }
 }

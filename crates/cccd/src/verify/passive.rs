@@ -52,7 +52,33 @@ pub fn checks(
             c.outcome.reason(),
         )
     }));
+    for c in &mut out {
+        if let Some(why) = empty_file_reason(doc, sod, c) {
+            c.reason = why;
+        }
+    }
     out
+}
+
+/// An empty file read from the chip, said in plain words instead of a parse or hash error.
+fn empty_file_reason(doc: &Document, sod: &[u8], check: &Check) -> Option<String> {
+    if check.status != Status::Fail {
+        return None;
+    }
+    match check.id {
+        CheckId::SodParse if sod.is_empty() => Some(
+            "EF.SOD is empty: the chip holds no security object, so nothing proves the data \
+             was issued unaltered"
+                .to_owned(),
+        ),
+        CheckId::DgHash(dg) => doc.dg(dg).filter(|b| b.is_empty()).map(|_| {
+            format!(
+                "{dg} is empty on the chip, but the signed security object lists a hash for \
+                 it: the file's data is missing (an altered or faulty chip)"
+            )
+        }),
+        _ => None,
+    }
 }
 
 impl From<passive::Status> for Status {
