@@ -203,7 +203,7 @@ fn h2_pseudo_random_function_and_mapping() {
     );
 }
 
-fn h1_script(mapping_response: Vec<u8>) -> Vec<(Vec<u8>, cccd::apdu::Response)> {
+fn h1_script(mapping_response: &[u8]) -> Vec<(Vec<u8>, cccd::apdu::Response)> {
     vec![
         (
             set_at(&hex!("04007F00070202040402"), 0x02, Some(13)),
@@ -215,7 +215,7 @@ fn h1_script(mapping_response: Vec<u8>) -> Vec<(Vec<u8>, cccd::apdu::Response)> 
         ),
         (
             general_authenticate(true, 0x81, &h1::T),
-            ok(&mapping_response),
+            ok(mapping_response),
         ),
         (
             general_authenticate(true, 0x83, &h1::TERMINAL_PUBLIC),
@@ -245,7 +245,7 @@ fn h1_whole_exchange_replays_byte_for_byte() {
     // Chips answer the integrated mapping with an empty template or with no data at all.
     for mapping_response in [vec![0x7C, 0x00], Vec::new()] {
         let mut chip = ScriptedChip {
-            script: h1_script(mapping_response),
+            script: h1_script(&mapping_response),
             sent: 0,
         };
         let done = establish_detailed(&mut chip, &can(), &info, &mut h1_randomness())
@@ -265,7 +265,7 @@ fn h1_mapping_data_from_the_chip_is_refused() {
         .preferred_pace()
         .expect("PACEInfo");
     let mut chip = ScriptedChip {
-        script: h1_script(dynamic(0x82, &h1::CHIP_PUBLIC)),
+        script: h1_script(&dynamic(0x82, &h1::CHIP_PUBLIC)),
         sent: 0,
     };
     match establish_detailed(&mut chip, &can(), &info, &mut h1_randomness()) {
