@@ -58,14 +58,17 @@ enum State {
         selected: Selected,
         nonce: zeroize::Zeroizing<Vec<u8>>,
     },
-    Mapped {
-        selected: Selected,
-        generator: GroupElement,
-        /// PACE-CAM: the chip's mapping secret SK_Map,IC, for the CA data.
-        mapping_secret: Option<EcScalar>,
-    },
+    // Boxed, as Agreed: the generator and the secret make it much larger than the others.
+    Mapped(Box<Mapped>),
     // Boxed: the two points make this variant much larger than the others.
     Agreed(Box<Agreed>),
+}
+
+struct Mapped {
+    selected: Selected,
+    generator: GroupElement,
+    /// PACE-CAM: the chip's mapping secret SK_Map,IC, for the CA data.
+    mapping_secret: Option<EcScalar>,
 }
 
 struct Agreed {
@@ -93,7 +96,7 @@ impl fmt::Debug for PaceResponder {
             State::Idle => "idle",
             State::Selected(_) => "selected",
             State::NonceSent { .. } => "nonce sent",
-            State::Mapped { .. } => "mapped",
+            State::Mapped(_) => "mapped",
             State::Agreed(_) => "agreed",
         };
         f.debug_struct("PaceResponder")
@@ -237,11 +240,14 @@ impl PaceResponder {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Selected(selected) if chained => self.send_nonce(command, selected),
             State::NonceSent { selected, nonce } if chained => self.map(command, selected, &nonce),
-            State::Mapped {
-                selected,
-                generator,
-                mapping_secret,
-            } if chained => self.agree(command, selected, generator, mapping_secret),
+            State::Mapped(mapped) if chained => {
+                let Mapped {
+                    selected,
+                    generator,
+                    mapping_secret,
+                } = *mapped;
+                self.agree(command, selected, &generator, mapping_secret)
+            }
             State::Agreed(agreed) if !chained => {
                 mutual_authentication(command, *agreed, self.chip_authentication_key.as_ref())
             }
@@ -280,11 +286,11 @@ impl PaceResponder {
             else {
                 return reply(StatusWord::IncorrectData);
             };
-            self.state = State::Mapped {
+            self.state = State::Mapped(Box::new(Mapped {
                 selected,
                 generator,
                 mapping_secret: None,
-            };
+            }));
             return PaceOutcome::Reply(Response::new(
                 protocol::empty_dynamic_data(),
                 StatusWord::Ok,
@@ -306,11 +312,11 @@ impl PaceResponder {
             }
             _ => None,
         };
-        self.state = State::Mapped {
+        self.state = State::Mapped(Box::new(Mapped {
             selected,
             generator,
             mapping_secret,
-        };
+        }));
         data_reply(tags::MAPPING_CHIP, &public)
     }
 
@@ -318,7 +324,7 @@ impl PaceResponder {
         &mut self,
         command: &Command,
         selected: Selected,
-        generator: GroupElement,
+        generator: &GroupElement,
         mapping_secret: Option<EcScalar>,
     ) -> PaceOutcome {
         let group = selected.group;
