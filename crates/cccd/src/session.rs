@@ -35,7 +35,7 @@ pub use plan::{Progress, ReadPlan, ReadStrategy};
 
 use crate::access::{bac, pace, security_infos::SecurityInfos};
 use crate::apdu::{Command, StatusWord};
-use crate::document::{AccessProtocol, Document};
+use crate::document::{AccessProtocol, Document, PaceRecord};
 use crate::lds::FileId;
 use crate::sm::{SecureChannel, SmCodec};
 use crate::transport::{Transport, TransportError};
@@ -57,6 +57,8 @@ pub struct Session<T: Transport> {
     chip_auth: ChipAuthOutcome,
     /// The chip refused an extended-length read: short APDUs only.
     short_only: bool,
+    /// PACE-CAM's evidence from the last opening, checked against DG14's key.
+    cam: Option<pace::CamEvidence>,
 }
 
 impl<T: Transport> std::fmt::Debug for Session<T> {
@@ -91,12 +93,18 @@ impl<T: Transport> Session<T> {
 
     /// Access control only: no chip or active authentication.
     pub fn open_access(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
-        let (codec, access, card_access) = establish(&mut transport, keys)?;
+        let Opened {
+            codec,
+            access,
+            card_access,
+            pace,
+        } = establish(&mut transport, keys)?;
         let mut document = Document::new();
         if let Some(bytes) = &card_access {
             document.insert(FileId::CardAccess, bytes.clone());
         }
         document.meta.access = Some(access);
+        document.meta.pace = pace.as_ref().map(|run| run.record.clone());
         Ok(Self {
             transport,
             codec: Some(codec),
@@ -107,6 +115,7 @@ impl<T: Transport> Session<T> {
             partial: None,
             chip_auth: ChipAuthOutcome::NotAvailable,
             short_only: false,
+            cam: pace.and_then(|run| run.cam),
         })
     }
 
@@ -256,9 +265,10 @@ impl<T: Transport> Session<T> {
     /// it runs again: the card that came back must be the same genuine chip.
     pub fn reconnect(&mut self) -> Result<(), SessionError> {
         self.codec = None;
-        let (codec, access, _) = establish(&mut self.transport, &self.keys)?;
-        self.codec = Some(codec);
-        self.access = access;
+        let opened = establish(&mut self.transport, &self.keys)?;
+        self.codec = Some(opened.codec);
+        self.access = opened.access;
+        self.cam = opened.pace.and_then(|run| run.cam);
         if self.chip_auth == ChipAuthOutcome::ChipAuthenticated
             && let Some(Ok(dg14)) = self.document.dg14()
         {
@@ -273,12 +283,23 @@ impl<T: Transport> Session<T> {
     }
 }
 
+/// What access control established.
+struct Opened {
+    codec: SmCodec,
+    access: AccessProtocol,
+    card_access: Option<Vec<u8>>,
+    pace: Option<PaceRun>,
+}
+
+/// The PACE run that opened the chip: its record for `card.json`, and PACE-CAM's evidence.
+struct PaceRun {
+    record: PaceRecord,
+    cam: Option<pace::CamEvidence>,
+}
+
 /// Run access control over `transport`; return the session state, the protocol used and
 /// EF.CardAccess if the chip has one.
-fn establish<T: Transport>(
-    transport: &mut T,
-    keys: &AccessKeys,
-) -> Result<(SmCodec, AccessProtocol, Option<Vec<u8>>), SessionError> {
+fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opened, SessionError> {
     let card_access = files::read_card_access(transport)?;
     log::debug!(
         "EF.CardAccess: {}",
@@ -293,12 +314,30 @@ fn establish<T: Transport>(
     {
         for (password, protocol) in keys.pace_passwords() {
             log::debug!("PACE with {protocol:?} on {:?}", info.protocol);
-            match pace::establish(&mut *transport, &password, info) {
-                Ok(channel) => {
-                    log::info!("access: {protocol:?}");
+            match pace::establish_detailed(
+                &mut *transport,
+                &password,
+                info,
+                &mut pace::protocol::SystemRandomness,
+            ) {
+                Ok(pace::Established {
+                    channel,
+                    chip_authentication,
+                    ..
+                }) => {
+                    let record = PaceRecord::new(info, protocol);
+                    log::info!("access: {}", record.name);
                     let (_, mut codec) = channel.into_parts();
                     select_application(transport, Some(&mut codec))?;
-                    return Ok((codec, protocol, card_access));
+                    return Ok(Opened {
+                        codec,
+                        access: protocol,
+                        card_access,
+                        pace: Some(PaceRun {
+                            record,
+                            cam: chip_authentication,
+                        }),
+                    });
                 }
                 Err(pace::PaceError::Transport(e)) => return Err(e.into()),
                 // Some chips refuse PACE and accept BAC; fall through.
@@ -335,7 +374,12 @@ fn establish<T: Transport>(
                 keys.mrz_keys().len()
             );
             let (_, codec) = channel.into_parts();
-            Ok((codec, AccessProtocol::Bac, card_access))
+            Ok(Opened {
+                codec,
+                access: AccessProtocol::Bac,
+                card_access,
+                pace: None,
+            })
         }
         Err(e) => Err(e.into()),
     }

@@ -141,6 +141,11 @@ pub struct Established<T: Transport> {
     pub chip_authentication: Option<CamEvidence>,
 }
 
+/// Whether this crate can run `info` (its protocol and standardized domain parameters).
+pub fn is_supported(info: &PaceInfo) -> bool {
+    check_supported(info).is_ok()
+}
+
 /// Refuse the protocol combinations ICAO does not define (or this crate does not run), by
 /// name, before anything is sent.
 fn check_supported(info: &PaceInfo) -> Result<PaceGroup, PaceError> {
