@@ -91,3 +91,43 @@ fn pace_cam_catches_a_cloned_chip() {
     assert!(!record.passed);
     assert!(record.detail.contains("PACE-CAM"), "{record:?}");
 }
+
+/// Each new profile end to end through the real PC/SC stack (PcscTransport -> pcscd ->
+/// vpcd -> the virtual chip): opens, names its mapping, proves the chip, reads back the
+/// dump's files. Needs pcscd with vsmartcard-vpcd (scripts/with-pcscd.sh).
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn every_profile_through_pcscd() {
+    use cccd::transport::pcsc::{PcscTransport, wait_for_card};
+    use cccd_sim::vpcd::{VPCD_PORT_1, VPCD_READER_1, VpcdConnection};
+    use std::time::Duration;
+
+    let card = "v04-ngoc-ec-p256";
+    for (profile, name) in [
+        (Profile::PaceDhGm, "pace_dh_gm_mrz"),
+        (Profile::PaceEcdhIm, "pace_ecdh_im_mrz"),
+        (Profile::PaceDhIm, "pace_dh_im_mrz"),
+        (Profile::PaceEcdhCam, "pace_ecdh_cam_mrz"),
+    ] {
+        let (t, dump) = chip(card, profile);
+        let conn = VpcdConnection::insert(
+            ("127.0.0.1", VPCD_PORT_1),
+            t.into_chip(),
+            Duration::from_secs(10),
+        )
+        .expect("vpcd is not listening on 35964: is pcscd running with vsmartcard-vpcd?");
+        wait_for_card(Some(VPCD_READER_1), Duration::from_secs(10)).expect("card arrives");
+        let transport = PcscTransport::connect(VPCD_READER_1).unwrap();
+        let mut s = Session::open(transport, &keys(&dump)).unwrap();
+        assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated, "{name}");
+        let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
+        assert_eq!(read.meta.pace.as_ref().unwrap().name, name);
+        for group in [1, 13, 14] {
+            let id = cccd::lds::FileId::Dg(cccd::lds::DataGroup::from_number(group).unwrap());
+            assert_eq!(read.get(id), dump.get(id), "{name}: DG{group}");
+        }
+        drop(s);
+        conn.remove().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
