@@ -22,13 +22,16 @@ pub use self::cam::{CamError, CamEvidence};
 use self::group::{GroupElement, GroupError, PaceGroup};
 use self::protocol::{PaceComputationError, PaceRandomness, SystemRandomness, tags};
 use crate::access::security_infos::{KeyAgreement, Mapping, PaceInfo, PaceProtocol};
-use crate::apdu::{Command, Response, StatusWord};
+use crate::apdu::{Command, EXTENDED_LE_MAX, Response, StatusWord};
 use crate::crypto::{Cipher, ct_eq};
 use crate::mrz::AccessKey;
 use crate::sm::{SecureChannel, Ssc};
 use crate::tlv::{self, Tag, Tlv};
 use crate::transport::{Transport, TransportError};
 use std::fmt;
+
+/// The most data a short APDU carries.
+const SHORT_LC_MAX: usize = 255;
 
 /// The step of PACE at which something went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,9 +368,16 @@ impl<T: Transport> Exchange<'_, T> {
     ) -> Result<Response, PaceError> {
         // Command chaining (CLA bit 0x10) on every GENERAL AUTHENTICATE but the last.
         let cla = if chained { 0x10 } else { 0x00 };
+        // A 2048-bit DH value does not fit a short APDU, nor does the chip's answer: once the
+        // command is extended, ask for an extended answer too.
+        let le = if data.len() > SHORT_LC_MAX {
+            EXTENDED_LE_MAX
+        } else {
+            256
+        };
         let command = Command::new(cla, 0x86, 0x00, 0x00)
             .with_data(data.to_vec())
-            .with_le(256);
+            .with_le(le);
         self.send(step, &command)
     }
 }
