@@ -286,8 +286,10 @@ fn sweep_with(fault: Fault, profile: Profile) {
     }
     let total = clean_apdus(&sample, profile);
     assert!(total > 100, "a short-APDU read takes {total} APDUs");
-    let root =
-        std::env::temp_dir().join(format!("cccd-fault-sweep-{}-{fault:?}", std::process::id()));
+    let root = std::env::temp_dir().join(format!(
+        "cccd-fault-sweep-{}-{fault:?}-{profile:?}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     let mut tally = Tally::default();
