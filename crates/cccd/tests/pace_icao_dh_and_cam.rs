@@ -354,3 +354,30 @@ fn i_whole_exchange_replays_byte_for_byte() {
         Err(PaceError::ChipResponseInvalid { .. })
     ));
 }
+
+/// The RFC 5114 constants: p odd, q | p - 1, and g a valid element of order q (the decoder's
+/// range and subgroup checks accept it); a non-generator (g + 1) is refused.
+#[test]
+fn rfc5114_groups_are_consistent() {
+    use cccd::access::pace::dh_groups::GROUPS;
+    use crypto_bigint::{BoxedUint, NonZero};
+    for group in GROUPS {
+        let p = BoxedUint::from_be_slice_vartime(group.p);
+        let q = BoxedUint::from_be_slice(group.q, p.bits_precision()).expect("q fits");
+        let q = Option::<NonZero<BoxedUint>>::from(NonZero::new(q)).expect("q non-zero");
+        let p_minus_one = p.wrapping_sub(&BoxedUint::one_with_precision(p.bits_precision()));
+        let remainder: BoxedUint = p_minus_one.rem(&q);
+        assert!(bool::from(remainder.is_zero()), "{}", group.name);
+        assert_eq!(group.p.last().map(|b| b & 1), Some(1), "{}", group.name);
+        let pace = PaceGroup::Dh(Box::leak(Box::new(group)));
+        assert_eq!(
+            pace.decode(group.g).and_then(|g| g.encode()),
+            Ok(group.g.to_vec())
+        );
+        let mut not_generator = group.g.to_vec();
+        if let Some(last) = not_generator.last_mut() {
+            *last ^= 1;
+        }
+        assert!(pace.decode(&not_generator).is_err(), "{}", group.name);
+    }
+}
