@@ -365,7 +365,7 @@ fn rfc5114_groups_are_consistent() {
         let p = BoxedUint::from_be_slice_vartime(group.p);
         let q = BoxedUint::from_be_slice(group.q, p.bits_precision()).expect("q fits");
         let q = Option::<NonZero<BoxedUint>>::from(NonZero::new(q)).expect("q non-zero");
-        let p_minus_one = p.wrapping_sub(&BoxedUint::one_with_precision(p.bits_precision()));
+        let p_minus_one = p.wrapping_sub(BoxedUint::one_with_precision(p.bits_precision()));
         let remainder: BoxedUint = p_minus_one.rem(&q);
         assert!(bool::from(remainder.is_zero()), "{}", group.name);
         assert_eq!(group.p.last().map(|b| b & 1), Some(1), "{}", group.name);
