@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use cccd::document::Document;
 use cccd::session::{AccessKeys, ReadPlan, ReadStrategy, Session, SessionError};
 use cccd::trust::TrustStore;
-use cccd_sim::chip::{ChipConfig, ChipStats, SimTransport, VirtualChip};
+use cccd_sim::chip::{ChipConfig, ChipStats, Profile, SimTransport, VirtualChip};
 use time::Date;
 
 /// Why a benchmark could not be set up.
@@ -379,9 +379,21 @@ pub fn measure_log(
     plan: &ReadPlan,
     today: Date,
 ) -> Result<(ReadCost, ExchangeSizes), BenchError> {
+    measure_log_with(sample, (limits, Profile::default()), plan, today)
+}
+
+/// [`measure_log`] on a chip with another access profile (a PACE mapping: `pace-dh-gm`,
+/// `pace-ecdh-im`, `pace-dh-im`, `pace-ecdh-cam`).
+pub fn measure_log_with(
+    sample: &Sample,
+    (limits, profile): (ChipLimits, Profile),
+    plan: &ReadPlan,
+    today: Date,
+) -> Result<(ReadCost, ExchangeSizes), BenchError> {
     let config = ChipConfig {
         extended_length: limits.extended_length,
         max_read: limits.max_read,
+        profile,
         ..ChipConfig::default()
     };
     let chip = VirtualChip::from_document_with_keys(&sample.doc, config, &sample.secrets)

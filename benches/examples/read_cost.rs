@@ -10,8 +10,9 @@
 use cccd::session::ReadPlan;
 use cccd_benches::{
     APDU_LATENCY, BenchError, CHIP_LIMITS, ChipLimits, ExchangeSizes, LinkModel, ReadCost, Samples,
-    measure_log, strategies,
+    measure_log, measure_log_with, strategies,
 };
+use cccd_sim::chip::Profile;
 
 /// Bit rates of ISO/IEC 14443, kbit/s.
 const RATES: [u32; 4] = [106, 212, 424, 848];
@@ -50,6 +51,60 @@ fn cell(samples: &Samples, limits: ChipLimits, plan: &ReadPlan) -> Result<Cell, 
         read_time,
         auth_time,
     })
+}
+
+/// The opening (PACE with each mapping, then the genuineness proof) per PACE variant, on the
+/// chip with extended length: APDUs, bytes and modelled time, means over the sample cards.
+fn pace_variants(samples: &Samples) -> Result<(), BenchError> {
+    println!("\nOpening per PACE variant (chip \"ext, max 65536\", PACE-CAN, then CA or CAM):\n");
+    println!("| profile | protocol | auth APDUs | auth bytes | auth ms @106 | @424 |");
+    println!("|---|---|---:|---:|---:|---:|");
+    let limits = CHIP_LIMITS[0];
+    for (profile, name) in [
+        (Profile::Cccd2021, "cccd-2021"),
+        (Profile::PaceDhGm, "pace-dh-gm"),
+        (Profile::PaceEcdhIm, "pace-ecdh-im"),
+        (Profile::PaceDhIm, "pace-dh-im"),
+        (Profile::PaceEcdhCam, "pace-ecdh-cam"),
+    ] {
+        let mut runs = Vec::new();
+        for s in samples.valid() {
+            runs.push(measure_log_with(
+                s,
+                (limits, profile),
+                &ReadPlan::verification(),
+                samples.reference_date,
+            )?);
+        }
+        let n = runs.len().max(1) as f64;
+        let apdus = runs
+            .iter()
+            .map(|(c, _)| c.authentication.apdus as f64)
+            .sum::<f64>()
+            / n;
+        let bytes = runs
+            .iter()
+            .map(|(c, _)| (c.authentication.command_bytes + c.authentication.response_bytes) as f64)
+            .sum::<f64>()
+            / n;
+        let time = |rate| {
+            let link = LinkModel::at(rate);
+            runs.iter()
+                .map(|(_, x)| link.time_of_log(x.authentication.iter().copied()))
+                .sum::<f64>()
+                / n
+        };
+        let protocol = match profile {
+            Profile::PaceDhGm | Profile::PaceDhIm => "DH 1024-bit (id 0)",
+            _ => "card's curve",
+        };
+        println!(
+            "| {name} | {protocol} | {apdus:.1} | {bytes:.0} | {} | {} |",
+            ms(time(106)),
+            ms(time(424))
+        );
+    }
+    Ok(())
 }
 
 fn ms(seconds: f64) -> String {
@@ -123,6 +178,7 @@ fn main() -> Result<(), BenchError> {
     }
     // The targets.
     let best = "ext, max 65536";
+    pace_variants(&samples)?;
     if let (Some(full), Some(verif)) = (
         find(best, "cccd", "with face"),
         find(best, "cccd", "verification"),

@@ -27,8 +27,12 @@ pub struct Args {
     /// the sample layout testdata/secrets/<name> beside testdata/cards/<name>.
     #[arg(long, value_name = "DIR")]
     secrets: Option<PathBuf>,
-    /// Access protocols offered: cccd-2021 (PACE + BAC), bac-only, pace-only.
-    #[arg(long, default_value = "cccd-2021", value_parser = ["cccd-2021", "bac-only", "pace-only"])]
+    /// Access protocols offered: cccd-2021 (PACE ECDH-GM + BAC), bac-only, pace-only, or one
+    /// PACE mapping (+ BAC): pace-dh-gm, pace-ecdh-im, pace-dh-im, pace-ecdh-cam.
+    #[arg(long, default_value = "cccd-2021", value_parser = [
+        "cccd-2021", "bac-only", "pace-only", "pace-dh-gm", "pace-ecdh-im", "pace-dh-im",
+        "pace-ecdh-cam",
+    ])]
     profile: String,
     /// Refuse extended-length APDUs (as some chips and readers do).
     #[arg(long)]

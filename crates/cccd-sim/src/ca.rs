@@ -95,7 +95,12 @@ impl CaResponder {
         self
     }
 
-    /// The public key (what DG14 should hold for a genuine chip).
+    /// The private key (PACE-CAM proves possession of it too).
+    pub fn secret(&self) -> &EcScalar {
+        &self.secret
+    }
+
+    /// The public key (the one to put in DG14).
     pub fn public_key(&self) -> &EcPoint {
         &self.public
     }

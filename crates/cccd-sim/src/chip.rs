@@ -33,8 +33,11 @@ pub use keys::{ChipKeyError, load_aa, load_ca};
 pub use read::{ATR_INFO_FID, card_capabilities, short_only_atr};
 pub use transport::SimTransport;
 
+use cccd::access::security_infos::{KeyAgreement, Mapping, PaceProtocol, SecurityInfos};
 use cccd::apdu::{Command, EXTENDED_LE_MAX, Response, SHORT_LE_MAX, StatusWord};
+use cccd::crypto::Cipher;
 use cccd::lds::FileId;
+use cccd::tlv::{self, Tag};
 
 /// Which access protocols the chip offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,6 +51,16 @@ pub enum Profile {
     PaceOnly,
     /// No access control at all; files read in plain. Only for tests of the file layer.
     Open,
+    /// PACE DH generic mapping (RFC 5114 1024-bit group, parameter id 0) and BAC; EF.CardAccess
+    /// is rewritten to offer only that.
+    PaceDhGm,
+    /// PACE ECDH integrated mapping on the card's curve and cipher, and BAC.
+    PaceEcdhIm,
+    /// PACE DH integrated mapping (parameter id 0) and BAC.
+    PaceDhIm,
+    /// PACE ECDH chip authentication mapping on the card's curve (AES), with the chip's CA
+    /// key, and BAC.
+    PaceEcdhCam,
 }
 
 impl Profile {
@@ -58,18 +71,65 @@ impl Profile {
             "bac-only" => Some(Self::BacOnly),
             "pace-only" => Some(Self::PaceOnly),
             "open" => Some(Self::Open),
+            "pace-dh-gm" => Some(Self::PaceDhGm),
+            "pace-ecdh-im" => Some(Self::PaceEcdhIm),
+            "pace-dh-im" => Some(Self::PaceDhIm),
+            "pace-ecdh-cam" => Some(Self::PaceEcdhCam),
             _ => None,
         }
     }
 
     /// Whether BAC is offered.
     pub fn offers_bac(self) -> bool {
-        matches!(self, Self::Cccd2021 | Self::BacOnly)
+        !matches!(self, Self::PaceOnly | Self::Open)
     }
 
     /// Whether PACE is offered.
     pub fn offers_pace(self) -> bool {
-        matches!(self, Self::Cccd2021 | Self::PaceOnly)
+        !matches!(self, Self::BacOnly | Self::Open)
+    }
+
+    /// The PACE mapping and key agreement a profile forces, if any.
+    pub fn pace_mapping(self) -> Option<(Mapping, KeyAgreement)> {
+        match self {
+            Self::PaceDhGm => Some((Mapping::Generic, KeyAgreement::Dh)),
+            Self::PaceEcdhIm => Some((Mapping::Integrated, KeyAgreement::Ecdh)),
+            Self::PaceDhIm => Some((Mapping::Integrated, KeyAgreement::Dh)),
+            Self::PaceEcdhCam => Some((Mapping::ChipAuthentication, KeyAgreement::Ecdh)),
+            Self::Cccd2021 | Self::BacOnly | Self::PaceOnly | Self::Open => None,
+        }
+    }
+
+    /// EF.CardAccess offering only this profile's PACE protocol, built from the card's own
+    /// (its curve and cipher are kept for ECDH; DH uses the 1024-bit group, id 0, whose
+    /// values fit short APDUs). `None` when the profile forces nothing or the card has no
+    /// usable PACEInfo.
+    pub fn card_access(self, original: &[u8]) -> Option<Vec<u8>> {
+        let (mapping, key_agreement) = self.pace_mapping()?;
+        let infos = SecurityInfos::parse(original).ok()?;
+        let base = infos.preferred_pace()?;
+        let cipher = match (mapping, base.protocol.cipher) {
+            (Mapping::ChipAuthentication, Cipher::TripleDes) => Cipher::Aes128,
+            (_, cipher) => cipher,
+        };
+        let parameter_id = match key_agreement {
+            KeyAgreement::Dh => 0,
+            KeyAgreement::Ecdh => base.parameter_id?,
+        };
+        let protocol = PaceProtocol {
+            mapping,
+            key_agreement,
+            cipher,
+        };
+        let info = tlv::encode_constructed(
+            Tag::new(0x30),
+            [
+                &tlv::encode(Tag::new(0x06), &protocol.oid())[..],
+                &[0x02, 0x01, 0x02][..],
+                &tlv::encode(Tag::new(0x02), &[u8::try_from(parameter_id).ok()?])[..],
+            ],
+        );
+        Some(tlv::encode(Tag::new(0x31), &info))
     }
 }
 
@@ -213,8 +273,14 @@ impl VirtualChip {
         if config.profile == Profile::BacOnly {
             files.remove(FileId::CardAccess);
         }
+        if let Some(card_access) = files
+            .get(FileId::CardAccess)
+            .and_then(|original| config.profile.card_access(original))
+        {
+            files.insert(FileId::CardAccess, card_access);
+        }
         let responders =
-            access::Responders::new(&access, config.profile, files.get(FileId::CardAccess));
+            access::Responders::new(&access, config.profile, files.get(FileId::CardAccess), None);
         Self {
             config,
             files,
@@ -238,6 +304,7 @@ impl VirtualChip {
             &self.secrets,
             self.config.profile,
             self.files.get(FileId::CardAccess),
+            self.ca.as_ref().map(crate::ca::CaResponder::secret),
         )
     }
 
@@ -258,6 +325,8 @@ impl VirtualChip {
     #[must_use]
     pub fn with_chip_authentication(mut self, ca: crate::ca::CaResponder) -> Self {
         self.ca = Some(ca);
+        // PACE-CAM proves the same key.
+        self.responders = self.fresh_responders();
         self
     }
 

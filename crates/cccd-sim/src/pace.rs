@@ -1,4 +1,5 @@
-//! The chip side of PACE v2 with ECDH Generic Mapping (ICAO 9303-11 §4.4).
+//! The chip side of PACE v2 (ICAO 9303-11 §4.4): generic and integrated mapping with ECDH
+//! or DH, and chip authentication mapping with ECDH.
 //!
 //! [`PaceResponder`] holds the card's passwords (CAN and MRZ information) and the PACEInfos it
 //! offers, and answers MSE:Set AT (`00 22 C1 A4`) and the four GENERAL AUTHENTICATE commands.
@@ -9,19 +10,21 @@
 //!
 //! The computation steps are `cccd::access::pace::protocol`'s, shared with the reader.
 
-use cccd::access::pace::protocol::{
-    self, PaceRandomness, SystemRandomness, authentication_token, tags,
-};
-use cccd::access::security_infos::{KeyAgreement, Mapping, PaceInfo, PaceProtocol};
+use cccd::access::pace::cam;
+use cccd::access::pace::group::{GroupElement, GroupSecret, PaceGroup};
+use cccd::access::pace::integrated;
+use cccd::access::pace::protocol::{self, PaceRandomness, SystemRandomness, tags};
+use cccd::access::security_infos::{Mapping, PaceInfo, PaceProtocol};
 use cccd::apdu::{Command, Response, StatusWord};
-use cccd::crypto::{SecretKey, SessionKeys, ct_eq};
-use cccd::ec::{Curve, EcPoint};
+use cccd::crypto::{Cipher, SecretKey, SessionKeys, ct_eq};
+use cccd::ec::EcScalar;
 use cccd::mrz::{BacKey, Can};
 use cccd::sm::Ssc;
-use cccd::tlv::{Tag, Tlvs};
+use cccd::tlv::{self, Tag, Tlvs};
 use std::fmt;
 
-/// The length of the chip's nonce s: one AES block (two 3DES blocks).
+/// The length of the chip's nonce s for the generic mappings: one AES block (two 3DES
+/// blocks). The integrated mapping needs l bits ([`integrated::nonce_len`]).
 const NONCE_LEN: usize = 16;
 
 /// The result of one PACE command on the chip.
@@ -44,7 +47,7 @@ pub enum PaceOutcome {
 /// What MSE:Set AT chose.
 struct Selected {
     protocol: PaceProtocol,
-    curve: Curve,
+    group: PaceGroup,
     k_pi: SecretKey,
 }
 
@@ -55,19 +58,25 @@ enum State {
         selected: Selected,
         nonce: zeroize::Zeroizing<Vec<u8>>,
     },
-    Mapped {
-        selected: Selected,
-        generator: EcPoint,
-    },
+    // Boxed, as Agreed: the generator and the secret make it much larger than the others.
+    Mapped(Box<Mapped>),
     // Boxed: the two points make this variant much larger than the others.
     Agreed(Box<Agreed>),
+}
+
+struct Mapped {
+    selected: Selected,
+    generator: GroupElement,
+    /// PACE-CAM: the chip's mapping secret SK_Map,IC, for the CA data.
+    mapping_secret: Option<EcScalar>,
 }
 
 struct Agreed {
     selected: Selected,
     keys: SessionKeys,
-    chip_public: EcPoint,
-    terminal_public: EcPoint,
+    chip_public: GroupElement,
+    terminal_public: GroupElement,
+    mapping_secret: Option<EcScalar>,
 }
 
 /// The chip's PACE state machine; see the module documentation.
@@ -75,6 +84,8 @@ pub struct PaceResponder {
     can: Option<Can>,
     mrz: Option<BacKey>,
     supported: Vec<PaceInfo>,
+    /// The static Chip Authentication private key that PACE-CAM proves possession of.
+    chip_authentication_key: Option<EcScalar>,
     state: State,
     randomness: Box<dyn PaceRandomness + Send>,
 }
@@ -85,7 +96,7 @@ impl fmt::Debug for PaceResponder {
             State::Idle => "idle",
             State::Selected(_) => "selected",
             State::NonceSent { .. } => "nonce sent",
-            State::Mapped { .. } => "mapped",
+            State::Mapped(_) => "mapped",
             State::Agreed(_) => "agreed",
         };
         f.debug_struct("PaceResponder")
@@ -110,15 +121,26 @@ fn data_reply(tag: Tag, value: &[u8]) -> PaceOutcome {
 
 impl PaceResponder {
     /// A responder for a card with these passwords (either may be absent: that password type
-    /// is then refused with `6A88`) offering these PACEInfos (ECDH-GM ones are usable).
+    /// is then refused with `6A88`) offering these PACEInfos (every mapping on the
+    /// standardized groups `cccd` implements; PACE-CAM also needs
+    /// [`Self::with_chip_authentication_key`]).
     pub fn new(can: Option<Can>, mrz: Option<BacKey>, supported: Vec<PaceInfo>) -> Self {
         Self {
             can,
             mrz,
             supported,
+            chip_authentication_key: None,
             state: State::Idle,
             randomness: Box::new(SystemRandomness),
         }
+    }
+
+    /// The chip's static Chip Authentication private key (the one in EF.CardSecurity and
+    /// DG14): without it, PACE-CAM protocols are refused at MSE:Set AT.
+    #[must_use]
+    pub fn with_chip_authentication_key(mut self, key: EcScalar) -> Self {
+        self.chip_authentication_key = Some(key);
+        self
     }
 
     /// Draw nonces and private keys from `randomness` (tests inject fixed values).
@@ -183,12 +205,15 @@ impl PaceResponder {
         }) else {
             return reply(StatusWord::ReferencedDataNotFound);
         };
-        if info.protocol.mapping != Mapping::Generic
-            || info.protocol.key_agreement != KeyAgreement::Ecdh
-        {
+        let cam_possible = self
+            .chip_authentication_key
+            .as_ref()
+            .is_some_and(|key| Ok(PaceGroup::Ec(key.curve())) == PaceGroup::of(&info))
+            && info.protocol.cipher != Cipher::TripleDes;
+        if info.protocol.mapping == Mapping::ChipAuthentication && !cam_possible {
             return reply(StatusWord::ReferencedDataNotFound);
         }
-        let Ok(curve) = info.curve() else {
+        let Ok(group) = PaceGroup::of(&info) else {
             return reply(StatusWord::ReferencedDataNotFound);
         };
         let secret = match reference {
@@ -201,7 +226,7 @@ impl PaceResponder {
         };
         self.state = State::Selected(Selected {
             protocol: info.protocol,
-            curve,
+            group,
             k_pi: protocol::password_key(&secret, info.protocol.cipher),
         });
         reply(StatusWord::Ok)
@@ -215,11 +240,17 @@ impl PaceResponder {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Selected(selected) if chained => self.send_nonce(command, selected),
             State::NonceSent { selected, nonce } if chained => self.map(command, selected, &nonce),
-            State::Mapped {
-                selected,
-                generator,
-            } if chained => self.agree(command, selected, generator),
-            State::Agreed(agreed) if !chained => mutual_authentication(command, *agreed),
+            State::Mapped(mapped) if chained => {
+                let Mapped {
+                    selected,
+                    generator,
+                    mapping_secret,
+                } = *mapped;
+                self.agree(command, selected, &generator, mapping_secret)
+            }
+            State::Agreed(agreed) if !chained => {
+                mutual_authentication(command, *agreed, self.chip_authentication_key.as_ref())
+            }
             // Out of order, or the chaining bit where it does not belong.
             _ => reply(StatusWord::ConditionsNotSatisfied),
         }
@@ -229,7 +260,11 @@ impl PaceResponder {
         if command.data != protocol::empty_dynamic_data() {
             return reply(StatusWord::IncorrectData);
         }
-        let nonce = self.randomness.nonce(NONCE_LEN);
+        let len = match selected.protocol.mapping {
+            Mapping::Integrated => integrated::nonce_len(selected.protocol.cipher),
+            Mapping::Generic | Mapping::ChipAuthentication => NONCE_LEN,
+        };
+        let nonce = self.randomness.nonce(len);
         let Ok(encrypted) =
             protocol::encrypt_nonce(selected.protocol.cipher, &selected.k_pi, &nonce)
         else {
@@ -240,42 +275,77 @@ impl PaceResponder {
     }
 
     fn map(&mut self, command: &Command, selected: Selected, nonce: &[u8]) -> PaceOutcome {
-        let curve = selected.curve;
-        let Some(terminal_mapping) = terminal_point(command, tags::MAPPING_TERMINAL, curve) else {
+        let group = selected.group;
+        let Ok(mapping_data) = protocol::parse_dynamic_data(&command.data, tags::MAPPING_TERMINAL)
+        else {
             return reply(StatusWord::IncorrectData);
         };
-        let secret = self.randomness.private_key(curve);
+        if selected.protocol.mapping == Mapping::Integrated {
+            // The terminal's nonce t; the chip answers with an empty template.
+            let Ok(generator) = group.map_integrated(selected.protocol.cipher, nonce, mapping_data)
+            else {
+                return reply(StatusWord::IncorrectData);
+            };
+            self.state = State::Mapped(Box::new(Mapped {
+                selected,
+                generator,
+                mapping_secret: None,
+            }));
+            return PaceOutcome::Reply(Response::new(
+                protocol::empty_dynamic_data(),
+                StatusWord::Ok,
+            ));
+        }
+        let Ok(terminal_mapping) = group.decode(mapping_data) else {
+            return reply(StatusWord::IncorrectData);
+        };
+        let secret = protocol::group_secret(self.randomness.as_mut(), group);
         let (Ok(public), Ok(generator)) = (
-            curve
-                .mul_generator(&secret)
-                .and_then(|p| p.to_uncompressed()),
-            protocol::map_generator(curve, nonce, &secret, &terminal_mapping),
+            group.generator().exp(&secret).and_then(|p| p.encode()),
+            group.map_generic(nonce, &secret, &terminal_mapping),
         ) else {
             return reply(StatusWord::IncorrectData);
         };
-        self.state = State::Mapped {
+        let mapping_secret = match secret {
+            GroupSecret::Ec(scalar) if selected.protocol.mapping == Mapping::ChipAuthentication => {
+                Some(scalar)
+            }
+            _ => None,
+        };
+        self.state = State::Mapped(Box::new(Mapped {
             selected,
             generator,
-        };
+            mapping_secret,
+        }));
         data_reply(tags::MAPPING_CHIP, &public)
     }
 
-    fn agree(&mut self, command: &Command, selected: Selected, generator: EcPoint) -> PaceOutcome {
-        let curve = selected.curve;
-        let Some(terminal_public) = terminal_point(command, tags::EPHEMERAL_TERMINAL, curve) else {
+    fn agree(
+        &mut self,
+        command: &Command,
+        selected: Selected,
+        generator: &GroupElement,
+        mapping_secret: Option<EcScalar>,
+    ) -> PaceOutcome {
+        let group = selected.group;
+        let Some(terminal_public) =
+            protocol::parse_dynamic_data(&command.data, tags::EPHEMERAL_TERMINAL)
+                .ok()
+                .and_then(|bytes| group.decode(bytes).ok())
+        else {
             return reply(StatusWord::IncorrectData);
         };
-        let secret = self.randomness.private_key(curve);
-        let Ok(chip_public) = generator.mul(&secret) else {
+        let secret = protocol::group_secret(self.randomness.as_mut(), group);
+        let Ok(chip_public) = generator.exp(&secret) else {
             return reply(StatusWord::NoPreciseDiagnosis);
         };
-        // ICAO 9303-11 §4.4.3.3.2: the two ephemeral keys must differ.
+        // ICAO 9303-11 §4.4.1: the two ephemeral keys must differ.
         if chip_public == terminal_public {
             return reply(StatusWord::IncorrectData);
         }
         let (Ok(keys), Ok(encoded)) = (
-            protocol::session_keys(selected.protocol.cipher, &secret, &terminal_public),
-            chip_public.to_uncompressed(),
+            protocol::group_session_keys(selected.protocol.cipher, &secret, &terminal_public),
+            chip_public.encode(),
         ) else {
             return reply(StatusWord::IncorrectData);
         };
@@ -284,24 +354,30 @@ impl PaceResponder {
             keys,
             chip_public,
             terminal_public,
+            mapping_secret,
         }));
         data_reply(tags::EPHEMERAL_CHIP, &encoded)
     }
 }
 
-fn mutual_authentication(command: &Command, agreed: Agreed) -> PaceOutcome {
+fn mutual_authentication(
+    command: &Command,
+    agreed: Agreed,
+    chip_authentication_key: Option<&EcScalar>,
+) -> PaceOutcome {
     let Agreed {
         selected,
         keys,
         chip_public,
         terminal_public,
+        mapping_secret,
     } = agreed;
     let Ok(token) = protocol::parse_dynamic_data(&command.data, tags::TOKEN_TERMINAL) else {
         return reply(StatusWord::IncorrectData);
     };
     let (Ok(expected), Ok(ours)) = (
-        authentication_token(&selected.protocol, &keys, &chip_public),
-        authentication_token(&selected.protocol, &keys, &terminal_public),
+        protocol::group_authentication_token(&selected.protocol, &keys, &chip_public),
+        protocol::group_authentication_token(&selected.protocol, &keys, &terminal_public),
     ) else {
         return reply(StatusWord::NoPreciseDiagnosis);
     };
@@ -309,20 +385,29 @@ fn mutual_authentication(command: &Command, agreed: Agreed) -> PaceOutcome {
     if !ct_eq(token, &expected) {
         return reply(StatusWord::VerificationFailed);
     }
+    let mut data = tlv::encode(tags::TOKEN_CHIP, &ours);
+    if let (Some(static_key), Some(mapping_secret)) = (chip_authentication_key, mapping_secret) {
+        // PACE-CAM: CA = SK_IC⁻¹ · SK_Map,IC, encrypted under KSenc (§4.4.3.5).
+        let Some(encrypted) = cam::chip_authentication_data(static_key, &mapping_secret)
+            .ok()
+            .and_then(|ca| cam::encrypt_chip_authentication_data(&keys, &ca).ok())
+        else {
+            return reply(StatusWord::NoPreciseDiagnosis);
+        };
+        tlv::write(
+            tags::ENCRYPTED_CHIP_AUTHENTICATION_DATA,
+            &encrypted,
+            &mut data,
+        );
+    }
     PaceOutcome::Established {
         response: Response::new(
-            protocol::dynamic_data(tags::TOKEN_CHIP, &ours),
+            tlv::encode(protocol::DYNAMIC_AUTHENTICATION_DATA, &data),
             StatusWord::Ok,
         ),
         keys,
         ssc: Ssc::zero(),
     }
-}
-
-/// The terminal's point in `7C { tag point }`, validated on the curve.
-fn terminal_point(command: &Command, tag: Tag, curve: Curve) -> Option<EcPoint> {
-    let bytes = protocol::parse_dynamic_data(&command.data, tag).ok()?;
-    curve.decode_point(bytes).ok()
 }
 
 #[cfg(test)]

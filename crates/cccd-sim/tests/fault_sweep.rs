@@ -27,7 +27,7 @@ use cccd::apdu::StatusWord;
 use cccd::document::Document;
 use cccd::lds::FileId;
 use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
-use cccd_sim::chip::{ChipConfig, Faults, SimTransport, VirtualChip};
+use cccd_sim::chip::{ChipConfig, Faults, Profile, SimTransport, VirtualChip};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -44,8 +44,9 @@ fn sample() -> Document {
 }
 
 /// Short APDUs only, at most 0xDF bytes a read: many APDUs per file.
-fn short_config(faults: Faults) -> ChipConfig {
+fn short_config(faults: Faults, profile: Profile) -> ChipConfig {
     ChipConfig {
+        profile,
         extended_length: false,
         max_read: 0xDF,
         faults,
@@ -54,9 +55,13 @@ fn short_config(faults: Faults) -> ChipConfig {
 }
 
 fn transport(doc: &Document, faults: Faults) -> SimTransport {
+    transport_with(doc, faults, Profile::default())
+}
+
+fn transport_with(doc: &Document, faults: Faults, profile: Profile) -> SimTransport {
     let chip = VirtualChip::from_document_with_keys(
         doc,
-        short_config(faults),
+        short_config(faults, profile),
         &testdata().join("secrets").join(CARD),
     )
     .unwrap();
@@ -199,7 +204,7 @@ fn present_again(t: &mut SimTransport) {
 
 /// One run with `fault` at APDU `k`; panics (caught by the caller) on any broken promise.
 fn run_one(
-    fault: Fault,
+    (fault, profile): (Fault, Profile),
     k: usize,
     clean_total: usize,
     sample: &Document,
@@ -208,8 +213,8 @@ fn run_one(
 ) {
     let keys = keys(sample);
     // A second reader, for resuming on another transport (the card moved to it).
-    let mut other_reader = transport(sample, Faults::default());
-    let mut t = transport(sample, fault.at(k));
+    let mut other_reader = transport_with(sample, Faults::default(), profile);
+    let mut t = transport_with(sample, fault.at(k), profile);
     let mut session = match Session::open(&mut t, &keys) {
         Ok(s) => s,
         Err(e) => {
@@ -301,8 +306,8 @@ fn run_one(
 }
 
 /// APDUs of a clean open and read with the face.
-fn clean_apdus(sample: &Document) -> usize {
-    let mut t = transport(sample, Faults::default());
+fn clean_apdus(sample: &Document, profile: Profile) -> usize {
+    let mut t = transport_with(sample, Faults::default(), profile);
     let mut s = Session::open(&mut t, &keys(sample)).unwrap();
     let doc = s.read(&ReadPlan::with_face(), &mut |_| {}).unwrap();
     assert_no_partial_file(&doc, sample, "clean read");
@@ -313,11 +318,24 @@ fn clean_apdus(sample: &Document) -> usize {
 }
 
 fn sweep(fault: Fault) {
-    let sample = sample();
-    let total = clean_apdus(&sample);
+    sweep_with(fault, Profile::default());
+}
+
+fn sweep_with(fault: Fault, profile: Profile) {
+    let mut sample = sample();
+    // The profile's chip serves its own EF.CardAccess; every other file is the card's.
+    if let Some(card_access) = sample
+        .get(FileId::CardAccess)
+        .and_then(|original| profile.card_access(original))
+    {
+        sample.insert(FileId::CardAccess, card_access);
+    }
+    let total = clean_apdus(&sample, profile);
     assert!(total > 100, "a short-APDU read takes {total} APDUs");
-    let root =
-        std::env::temp_dir().join(format!("cccd-fault-sweep-{}-{fault:?}", std::process::id()));
+    let root = std::env::temp_dir().join(format!(
+        "cccd-fault-sweep-{}-{fault:?}-{profile:?}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     let mut tally = Tally::default();
@@ -327,7 +345,7 @@ fn sweep(fault: Fault) {
         tally.runs += 1;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut local = Tally::default();
-            run_one(fault, k, total, &sample, &dir, &mut local);
+            run_one((fault, profile), k, total, &sample, &dir, &mut local);
             local
         }));
         match outcome {
@@ -408,6 +426,13 @@ fn sweep(fault: Fault) {
 #[test]
 fn card_removed_after_every_apdu_then_resumed() {
     sweep(Fault::Removal);
+}
+
+/// The same promises with PACE-CAM (the chip authentication is part of PACE): a removal at
+/// any APDU is noticed, and the session resumes with the chip proven again.
+#[test]
+fn card_removed_after_every_apdu_then_resumed_with_pace_cam() {
+    sweep_with(Fault::Removal, Profile::PaceEcdhCam);
 }
 
 #[test]

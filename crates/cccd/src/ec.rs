@@ -216,6 +216,11 @@ impl Curve {
         }
     }
 
+    /// Bytes in a scalar (the length of the group order n).
+    pub fn scalar_size(self) -> usize {
+        self.params().n.len()
+    }
+
     /// The published domain parameters.
     pub fn params(self) -> &'static DomainParams {
         match self {

@@ -35,7 +35,7 @@ pub use plan::{Progress, ReadPlan, ReadStrategy};
 
 use crate::access::{bac, pace, security_infos::SecurityInfos};
 use crate::apdu::{Command, StatusWord};
-use crate::document::{AccessProtocol, Document};
+use crate::document::{AccessProtocol, Document, PaceRecord};
 use crate::lds::FileId;
 use crate::sm::{SecureChannel, SmCodec};
 use crate::transport::{Transport, TransportError};
@@ -57,6 +57,8 @@ pub struct Session<T: Transport> {
     chip_auth: ChipAuthOutcome,
     /// The chip refused an extended-length read: short APDUs only.
     short_only: bool,
+    /// PACE-CAM's evidence from the last opening, checked against DG14's key.
+    cam: Option<pace::CamEvidence>,
 }
 
 impl<T: Transport> std::fmt::Debug for Session<T> {
@@ -91,7 +93,12 @@ impl<T: Transport> Session<T> {
 
     /// Access control only: no chip or active authentication.
     pub fn open_access(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
-        let (codec, access, card_access) = establish(&mut transport, keys)?;
+        let Opened {
+            codec,
+            access,
+            card_access,
+            pace,
+        } = establish(&mut transport, keys)?;
         let mut document = Document::new();
         // Everything this session records (CA, AA over its own random challenge) is this
         // process's own evidence.
@@ -100,6 +107,7 @@ impl<T: Transport> Session<T> {
             document.insert(FileId::CardAccess, bytes.clone());
         }
         document.meta.access = Some(access);
+        document.meta.pace = pace.as_ref().map(|run| run.record.clone());
         Ok(Self {
             transport,
             codec: Some(codec),
@@ -110,6 +118,7 @@ impl<T: Transport> Session<T> {
             partial: None,
             chip_auth: ChipAuthOutcome::NotAvailable,
             short_only: false,
+            cam: pace.and_then(|run| run.cam),
         })
     }
 
@@ -299,9 +308,10 @@ impl<T: Transport> Session<T> {
     /// it runs again: the card that came back must be the same genuine chip.
     pub fn reconnect(&mut self) -> Result<(), SessionError> {
         self.codec = None;
-        let (codec, access, _) = establish(&mut self.transport, &self.keys)?;
-        self.codec = Some(codec);
-        self.access = access;
+        let opened = establish(&mut self.transport, &self.keys)?;
+        self.codec = Some(opened.codec);
+        self.access = opened.access;
+        self.cam = opened.pace.and_then(|run| run.cam);
         if self.chip_auth == ChipAuthOutcome::ChipAuthenticated
             && let Some(Ok(dg14)) = self.document.dg14()
         {
@@ -350,12 +360,23 @@ fn security_lost(error: &SessionError) -> bool {
     }
 }
 
+/// What access control established.
+struct Opened {
+    codec: SmCodec,
+    access: AccessProtocol,
+    card_access: Option<Vec<u8>>,
+    pace: Option<PaceRun>,
+}
+
+/// The PACE run that opened the chip: its record for `card.json`, and PACE-CAM's evidence.
+struct PaceRun {
+    record: PaceRecord,
+    cam: Option<pace::CamEvidence>,
+}
+
 /// Run access control over `transport`; return the session state, the protocol used and
 /// EF.CardAccess if the chip has one.
-fn establish<T: Transport>(
-    transport: &mut T,
-    keys: &AccessKeys,
-) -> Result<(SmCodec, AccessProtocol, Option<Vec<u8>>), SessionError> {
+fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opened, SessionError> {
     let card_access = files::read_card_access(transport)?;
     log::debug!(
         "EF.CardAccess: {}",
@@ -370,12 +391,30 @@ fn establish<T: Transport>(
     {
         for (password, protocol) in keys.pace_passwords() {
             log::debug!("PACE with {protocol:?} on {:?}", info.protocol);
-            match pace::establish(&mut *transport, &password, info) {
-                Ok(channel) => {
-                    log::info!("access: {protocol:?}");
+            match pace::establish_detailed(
+                &mut *transport,
+                &password,
+                info,
+                &mut pace::protocol::SystemRandomness,
+            ) {
+                Ok(pace::Established {
+                    channel,
+                    chip_authentication,
+                    ..
+                }) => {
+                    let record = PaceRecord::new(info, protocol);
+                    log::info!("access: {}", record.name);
                     let (_, mut codec) = channel.into_parts();
                     select_application(transport, Some(&mut codec))?;
-                    return Ok((codec, protocol, card_access));
+                    return Ok(Opened {
+                        codec,
+                        access: protocol,
+                        card_access,
+                        pace: Some(PaceRun {
+                            record,
+                            cam: chip_authentication,
+                        }),
+                    });
                 }
                 Err(pace::PaceError::Transport(e)) => return Err(e.into()),
                 // Some chips refuse PACE and accept BAC; fall through.
@@ -412,7 +451,12 @@ fn establish<T: Transport>(
                 keys.mrz_keys().len()
             );
             let (_, codec) = channel.into_parts();
-            Ok((codec, AccessProtocol::Bac, card_access))
+            Ok(Opened {
+                codec,
+                access: AccessProtocol::Bac,
+                card_access,
+                pace: None,
+            })
         }
         Err(e) => Err(e.into()),
     }

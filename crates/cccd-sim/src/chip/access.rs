@@ -6,6 +6,7 @@ use crate::bac::{BacResponder, BacStep};
 use crate::pace::{PaceOutcome, PaceResponder};
 use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
+use cccd::ec::EcScalar;
 use cccd::mrz::{BacKey, Can};
 use cccd::sm::SmCodec;
 
@@ -66,6 +67,7 @@ impl Responders {
         secrets: &AccessConfig,
         profile: Profile,
         card_access: Option<&[u8]>,
+        chip_authentication_key: Option<&EcScalar>,
     ) -> Self {
         let bac = match (&secrets.mrz, profile.offers_bac()) {
             (Some(key), true) => Some(BacResponder::new(key)),
@@ -75,8 +77,13 @@ impl Responders {
             .and_then(|b| SecurityInfos::parse(b).ok())
             .map(|infos| infos.pace_infos().copied().collect())
             .unwrap_or_default();
-        let pace = (profile.offers_pace() && !pace_infos.is_empty())
-            .then(|| PaceResponder::new(secrets.can.clone(), secrets.mrz.clone(), pace_infos));
+        let pace = (profile.offers_pace() && !pace_infos.is_empty()).then(|| {
+            let pace = PaceResponder::new(secrets.can.clone(), secrets.mrz.clone(), pace_infos);
+            match chip_authentication_key {
+                Some(key) => pace.with_chip_authentication_key(key.clone()),
+                None => pace,
+            }
+        });
         Self { bac, pace }
     }
 

@@ -76,6 +76,7 @@ pub fn read_meta(seed: u64, spec: &CardSpec, chip_aa: &PrivateKey) -> Result<Rea
         read_at: Some("2025-06-01T09:00:00Z".into()),
         reader: Some("cccd-sim virtual chip (generated sample)".into()),
         access: Some(AccessProtocol::PaceCan),
+        pace: None,
         chip_authentication: Some(ChipAuthRecord {
             passed: ca_passed,
             protocol: "0.4.0.127.0.7.2.2.3.2.2".into(),

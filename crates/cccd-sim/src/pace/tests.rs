@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::sm::ChipChannel;
-use cccd::access::pace::{PaceError, PaceStep, establish};
-use cccd::crypto::Cipher;
+use cccd::access::pace::{PaceError, PaceStep, establish, establish_detailed};
+use cccd::access::security_infos::KeyAgreement;
+use cccd::ec::Curve;
 use cccd::mrz::AccessKey;
 use cccd::transport::{Transport, TransportError};
 
@@ -12,16 +13,37 @@ const FILE: &[u8] = b"EF.COM contents";
 const ID: &str = "001099000001";
 
 fn info(curve: Curve, cipher: Cipher) -> PaceInfo {
+    info_with(
+        Mapping::Generic,
+        KeyAgreement::Ecdh,
+        cipher,
+        curve.pace_parameter_id(),
+    )
+}
+
+fn info_with(
+    mapping: Mapping,
+    key_agreement: KeyAgreement,
+    cipher: Cipher,
+    parameter_id: u8,
+) -> PaceInfo {
     PaceInfo {
         protocol: PaceProtocol {
-            mapping: Mapping::Generic,
-            key_agreement: KeyAgreement::Ecdh,
+            mapping,
+            key_agreement,
             cipher,
         },
         version: 2,
-        parameter_id: Some(u64::from(curve.pace_parameter_id())),
+        parameter_id: Some(u64::from(parameter_id)),
     }
 }
+
+const CIPHERS: [Cipher; 4] = [
+    Cipher::TripleDes,
+    Cipher::Aes128,
+    Cipher::Aes192,
+    Cipher::Aes256,
+];
 
 fn mrz_key() -> BacKey {
     BacKey::from_fields("099000001", "990101", "390101").expect("MRZ fields")
@@ -112,6 +134,100 @@ fn can_and_mrz_on_every_curve_and_cipher() {
             }
         }
     }
+}
+
+/// Open `info` with both passwords and read through the channel.
+fn open_and_read(info: PaceInfo, ca_key: Option<&EcScalar>) {
+    for password in [
+        AccessKey::Can(Can::from_id(ID).expect("CAN")),
+        AccessKey::Mrz(mrz_key()),
+    ] {
+        let mut card = TestCard::new(vec![info]);
+        if let Some(key) = ca_key {
+            card.pace = card.pace.with_chip_authentication_key(key.clone());
+        }
+        let mut done = establish_detailed(&mut card, &password, &info, &mut SystemRandomness)
+            .unwrap_or_else(|e| panic!("{info:?}: {e}"));
+        assert_eq!(done.channel.cipher(), info.protocol.cipher);
+        assert_eq!(read_through(&mut done.channel), FILE, "{info:?}");
+        assert_eq!(
+            done.chip_authentication.is_some(),
+            info.protocol.mapping == Mapping::ChipAuthentication
+        );
+        assert!(!card.pace.in_progress());
+    }
+}
+
+#[test]
+fn integrated_mapping_on_every_curve_and_cipher() {
+    for curve in Curve::ALL {
+        for cipher in CIPHERS {
+            open_and_read(
+                info_with(
+                    Mapping::Integrated,
+                    KeyAgreement::Ecdh,
+                    cipher,
+                    curve.pace_parameter_id(),
+                ),
+                None,
+            );
+        }
+    }
+}
+
+#[test]
+fn dh_generic_and_integrated_mapping_on_every_group() {
+    for id in 0..=2 {
+        for mapping in [Mapping::Generic, Mapping::Integrated] {
+            for cipher in [Cipher::TripleDes, Cipher::Aes256] {
+                open_and_read(info_with(mapping, KeyAgreement::Dh, cipher, id), None);
+            }
+        }
+    }
+}
+
+#[test]
+fn chip_authentication_mapping_proves_the_static_key() {
+    for curve in Curve::ALL {
+        let (secret, public) = curve.generate_keypair(&mut rand::rng());
+        let info = info_with(
+            Mapping::ChipAuthentication,
+            KeyAgreement::Ecdh,
+            Cipher::Aes128,
+            curve.pace_parameter_id(),
+        );
+        open_and_read(info, Some(&secret));
+        let mut card = TestCard::new(vec![info]);
+        card.pace = card.pace.with_chip_authentication_key(secret);
+        let done = establish_detailed(
+            &mut card,
+            &AccessKey::Can(Can::from_id(ID).expect("CAN")),
+            &info,
+            &mut SystemRandomness,
+        )
+        .expect("PACE-CAM");
+        let evidence = done.chip_authentication.expect("evidence");
+        assert_eq!(evidence.verify(&public), Ok(()), "{curve}");
+        // A chip with another static key (a clone) does not verify against this one.
+        let (_, other) = curve.generate_keypair(&mut rand::rng());
+        assert!(evidence.verify(&other).is_err());
+    }
+}
+
+#[test]
+fn chip_authentication_mapping_without_a_key_is_refused() {
+    let info = info_with(
+        Mapping::ChipAuthentication,
+        KeyAgreement::Ecdh,
+        Cipher::Aes128,
+        13,
+    );
+    let mut card = TestCard::new(vec![info]);
+    let can = AccessKey::Can(Can::from_id(ID).expect("CAN"));
+    assert!(matches!(
+        establish(&mut card, &can, &info),
+        Err(PaceError::Unsupported { .. })
+    ));
 }
 
 #[test]

@@ -1,24 +1,37 @@
-//! PACE v2 with ECDH Generic Mapping, reader side (ICAO 9303-11 §4.4).
+//! PACE v2, reader side (ICAO 9303-11 §4.4): generic mapping (ECDH and DH), integrated
+//! mapping (ECDH and DH) and chip authentication mapping (ECDH), on the standardized domain
+//! parameters this crate implements ([`group::PaceGroup`]).
 //!
 //! [`establish`] runs MSE:Set AT and the four chained GENERAL AUTHENTICATE commands, checks
-//! the chip's token in constant time and returns a [`SecureChannel`] with SSC zero. The
+//! the chip's token in constant time and returns a [`SecureChannel`] with SSC zero;
+//! [`establish_detailed`] also returns the PACE-CAM evidence to check against the chip's
+//! static key ([`CamEvidence::verify`]). The
 //! password is an [`AccessKey`]: the CAN (on Vietnamese cards the last 6 digits of the ID
 //! number) or the MRZ information.
 //!
 //! Pass `&mut transport` to keep the transport after a failure (to fall back to BAC).
 
+pub mod cam;
+pub mod dh_groups;
+pub mod group;
+pub mod integrated;
+mod prime_field;
 pub mod protocol;
 
+pub use self::cam::{CamError, CamEvidence};
+use self::group::{GroupElement, GroupError, PaceGroup};
 use self::protocol::{PaceComputationError, PaceRandomness, SystemRandomness, tags};
-use crate::access::security_infos::{KeyAgreement, Mapping, PaceInfo};
-use crate::apdu::{Command, Response, StatusWord};
-use crate::crypto::ct_eq;
-use crate::ec::{Curve, EcError, EcPoint};
+use crate::access::security_infos::{KeyAgreement, Mapping, PaceInfo, PaceProtocol};
+use crate::apdu::{Command, EXTENDED_LE_MAX, Response, StatusWord};
+use crate::crypto::{Cipher, ct_eq};
 use crate::mrz::AccessKey;
 use crate::sm::{SecureChannel, Ssc};
-use crate::tlv::{self, Tag};
+use crate::tlv::{self, Tag, Tlv};
 use crate::transport::{Transport, TransportError};
 use std::fmt;
+
+/// The most data a short APDU carries.
+const SHORT_LC_MAX: usize = 255;
 
 /// The step of PACE at which something went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,23 +124,60 @@ pub fn establish<T: Transport>(
 
 /// Run PACE drawing the terminal's private keys from `randomness` (tests inject fixed keys).
 pub fn establish_with<T: Transport>(
-    mut transport: T,
+    transport: T,
     password: &AccessKey,
     info: &PaceInfo,
     randomness: &mut dyn PaceRandomness,
 ) -> Result<SecureChannel<T>, PaceError> {
+    establish_detailed(transport, password, info, randomness).map(|done| done.channel)
+}
+
+/// What a successful PACE run yields: the secure channel, the protocol it ran and, for
+/// PACE-CAM, the chip's authentication evidence (to check against its static key).
+#[derive(Debug)]
+pub struct Established<T: Transport> {
+    /// The secure channel, SSC zero.
+    pub channel: SecureChannel<T>,
+    /// The protocol that ran.
+    pub protocol: PaceProtocol,
+    /// PACE-CAM only: the chip's mapping key and its decrypted Chip Authentication Data.
+    pub chip_authentication: Option<CamEvidence>,
+}
+
+/// Whether this crate can run `info` (its protocol and standardized domain parameters).
+pub fn is_supported(info: &PaceInfo) -> bool {
+    check_supported(info).is_ok()
+}
+
+/// Refuse the protocol combinations ICAO does not define (or this crate does not run), by
+/// name, before anything is sent.
+fn check_supported(info: &PaceInfo) -> Result<PaceGroup, PaceError> {
     let protocol = info.protocol;
-    if protocol.mapping != Mapping::Generic || protocol.key_agreement != KeyAgreement::Ecdh {
+    if protocol.mapping == Mapping::ChipAuthentication
+        && (protocol.key_agreement != KeyAgreement::Ecdh || protocol.cipher == Cipher::TripleDes)
+    {
         return Err(PaceError::Unsupported {
             what: format!(
-                "{:?} mapping with {:?} key agreement (only ECDH generic mapping is implemented)",
-                protocol.mapping, protocol.key_agreement
+                "chip authentication mapping with {:?} and {:?} (ICAO defines PACE-CAM for ECDH with AES only)",
+                protocol.key_agreement, protocol.cipher
             ),
         });
     }
-    let curve = info.curve().map_err(|e| PaceError::Unsupported {
+    PaceGroup::of(info).map_err(|e| PaceError::Unsupported {
         what: e.to_string(),
-    })?;
+    })
+}
+
+/// Run PACE (any mapping: generic, integrated, chip authentication; ECDH or DH) and return
+/// the channel with what the run established.
+pub fn establish_detailed<T: Transport>(
+    mut transport: T,
+    password: &AccessKey,
+    info: &PaceInfo,
+    randomness: &mut dyn PaceRandomness,
+) -> Result<Established<T>, PaceError> {
+    let protocol = info.protocol;
+    let group = check_supported(info)?;
     let cipher = protocol.cipher;
     let mut exchange = Exchange {
         transport: &mut transport,
@@ -151,55 +201,42 @@ pub fn establish_with<T: Transport>(
         .map_err(|e| invalid(step, e.to_string()))?;
     drop(k_pi);
 
-    // 2. Generic Mapping: G' = s·G + H.
-    let step = PaceStep::Mapping;
-    let mapping_secret = randomness.private_key(curve);
-    let mapping_public = curve
-        .mul_generator(&mapping_secret)
-        .map_err(|e| ec(step, &e))?;
-    let response = exchange.general_authenticate(
-        step,
-        &protocol::dynamic_data(tags::MAPPING_TERMINAL, &encoded(step, &mapping_public)?),
-        true,
-    )?;
-    let chip_mapping = decode_point(
-        step,
-        curve,
-        chip_object(step, &response, tags::MAPPING_CHIP)?,
-    )?;
-    let mapped_generator = protocol::map_generator(curve, &nonce, &mapping_secret, &chip_mapping)
-        .map_err(|e| ec(step, &e))?;
-    drop((nonce, mapping_secret));
+    // 2. The mapping to the ephemeral generator.
+    let (mapped_generator, chip_mapping_key) = exchange.map(protocol, group, &nonce, randomness)?;
+    drop(nonce);
 
-    // 3. Ephemeral key agreement on G'.
+    // 3. Ephemeral key agreement on the mapped generator.
     let step = PaceStep::KeyAgreement;
-    let ephemeral_secret = randomness.private_key(curve);
+    let ephemeral_secret = protocol::group_secret(randomness, group);
     let ephemeral_public = mapped_generator
-        .mul(&ephemeral_secret)
-        .map_err(|e| ec(step, &e))?;
+        .exp(&ephemeral_secret)
+        .map_err(|e| group_error(step, &e))?;
     let response = exchange.general_authenticate(
         step,
-        &protocol::dynamic_data(tags::EPHEMERAL_TERMINAL, &encoded(step, &ephemeral_public)?),
+        &protocol::dynamic_data(
+            tags::EPHEMERAL_TERMINAL,
+            &ephemeral_public
+                .encode()
+                .map_err(|e| group_error(step, &e))?,
+        ),
         true,
     )?;
-    let chip_ephemeral = decode_point(
-        step,
-        curve,
-        chip_object(step, &response, tags::EPHEMERAL_CHIP)?,
-    )?;
+    let chip_ephemeral = group
+        .decode(chip_object(step, &response, tags::EPHEMERAL_CHIP)?)
+        .map_err(|e| group_error(step, &e))?;
     if chip_ephemeral == ephemeral_public {
         return Err(invalid(
             step,
             "the chip echoed the terminal's ephemeral public key",
         ));
     }
-    let keys = protocol::session_keys(cipher, &ephemeral_secret, &chip_ephemeral)
-        .map_err(|e| ec(step, &e))?;
+    let keys = protocol::group_session_keys(cipher, &ephemeral_secret, &chip_ephemeral)
+        .map_err(|e| group_error(step, &e))?;
     drop(ephemeral_secret);
 
     // 4. Tokens: ours over the chip's key, the chip's over ours.
     let step = PaceStep::MutualAuthentication;
-    let token = protocol::authentication_token(&protocol, &keys, &chip_ephemeral)
+    let token = protocol::group_authentication_token(&protocol, &keys, &chip_ephemeral)
         .map_err(|e| computation(step, &e))?;
     let response = exchange.general_authenticate(
         step,
@@ -207,12 +244,25 @@ pub fn establish_with<T: Transport>(
         false,
     )?;
     let chip_token = chip_object(step, &response, tags::TOKEN_CHIP)?;
-    let expected = protocol::authentication_token(&protocol, &keys, &ephemeral_public)
+    let expected = protocol::group_authentication_token(&protocol, &keys, &ephemeral_public)
         .map_err(|e| computation(step, &e))?;
     if !ct_eq(chip_token, &expected) {
         return Err(PaceError::TokenMismatch);
     }
-    Ok(SecureChannel::new(transport, keys, Ssc::zero()))
+    let chip_authentication = match chip_mapping_key {
+        Some(GroupElement::Ec(mapping_key)) if protocol.mapping == Mapping::ChipAuthentication => {
+            let encrypted = chip_object(step, &response, tags::ENCRYPTED_CHIP_AUTHENTICATION_DATA)?;
+            let data = cam::decrypt_chip_authentication_data(&keys, encrypted)
+                .map_err(|e| invalid(step, e.to_string()))?;
+            Some(CamEvidence::new(mapping_key, data))
+        }
+        _ => None,
+    };
+    Ok(Established {
+        channel: SecureChannel::new(transport, keys, Ssc::zero()),
+        protocol,
+        chip_authentication,
+    })
 }
 
 struct Exchange<'a, T: Transport> {
@@ -241,6 +291,50 @@ impl<T: Transport> Exchange<'_, T> {
         )?;
         Ok(())
     }
+    /// GENERAL AUTHENTICATE 2: the generic mapping (a key agreement on G) or the integrated
+    /// mapping (the terminal's nonce t, answered with empty data). Returns the mapped
+    /// generator and, for the generic mappings, the chip's mapping key.
+    fn map(
+        &mut self,
+        protocol: PaceProtocol,
+        group: PaceGroup,
+        nonce: &[u8],
+        randomness: &mut dyn PaceRandomness,
+    ) -> Result<(GroupElement, Option<GroupElement>), PaceError> {
+        let step = PaceStep::Mapping;
+        if protocol.mapping == Mapping::Integrated {
+            let t = randomness.nonce(integrated::terminal_nonce_len(protocol.cipher));
+            let response = self.general_authenticate(
+                step,
+                &protocol::dynamic_data(tags::MAPPING_TERMINAL, &t),
+                true,
+            )?;
+            check_empty_mapping_response(&response.data)?;
+            let mapped = group
+                .map_integrated(protocol.cipher, nonce, &t)
+                .map_err(|e| group_error(step, &e))?;
+            return Ok((mapped, None));
+        }
+        let secret = protocol::group_secret(randomness, group);
+        let public = group
+            .generator()
+            .exp(&secret)
+            .and_then(|p| p.encode())
+            .map_err(|e| group_error(step, &e))?;
+        let response = self.general_authenticate(
+            step,
+            &protocol::dynamic_data(tags::MAPPING_TERMINAL, &public),
+            true,
+        )?;
+        let chip_mapping = group
+            .decode(chip_object(step, &response, tags::MAPPING_CHIP)?)
+            .map_err(|e| group_error(step, &e))?;
+        let mapped = group
+            .map_generic(nonce, &secret, &chip_mapping)
+            .map_err(|e| group_error(step, &e))?;
+        Ok((mapped, Some(chip_mapping)))
+    }
+
     fn send(&mut self, step: PaceStep, command: &Command) -> Result<Response, PaceError> {
         let response = self.transport.transmit(command)?;
         match response.sw {
@@ -274,9 +368,16 @@ impl<T: Transport> Exchange<'_, T> {
     ) -> Result<Response, PaceError> {
         // Command chaining (CLA bit 0x10) on every GENERAL AUTHENTICATE but the last.
         let cla = if chained { 0x10 } else { 0x00 };
+        // A 2048-bit DH value does not fit a short APDU, nor does the chip's answer: once the
+        // command is extended, ask for an extended answer too.
+        let le = if data.len() > SHORT_LC_MAX {
+            EXTENDED_LE_MAX
+        } else {
+            256
+        };
         let command = Command::new(cla, 0x86, 0x00, 0x00)
             .with_data(data.to_vec())
-            .with_le(256);
+            .with_le(le);
         self.send(step, &command)
     }
 }
@@ -288,22 +389,35 @@ fn invalid(step: PaceStep, reason: impl Into<String>) -> PaceError {
     }
 }
 
-fn ec(step: PaceStep, error: &EcError) -> PaceError {
-    invalid(step, error.to_string())
-}
-
 fn computation(step: PaceStep, error: &PaceComputationError) -> PaceError {
     invalid(step, error.to_string())
 }
 
+fn group_error(step: PaceStep, error: &GroupError) -> PaceError {
+    invalid(step, error.to_string())
+}
+
+/// The chip's answer to the integrated mapping carries no data: nothing, `7C 00`, or an empty
+/// `82` inside `7C` (ICAO 9303-11 §4.4.5.2.2) are accepted; anything else is refused.
+fn check_empty_mapping_response(data: &[u8]) -> Result<(), PaceError> {
+    let step = PaceStep::Mapping;
+    if data.is_empty() {
+        return Ok(());
+    }
+    let template = Tlv::parse_exact(data, protocol::DYNAMIC_AUTHENTICATION_DATA)
+        .map_err(|e| invalid(step, e.to_string()))?;
+    for child in template.children() {
+        let child = child.map_err(|e| invalid(step, e.to_string()))?;
+        if child.tag() != tags::MAPPING_CHIP || !child.value().is_empty() {
+            return Err(invalid(
+                step,
+                "the integrated mapping's response must carry no mapping data",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn chip_object(step: PaceStep, response: &Response, tag: Tag) -> Result<&[u8], PaceError> {
     protocol::parse_dynamic_data(&response.data, tag).map_err(|reason| invalid(step, reason))
-}
-
-fn decode_point(step: PaceStep, curve: Curve, bytes: &[u8]) -> Result<EcPoint, PaceError> {
-    curve.decode_point(bytes).map_err(|e| ec(step, &e))
-}
-
-fn encoded(step: PaceStep, point: &EcPoint) -> Result<Vec<u8>, PaceError> {
-    point.to_uncompressed().map_err(|e| ec(step, &e))
 }

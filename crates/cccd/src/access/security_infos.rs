@@ -167,10 +167,38 @@ impl SecurityInfos {
         })
     }
 
-    /// The PACEInfo a reader should use: the first one whose protocol and domain parameters
-    /// this crate implements (ECDH generic mapping on a supported standardized curve).
+    /// The PACEInfo a reader should use: of those whose protocol and domain parameters this
+    /// crate implements, the strongest, in this order: ECDH before DH (ICAO recommends the
+    /// curves, and they are faster); then chip authentication mapping (it also proves the
+    /// chip genuine, saving the separate CA), generic mapping, integrated mapping; then the
+    /// longer cipher key (AES-256, -192, -128, 3DES); then the larger group. Ties keep file
+    /// order.
     pub fn preferred_pace(&self) -> Option<&PaceInfo> {
-        self.pace_infos().find(|p| p.curve().is_ok())
+        let rank = |info: &PaceInfo| {
+            let key_agreement = match info.protocol.key_agreement {
+                KeyAgreement::Ecdh => 1,
+                KeyAgreement::Dh => 0,
+            };
+            let mapping = match info.protocol.mapping {
+                Mapping::ChipAuthentication => 2,
+                Mapping::Generic => 1,
+                Mapping::Integrated => 0,
+            };
+            let size = crate::access::pace::group::PaceGroup::of(info)
+                .map(|group| group.prime().len())
+                .unwrap_or_default();
+            (key_agreement, mapping, info.protocol.cipher.key_len(), size)
+        };
+        let mut best: Option<&PaceInfo> = None;
+        for info in self
+            .pace_infos()
+            .filter(|info| crate::access::pace::is_supported(info))
+        {
+            if best.is_none_or(|b| rank(info) > rank(b)) {
+                best = Some(info);
+            }
+        }
+        best
     }
 }
 

@@ -19,6 +19,9 @@ pub struct ReadMeta {
     /// The access protocol that opened the chip.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessProtocol>,
+    /// The PACE protocol that opened the chip, with its mapping (absent after BAC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pace: Option<PaceRecord>,
     /// The outcome of chip authentication, if it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chip_authentication: Option<ChipAuthRecord>,
@@ -43,6 +46,45 @@ pub enum AccessProtocol {
     PaceMrz,
     /// No access control (only for test chips).
     None,
+}
+
+/// The PACE run that opened the chip: a name that says the key agreement, the mapping and
+/// the password (`pace_ecdh_gm_can`, `pace_dh_im_mrz`, `pace_ecdh_cam_can`), the protocol OID
+/// and the standardized domain parameter id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaceRecord {
+    /// `pace_<ecdh|dh>_<gm|im|cam>_<can|mrz>`.
+    pub name: String,
+    /// The PACE protocol OID (dotted).
+    pub protocol: String,
+    /// The standardized domain parameter id (13 = brainpoolP256r1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_id: Option<u64>,
+}
+
+impl PaceRecord {
+    /// The record of a run of `info` with the password that `access` names.
+    pub fn new(info: &crate::access::security_infos::PaceInfo, access: AccessProtocol) -> Self {
+        use crate::access::security_infos::{KeyAgreement, Mapping};
+        let key_agreement = match info.protocol.key_agreement {
+            KeyAgreement::Dh => "dh",
+            KeyAgreement::Ecdh => "ecdh",
+        };
+        let mapping = match info.protocol.mapping {
+            Mapping::Generic => "gm",
+            Mapping::Integrated => "im",
+            Mapping::ChipAuthentication => "cam",
+        };
+        let password = match access {
+            AccessProtocol::PaceMrz => "mrz",
+            AccessProtocol::PaceCan | AccessProtocol::Bac | AccessProtocol::None => "can",
+        };
+        Self {
+            name: format!("pace_{key_agreement}_{mapping}_{password}"),
+            protocol: crate::ec::oid_to_string(&info.protocol.oid()).unwrap_or_default(),
+            parameter_id: info.parameter_id,
+        }
+    }
 }
 
 /// What chip authentication concluded while the card was in the reader.

@@ -361,6 +361,31 @@ impl EcScalar {
         on_each!(&self.0, ScalarInner, s => Zeroizing::new(s.to_repr().to_vec()))
     }
 
+    /// The inverse modulo the group order; `None` for zero.
+    pub fn invert(&self) -> Option<EcScalar> {
+        Some(EcScalar(match &self.0 {
+            ScalarInner::Bp256(s) => ScalarInner::Bp256(Option::from(s.invert())?),
+            ScalarInner::Bp384(s) => ScalarInner::Bp384(Option::from(s.invert())?),
+            ScalarInner::Bp512(s) => ScalarInner::Bp512(Option::from(s.invert())?),
+            ScalarInner::P256(s) => ScalarInner::P256(Option::from(s.invert())?),
+            ScalarInner::P384(s) => ScalarInner::P384(Option::from(s.invert())?),
+            ScalarInner::P521(s) => ScalarInner::P521(Option::from(s.invert())?),
+        }))
+    }
+
+    /// `self · other` modulo the group order.
+    pub fn mul(&self, other: &EcScalar) -> Result<EcScalar, EcError> {
+        Ok(EcScalar(match (&self.0, &other.0) {
+            (ScalarInner::Bp256(a), ScalarInner::Bp256(b)) => ScalarInner::Bp256(*a * b),
+            (ScalarInner::Bp384(a), ScalarInner::Bp384(b)) => ScalarInner::Bp384(*a * b),
+            (ScalarInner::Bp512(a), ScalarInner::Bp512(b)) => ScalarInner::Bp512(*a * b),
+            (ScalarInner::P256(a), ScalarInner::P256(b)) => ScalarInner::P256(*a * b),
+            (ScalarInner::P384(a), ScalarInner::P384(b)) => ScalarInner::P384(*a * b),
+            (ScalarInner::P521(a), ScalarInner::P521(b)) => ScalarInner::P521(*a * b),
+            _ => return Err(EcError::CurveMismatch(self.curve(), other.curve())),
+        }))
+    }
+
     /// Whether the scalar is zero (a reduced nonce can be).
     pub fn is_zero(&self) -> bool {
         on_each!(&self.0, ScalarInner, s => bool::from(s.is_zero()))

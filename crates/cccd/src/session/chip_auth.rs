@@ -58,7 +58,10 @@ impl<T: Transport> Session<T> {
         if options.chip_authentication
             && let Some(Ok(dg14)) = self.document.dg14()
         {
-            outcome = self.run_ca(&dg14)?;
+            outcome = match self.check_cam() {
+                Some(cam) => cam,
+                None => self.run_ca(&dg14)?,
+            };
         }
         let run_aa = options.active_authentication_always
             || matches!(outcome, ChipAuthOutcome::NotAvailable);
@@ -93,9 +96,49 @@ impl<T: Transport> Session<T> {
         Ok(outcome)
     }
 
-    /// CA again after a reconnection (the card left and came back).
+    /// CA again after a reconnection (the card left and came back); after PACE-CAM, the new
+    /// run's evidence is checked instead.
     pub(super) fn reauthenticate(&mut self, dg14: &Dg14) -> Result<ChipAuthOutcome, SessionError> {
-        self.run_ca(dg14)
+        match self.check_cam() {
+            Some(outcome) => Ok(outcome),
+            None => self.run_ca(dg14),
+        }
+    }
+
+    /// PACE-CAM made chip authentication part of PACE: check its evidence against DG14's
+    /// ECDH key (ICAO 9303-11 §4.4.3.5.2); the SOD's signature over DG14 (passive
+    /// authentication) then makes the key the issuer's. `None` when PACE-CAM did not run or
+    /// DG14 has no ECDH key of the curve (then CA runs as usual).
+    fn check_cam(&mut self) -> Option<ChipAuthOutcome> {
+        let evidence = self.cam.clone()?;
+        let curve = evidence.mapping_key().curve();
+        let infos = Dg14::parse_for_access(self.document.dg(DataGroup::Dg14)?).ok()?;
+        let keys: Vec<_> = infos
+            .chip_authentication_public_keys()
+            .filter_map(|info| info.ec_public_key().ok())
+            .filter(|key| key.curve() == curve)
+            .collect();
+        if keys.is_empty() {
+            return None;
+        }
+        let protocol = self
+            .document
+            .meta
+            .pace
+            .as_ref()
+            .map(|record| record.protocol.clone())
+            .unwrap_or_default();
+        let outcome = if keys.iter().any(|key| evidence.verify(key).is_ok()) {
+            self.record_ca_with(true, &protocol, "PACE-CAM")
+        } else {
+            self.record_ca_with(
+                false,
+                &protocol,
+                "PACE-CAM: the chip's authentication data does not match the DG14 public key",
+            )
+        };
+        log::info!("chip authentication by PACE-CAM: {outcome:?}");
+        Some(outcome)
     }
 
     /// CA, then a protected SELECT of EF.COM on the new keys: only the genuine chip can answer

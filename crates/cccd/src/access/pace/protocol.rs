@@ -1,9 +1,11 @@
-//! The steps of PACE ECDH Generic Mapping that both sides compute (ICAO 9303-11 §4.4,
+//! The steps of PACE that both sides compute (ICAO 9303-11 §4.4,
 //! BSI TR-03110-2 §3.2): the password key, the nonce, the mapped generator, the session keys
 //! and the authentication tokens; and the dynamic authentication data (tag 7C) encoding.
 //!
 //! Public so that the chip side (`cccd-sim`) is built from the same, tested, primitives.
 
+use super::dh_groups::DhGroup;
+use super::group::{GroupElement, GroupError, GroupSecret, PaceGroup, random_dh_exponent};
 use crate::access::security_infos::PaceProtocol;
 use crate::crypto::{self, Cipher, CryptoError, KdfCounter, SecretKey, SessionKeys};
 use crate::ec::{Curve, EcError, EcPoint, EcScalar};
@@ -30,14 +32,30 @@ pub mod tags {
     pub const TOKEN_TERMINAL: Tag = Tag::new(0x85);
     /// Authentication token (chip).
     pub const TOKEN_CHIP: Tag = Tag::new(0x86);
+    /// Encrypted Chip Authentication Data (chip, PACE-CAM only).
+    pub const ENCRYPTED_CHIP_AUTHENTICATION_DATA: Tag = Tag::new(0x8A);
 }
 
 /// Where PACE gets its randomness; tests inject fixed values to replay published examples.
 pub trait PaceRandomness {
     /// A fresh private key (1..n) on `curve`.
     fn private_key(&mut self, curve: Curve) -> EcScalar;
-    /// A fresh nonce of `len` bytes (chip side).
+    /// A fresh nonce of `len` bytes (the chip's s; the terminal's t of the integrated
+    /// mapping).
     fn nonce(&mut self, len: usize) -> Zeroizing<Vec<u8>>;
+    /// A fresh DH exponent (1..q-1, big-endian) in `group`. The default draws from the
+    /// operating system.
+    fn dh_private_key(&mut self, group: &DhGroup) -> Zeroizing<Vec<u8>> {
+        random_dh_exponent(group, &mut rand::rng())
+    }
+}
+
+/// A fresh private key of the group's kind.
+pub fn group_secret(randomness: &mut dyn PaceRandomness, group: PaceGroup) -> GroupSecret {
+    match group {
+        PaceGroup::Ec(curve) => GroupSecret::Ec(randomness.private_key(curve)),
+        PaceGroup::Dh(dh) => GroupSecret::Dh(randomness.dh_private_key(dh)),
+    }
 }
 
 /// Randomness from the operating system, through `rand`'s thread-local CSPRNG.
@@ -142,6 +160,30 @@ pub fn authentication_token(
     peer_ephemeral_key: &EcPoint,
 ) -> Result<[u8; 8], PaceComputationError> {
     let data = public_key_data_object(protocol, peer_ephemeral_key)?;
+    token_over(keys, data)
+}
+
+/// The authentication token over the peer's ephemeral public key in any PACE group.
+pub fn group_authentication_token(
+    protocol: &PaceProtocol,
+    keys: &SessionKeys,
+    peer_ephemeral_key: &GroupElement,
+) -> Result<[u8; 8], PaceComputationError> {
+    let data = peer_ephemeral_key.public_key_data_object(protocol)?;
+    token_over(keys, data)
+}
+
+/// KSenc and KSmac from the key agreement of own `secret` with the peer's ephemeral key.
+pub fn group_session_keys(
+    cipher: Cipher,
+    secret: &GroupSecret,
+    peer_ephemeral_key: &GroupElement,
+) -> Result<SessionKeys, GroupError> {
+    let shared = peer_ephemeral_key.shared_secret(secret)?;
+    Ok(SessionKeys::derive(&shared, cipher))
+}
+
+fn token_over(keys: &SessionKeys, data: Vec<u8>) -> Result<[u8; 8], PaceComputationError> {
     let input = match keys.cipher {
         Cipher::TripleDes => crypto::pad(&data, 8),
         Cipher::Aes128 | Cipher::Aes192 | Cipher::Aes256 => data,
@@ -158,6 +200,9 @@ pub enum PaceComputationError {
     /// A cipher or MAC refused its input.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// A group operation failed.
+    #[error(transparent)]
+    Group(#[from] GroupError),
 }
 
 /// `7C { tag value }`.

@@ -1,0 +1,133 @@
+//! Every PACE mapping through the session, against the virtual chip serving a sample card
+//! with its EF.CardAccess rewritten by the profile (`pace-dh-gm`, `pace-ecdh-im`,
+//! `pace-dh-im`, `pace-ecdh-cam`): the card opens, `card.json` names the protocol with its
+//! mapping, the read verifies; PACE-CAM counts as chip authentication (no separate CA), and
+//! a cloned chip (other private key than DG14's) fails it. Also the APDU count of each
+//! variant's opening.
+
+#![allow(clippy::unwrap_used)]
+
+use cccd::document::Document;
+use cccd::session::{AccessKeys, ChipAuthOutcome, ReadPlan, Session};
+use cccd_sim::chip::{ChipConfig, Profile, SimTransport, VirtualChip};
+use std::path::PathBuf;
+
+fn testdata() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
+}
+
+fn chip(card: &str, profile: Profile) -> (SimTransport, Document) {
+    let doc = Document::load(testdata().join("cards").join(card)).unwrap();
+    let config = ChipConfig {
+        profile,
+        ..ChipConfig::default()
+    };
+    let chip =
+        VirtualChip::from_document_with_keys(&doc, config, &testdata().join("secrets").join(card))
+            .unwrap();
+    (SimTransport::new(chip), doc)
+}
+
+fn keys(doc: &Document) -> AccessKeys {
+    let mrz = doc.dg1().unwrap().unwrap().mrz().to_owned();
+    AccessKeys::from_key(cccd::mrz::AccessKey::from_mrz(&mrz).unwrap())
+}
+
+/// Open, read the verification set; return the session's document, its chip-authentication
+/// outcome and the APDUs the opening (access control and genuineness proof) took.
+fn open(card: &str, profile: Profile) -> (Document, ChipAuthOutcome, usize) {
+    let (t, doc) = chip(card, profile);
+    let mut s = Session::open(t, &keys(&doc)).unwrap();
+    let opening = s.transport_mut().chip().stats().apdus;
+    let outcome = s.chip_auth().clone();
+    let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
+    (read, outcome, opening)
+}
+
+#[test]
+fn every_mapping_opens_the_card_and_is_named() {
+    for (profile, name) in [
+        (Profile::Cccd2021, "pace_ecdh_gm_mrz"),
+        (Profile::PaceDhGm, "pace_dh_gm_mrz"),
+        (Profile::PaceEcdhIm, "pace_ecdh_im_mrz"),
+        (Profile::PaceDhIm, "pace_dh_im_mrz"),
+        (Profile::PaceEcdhCam, "pace_ecdh_cam_mrz"),
+    ] {
+        let (read, outcome, apdus) = open("v01-hung-ec-bp384", profile);
+        let pace = read.meta.pace.clone().unwrap();
+        assert_eq!(pace.name, name, "{profile:?}");
+        assert!(
+            pace.protocol.starts_with("0.4.0.127.0.7.2.2.4."),
+            "{pace:?}"
+        );
+        assert_eq!(outcome, ChipAuthOutcome::ChipAuthenticated, "{profile:?}");
+        let json = serde_json::to_string(&read.meta).unwrap();
+        assert!(json.contains(name), "{json}");
+        eprintln!("{name}: {apdus} APDUs to open and prove the chip");
+    }
+}
+
+#[test]
+fn pace_cam_is_the_chip_authentication() {
+    let (read, outcome, cam_apdus) = open("v01-hung-ec-bp384", Profile::PaceEcdhCam);
+    assert_eq!(outcome, ChipAuthOutcome::ChipAuthenticated);
+    let record = read.meta.chip_authentication.unwrap();
+    assert!(record.passed);
+    assert_eq!(record.detail, "PACE-CAM");
+    assert!(
+        record.protocol.starts_with("0.4.0.127.0.7.2.2.4.6."),
+        "{record:?}"
+    );
+    // No separate CA: fewer APDUs than generic mapping followed by CA.
+    let (_, _, gm_apdus) = open("v01-hung-ec-bp384", Profile::Cccd2021);
+    assert!(cam_apdus < gm_apdus, "CAM {cam_apdus}, GM+CA {gm_apdus}");
+}
+
+#[test]
+fn pace_cam_catches_a_cloned_chip() {
+    let (read, outcome, _) = open("b12-cloned-chip", Profile::PaceEcdhCam);
+    assert!(matches!(outcome, ChipAuthOutcome::Failed(_)), "{outcome:?}");
+    let record = read.meta.chip_authentication.unwrap();
+    assert!(!record.passed);
+    assert!(record.detail.contains("PACE-CAM"), "{record:?}");
+}
+
+/// Each new profile end to end through the real PC/SC stack (PcscTransport -> pcscd ->
+/// vpcd -> the virtual chip): opens, names its mapping, proves the chip, reads back the
+/// dump's files. Needs pcscd with vsmartcard-vpcd (scripts/with-pcscd.sh).
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn every_profile_through_pcscd() {
+    use cccd::transport::pcsc::{PcscTransport, wait_for_card};
+    use cccd_sim::vpcd::{VPCD_PORT_1, VPCD_READER_1, VpcdConnection};
+    use std::time::Duration;
+
+    let card = "v04-ngoc-ec-p256";
+    for (profile, name) in [
+        (Profile::PaceDhGm, "pace_dh_gm_mrz"),
+        (Profile::PaceEcdhIm, "pace_ecdh_im_mrz"),
+        (Profile::PaceDhIm, "pace_dh_im_mrz"),
+        (Profile::PaceEcdhCam, "pace_ecdh_cam_mrz"),
+    ] {
+        let (t, dump) = chip(card, profile);
+        let conn = VpcdConnection::insert(
+            ("127.0.0.1", VPCD_PORT_1),
+            t.into_chip(),
+            Duration::from_secs(10),
+        )
+        .expect("vpcd is not listening on 35964: is pcscd running with vsmartcard-vpcd?");
+        wait_for_card(Some(VPCD_READER_1), Duration::from_secs(10)).expect("card arrives");
+        let transport = PcscTransport::connect(VPCD_READER_1).unwrap();
+        let mut s = Session::open(transport, &keys(&dump)).unwrap();
+        assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated, "{name}");
+        let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
+        assert_eq!(read.meta.pace.as_ref().unwrap().name, name);
+        for group in [1, 13, 14] {
+            let id = cccd::lds::FileId::Dg(cccd::lds::DataGroup::from_number(group).unwrap());
+            assert_eq!(read.get(id), dump.get(id), "{name}: DG{group}");
+        }
+        drop(s);
+        conn.remove().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
