@@ -269,12 +269,6 @@ pub fn read_file<T: Transport>(
                     error: SessionError::ExtendedLengthRefused,
                 });
             }
-            // Real chips let DG3 be selected and refuse the first READ BINARY (terminal
-            // authentication needed): the file is skipped, as a refused SELECT would be.
-            StatusWord::SecurityStatusNotSatisfied if bytes.is_empty() => {
-                log::info!("{file} needs terminal authentication; skipped");
-                return Ok(None);
-            }
             sw => {
                 return Err(ReadError::Interrupted {
                     bytes,
