@@ -2,7 +2,7 @@
 //! check and the verdict.
 
 use crate::exit::CliError;
-use crate::identity::IdentityView;
+use cccd_service::identity::IdentityView;
 use base64::Engine;
 use cccd::document::Document;
 use cccd::verify::{Report, Status, Verdict};

@@ -1,7 +1,7 @@
 //! `cccd inspect`: everything on a dumped card, readable.
 
 use crate::exit::{CliError, Exit};
-use crate::identity::IdentityView;
+use cccd_service::identity::IdentityView;
 use crate::output::print_json;
 use cccd::document::Document;
 use cccd::lds::FileId;

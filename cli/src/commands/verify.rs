@@ -4,7 +4,7 @@
 use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
 use crate::card::{ReaderArgs, read_card};
 use crate::exit::{CliError, Exit};
-use crate::identity::IdentityView;
+use cccd_service::identity::IdentityView;
 use crate::output::{Colour, paint, print_json};
 use cccd::document::Document;
 use cccd::session::ReadPlan;

@@ -9,36 +9,52 @@ use serde::Serialize;
 #[derive(Debug, Serialize, Default)]
 pub struct IdentityView {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The 12-digit ID number.
     pub id_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The full name (DG13).
     pub full_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name as in the MRZ.
     pub mrz_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Date of birth.
     pub date_of_birth: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Sex, as printed on the card.
     pub sex: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Date of expiry, or "no expiry".
     pub date_of_expiry: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Date of issue.
     pub date_of_issue: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Nationality.
     pub nationality: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Ethnicity.
     pub ethnicity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Religion.
     pub religion: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Place of origin.
     pub place_of_origin: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Place of residence.
     pub place_of_residence: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Identifying marks.
     pub identifying_marks: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Father's name.
     pub father: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Mother's name.
     pub mother: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Spouse's name.
     pub spouse: Option<String>,
 }
 
