@@ -43,6 +43,9 @@ pub struct Args {
     /// The longest remote-read session, seconds.
     #[arg(long, env = "CCCD_SESSION_TIMEOUT", default_value_t = 60)]
     session_timeout: u64,
+    /// The longest wait for a removed card to be presented again, seconds.
+    #[arg(long, env = "CCCD_CARD_RETURN_TIMEOUT", default_value_t = 15)]
+    card_return_timeout: u64,
     /// Challenge token lifetime, seconds.
     #[arg(long, env = "CCCD_CHALLENGE_TTL", default_value_t = 300)]
     challenge_ttl: i64,
@@ -113,6 +116,7 @@ fn config(args: &Args) -> Result<ServiceConfig, CliError> {
             relay: RelayLimits {
                 apdu_timeout: Duration::from_millis(args.apdu_timeout_ms.max(1)),
                 session_timeout: Duration::from_secs(args.session_timeout.max(1)),
+                card_return_timeout: Duration::from_secs(args.card_return_timeout),
             },
         },
         fixed_time: args.at.map(|d| d.midnight().assume_utc()),

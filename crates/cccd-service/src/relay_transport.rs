@@ -59,6 +59,8 @@ pub struct RelayLimits {
     pub apdu_timeout: Duration,
     /// The longest a whole session may take.
     pub session_timeout: Duration,
+    /// The longest wait for a removed card to be presented again.
+    pub card_return_timeout: Duration,
 }
 
 impl Default for RelayLimits {
@@ -66,6 +68,7 @@ impl Default for RelayLimits {
         Self {
             apdu_timeout: Duration::from_secs(5),
             session_timeout: Duration::from_secs(60),
+            card_return_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -134,12 +137,15 @@ impl RelayTransport {
         ProgressSender(self.to_device.clone())
     }
 
-    /// After a card removal: wait (bounded by the session deadline) until the device says
-    /// the card is back. `false` when it never came back.
+    /// After a card removal: wait (at most the card-return limit, and within the session
+    /// deadline) until the device says the card is back. `false` when it did not come back;
+    /// the relay is then failed.
     pub fn wait_for_card(&mut self) -> bool {
         self.progress("waiting_for_card", None);
+        let until = Instant::now() + self.limits.card_return_timeout;
         loop {
-            match self.receive() {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.receive(left) {
                 Ok(FromDevice::CardPresent) => return true,
                 // A late answer to the interrupted command: ignore it.
                 Ok(FromDevice::Response(_) | FromDevice::CardRemoved) => {}
@@ -148,15 +154,17 @@ impl RelayTransport {
         }
     }
 
-    fn receive(&mut self) -> Result<FromDevice, TransportError> {
+    /// The next message from the device, waiting at most `limit` (and never past the
+    /// session deadline).
+    fn receive(&mut self, limit: Duration) -> Result<FromDevice, TransportError> {
         let now = Instant::now();
         let Some(left) = self.deadline.checked_duration_since(now) else {
             return Err(self.fail(RelayFailure::SessionTimeout));
         };
-        let wait = left.min(self.limits.apdu_timeout);
+        let wait = left.min(limit);
         match self.from_device.recv_timeout(wait) {
             Ok(message) => Ok(message),
-            Err(mpsc::RecvTimeoutError::Timeout) if wait < self.limits.apdu_timeout => {
+            Err(mpsc::RecvTimeoutError::Timeout) if wait < limit => {
                 Err(self.fail(RelayFailure::SessionTimeout))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => Err(self.fail(RelayFailure::ApduTimeout)),
@@ -191,7 +199,7 @@ impl Transport for RelayTransport {
         if self.to_device.blocking_send(message).is_err() {
             return Err(self.fail(RelayFailure::Closed));
         }
-        match self.receive()? {
+        match self.receive(self.limits.apdu_timeout)? {
             FromDevice::Response(bytes) => Ok(Response::parse(&bytes)?),
             FromDevice::CardRemoved => Err(TransportError::CardRemoved),
             // The card cannot come back while it is answering: a device out of step.
@@ -230,7 +238,7 @@ mod tests {
     fn silence_is_an_apdu_timeout_and_stays_failed() {
         let limits = RelayLimits {
             apdu_timeout: Duration::from_millis(30),
-            session_timeout: Duration::from_secs(10),
+            ..RelayLimits::default()
         };
         let (mut transport, _to_rx, _from_tx) = pair(limits);
         let started = Instant::now();

@@ -74,8 +74,8 @@ pub fn run(
             Err(SessionError::CardRemoved) if resumes < MAX_RESUMES => {
                 resumes += 1;
                 if !session.transport_mut().wait_for_card() {
-                    let relay = session.transport_mut().failure();
-                    return Err(failure(&SessionError::CardRemoved, relay));
+                    // Whatever ended the wait, the cause is the card that did not come back.
+                    return Err(failure(&SessionError::CardRemoved, None));
                 }
                 // Access control and chip authentication again: the card that came back must
                 // be the same genuine chip.

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
-use cccd_service::protocol::ErrorCode;
+use cccd_service::protocol::{DeviceMessage, ErrorCode};
 use cccd_service::relay_client::{RelayOutcome, relay};
 use support::*;
 
@@ -49,8 +49,14 @@ fn the_cloned_chip_fails_against_the_server_and_no_broken_card_is_verified() {
         }
         RelayOutcome::Failed { code, .. } => panic!("cloned chip: error {code:?}, not a verdict"),
     }
+    // With the face, so that an altered DG2 is read and caught too.
     for card in cards().iter().filter(|c| c["expected_verdict"] != "verified") {
-        if let RelayOutcome::Report { report, .. } = relay_card(&server, card) {
+        let mut sim = sim_card(card);
+        let mut options = options(&server, card);
+        if let DeviceMessage::Hello { face, .. } = &mut options.hello {
+            *face = true;
+        }
+        if let RelayOutcome::Report { report, .. } = relay(&mut sim, &options, &mut |_| {}).unwrap() {
             assert_ne!(report["verdict"], "verified", "{}", card["dir"]);
         }
     }

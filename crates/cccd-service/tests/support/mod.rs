@@ -59,6 +59,7 @@ pub fn config() -> ServiceConfig {
     let mut limits = Limits::default();
     limits.relay.apdu_timeout = Duration::from_secs(3);
     limits.relay.session_timeout = Duration::from_secs(30);
+    limits.relay.card_return_timeout = Duration::from_secs(1);
     ServiceConfig {
         trust: trust_store(),
         api_keys: Vec::new(),
