@@ -18,7 +18,13 @@ struct Served {
 impl Served {
     fn start(extra: &[String]) -> Self {
         let mut child = cccd()
-            .args(["serve", "--listen", "127.0.0.1:0", "--at", &reference_date()])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--at",
+                &reference_date(),
+            ])
             .args(trust_args())
             .args(extra)
             .stdout(Stdio::piped())
@@ -29,7 +35,11 @@ impl Served {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let addr = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_owned();
         Self { child, addr }
     }
 }
@@ -45,7 +55,10 @@ impl Drop for Served {
 fn multipart(dir: &std::path::Path) -> (String, Vec<u8>) {
     let boundary = "cccd-test-boundary-7d1e";
     let mut body = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for path in entries.iter().filter(|p| p.is_file()) {
         let name = path.file_name().unwrap().to_string_lossy();
@@ -92,9 +105,18 @@ fn post_verify_agrees_with_cccd_verify_json_on_every_sample_dump() {
     }
 }
 
-fn relay(served: &Served, card: &serde_json::Value, can: &str, extra: &[&str]) -> std::process::Output {
+fn relay(
+    served: &Served,
+    card: &serde_json::Value,
+    can: &str,
+    extra: &[&str],
+) -> std::process::Output {
     cccd()
-        .args(["relay", "--server", &format!("ws://{}/v1/read", served.addr)])
+        .args([
+            "relay",
+            "--server",
+            &format!("ws://{}/v1/read", served.addr),
+        ])
         .arg("--sim")
         .arg(testdata().join(card["dir"].as_str().unwrap()))
         .args(["--can", can])
@@ -110,17 +132,48 @@ fn relay_sim_exit_codes_and_a_receipt_that_verifies() {
     let private = tmp.join("receipt.pem");
     let public = tmp.join("receipt-pub.pem");
     let openssl = |args: &[&str]| {
-        let status = std::process::Command::new("openssl").args(args).status().unwrap();
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .status()
+            .unwrap();
         assert!(status.success(), "openssl {args:?}");
     };
-    openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", private.to_str().unwrap()]);
-    openssl(&["pkey", "-in", private.to_str().unwrap(), "-pubout", "-out", public.to_str().unwrap()]);
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        private.to_str().unwrap(),
+    ]);
+    openssl(&[
+        "pkey",
+        "-in",
+        private.to_str().unwrap(),
+        "-pubout",
+        "-out",
+        public.to_str().unwrap(),
+    ]);
     let served = Served::start(&["--receipt-key".into(), private.display().to_string()]);
 
-    let valid = cards().into_iter().find(|c| c["expected_verdict"] == "verified").unwrap();
+    let valid = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
     let receipt = tmp.join("receipt.jws");
-    let out = relay(&served, &valid, valid["can"].as_str().unwrap(), &["--json", "--receipt-out", receipt.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = relay(
+        &served,
+        &valid,
+        valid["can"].as_str().unwrap(),
+        &["--json", "--receipt-out", receipt.to_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = json_of(&out);
     assert_eq!(report["verdict"], "verified");
 
@@ -137,24 +190,50 @@ fn relay_sim_exit_codes_and_a_receipt_that_verifies() {
     // A receipt altered by one character fails.
     let mut text = std::fs::read_to_string(&receipt).unwrap();
     let middle = text.len() / 2;
-    let flipped = if &text[middle..=middle] == "A" { "B" } else { "A" };
+    let flipped = if &text[middle..=middle] == "A" {
+        "B"
+    } else {
+        "A"
+    };
     text.replace_range(middle..=middle, flipped);
     std::fs::write(&receipt, text).unwrap();
-    let check = cccd().args(["receipt", "verify"]).arg(&receipt).arg("--key").arg(&public).output().unwrap();
+    let check = cccd()
+        .args(["receipt", "verify"])
+        .arg(&receipt)
+        .arg("--key")
+        .arg(&public)
+        .output()
+        .unwrap();
     assert_eq!(check.status.code(), Some(1));
 
-    let cloned = cards().into_iter().find(|c| c["dir"].as_str().unwrap().ends_with("b12-cloned-chip")).unwrap();
+    let cloned = cards()
+        .into_iter()
+        .find(|c| c["dir"].as_str().unwrap().ends_with("b12-cloned-chip"))
+        .unwrap();
     let out = relay(&served, &cloned, cloned["can"].as_str().unwrap(), &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let out = relay(&served, &valid, "000000", &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
 fn serve_refuses_an_open_listen_without_keys() {
-    let out = cccd().args(["serve", "--listen", "0.0.0.0:0"]).output().unwrap();
+    let out = cccd()
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("API keys"));
 }

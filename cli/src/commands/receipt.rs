@@ -30,11 +30,16 @@ enum Action {
 }
 
 fn read(path: &PathBuf) -> Result<String, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
     if bytes.len() > cccd_service::receipt::MAX_RECEIPT {
-        return Err(CliError::BadInput(format!("{}: too large for a receipt", path.display())));
+        return Err(CliError::BadInput(format!(
+            "{}: too large for a receipt",
+            path.display()
+        )));
     }
-    String::from_utf8(bytes).map_err(|_| CliError::BadInput(format!("{}: not text", path.display())))
+    String::from_utf8(bytes)
+        .map_err(|_| CliError::BadInput(format!("{}: not text", path.display())))
 }
 
 /// Run the command.
@@ -49,10 +54,16 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             } else {
                 let time = time::OffsetDateTime::from_unix_timestamp(claims.iat)
                     .ok()
-                    .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+                    .and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    })
                     .unwrap_or_default();
                 crate::outln!("receipt signature: valid");
-                crate::outln!("  verdict   {}", claims.report["verdict"].as_str().unwrap_or_default());
+                crate::outln!(
+                    "  verdict   {}",
+                    claims.report["verdict"].as_str().unwrap_or_default()
+                );
                 crate::outln!("  session   {}", claims.session_id);
                 crate::outln!("  time      {time}");
                 crate::outln!("  tool      {}", claims.tool);

@@ -4,7 +4,9 @@
 use crate::args::{KeyArgs, parse_sex};
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
-use cccd_service::protocol::{ClaimsInput, DeviceMessage, ErrorCode, KeyInput, PROTOCOL_VERSION, ServerMessage};
+use cccd_service::protocol::{
+    ClaimsInput, DeviceMessage, ErrorCode, KeyInput, PROTOCOL_VERSION, ServerMessage,
+};
 use cccd_service::relay_client::{PcscCard, RelayCard, RelayOptions, RelayOutcome, SimCard, relay};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -71,7 +73,9 @@ fn hello(args: &Args) -> DeviceMessage {
         id_number: k.id.clone(),
         full_name: args.name.clone(),
         date_of_birth: k.dob.map(iso),
-        sex: args.sex.map(|s| if s == cccd_qr::Sex::Male { "M" } else { "F" }.to_owned()),
+        sex: args
+            .sex
+            .map(|s| if s == cccd_qr::Sex::Male { "M" } else { "F" }.to_owned()),
         ignore_diacritics: args.ignore_diacritics,
     };
     DeviceMessage::Hello {
@@ -91,7 +95,10 @@ fn card(args: &Args) -> Result<Box<dyn RelayCard>, CliError> {
         return Ok(Box::new(card));
     }
     let reader = args.reader.as_deref().filter(|r| !r.is_empty());
-    Ok(Box::new(PcscCard::connect(reader, Duration::from_secs(args.wait))?))
+    Ok(Box::new(PcscCard::connect(
+        reader,
+        Duration::from_secs(args.wait),
+    )?))
 }
 
 /// The exit code of a server error.
@@ -131,9 +138,17 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         if json {
             return;
         }
-        if let ServerMessage::Progress { stage, file, done, total } = message {
+        if let ServerMessage::Progress {
+            stage,
+            file,
+            done,
+            total,
+        } = message
+        {
             match (file, done, total) {
-                (Some(file), Some(done), Some(total)) => eprintln!("cccd: {stage} {file} {done}/{total}"),
+                (Some(file), Some(done), Some(total)) => {
+                    eprintln!("cccd: {stage} {file} {done}/{total}");
+                }
                 _ => eprintln!("cccd: {stage}"),
             }
         }
@@ -145,15 +160,24 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         other => CliError::Io(other.to_string()),
     })?;
     match outcome {
-        RelayOutcome::Report { report, receipt, session_id, apdus } => {
+        RelayOutcome::Report {
+            report,
+            receipt,
+            session_id,
+            apdus,
+        } => {
             if let (Some(path), Some(jws)) = (&args.receipt_out, &receipt) {
-                std::fs::write(path, jws).map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
+                std::fs::write(path, jws)
+                    .map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
             }
             let verdict = report["verdict"].as_str().unwrap_or_default().to_owned();
             if json {
                 print_json(&report)?;
             } else {
-                crate::outln!("{}  (session {session_id}, {apdus} APDUs relayed)", verdict.to_uppercase());
+                crate::outln!(
+                    "{}  (session {session_id}, {apdus} APDUs relayed)",
+                    verdict.to_uppercase()
+                );
                 for check in report["checks"].as_array().into_iter().flatten() {
                     crate::outln!(
                         "  {:5} {:24} {}",
@@ -173,7 +197,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             if json {
                 print_json(&serde_json::json!({ "error": code, "message": message }))?;
             } else {
-                eprintln!("cccd: the server ended the session: {} ({message})", code.as_str());
+                eprintln!(
+                    "cccd: the server ended the session: {} ({message})",
+                    code.as_str()
+                );
             }
             Ok(exit_for_error(code))
         }

@@ -80,13 +80,12 @@ fn api_keys(path: &Path) -> Result<Vec<Zeroizing<String>>, CliError> {
 
 /// Build the configuration from the arguments.
 fn config(args: &Args) -> Result<ServiceConfig, CliError> {
-    let secret = match &args.secret_file {
-        Some(path) => read_secret(path, "--secret-file")?.to_vec(),
-        None => {
-            let mut random = vec![0u8; 32];
-            rand::fill(&mut random[..]);
-            random
-        }
+    let secret = if let Some(path) = &args.secret_file {
+        read_secret(path, "--secret-file")?.to_vec()
+    } else {
+        let mut random = vec![0u8; 32];
+        rand::fill(&mut random[..]);
+        random
     };
     let challenges = ChallengeIssuer::new(secret, time::Duration::seconds(args.challenge_ttl))
         .map_err(|e| CliError::BadInput(format!("--secret-file: {e}")))?;

@@ -147,14 +147,20 @@ mod tests {
         let issued = issuer(1).issue(now);
         assert_eq!(issuer(1).check(&issued.token, now), Ok(issued.challenge));
         let later = now + time::Duration::minutes(6);
-        assert_eq!(issuer(1).check(&issued.token, later), Err(ChallengeError::Expired));
+        assert_eq!(
+            issuer(1).check(&issued.token, later),
+            Err(ChallengeError::Expired)
+        );
     }
 
     #[test]
     fn forged_altered_and_foreign_tokens_are_refused() {
         let now = OffsetDateTime::now_utc();
         let issued = issuer(1).issue(now);
-        assert_eq!(issuer(2).check(&issued.token, now), Err(ChallengeError::BadMac));
+        assert_eq!(
+            issuer(2).check(&issued.token, now),
+            Err(ChallengeError::BadMac)
+        );
         // Change the challenge, keep the MAC.
         let (body, tag) = issued.token[3..].split_once('.').unwrap();
         let mut bytes = URL_SAFE_NO_PAD.decode(body).unwrap();
@@ -167,7 +173,11 @@ mod tests {
         let extended = format!("v1.{}.{tag}", URL_SAFE_NO_PAD.encode(&bytes));
         assert_eq!(issuer(1).check(&extended, now), Err(ChallengeError::BadMac));
         for junk in ["", "v1.", "v1.abc", "v2.AAAA.BBBB", "v1.!!.??"] {
-            assert_eq!(issuer(1).check(junk, now), Err(ChallengeError::Malformed), "{junk}");
+            assert_eq!(
+                issuer(1).check(junk, now),
+                Err(ChallengeError::Malformed),
+                "{junk}"
+            );
         }
     }
 

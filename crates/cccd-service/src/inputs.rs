@@ -37,7 +37,8 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<Date, InputError> {
 /// date of birth (and expiry), or CAN.
 pub fn access_keys(key: &KeyInput, today: Date) -> Result<AccessKeys, InputError> {
     if let Some(mrz) = &key.mrz {
-        let access = AccessKey::from_mrz(&mrz.replace('|', "\n")).map_err(|e| bad("key.mrz")(&e))?;
+        let access =
+            AccessKey::from_mrz(&mrz.replace('|', "\n")).map_err(|e| bad("key.mrz")(&e))?;
         let mut keys = AccessKeys::from_key(access);
         if let Some(can) = &key.can {
             keys = keys.with_can(Can::new(can).map_err(|e| bad("key.can")(&e))?);
@@ -128,7 +129,10 @@ mod tests {
             can: Some("082497".into()),
             ..KeyInput::default()
         };
-        assert_eq!(access_keys(&can, today()).unwrap().pace_passwords().len(), 1);
+        assert_eq!(
+            access_keys(&can, today()).unwrap().pace_passwords().len(),
+            1
+        );
         let id = KeyInput {
             id: Some("040078082497".into()),
             dob: Some("1978-04-30".into()),
@@ -145,8 +149,16 @@ mod tests {
             dob: Some("30/04/1978x".into()),
             ..KeyInput::default()
         };
-        assert_eq!(access_keys(&bad_date, today()).unwrap_err().field, "key.dob");
-        assert_eq!(access_keys(&KeyInput::default(), today()).unwrap_err().field, "key");
+        assert_eq!(
+            access_keys(&bad_date, today()).unwrap_err().field,
+            "key.dob"
+        );
+        assert_eq!(
+            access_keys(&KeyInput::default(), today())
+                .unwrap_err()
+                .field,
+            "key"
+        );
     }
 
     #[test]

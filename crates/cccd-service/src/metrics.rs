@@ -50,18 +50,46 @@ impl Metrics {
         let verify_requests = Family::<Labels, Counter>::default();
         let verify_seconds = Histogram::new(exponential_buckets(0.000_5, 2.0, 14));
         let refused = Family::<Labels, Counter>::default();
-        registry.register("read_sessions", "Remote-read sessions ended, by outcome", sessions.clone());
-        registry.register("verdicts", "Verdicts given, by endpoint and verdict", verdicts.clone());
-        registry.register("relayed_apdus", "Command APDUs relayed to devices", apdus.clone());
-        registry.register("read_sessions_open", "Remote-read sessions open", sessions_open.clone());
+        registry.register(
+            "read_sessions",
+            "Remote-read sessions ended, by outcome",
+            sessions.clone(),
+        );
+        registry.register(
+            "verdicts",
+            "Verdicts given, by endpoint and verdict",
+            verdicts.clone(),
+        );
+        registry.register(
+            "relayed_apdus",
+            "Command APDUs relayed to devices",
+            apdus.clone(),
+        );
+        registry.register(
+            "read_sessions_open",
+            "Remote-read sessions open",
+            sessions_open.clone(),
+        );
         registry.register(
             "read_session_seconds",
             "Remote-read session durations",
             session_seconds.clone(),
         );
-        registry.register("verify_requests", "/v1/verify requests, by outcome", verify_requests.clone());
-        registry.register("verify_seconds", "/v1/verify durations", verify_seconds.clone());
-        registry.register("refused_requests", "Requests refused, by reason", refused.clone());
+        registry.register(
+            "verify_requests",
+            "/v1/verify requests, by outcome",
+            verify_requests.clone(),
+        );
+        registry.register(
+            "verify_seconds",
+            "/v1/verify durations",
+            verify_seconds.clone(),
+        );
+        registry.register(
+            "refused_requests",
+            "Requests refused, by reason",
+            refused.clone(),
+        );
         Self {
             registry,
             sessions,

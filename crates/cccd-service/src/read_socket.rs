@@ -3,7 +3,9 @@
 //! thread (`remote_read`) over a [`RelayTransport`]. Anything wrong with one connection ends
 //! that connection only.
 
-use crate::protocol::{DeviceMessage, ErrorCode, MAX_DEVICE_MESSAGE, PROTOCOL_VERSION, ServerMessage};
+use crate::protocol::{
+    DeviceMessage, ErrorCode, MAX_DEVICE_MESSAGE, PROTOCOL_VERSION, ServerMessage,
+};
 use crate::receipt::ReceiptClaims;
 use crate::relay_transport::{FromDevice, RelayTransport, ToDevice};
 use crate::remote_read::{self, ReadDone, ReadFailed, ReadJob};
@@ -78,13 +80,21 @@ async fn logged_session(
     };
     let _ = send(&mut socket, &message).await;
     let _ = socket.send(Message::Close(None)).await;
-    state.metrics.sessions.get_or_create(&vec![("outcome", label)]).inc();
+    state
+        .metrics
+        .sessions
+        .get_or_create(&vec![("outcome", label)])
+        .inc();
     state.metrics.sessions_open.dec();
     state
         .metrics
         .session_seconds
         .observe(started.elapsed().as_secs_f64());
-    tracing::info!(outcome = label, millis = started.elapsed().as_millis() as u64, "session ended");
+    tracing::info!(
+        outcome = label,
+        millis = started.elapsed().as_millis() as u64,
+        "session ended"
+    );
     drop(permit);
 }
 
@@ -112,8 +122,8 @@ fn result_message(state: &AppState, session_id: &str, done: ReadDone) -> ServerM
 }
 
 async fn send(socket: &mut WebSocket, message: &ServerMessage) -> Result<(), Failure> {
-    let text = serde_json::to_string(message)
-        .map_err(|e| failure(ErrorCode::Internal, e.to_string()))?;
+    let text =
+        serde_json::to_string(message).map_err(|e| failure(ErrorCode::Internal, e.to_string()))?;
     socket
         .send(Message::Text(text.into()))
         .await
@@ -137,24 +147,41 @@ async fn receive(socket: &mut WebSocket) -> Result<DeviceMessage, Failure> {
             Message::Text(text) => text,
             Message::Ping(_) | Message::Pong(_) => continue,
             Message::Close(_) => {
-                return Err(failure(ErrorCode::BadMessage, "the device closed the session"));
+                return Err(failure(
+                    ErrorCode::BadMessage,
+                    "the device closed the session",
+                ));
             }
             Message::Binary(_) => {
-                return Err(failure(ErrorCode::BadMessage, "binary messages are not part of protocol v1"));
+                return Err(failure(
+                    ErrorCode::BadMessage,
+                    "binary messages are not part of protocol v1",
+                ));
             }
         };
         if text.len() > MAX_DEVICE_MESSAGE {
             return Err(failure(
                 ErrorCode::TooLarge,
-                format!("a message of {} bytes; the limit is {MAX_DEVICE_MESSAGE}", text.len()),
+                format!(
+                    "a message of {} bytes; the limit is {MAX_DEVICE_MESSAGE}",
+                    text.len()
+                ),
             ));
         }
-        return serde_json::from_str(text.as_str())
-            .map_err(|e| failure(ErrorCode::BadMessage, format!("not a protocol v1 message: {e}")));
+        return serde_json::from_str(text.as_str()).map_err(|e| {
+            failure(
+                ErrorCode::BadMessage,
+                format!("not a protocol v1 message: {e}"),
+            )
+        });
     }
 }
 
-async fn run(socket: &mut WebSocket, state: &Arc<AppState>, session_id: &str) -> Result<ReadDone, Failure> {
+async fn run(
+    socket: &mut WebSocket,
+    state: &Arc<AppState>,
+    session_id: &str,
+) -> Result<ReadDone, Failure> {
     let limits = state.config.limits.relay;
     let hello = tokio::time::timeout(limits.apdu_timeout, receive(socket))
         .await
@@ -185,7 +212,12 @@ async fn run(socket: &mut WebSocket, state: &Arc<AppState>, session_id: &str) ->
     .await;
     drop(incoming);
     match pumped {
-        Err(_) => return Err(failure(ErrorCode::SessionTimeout, "the session took longer than allowed")),
+        Err(_) => {
+            return Err(failure(
+                ErrorCode::SessionTimeout,
+                "the session took longer than allowed",
+            ));
+        }
         Ok(Err(e)) => return Err(e),
         Ok(Ok(())) => {}
     }
@@ -206,7 +238,10 @@ fn job_from_hello(hello: DeviceMessage, state: &AppState) -> Result<(ReadJob, bo
         extended_length,
     } = hello
     else {
-        return Err(failure(ErrorCode::OutOfOrder, "the first message must be a hello"));
+        return Err(failure(
+            ErrorCode::OutOfOrder,
+            "the first message must be a hello",
+        ));
     };
     if version != PROTOCOL_VERSION {
         return Err(failure(
@@ -226,7 +261,14 @@ fn job_from_hello(hello: DeviceMessage, state: &AppState) -> Result<(ReadJob, bo
         aa_challenge: None,
         at,
     };
-    Ok((ReadJob { keys, face, request }, extended_length))
+    Ok((
+        ReadJob {
+            keys,
+            face,
+            request,
+        },
+        extended_length,
+    ))
 }
 
 /// Carry commands out and answers in until the session thread finishes. Each answer must
@@ -273,10 +315,9 @@ async fn pump(
                     }
                 };
                 pending = None;
-                if incoming.send(answer).is_err() {
-                    // The session thread has finished; drain its last messages.
-                    continue;
-                }
+                // When the session thread has already finished, the answer has no reader; the
+                // loop drains the thread's last messages until its channel closes.
+                let _ = incoming.send(answer);
             }
         }
     }

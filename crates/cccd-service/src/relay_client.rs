@@ -7,8 +7,8 @@ use crate::protocol::{DeviceMessage, ErrorCode, ServerMessage};
 use cccd::apdu::{Command, Response};
 use cccd::document::Document;
 use cccd::transport::{Transport, TransportError};
-use cccd_sim::chip::{ChipConfig, VirtualChip};
 use cccd_sim::chip::SimTransport;
+use cccd_sim::chip::{ChipConfig, VirtualChip};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -151,19 +151,13 @@ pub fn relay(
             ServerMessage::Command { seq, apdu } => {
                 apdus += 1;
                 let answer = exchange(card, &apdu, options.rtt)?;
-                match answer {
-                    Some(response) => send(
-                        &mut socket,
-                        &DeviceMessage::Response {
-                            seq,
-                            apdu: cccd::hex::encode(&response),
-                        },
-                    )?,
-                    None => {
-                        send(&mut socket, &DeviceMessage::CardRemoved { seq })?;
-                        if card.wait_for_return() {
-                            send(&mut socket, &DeviceMessage::CardPresent)?;
-                        }
+                if let Some(response) = answer {
+                    let apdu = cccd::hex::encode(&response);
+                    send(&mut socket, &DeviceMessage::Response { seq, apdu })?;
+                } else {
+                    send(&mut socket, &DeviceMessage::CardRemoved { seq })?;
+                    if card.wait_for_return() {
+                        send(&mut socket, &DeviceMessage::CardPresent)?;
                     }
                 }
             }
@@ -220,9 +214,15 @@ pub struct SimCard {
 impl SimCard {
     /// The chip of a dump folder, with its keys from `secrets` (default: `DIR/secrets` or the
     /// sample layout `testdata/secrets/<name>`).
-    pub fn from_dump(dir: &Path, secrets: Option<&Path>, config: ChipConfig) -> Result<Self, String> {
+    pub fn from_dump(
+        dir: &Path,
+        secrets: Option<&Path>,
+        config: ChipConfig,
+    ) -> Result<Self, String> {
         let doc = Document::load(dir).map_err(|e| e.to_string())?;
-        let secrets = secrets.map(Path::to_path_buf).or_else(|| default_secrets(dir));
+        let secrets = secrets
+            .map(Path::to_path_buf)
+            .or_else(|| default_secrets(dir));
         let chip = match &secrets {
             Some(s) => VirtualChip::from_document_with_keys(&doc, config, s),
             None => VirtualChip::from_document(&doc, config),

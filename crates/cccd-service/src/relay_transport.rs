@@ -216,21 +216,41 @@ impl Transport for RelayTransport {
 mod tests {
     use super::*;
 
-    fn pair(limits: RelayLimits) -> (RelayTransport, tokio_mpsc::Receiver<ToDevice>, mpsc::Sender<FromDevice>) {
+    fn pair(
+        limits: RelayLimits,
+    ) -> (
+        RelayTransport,
+        tokio_mpsc::Receiver<ToDevice>,
+        mpsc::Sender<FromDevice>,
+    ) {
         let (to_tx, to_rx) = tokio_mpsc::channel(4);
         let (from_tx, from_rx) = mpsc::channel();
-        (RelayTransport::new(to_tx, from_rx, limits, true), to_rx, from_tx)
+        (
+            RelayTransport::new(to_tx, from_rx, limits, true),
+            to_rx,
+            from_tx,
+        )
     }
 
     #[test]
     fn a_command_goes_out_numbered_and_the_answer_comes_back() {
         let (mut transport, mut to_rx, from_tx) = pair(RelayLimits::default());
-        from_tx.send(FromDevice::Response(vec![0x01, 0x90, 0x00])).unwrap();
-        let response = transport.transmit(&Command::new(0, 0xB0, 0, 0).with_le(1)).unwrap();
+        from_tx
+            .send(FromDevice::Response(vec![0x01, 0x90, 0x00]))
+            .unwrap();
+        let response = transport
+            .transmit(&Command::new(0, 0xB0, 0, 0).with_le(1))
+            .unwrap();
         assert_eq!(response.data, vec![0x01]);
         assert!(response.is_ok());
         let sent = to_rx.try_recv().unwrap();
-        assert_eq!(sent, ToDevice::Command { seq: 1, apdu: vec![0, 0xB0, 0, 0, 1] });
+        assert_eq!(
+            sent,
+            ToDevice::Command {
+                seq: 1,
+                apdu: vec![0, 0xB0, 0, 0, 1]
+            }
+        );
         assert_eq!(transport.apdus(), 1);
     }
 
@@ -242,7 +262,11 @@ mod tests {
         };
         let (mut transport, _to_rx, _from_tx) = pair(limits);
         let started = Instant::now();
-        assert!(transport.transmit(&Command::new(0, 0x84, 0, 0).with_le(8)).is_err());
+        assert!(
+            transport
+                .transmit(&Command::new(0, 0x84, 0, 0).with_le(8))
+                .is_err()
+        );
         assert!(started.elapsed() < Duration::from_secs(2));
         assert_eq!(transport.failure(), Some(RelayFailure::ApduTimeout));
         assert!(transport.transmit(&Command::new(0, 0x84, 0, 0)).is_err());
@@ -252,7 +276,9 @@ mod tests {
     fn removal_is_card_removed_and_a_closed_link_is_closed() {
         let (mut transport, _to_rx, from_tx) = pair(RelayLimits::default());
         from_tx.send(FromDevice::CardRemoved).unwrap();
-        let err = transport.transmit(&Command::new(0, 0xB0, 0, 0)).unwrap_err();
+        let err = transport
+            .transmit(&Command::new(0, 0xB0, 0, 0))
+            .unwrap_err();
         assert_eq!(err, TransportError::CardRemoved);
         drop(from_tx);
         assert!(transport.transmit(&Command::new(0, 0xB0, 0, 0)).is_err());

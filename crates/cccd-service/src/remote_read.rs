@@ -6,8 +6,8 @@ use crate::protocol::ErrorCode;
 use crate::relay_transport::{RelayFailure, RelayTransport};
 use crate::verification::{Request, Source, verify_document};
 use cccd::document::Document;
-use cccd::session::{ReadPlan, Session, SessionError};
 use cccd::session::AccessKeys;
+use cccd::session::{ReadPlan, Session, SessionError};
 use cccd::trust::TrustStore;
 use cccd::verify::Report;
 

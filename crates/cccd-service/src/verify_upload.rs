@@ -95,8 +95,15 @@ pub async fn handle(
         }
         Err(e) => Err(e),
     };
-    state.metrics.verify_seconds.observe(started.elapsed().as_secs_f64());
-    let label = if outcome.is_ok() { "report" } else { "bad_input" };
+    state
+        .metrics
+        .verify_seconds
+        .observe(started.elapsed().as_secs_f64());
+    let label = if outcome.is_ok() {
+        "report"
+    } else {
+        "bad_input"
+    };
     state
         .metrics
         .verify_requests
@@ -143,14 +150,15 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Upload, BadRequest> 
         qr: None,
         challenge_token: None,
     };
-    let broken = |e: axum::extract::multipart::MultipartError| BadRequest(format!("multipart: {e}"));
+    let broken =
+        |e: axum::extract::multipart::MultipartError| BadRequest(format!("multipart: {e}"));
     while let Some(field) = multipart.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "claims" => {
                 let text = field.text().await.map_err(broken)?;
-                upload.claims = serde_json::from_str(&text)
-                    .map_err(|e| BadRequest(format!("claims: {e}")))?;
+                upload.claims =
+                    serde_json::from_str(&text).map_err(|e| BadRequest(format!("claims: {e}")))?;
             }
             "qr" => upload.qr = Some(field.text().await.map_err(broken)?),
             "challenge_token" => upload.challenge_token = Some(field.text().await.map_err(broken)?),
@@ -196,7 +204,8 @@ fn load_document(files: &[(String, Vec<u8>)]) -> Result<Document, BadRequest> {
         if path.exists() {
             return Err(BadRequest(format!("{name} given twice")));
         }
-        std::fs::write(&path, bytes).map_err(|e| BadRequest(format!("cannot stage {name}: {e}")))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| BadRequest(format!("cannot stage {name}: {e}")))?;
     }
     // The dump's own error names the file but the path is our temporary folder: report the
     // message after it.
@@ -205,7 +214,10 @@ fn load_document(files: &[(String, Vec<u8>)]) -> Result<Document, BadRequest> {
         let shown = text
             .strip_prefix(&dir.path().display().to_string())
             .unwrap_or(&text);
-        BadRequest(format!("the dump: {}", shown.trim_start_matches(['/', ':', ' '])))
+        BadRequest(format!(
+            "the dump: {}",
+            shown.trim_start_matches(['/', ':', ' '])
+        ))
     })
 }
 

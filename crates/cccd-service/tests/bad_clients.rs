@@ -45,7 +45,9 @@ fn hello_text() -> String {
 fn first_command(socket: &mut Socket) -> u64 {
     socket.send(Message::text(hello_text())).unwrap();
     loop {
-        let Message::Text(text) = socket.read().unwrap() else { continue };
+        let Message::Text(text) = socket.read().unwrap() else {
+            continue;
+        };
         if let ServerMessage::Command { seq, .. } = serde_json::from_str(text.as_str()).unwrap() {
             return seq;
         }
@@ -79,7 +81,11 @@ fn malformed_messages_close_only_their_session() {
         assert_eq!(final_error(&mut socket), Some(ErrorCode::BadMessage));
 
         let mut socket = open(&server);
-        socket.send(Message::text(r#"{"type":"hello","version":1,"key":{"can":"1"},"x":1}"#)).unwrap();
+        socket
+            .send(Message::text(
+                r#"{"type":"hello","version":1,"key":{"can":"1"},"x":1}"#,
+            ))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::BadMessage));
 
         let mut socket = open(&server);
@@ -88,17 +94,27 @@ fn malformed_messages_close_only_their_session() {
 
         let mut socket = open(&server);
         let seq = first_command(&mut socket);
-        let bad_hex = DeviceMessage::Response { seq, apdu: "zz90".into() };
-        socket.send(Message::text(serde_json::to_string(&bad_hex).unwrap())).unwrap();
+        let bad_hex = DeviceMessage::Response {
+            seq,
+            apdu: "zz90".into(),
+        };
+        socket
+            .send(Message::text(serde_json::to_string(&bad_hex).unwrap()))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::BadMessage));
 
         let mut socket = open(&server);
         let hello = r#"{"type":"hello","version":2,"key":{"can":"082497"}}"#;
         socket.send(Message::text(hello)).unwrap();
-        assert_eq!(final_error(&mut socket), Some(ErrorCode::UnsupportedVersion));
+        assert_eq!(
+            final_error(&mut socket),
+            Some(ErrorCode::UnsupportedVersion)
+        );
 
         let mut socket = open(&server);
-        socket.send(Message::text(r#"{"type":"hello","version":1,"key":{}}"#)).unwrap();
+        socket
+            .send(Message::text(r#"{"type":"hello","version":1,"key":{}}"#))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::BadInput));
     });
 }
@@ -110,13 +126,21 @@ fn oversized_messages_close_only_their_session() {
         // Over the protocol limit: answered with too_large.
         let mut socket = open(&server);
         let seq = first_command(&mut socket);
-        let big = DeviceMessage::Response { seq, apdu: "00".repeat(100_000) };
-        socket.send(Message::text(serde_json::to_string(&big).unwrap())).unwrap();
+        let big = DeviceMessage::Response {
+            seq,
+            apdu: "00".repeat(100_000),
+        };
+        socket
+            .send(Message::text(serde_json::to_string(&big).unwrap()))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::TooLarge));
         // Far over: cut off by the WebSocket layer; the connection ends either way.
         let mut socket = open(&server);
         let _ = socket.send(Message::text("x".repeat(2_000_000)));
-        assert!(matches!(final_error(&mut socket), None | Some(ErrorCode::TooLarge)));
+        assert!(matches!(
+            final_error(&mut socket),
+            None | Some(ErrorCode::TooLarge)
+        ));
     });
 }
 
@@ -127,18 +151,30 @@ fn out_of_order_messages_close_only_their_session() {
         // An answer before any command.
         let mut socket = open(&server);
         socket.send(Message::text(hello_text())).unwrap();
-        let early = DeviceMessage::Response { seq: 7, apdu: "9000".into() };
-        socket.send(Message::text(serde_json::to_string(&early).unwrap())).unwrap();
+        let early = DeviceMessage::Response {
+            seq: 7,
+            apdu: "9000".into(),
+        };
+        socket
+            .send(Message::text(serde_json::to_string(&early).unwrap()))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::OutOfOrder));
         // An answer to the wrong command.
         let mut socket = open(&server);
         let seq = first_command(&mut socket);
-        let wrong = DeviceMessage::Response { seq: seq + 1, apdu: "9000".into() };
-        socket.send(Message::text(serde_json::to_string(&wrong).unwrap())).unwrap();
+        let wrong = DeviceMessage::Response {
+            seq: seq + 1,
+            apdu: "9000".into(),
+        };
+        socket
+            .send(Message::text(serde_json::to_string(&wrong).unwrap()))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::OutOfOrder));
         // A response first, instead of the hello.
         let mut socket = open(&server);
-        socket.send(Message::text(serde_json::to_string(&early).unwrap())).unwrap();
+        socket
+            .send(Message::text(serde_json::to_string(&early).unwrap()))
+            .unwrap();
         assert_eq!(final_error(&mut socket), Some(ErrorCode::OutOfOrder));
     });
 }
@@ -153,7 +189,11 @@ fn a_device_that_stops_answering_is_timed_out() {
         let started = Instant::now();
         first_command(&mut socket);
         assert_eq!(final_error(&mut socket), Some(ErrorCode::ApduTimeout));
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
         // Silent from the start: no hello.
         let mut socket = open(&server);
         assert_eq!(final_error(&mut socket), Some(ErrorCode::ApduTimeout));

@@ -37,7 +37,12 @@ fn json_upload(card: &serde_json::Value, token: Option<&str>) -> serde_json::Val
     body
 }
 
-fn post(server: &TestServer, path: &str, key: Option<&str>, body: &serde_json::Value) -> (u16, serde_json::Value) {
+fn post(
+    server: &TestServer,
+    path: &str,
+    key: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
     let mut request = agent().post(&server.http_url(path));
     if let Some(key) = key {
         request = request.header("Authorization", &format!("Bearer {key}"));
@@ -45,7 +50,10 @@ fn post(server: &TestServer, path: &str, key: Option<&str>, body: &serde_json::V
     let mut response = request.send_json(body).unwrap();
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
 }
 
 #[test]
@@ -55,11 +63,19 @@ fn health_readiness_and_metrics_answer() {
         let response = agent().get(&server.http_url(path)).call().unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
-    let (status, _) = post(&server, "/v1/verify", None, &json_upload(&card("v04-ngoc-ec-p256"), None));
+    let (status, _) = post(
+        &server,
+        "/v1/verify",
+        None,
+        &json_upload(&card("v04-ngoc-ec-p256"), None),
+    );
     assert_eq!(status, 200);
     let mut metrics = agent().get(&server.http_url("/metrics")).call().unwrap();
     let text = metrics.body_mut().read_to_string().unwrap();
-    assert!(text.contains("cccd_verdicts_total{endpoint=\"verify\",verdict=\"verified\"} 1"), "{text}");
+    assert!(
+        text.contains("cccd_verdicts_total{endpoint=\"verify\",verdict=\"verified\"} 1"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -69,8 +85,14 @@ fn api_keys_are_required_and_checked() {
     let server = TestServer::start(config);
     let body = serde_json::json!({});
     assert_eq!(post(&server, "/v1/challenges", None, &body).0, 401);
-    assert_eq!(post(&server, "/v1/challenges", Some("k-0123456789abcdeX"), &body).0, 401);
-    assert_eq!(post(&server, "/v1/challenges", Some("k-0123456789abcde"), &body).0, 401);
+    assert_eq!(
+        post(&server, "/v1/challenges", Some("k-0123456789abcdeX"), &body).0,
+        401
+    );
+    assert_eq!(
+        post(&server, "/v1/challenges", Some("k-0123456789abcde"), &body).0,
+        401
+    );
     let (status, json) = post(&server, "/v1/challenges", Some("k-0123456789abcdef"), &body);
     assert_eq!(status, 200, "{json}");
     // The WebSocket too.
@@ -79,12 +101,25 @@ fn api_keys_are_required_and_checked() {
     let mut options = options(&server, &card);
     options.api_key = Some("wrong-key-0000000".into());
     let refused = relay(&mut sim, &options, &mut |_| {});
-    assert!(matches!(&refused, Err(RelayError::Connect(m)) if m.contains("401")), "{refused:?}");
+    assert!(
+        matches!(&refused, Err(RelayError::Connect(m)) if m.contains("401")),
+        "{refused:?}"
+    );
     options.api_key = Some("k-0123456789abcdef".into());
     let outcome = relay(&mut sim, &options, &mut |_| {}).unwrap();
-    assert!(matches!(outcome, RelayOutcome::Report { .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, RelayOutcome::Report { .. }),
+        "{outcome:?}"
+    );
     // Health stays open for probes.
-    assert_eq!(agent().get(&server.http_url("/healthz")).call().unwrap().status(), 200);
+    assert_eq!(
+        agent()
+            .get(&server.http_url("/healthz"))
+            .call()
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[test]
@@ -105,20 +140,44 @@ fn challenge_tokens_bind_uploads_and_forged_or_expired_ones_are_refused() {
     // A sample dump's AA answer is over its own recorded challenge, not ours: AA is not
     // accepted as proof, but the token itself is.
     let card = card("v04-ngoc-ec-p256");
-    let (status, report) = post(&server, "/v1/verify", None, &json_upload(&card, Some(token)));
+    let (status, report) = post(
+        &server,
+        "/v1/verify",
+        None,
+        &json_upload(&card, Some(token)),
+    );
     assert_eq!(status, 200, "{report}");
     // Forged: a token from another secret.
     let other = ChallengeIssuer::new(vec![9; 32], time::Duration::minutes(5)).unwrap();
     let forged = other.issue(time::OffsetDateTime::now_utc()).token;
-    let (status, error) = post(&server, "/v1/verify", None, &json_upload(&card, Some(&forged)));
+    let (status, error) = post(
+        &server,
+        "/v1/verify",
+        None,
+        &json_upload(&card, Some(&forged)),
+    );
     assert_eq!(status, 400);
-    assert!(error["message"].as_str().unwrap().contains("not issued by this service"), "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("not issued by this service"),
+        "{error}"
+    );
     // Expired: a token of this service's secret whose lifetime is over.
     let expired_issuer = ChallengeIssuer::new(vec![7; 32], time::Duration::seconds(-10)).unwrap();
     let expired = expired_issuer.issue(time::OffsetDateTime::now_utc()).token;
-    let (status, error) = post(&server, "/v1/verify", None, &json_upload(&card, Some(&expired)));
+    let (status, error) = post(
+        &server,
+        "/v1/verify",
+        None,
+        &json_upload(&card, Some(&expired)),
+    );
     assert_eq!(status, 400);
-    assert!(error["message"].as_str().unwrap().contains("expired"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("expired"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -127,7 +186,11 @@ fn uploads_reach_the_manifest_verdicts_and_bad_uploads_are_400() {
     for card in cards() {
         let (status, report) = post(&server, "/v1/verify", None, &json_upload(&card, None));
         assert_eq!(status, 200, "{}", card["dir"]);
-        assert_eq!(report["verdict"], card["expected_verdict"], "{}: {report}", card["dir"]);
+        assert_eq!(
+            report["verdict"], card["expected_verdict"],
+            "{}: {report}",
+            card["dir"]
+        );
         assert_eq!(report["source"], "upload");
     }
     let bad_name = serde_json::json!({ "files": { "../EF.SOD": "AAAA" } });
@@ -157,7 +220,13 @@ fn a_remote_read_returns_a_receipt_that_binds_the_report_and_every_file() {
     let card = card("v05-duyen-ec-bp384");
     let mut sim = sim_card(&card);
     let outcome = relay(&mut sim, &options(&server, &card), &mut |_| {}).unwrap();
-    let RelayOutcome::Report { report, receipt, session_id, .. } = outcome else {
+    let RelayOutcome::Report {
+        report,
+        receipt,
+        session_id,
+        ..
+    } = outcome
+    else {
         panic!("{outcome:?}");
     };
     let claims = verify_receipt(&receipt.unwrap(), &public).unwrap();

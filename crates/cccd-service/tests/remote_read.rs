@@ -28,7 +28,12 @@ fn every_valid_card_is_verified_with_chip_authentication_run_by_the_server() {
         };
         assert_eq!(report["verdict"], "verified", "{}: {report}", card["dir"]);
         assert_eq!(report["source"], "relay");
-        assert_eq!(status(&report, "chip.authentication"), "pass", "{}", card["dir"]);
+        assert_eq!(
+            status(&report, "chip.authentication"),
+            "pass",
+            "{}",
+            card["dir"]
+        );
         assert_eq!(status(&report, "claim.name"), "pass", "{}", card["dir"]);
         assert_eq!(report["identity"]["full_name"], card["name"]);
         // PACE + CA + the verification plan: the target is at most 25 round trips.
@@ -50,13 +55,17 @@ fn the_cloned_chip_fails_against_the_server_and_no_broken_card_is_verified() {
         RelayOutcome::Failed { code, .. } => panic!("cloned chip: error {code:?}, not a verdict"),
     }
     // With the face, so that an altered DG2 is read and caught too.
-    for card in cards().iter().filter(|c| c["expected_verdict"] != "verified") {
+    for card in cards()
+        .iter()
+        .filter(|c| c["expected_verdict"] != "verified")
+    {
         let mut sim = sim_card(card);
         let mut options = options(&server, card);
         if let DeviceMessage::Hello { face, .. } = &mut options.hello {
             *face = true;
         }
-        if let RelayOutcome::Report { report, .. } = relay(&mut sim, &options, &mut |_| {}).unwrap() {
+        if let RelayOutcome::Report { report, .. } = relay(&mut sim, &options, &mut |_| {}).unwrap()
+        {
             assert_ne!(report["verdict"], "verified", "{}", card["dir"]);
         }
     }
@@ -71,7 +80,13 @@ fn a_card_pulled_mid_read_gives_card_removed_or_resumes_when_it_comes_back() {
     sim.chip_mut().config_mut().faults.remove_after = Some(18);
     let outcome = relay(&mut sim, &options(&server, &card), &mut |_| {}).unwrap();
     assert!(
-        matches!(outcome, RelayOutcome::Failed { code: ErrorCode::CardRemoved, .. }),
+        matches!(
+            outcome,
+            RelayOutcome::Failed {
+                code: ErrorCode::CardRemoved,
+                ..
+            }
+        ),
         "{outcome:?}"
     );
     // Pulled and presented again: the server authenticates again (CA too) and finishes.
@@ -94,7 +109,13 @@ fn a_wrong_can_is_access_denied() {
     card["can"] = "000000".into();
     let outcome = relay(&mut sim, &options(&server, &card), &mut |_| {}).unwrap();
     assert!(
-        matches!(outcome, RelayOutcome::Failed { code: ErrorCode::AccessDenied, .. }),
+        matches!(
+            outcome,
+            RelayOutcome::Failed {
+                code: ErrorCode::AccessDenied,
+                ..
+            }
+        ),
         "{outcome:?}"
     );
 }

@@ -41,15 +41,25 @@ pub fn card(name: &str) -> serde_json::Value {
 pub fn reference_time() -> time::OffsetDateTime {
     let text = manifest()["reference_date"].as_str().unwrap().to_owned();
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(&text, &format).unwrap().midnight().assume_utc()
+    time::Date::parse(&text, &format)
+        .unwrap()
+        .midnight()
+        .assume_utc()
 }
 
 /// The test trust anchors and CRLs.
 pub fn trust_store() -> TrustStore {
     let m = manifest();
     let mut store = TrustStore::new();
-    for a in m["trust_anchors"].as_array().unwrap().iter().chain(m["crls"].as_array().unwrap()) {
-        store.load_path(&testdata().join(a.as_str().unwrap())).unwrap();
+    for a in m["trust_anchors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(m["crls"].as_array().unwrap())
+    {
+        store
+            .load_path(&testdata().join(a.as_str().unwrap()))
+            .unwrap();
     }
     store
 }
