@@ -4,52 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod service_support;
 mod support;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use service_support::Served;
 use support::*;
-
-/// A `cccd serve` process on an ephemeral port; killed (by its own handle) when dropped.
-struct Served {
-    child: Child,
-    addr: String,
-}
-
-impl Served {
-    fn start(extra: &[String]) -> Self {
-        let mut child = cccd()
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--at",
-                &reference_date(),
-            ])
-            .args(trust_args())
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_owned();
-        Self { child, addr }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A multipart body with one part per file of `dir`.
 fn multipart(dir: &std::path::Path) -> (String, Vec<u8>) {

@@ -198,8 +198,15 @@ fn exchange(
     }
     match card.transmit(&command) {
         Ok(response) => Ok(Some(response.to_bytes())),
-        Err(TransportError::CardRemoved | TransportError::NoCard) => Ok(None),
-        Err(e) => Err(RelayError::Protocol(format!("the reader failed: {e}"))),
+        Err(TransportError::Apdu(e)) => Err(RelayError::Protocol(format!(
+            "the server sent a command the reader cannot carry: {e}"
+        ))),
+        // A reader that fails mid-session has lost the card (PC/SC reports a vanished card in
+        // several ways); the server decides whether to wait for it.
+        Err(e) => {
+            log::info!("relay: the card is unreachable ({e})");
+            Ok(None)
+        }
     }
 }
 
