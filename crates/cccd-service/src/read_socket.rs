@@ -78,8 +78,8 @@ async fn logged_session(
         Ok(done) => result_message(&state, &session_id, done),
         Err((code, message)) => ServerMessage::Error { code, message },
     };
-    let _ = send(&mut socket, &message).await;
-    let _ = socket.send(Message::Close(None)).await;
+    // Book-keeping before the last message: once the device has its result, the session is
+    // over for the metrics and for the concurrent-session limit.
     state
         .metrics
         .sessions
@@ -96,6 +96,8 @@ async fn logged_session(
         "session ended"
     );
     drop(permit);
+    let _ = send(&mut socket, &message).await;
+    let _ = socket.send(Message::Close(None)).await;
 }
 
 fn result_message(state: &AppState, session_id: &str, done: ReadDone) -> ServerMessage {

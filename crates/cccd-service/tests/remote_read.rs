@@ -119,3 +119,36 @@ fn a_wrong_can_is_access_denied() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn concurrent_sessions_all_end_in_reports_and_nothing_is_lost() {
+    let server = TestServer::start(config());
+    let valid: Vec<_> = cards()
+        .into_iter()
+        .filter(|c| c["expected_verdict"] == "verified")
+        .collect();
+    let threads: Vec<_> = (0..24)
+        .map(|i| {
+            let card = valid[i % valid.len()].clone();
+            let options = options(&server, &card);
+            std::thread::spawn(move || {
+                let mut sim = sim_card(&card);
+                relay(&mut sim, &options, &mut |_| {}).unwrap()
+            })
+        })
+        .collect();
+    let mut verified = 0;
+    for thread in threads {
+        if let RelayOutcome::Report { report, .. } = thread.join().unwrap() {
+            assert_eq!(report["verdict"], "verified");
+            verified += 1;
+        }
+    }
+    assert_eq!(verified, 24);
+    let metrics = server.state.metrics.render();
+    assert!(
+        metrics.contains("cccd_read_sessions_total{outcome=\"report\"} 24"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("cccd_read_sessions_open 0"), "{metrics}");
+}
