@@ -186,6 +186,73 @@ fn run(
     Arc::try_unwrap(results).ok().unwrap().into_inner().unwrap()
 }
 
+/// `requests` uploads to `/v1/verify` from 4 threads: requests per second and CPU per request.
+fn verify_load(url: &str, cards: &[serde_json::Value], requests: usize) {
+    use base64::Engine;
+    let bodies: Vec<serde_json::Value> = cards
+        .iter()
+        .map(|card| {
+            let dir = testdata().join(card["dir"].as_str().unwrap());
+            let mut files = serde_json::Map::new();
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    let data = base64::engine::general_purpose::STANDARD
+                        .encode(std::fs::read(&path).unwrap());
+                    files.insert(name, data.into());
+                }
+            }
+            serde_json::json!({ "files": files })
+        })
+        .collect();
+    let next = Arc::new(Mutex::new(0usize));
+    let verified = Arc::new(Mutex::new(0usize));
+    let cpu = cpu_seconds();
+    let started = Instant::now();
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (next, verified, bodies, url) = (
+                next.clone(),
+                verified.clone(),
+                bodies.clone(),
+                url.to_owned(),
+            );
+            std::thread::spawn(move || {
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        if *n >= requests {
+                            return;
+                        }
+                        *n += 1;
+                        *n - 1
+                    };
+                    let mut response = ureq::post(&url)
+                        .send_json(&bodies[i % bodies.len()])
+                        .unwrap();
+                    let report: serde_json::Value = response.body_mut().read_json().unwrap();
+                    if report["verdict"] == "verified" {
+                        *verified.lock().unwrap() += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
+    let verified = *verified.lock().unwrap();
+    assert_eq!(verified, requests, "an upload was not verified");
+    println!(
+        "\n/v1/verify: {requests} JSON uploads from 4 threads: {:.0} requests/s, {:.2} ms CPU per request (server + client), all verified",
+        requests as f64 / wall,
+        cpu * 1000.0 / requests as f64
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let sessions: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
@@ -264,6 +331,10 @@ fn main() {
             cpu * 1000.0 / sessions as f64,
         );
     }
+    let verify_url = url
+        .replace("ws://", "http://")
+        .replace("/v1/read", "/v1/verify");
+    verify_load(&verify_url, &cards, sessions * 5);
     println!(
         "\npeak RSS of the process (server + clients + chips): {:.0} MiB",
         peak_rss_mib()
