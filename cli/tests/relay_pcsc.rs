@@ -152,7 +152,7 @@ fn a_card_pulled_mid_session_gives_a_typed_error_and_never_a_report() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1000));
+    std::thread::sleep(Duration::from_secs(1));
     let _ = sim.0.kill();
     let out = relay.wait_with_output().unwrap();
     drop(sim);
