@@ -195,3 +195,62 @@ fn serve_refuses_an_open_listen_without_keys() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("API keys"));
 }
+
+#[test]
+fn the_service_logs_are_json_and_hold_no_personal_data() {
+    let log_path =
+        std::env::temp_dir().join(format!("cccd-serve-log-{}.jsonl", std::process::id()));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let served = Served::start_logging(&[], log);
+    let card = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    let out = relay(
+        &served,
+        &card,
+        card["can"].as_str().unwrap(),
+        &["--name", card["name"].as_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (content_type, body) = multipart(&testdata().join(card["dir"].as_str().unwrap()));
+    ureq::post(&format!("http://{}/v1/verify", served.addr))
+        .header("Content-Type", &content_type)
+        .send(&body[..])
+        .unwrap();
+    drop(served);
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_file(&log_path);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "session ended"),
+        "{text}"
+    );
+    let mrz_line = card["mrz"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    for secret in [
+        card["name"].as_str().unwrap(),
+        card["id_number"].as_str().unwrap(),
+        card["can"].as_str().unwrap(),
+        card["dob"].as_str().unwrap(),
+        card["mrz_name"].as_str().unwrap(),
+        &mrz_line,
+    ] {
+        assert!(!text.contains(secret), "the log holds personal data");
+    }
+}

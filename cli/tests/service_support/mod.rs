@@ -14,6 +14,11 @@ pub struct Served {
 
 impl Served {
     pub fn start(extra: &[String]) -> Self {
+        Self::start_logging(extra, Stdio::null())
+    }
+
+    /// As [`Served::start`], with the JSON logs (stderr) going to `logs`.
+    pub fn start_logging(extra: &[String], logs: impl Into<Stdio>) -> Self {
         let mut child = cccd()
             .args([
                 "serve",
@@ -25,7 +30,8 @@ impl Served {
             .args(trust_args())
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(logs)
+            .env("RUST_LOG", "debug")
             .spawn()
             .unwrap();
         let mut line = String::new();
