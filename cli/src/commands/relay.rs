@@ -68,6 +68,7 @@ fn hello(args: &Args) -> DeviceMessage {
         id: k.id.clone(),
         dob: k.dob.map(iso),
         expiry: k.expiry.map(iso),
+        no_bac_fallback: k.no_bac_fallback,
     };
     let claims = ClaimsInput {
         id_number: k.id.clone(),

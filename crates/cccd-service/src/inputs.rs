@@ -36,6 +36,15 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<Date, InputError> {
 /// The keys to try, from exactly one of: MRZ (optionally with CAN), QR text, ID number with
 /// date of birth (and expiry), or CAN.
 pub fn access_keys(key: &KeyInput, today: Date) -> Result<AccessKeys, InputError> {
+    let keys = base_keys(key, today)?;
+    Ok(if key.no_bac_fallback {
+        keys.without_bac_fallback()
+    } else {
+        keys
+    })
+}
+
+fn base_keys(key: &KeyInput, today: Date) -> Result<AccessKeys, InputError> {
     if let Some(mrz) = &key.mrz {
         let access =
             AccessKey::from_mrz(&mrz.replace('|', "\n")).map_err(|e| bad("key.mrz")(&e))?;

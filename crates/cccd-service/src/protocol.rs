@@ -40,6 +40,9 @@ pub struct KeyInput {
     /// Date of expiry, `YYYY-MM-DD`, when known (with `id` and `dob`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
+    /// Refuse BAC when the chip offers PACE and PACE fails (a possible downgrade).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_bac_fallback: bool,
 }
 
 /// What the person claims to be; every field optional.
