@@ -99,6 +99,10 @@ fn connect(options: &RelayOptions) -> Result<Socket, RelayError> {
         stream
             .set_read_timeout(Some(options.timeout))
             .map_err(|e| RelayError::Connect(e.to_string()))?;
+        // Small request-response messages: no Nagle delay.
+        stream
+            .set_nodelay(true)
+            .map_err(|e| RelayError::Connect(e.to_string()))?;
     }
     Ok(socket)
 }

@@ -146,6 +146,11 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     check_listen(addr, &state.config)?;
     tracing::info!(%addr, "listening");
+    // A relayed session is ~23 small request-response exchanges: Nagle's algorithm would add
+    // a delayed-ACK wait to each.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await?;
