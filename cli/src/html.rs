@@ -2,10 +2,10 @@
 //! check and the verdict.
 
 use crate::exit::CliError;
-use crate::identity::IdentityView;
 use base64::Engine;
 use cccd::document::Document;
 use cccd::verify::{Report, Status, Verdict};
+use cccd_service::identity::IdentityView;
 use std::fmt::Write;
 use std::path::Path;
 

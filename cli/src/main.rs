@@ -9,10 +9,8 @@ mod card;
 mod commands;
 mod exit;
 mod html;
-mod identity;
 mod logging;
 mod output;
-mod redact;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -86,6 +84,19 @@ enum Command {
   cccd simulate testdata/cards/valid-ecdsa-bp384 &
   cccd simulate DUMP --profile bac-only --no-extended --port 35964")]
     Simulate(commands::simulate::Args),
+    /// Run the HTTP service: remote reading over a relay, dump verification, challenges.
+    #[command(after_help = "Examples:
+  cccd serve --csca testdata/pki --listen 127.0.0.1:8080
+  cccd serve --listen 0.0.0.0:8443 --api-key-file keys.txt --secret-file secret.bin --receipt-key receipt.pem --csca csca/")]
+    Serve(commands::serve::Args),
+    /// Relay a card to `cccd serve`, which reads and verifies it itself.
+    #[command(after_help = "Examples:
+  cccd relay --server ws://127.0.0.1:8080/v1/read --reader 'Virtual PCD 00 00' --can 082497
+  cccd relay --server ws://127.0.0.1:8080/v1/read --sim testdata/cards/v01-hung-ec-bp384 --can 082497 --rtt-ms 50 --json")]
+    Relay(commands::relay::Args),
+    /// Check a signed receipt from `cccd serve`.
+    #[command(after_help = "Examples:\n  cccd receipt verify receipt.jws --key receipt-pub.pem")]
+    Receipt(commands::receipt::Args),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +111,9 @@ fn main() -> ExitCode {
         Command::Trust(args) => commands::trust::run(&args),
         Command::Readers(args) => commands::readers::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
+        Command::Relay(args) => commands::relay::run(&args),
+        Command::Receipt(args) => commands::receipt::run(&args),
     };
     match result {
         Ok(code) => code.into(),

@@ -1,10 +1,10 @@
 //! `cccd inspect`: everything on a dumped card, readable.
 
 use crate::exit::{CliError, Exit};
-use crate::identity::IdentityView;
 use crate::output::print_json;
 use cccd::document::Document;
 use cccd::lds::FileId;
+use cccd_service::identity::IdentityView;
 use std::path::PathBuf;
 
 /// Arguments of `cccd inspect`.

@@ -2,7 +2,7 @@
 
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
-use crate::redact;
+use cccd_service::redact;
 use std::path::PathBuf;
 
 /// Arguments of `cccd qr`.

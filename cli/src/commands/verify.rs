@@ -4,11 +4,11 @@
 use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
 use crate::card::{ReaderArgs, read_card};
 use crate::exit::{CliError, Exit};
-use crate::identity::IdentityView;
 use crate::output::{Colour, paint, print_json};
 use cccd::document::Document;
 use cccd::session::ReadPlan;
 use cccd::verify::{Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify};
+use cccd_service::identity::IdentityView;
 use std::path::PathBuf;
 
 /// Arguments of `cccd verify`.

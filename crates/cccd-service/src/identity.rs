@@ -47,27 +47,38 @@ pub struct IdentityView {
     /// The card generation the chip's data shows; it decides the labels of DG13 8 and 9.
     pub card_generation: CardGeneration,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The 12-digit ID number.
     pub id_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The full name (DG13).
     pub full_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name as in the MRZ.
     pub mrz_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Date of birth.
     pub date_of_birth: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Sex, as printed on the card.
     pub sex: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Date of expiry, or "no expiry".
     pub date_of_expiry: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Date of issue.
     pub date_of_issue: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Nationality.
     pub nationality: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Ethnicity.
     pub ethnicity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Religion.
     pub religion: Option<String>,
     /// DG13 index 8 on a CCCD 2021.
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Place of origin.
     pub place_of_origin: Option<String>,
     /// DG13 index 8 on a Căn cước 2024.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,14 +87,19 @@ pub struct IdentityView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place_of_origin_or_birth_registration: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Place of residence.
     pub place_of_residence: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Identifying marks.
     pub identifying_marks: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Father's name.
     pub father: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Mother's name.
     pub mother: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Spouse's name.
     pub spouse: Option<String>,
     /// DG13 index 15: the previous document number (old CMND or previous 12-digit number).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,209 @@
+//! `cccd relay`: the device side of remote reading. The server reads the card through this
+//! relay; this command only carries APDUs, shows progress and prints the server's verdict.
+
+use crate::args::{KeyArgs, parse_sex};
+use crate::exit::{CliError, Exit};
+use crate::output::print_json;
+use cccd_service::protocol::{
+    ClaimsInput, DeviceMessage, ErrorCode, KeyInput, PROTOCOL_VERSION, ServerMessage,
+};
+use cccd_service::relay_client::{PcscCard, RelayCard, RelayOptions, RelayOutcome, SimCard, relay};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Arguments of `cccd relay`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The server's read endpoint, e.g. ws://127.0.0.1:8080/v1/read.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// The PC/SC reader ("" or absent: the first reader with a card).
+    #[arg(long, value_name = "NAME", conflicts_with = "sim")]
+    reader: Option<String>,
+    /// Relay to an in-process virtual chip made from this dump (tests, load generation).
+    #[arg(long, value_name = "DIR")]
+    sim: Option<PathBuf>,
+    /// Seconds to wait for a card (and for it to come back after a removal).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    wait: u64,
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Claimed full name.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Claimed sex (M/F, Nam/Nữ).
+    #[arg(long, value_parser = parse_sex)]
+    sex: Option<cccd_qr::Sex>,
+    /// Compare names ignoring diacritics.
+    #[arg(long)]
+    ignore_diacritics: bool,
+    /// Also read the face (DG2).
+    #[arg(long)]
+    face: bool,
+    /// Delay each response by this many milliseconds (models a mobile network's round trip).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    rtt_ms: u64,
+    /// A file holding the bearer API key.
+    #[arg(long, env = "CCCD_API_KEY_FILE", value_name = "FILE")]
+    api_key_file: Option<PathBuf>,
+    /// Write the signed receipt (JWS) here, when the server signs.
+    #[arg(long, value_name = "FILE")]
+    receipt_out: Option<PathBuf>,
+    /// Print the server's report as JSON (as `cccd verify --json`).
+    #[arg(long)]
+    json: bool,
+}
+
+fn iso(date: time::Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).unwrap_or_default()
+}
+
+fn hello(args: &Args) -> DeviceMessage {
+    let k = &args.keys;
+    let key = KeyInput {
+        can: k.can.clone(),
+        mrz: k.mrz.clone(),
+        qr: k.qr.clone(),
+        id: k.id.clone(),
+        dob: k.dob.map(iso),
+        expiry: k.expiry.map(iso),
+        no_bac_fallback: k.no_bac_fallback,
+    };
+    let claims = ClaimsInput {
+        id_number: k.id.clone(),
+        full_name: args.name.clone(),
+        date_of_birth: k.dob.map(iso),
+        sex: args
+            .sex
+            .map(|s| if s == cccd_qr::Sex::Male { "M" } else { "F" }.to_owned()),
+        ignore_diacritics: args.ignore_diacritics,
+    };
+    DeviceMessage::Hello {
+        version: PROTOCOL_VERSION,
+        key,
+        claims,
+        qr: k.qr.clone(),
+        face: args.face,
+        extended_length: false,
+    }
+}
+
+fn card(args: &Args) -> Result<Box<dyn RelayCard>, CliError> {
+    if let Some(dir) = &args.sim {
+        let card = SimCard::from_dump(dir, None, cccd_sim::chip::ChipConfig::default())
+            .map_err(CliError::BadInput)?;
+        return Ok(Box::new(card));
+    }
+    let reader = args.reader.as_deref().filter(|r| !r.is_empty());
+    Ok(Box::new(PcscCard::connect(
+        reader,
+        Duration::from_secs(args.wait),
+    )?))
+}
+
+/// The exit code of a server error.
+fn exit_for_error(code: ErrorCode) -> Exit {
+    match code {
+        ErrorCode::BadInput | ErrorCode::AccessDenied | ErrorCode::UnsupportedVersion => {
+            Exit::BadInput
+        }
+        _ => Exit::Io,
+    }
+}
+
+/// Run the command.
+pub fn run(args: &Args) -> Result<Exit, CliError> {
+    let api_key = match &args.api_key_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let options = RelayOptions {
+        server: args.server.clone(),
+        api_key,
+        hello: hello(args),
+        rtt: Duration::from_millis(args.rtt_ms),
+        timeout: Duration::from_secs(args.wait.max(5) + 60),
+    };
+    let mut card = card(args)?;
+    let json = args.json;
+    let outcome = relay(card.as_mut(), &options, &mut |message| {
+        if json {
+            return;
+        }
+        if let ServerMessage::Progress {
+            stage,
+            file,
+            done,
+            total,
+        } = message
+        {
+            match (file, done, total) {
+                (Some(file), Some(done), Some(total)) => {
+                    eprintln!("cccd: {stage} {file} {done}/{total}");
+                }
+                _ => eprintln!("cccd: {stage}"),
+            }
+        }
+    })
+    .map_err(|e| match e {
+        cccd_service::relay_client::RelayError::Connect(m) if m.contains("401") => {
+            CliError::BadInput(format!("the server refused the API key: {m}"))
+        }
+        other => CliError::Io(other.to_string()),
+    })?;
+    match outcome {
+        RelayOutcome::Report {
+            report,
+            receipt,
+            session_id,
+            apdus,
+        } => {
+            if let (Some(path), Some(jws)) = (&args.receipt_out, &receipt) {
+                std::fs::write(path, jws)
+                    .map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
+            }
+            let verdict = report["verdict"].as_str().unwrap_or_default().to_owned();
+            if json {
+                print_json(&report)?;
+            } else {
+                crate::outln!(
+                    "{}  (session {session_id}, {apdus} APDUs relayed)",
+                    verdict.to_uppercase()
+                );
+                for check in report["checks"].as_array().into_iter().flatten() {
+                    crate::outln!(
+                        "  {:5} {:24} {}",
+                        check["status"].as_str().unwrap_or_default(),
+                        check["name"].as_str().unwrap_or_default(),
+                        check["reason"].as_str().unwrap_or_default()
+                    );
+                }
+            }
+            Ok(match verdict.as_str() {
+                "verified" => Exit::Success,
+                "inconclusive" => Exit::Inconclusive,
+                _ => Exit::NotVerified,
+            })
+        }
+        RelayOutcome::Failed { code, message } => {
+            if json {
+                print_json(&serde_json::json!({ "error": code, "message": message }))?;
+            } else {
+                eprintln!(
+                    "cccd: the server ended the session: {} ({message})",
+                    code.as_str()
+                );
+            }
+            Ok(exit_for_error(code))
+        }
+    }
+}
