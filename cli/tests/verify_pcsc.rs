@@ -290,7 +290,7 @@ fn verbose_logs_carry_no_personal_data() {
     let log = String::from_utf8(out.stderr).unwrap();
     // Not vacuous: the trace shows every APDU and the protocol steps.
     assert!(log.matches("apdu >").count() > 10, "{log}");
-    assert!(log.contains("access: PaceCan"), "{log}");
+    assert!(log.contains("access: pace_ecdh_gm_can"), "{log}");
     let dob = card["dob"].as_str().unwrap(); // YYYY-MM-DD
     let (y, m, d) = (&dob[..4], &dob[5..7], &dob[8..10]);
     let mrz = card["mrz"].as_str().unwrap();

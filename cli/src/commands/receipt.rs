@@ -2,6 +2,7 @@
 //! service's public key, and show what it states.
 
 use crate::exit::{CliError, Exit};
+use crate::output::escape_untrusted as clean;
 use crate::output::print_json;
 use cccd_service::receipt::{ReceiptError, verify_receipt, verifying_key_from_pem};
 use std::path::PathBuf;
@@ -62,14 +63,17 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
                 crate::outln!("receipt signature: valid");
                 crate::outln!(
                     "  verdict   {}",
-                    claims.report["verdict"].as_str().unwrap_or_default()
+                    clean(claims.report["verdict"].as_str().unwrap_or_default())
                 );
-                crate::outln!("  session   {}", claims.session_id);
+                crate::outln!("  session   {}", clean(&claims.session_id));
                 crate::outln!("  time      {time}");
-                crate::outln!("  tool      {}", claims.tool);
-                crate::outln!("  challenge {}", claims.challenge.as_deref().unwrap_or("-"));
+                crate::outln!("  tool      {}", clean(&claims.tool));
+                crate::outln!(
+                    "  challenge {}",
+                    clean(claims.challenge.as_deref().unwrap_or("-"))
+                );
                 for (name, digest) in &claims.files {
-                    crate::outln!("  sha256    {name:14} {digest}");
+                    crate::outln!("  sha256    {:14} {}", clean(name), clean(digest));
                 }
             }
             Ok(Exit::Success)

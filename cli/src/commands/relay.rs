@@ -3,6 +3,7 @@
 
 use crate::args::{KeyArgs, parse_sex};
 use crate::exit::{CliError, Exit};
+use crate::output::escape_untrusted as clean;
 use crate::output::print_json;
 use cccd_service::protocol::{
     ClaimsInput, DeviceMessage, ErrorCode, KeyInput, PROTOCOL_VERSION, ServerMessage,
@@ -148,9 +149,9 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         {
             match (file, done, total) {
                 (Some(file), Some(done), Some(total)) => {
-                    eprintln!("cccd: {stage} {file} {done}/{total}");
+                    eprintln!("cccd: {} {} {done}/{total}", clean(stage), clean(file));
                 }
-                _ => eprintln!("cccd: {stage}"),
+                _ => eprintln!("cccd: {}", clean(stage)),
             }
         }
     })
@@ -175,16 +176,18 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             if json {
                 print_json(&report)?;
             } else {
+                // Everything here came from the server: untrusted text.
                 crate::outln!(
-                    "{}  (session {session_id}, {apdus} APDUs relayed)",
-                    verdict.to_uppercase()
+                    "{}  (session {}, {apdus} APDUs relayed)",
+                    clean(&verdict.to_uppercase()),
+                    clean(&session_id)
                 );
                 for check in report["checks"].as_array().into_iter().flatten() {
                     crate::outln!(
                         "  {:5} {:24} {}",
-                        check["status"].as_str().unwrap_or_default(),
-                        check["name"].as_str().unwrap_or_default(),
-                        check["reason"].as_str().unwrap_or_default()
+                        clean(check["status"].as_str().unwrap_or_default()),
+                        clean(check["name"].as_str().unwrap_or_default()),
+                        clean(check["reason"].as_str().unwrap_or_default())
                     );
                 }
             }
@@ -199,8 +202,9 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
                 print_json(&serde_json::json!({ "error": code, "message": message }))?;
             } else {
                 eprintln!(
-                    "cccd: the server ended the session: {} ({message})",
-                    code.as_str()
+                    "cccd: the server ended the session: {} ({})",
+                    code.as_str(),
+                    clean(&message)
                 );
             }
             Ok(exit_for_error(code))

@@ -73,7 +73,8 @@ fn health_readiness_and_metrics_answer() {
     let mut metrics = agent().get(&server.http_url("/metrics")).call().unwrap();
     let text = metrics.body_mut().read_to_string().unwrap();
     assert!(
-        text.contains("cccd_verdicts_total{endpoint=\"verify\",verdict=\"verified\"} 1"),
+        // An upload without this service's challenge proves nothing about the chip.
+        text.contains("cccd_verdicts_total{endpoint=\"verify\",verdict=\"inconclusive\"} 1"),
         "{text}"
     );
 }
@@ -187,11 +188,12 @@ fn uploads_reach_the_manifest_verdicts_and_bad_uploads_are_400() {
         let (status, report) = post(&server, "/v1/verify", None, &json_upload(&card, None));
         assert_eq!(status, 200, "{}", card["dir"]);
         assert_eq!(
-            report["verdict"], card["expected_verdict"],
+            report["verdict"], card["expected_verdict_dump_alone"],
             "{}: {report}",
             card["dir"]
         );
         assert_eq!(report["source"], "upload");
+        assert_eq!(report["provenance"], "dump");
     }
     let bad_name = serde_json::json!({ "files": { "../EF.SOD": "AAAA" } });
     assert_eq!(post(&server, "/v1/verify", None, &bad_name).0, 400);
