@@ -11,6 +11,24 @@ impl Drop for Killed {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+        // Leave the reader empty for the next test binary: wait until pcscd sees the card go.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let out = cccd().args(["readers", "--json"]).output();
+            let present = out
+                .ok()
+                .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
+                .is_some_and(|rows| {
+                    rows.as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|r| r["name"] == "Virtual PCD 00 01" && r["card_present"] == true)
+                });
+            if !present {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 

@@ -49,6 +49,12 @@ fn card_present() -> bool {
 
 fn simulate(card: &serde_json::Value) -> Simulated {
     let dir = testdata().join(card["dir"].as_str().unwrap());
+    // A card left by an earlier test (another binary) must be gone first, or "present" below
+    // would describe the old card and the relay would see it leave.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && card_present() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     for _attempt in 0..2 {
         let child = cccd()
             .arg("simulate")
