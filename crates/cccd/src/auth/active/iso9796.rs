@@ -109,6 +109,15 @@ pub(crate) fn verify(
 ) -> Result<HashAlgorithm, AaError> {
     let f = open(key, signature)?;
     let invalid = |reason: &'static str| Err(AaError::Invalid { reason });
+    // The header first: a block opened with the wrong key (a cloned chip) is noise, and
+    // must be reported as an invalid signature, not as an unknown hash in a random trailer.
+    match f.first() {
+        Some(&HEADER_PARTIAL_RECOVERY) => {}
+        Some(&HEADER_TOTAL_RECOVERY) => {
+            return invalid("the signature claims total message recovery; AA needs partial");
+        }
+        _ => return invalid("the recovered message header is not 6A"),
+    }
     let (hash, trailer_len) = match f.as_slice() {
         [.., TRAILER_IMPLICIT] => (HashAlgorithm::Sha1, 1),
         [.., id, TRAILER_EXPLICIT] => match hash_for_trailer_id(*id) {
@@ -121,13 +130,6 @@ pub(crate) fn verify(
         },
         _ => return invalid("the recovered message has no ISO 9796-2 trailer (BC or xxCC)"),
     };
-    match f.first() {
-        Some(&HEADER_PARTIAL_RECOVERY) => {}
-        Some(&HEADER_TOTAL_RECOVERY) => {
-            return invalid("the signature claims total message recovery; AA needs partial");
-        }
-        _ => return invalid("the recovered message header is not 6A"),
-    }
     let h_len = hash.output_len();
     let Some(m1_end) = f.len().checked_sub(trailer_len + h_len) else {
         return invalid("the key is too small for the hash");
