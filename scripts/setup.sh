@@ -14,6 +14,8 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 # The sample-card generator encodes JPEG 2000 faces with opj_compress (its determinism test).
 command -v opj_compress >/dev/null 2>&1 || need+=(libopenjp2-tools)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# A venv for the attack tests' Python tools needs ensurepip (Debian's python3-venv).
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 # The HTML-report test renders the page in headless Chromium.
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
 
@@ -25,10 +27,14 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 # The forgery tests build attack inputs with Python's asn1crypto and cryptography, outside
-# cccd's own parser.
-if ! python3 -c 'import asn1crypto, cryptography' >/dev/null 2>&1; then
-  echo "setup: installing asn1crypto and cryptography (pip)" >&2
-  python3 -m pip install --quiet --disable-pip-version-check asn1crypto cryptography
+# cccd's own parser: in a venv of their own (scripts/test.sh points CCCD_PYTHON at it), so a
+# system Python that refuses pip installs (PEP 668) is left alone.
+pyvenv="$(cd "$(dirname "$0")/.." && pwd)/target/py-tests"
+if ! "$pyvenv/bin/python" -c 'import asn1crypto, cryptography' >/dev/null 2>&1; then
+  echo "setup: creating $pyvenv with asn1crypto and cryptography" >&2
+  rm -rf "$pyvenv"
+  python3 -m venv "$pyvenv"
+  "$pyvenv/bin/python" -m pip install --quiet --disable-pip-version-check asn1crypto cryptography
 fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo not found; install Rust (https://rustup.rs) first" >&2

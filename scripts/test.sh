@@ -7,5 +7,7 @@ scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 export CCCD_REQUIRE_PCSC=1
+# The Python with asn1crypto and cryptography that setup.sh prepared (attack tests).
+export CCCD_PYTHON="$PWD/target/py-tests/bin/python"
 scripts/with-pcscd.sh cargo test --workspace --locked --lib --bins --tests --no-fail-fast -- --include-ignored
 scripts/with-pcscd.sh cargo test --workspace --locked --doc

@@ -214,7 +214,8 @@ b = bytearray(open(sys.argv[1], 'rb').read())\n\
 i = b.index(b'CSCA ePassport Vietnam')\n\
 b[i] ^= 0x20\n\
 open(sys.argv[2], 'wb').write(bytes(b))\n";
-    let status = std::process::Command::new("python3")
+    let python = std::env::var_os("CCCD_PYTHON").unwrap_or_else(|| "python3".into());
+    let status = std::process::Command::new(python)
         .args(["-c", script])
         .arg(&ml)
         .arg(&bad)

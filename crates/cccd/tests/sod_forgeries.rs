@@ -44,14 +44,16 @@ fn forged(mode: &str) -> PathBuf {
         std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/attacks/forge_sod.py");
-    let out = Command::new("python3")
+    // scripts/test.sh points CCCD_PYTHON at a venv with asn1crypto and cryptography.
+    let python = std::env::var_os("CCCD_PYTHON").unwrap_or_else(|| "python3".into());
+    let out = Command::new(python)
         .arg(script)
         .arg(mode)
         .arg(testdata().join("cards").join(CARD).join("EF.SOD"))
         .arg(testdata().join("pki/keys/dsc-ec-p256.key.pem"))
         .arg(&dir)
         .output()
-        .expect("python3 with asn1crypto and cryptography (scripts/setup.sh installs them)");
+        .expect("a Python with asn1crypto and cryptography (scripts/setup.sh makes a venv)");
     assert!(
         out.status.success(),
         "forge_sod.py {mode}: {}",
