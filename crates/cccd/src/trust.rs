@@ -116,6 +116,12 @@ impl Anchor {
             what: format!("certificate from {source}: {e}"),
             offset: 0,
         })?;
+        // An anchor must be able to sign certificates; checked on the one parse made here.
+        ca_capable(&cert).map_err(|why| TrustError::NotCa {
+            source_name: source.to_owned(),
+            subject: cert.subject().to_string(),
+            why,
+        })?;
         Ok(Self {
             der: der.to_vec(),
             subject: cert.subject().to_string(),
@@ -286,13 +292,6 @@ impl TrustStore {
             return Ok(false);
         }
         let anchor = Anchor::from_der(der, source)?;
-        if let Some(anchor_cert) = anchor.parse() {
-            ca_capable(&anchor_cert).map_err(|why| TrustError::NotCa {
-                source_name: source.to_owned(),
-                subject: anchor.subject.clone(),
-                why,
-            })?;
-        }
         self.fingerprints.insert(fingerprint);
         self.anchors.push(anchor);
         Ok(true)

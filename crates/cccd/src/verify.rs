@@ -249,7 +249,6 @@ pub fn verify(
 ) -> Report {
     let identity = ChipIdentity::from_document_at(doc, options.at.date());
     let mut out = passive::checks(doc, store, options.at, identity.issuing_state().as_deref());
-    out.extend(checks::card_without_face(doc));
     out.push(chip::chip_authentication(doc, options));
     out.push(checks::mrz_check_digits(&identity));
     out.push(checks::dg1_matches_dg13(&identity));

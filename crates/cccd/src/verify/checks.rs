@@ -4,32 +4,12 @@
 use super::identity::ChipIdentity;
 use super::names::{NameMatch, matches_mrz_name, names_match};
 use super::{Check, CheckId, Claims, Status};
-use crate::document::Document;
 use crate::lds::dg13::Field;
 use cccd_qr::{IdNumber, QrData};
 use time::Date;
 
 fn check(id: CheckId, status: Status, reason: impl Into<String>) -> Check {
     Check::new(id, status, reason)
-}
-
-/// `dg.hash.DG2` as a skip when the card has no face at all: its SOD parses and lists no DG2
-/// (Căn cước cards of children under 6 carry no photo). `None` when the SOD lists DG2 (its
-/// hash check then speaks for it) or cannot be read.
-pub fn card_without_face(doc: &Document) -> Option<Check> {
-    let sod = doc.sod()?.ok()?;
-    let lists_dg2 = sod
-        .lds_security_object
-        .data_group_hashes
-        .iter()
-        .any(|h| h.data_group == crate::lds::DataGroup::Dg2);
-    (!lists_dg2 && doc.dg2().is_none()).then(|| {
-        check(
-            CheckId::DgHash(crate::lds::DataGroup::Dg2),
-            Status::Skip,
-            "face checks skipped: the card has no face image (its SOD lists no DG2), as on Căn cước cards of children under 6",
-        )
-    })
 }
 
 /// `mrz.check_digits`.

@@ -5,7 +5,7 @@
 use super::{Check, CheckId, Status};
 use crate::auth::passive::{self, ChainOutcome, Outcome, PassiveReport};
 use crate::document::Document;
-use crate::lds::FileId;
+use crate::lds::{DataGroup, FileId};
 use crate::trust::TrustStore;
 use time::OffsetDateTime;
 
@@ -52,6 +52,15 @@ pub fn checks(
             c.outcome.reason(),
         )
     }));
+    // A card with no face at all (Căn cước cards of children under 6): the SOD parsed, lists
+    // no DG2, and none was read, so the passive report has no DG2 entry to speak for it.
+    if report.sod.is_pass() && report.data_group(DataGroup::Dg2).is_none() {
+        out.push(Check::new(
+            CheckId::DgHash(DataGroup::Dg2),
+            Status::Skip,
+            "face checks skipped: the card has no face image (its SOD lists no DG2), as on Căn cước cards of children under 6",
+        ));
+    }
     for c in &mut out {
         if let Some(why) = empty_file_reason(doc, sod, c) {
             c.reason = why;
