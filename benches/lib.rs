@@ -12,8 +12,8 @@
 use std::path::PathBuf;
 
 use cccd::document::Document;
+use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ReadPlan, ReadStrategy, Session, SessionError};
-use cccd::trust::TrustStore;
 use cccd_sim::chip::{ChipConfig, ChipStats, Profile, SimTransport, VirtualChip};
 use time::Date;
 
@@ -145,7 +145,7 @@ impl Samples {
     /// A fresh trust store with the test anchors and CRLs (an empty signature cache).
     pub fn store(&self) -> Result<TrustStore, BenchError> {
         let mut store = TrustStore::new();
-        let err = |p: &std::path::Path, e: cccd::trust::TrustError| {
+        let err = |p: &std::path::Path, e: cccd::pki::TrustError| {
             BenchError::Trust(format!("{}: {e}", p.display()))
         };
         for p in &self.anchor_paths {
@@ -437,11 +437,11 @@ pub fn measure_log_with(
 pub struct Primitives {
     spki_der: Vec<u8>,
     signature_algorithm_der: Vec<u8>,
-    digest: cccd::auth::signature::HashAlgorithm,
+    digest: cccd::crypto::HashAlgorithm,
     signed_attributes: Vec<u8>,
     signature: Vec<u8>,
     content: Vec<u8>,
-    dg_hash: cccd::lds::sod::HashAlgorithm,
+    dg_hash: cccd::crypto::HashAlgorithm,
     data_groups: Vec<(Vec<u8>, Vec<u8>)>,
     dsc_der: Vec<u8>,
 }
@@ -465,10 +465,8 @@ impl Primitives {
             .ok_or_else(|| bad("no DSC"))?
             .to_vec();
         let (_, cert) = X509Certificate::from_der(&dsc_der).map_err(|e| bad(&e.to_string()))?;
-        let digest = cccd::auth::signature::HashAlgorithm::from_oid(
-            &signer.digest_algorithm.oid.to_id_string(),
-        )
-        .ok_or_else(|| bad("digest algorithm"))?;
+        let digest = cccd::crypto::HashAlgorithm::from_oid(&signer.digest_algorithm.oid)
+            .ok_or_else(|| bad("digest algorithm"))?;
         let lso = &sod.lds_security_object;
         let dg_hash = lso.hash().ok_or_else(|| bad("DG hash algorithm"))?;
         let data_groups = lso
@@ -502,14 +500,14 @@ impl Primitives {
     pub fn run(&self) -> bool {
         use x509_parser::prelude::FromDer;
         use x509_parser::x509::AlgorithmIdentifier;
-        let Ok(spki) = cccd::auth::signature::parse_spki(&self.spki_der) else {
+        let Ok(spki) = cccd::pki::signature::parse_spki(&self.spki_der) else {
             return false;
         };
         let Ok((_, algorithm)) = AlgorithmIdentifier::from_der(&self.signature_algorithm_der)
         else {
             return false;
         };
-        let signature_ok = cccd::auth::signature::verify_cms_signature(
+        let signature_ok = cccd::pki::signature::verify_cms_signature(
             &spki,
             &algorithm,
             self.digest,

@@ -11,7 +11,7 @@
 
 use std::hint::black_box;
 
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd::verify::{Claims, Options, verify};
 use cccd_benches::{Primitives, Samples, algorithm_label};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -49,12 +49,14 @@ fn verification(c: &mut Criterion) {
             group.bench_function(format!("{label}/floor: signature + hashes"), |b| {
                 b.iter(|| black_box(&floor).run());
             });
-            if let Some(csca) = store.anchors().iter().find(|a| {
-                cccd::trust::verify_certificate_signature(floor.dsc_der(), a.der()).is_ok()
-            }) {
+            if let Some(csca) = store
+                .anchors()
+                .iter()
+                .find(|a| cccd::pki::verify_certificate_signature(floor.dsc_der(), a.der()).is_ok())
+            {
                 group.bench_function(format!("{label}/floor: DSC certificate signature"), |b| {
                     b.iter(|| {
-                        cccd::trust::verify_certificate_signature(
+                        cccd::pki::verify_certificate_signature(
                             black_box(floor.dsc_der()),
                             csca.der(),
                         )

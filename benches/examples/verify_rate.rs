@@ -11,8 +11,8 @@
 
 use std::time::{Duration, Instant};
 
-use cccd::auth::passive::verify_sod;
 use cccd::lds::FileId;
+use cccd::passive::verify_sod;
 use cccd::verify::{Claims, Options, verify};
 use cccd_benches::{BenchError, Primitives, Samples, algorithm_label};
 

@@ -2,8 +2,8 @@
 
 use crate::exit::CliError;
 use cccd::mrz::AccessKey;
+use cccd::pki::TrustStore;
 use cccd::session::AccessKeys;
-use cccd::trust::TrustStore;
 use std::path::PathBuf;
 use time::{Date, Month};
 

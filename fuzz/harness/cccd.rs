@@ -152,22 +152,22 @@ pub fn sod(data: &[u8]) {
 /// Certificates and CRLs loaded into a trust store, and a signature check where the first
 /// byte gives the length of an untrusted SubjectPublicKeyInfo.
 pub fn certificate(data: &[u8]) {
-    let mut store = cccd::trust::TrustStore::new();
+    let mut store = cccd::pki::TrustStore::new();
     let _ = store.load_bytes(data, "fuzz");
     let _ = store.certificates();
     if let Some((spki, rest)) = data
         .split_first()
         .map(|(n, rest)| rest.split_at(usize::from(*n).min(rest.len())))
     {
-        let _ = cccd::auth::signature::verify_signature_der(spki, rest, b"message", rest);
+        let _ = cccd::pki::signature::verify_signature_der(spki, rest, b"message", rest);
     }
 }
 
 /// ICAO CSCA master lists (CMS SignedData).
 pub fn masterlist(data: &[u8]) {
-    let mut store = cccd::trust::TrustStore::new();
+    let mut store = cccd::pki::TrustStore::new();
     let _ = store.load_master_list(data, "fuzz");
-    let _ = cccd::trust::cms::parse_signed_data(data);
+    let _ = cccd::pki::cms::parse_signed_data(data);
 }
 
 /// Active Authentication: a DG15 (first byte * 2 bytes, when it parses) with an arbitrary
@@ -177,7 +177,7 @@ pub fn aa_response(data: &[u8]) {
         let split = (usize::from(n) * 2).min(rest.len());
         let (dg15, response) = rest.split_at(split);
         if let Ok(dg15) = cccd::lds::dg15::Dg15::parse(dg15) {
-            let _ = cccd::auth::active::verify_aa(&dg15, None, &[0x5A; 8], response);
+            let _ = cccd::access::active::verify_aa(&dg15, None, &[0x5A; 8], response);
         }
     }
 }

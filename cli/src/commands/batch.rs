@@ -12,7 +12,7 @@ use crate::args::TrustArgs;
 use crate::exit::{CliError, Exit};
 use crate::output::escape_untrusted;
 use cccd::document::Document;
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd::verify::{Claims, Options, Status, Verdict, verify};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};

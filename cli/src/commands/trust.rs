@@ -2,7 +2,7 @@
 
 use crate::exit::{CliError, Exit};
 use crate::output::{Colour, paint, print_json};
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use std::path::PathBuf;
 use time::format_description::well_known::Rfc3339;
 
@@ -60,7 +60,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         let summary = match store.load_path(p) {
             Ok(summary) => summary,
             // Shown, not loaded: the operator sees why `verify --masterlist` refuses it.
-            Err(cccd::trust::TrustError::MasterListSignature { report, .. }) => {
+            Err(cccd::pki::TrustError::MasterListSignature { report, .. }) => {
                 master_lists.push(MasterListRow {
                     source: report.source,
                     signer: report.signer_subject,

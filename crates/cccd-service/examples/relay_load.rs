@@ -15,7 +15,7 @@
     clippy::cast_sign_loss
 )]
 
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd_service::challenge::ChallengeIssuer;
 use cccd_service::protocol::{ClaimsInput, DeviceMessage, KeyInput, PROTOCOL_VERSION};
 use cccd_service::relay_client::{RelayOptions, RelayOutcome, SimCard, relay};

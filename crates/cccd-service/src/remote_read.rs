@@ -6,9 +6,9 @@ use crate::protocol::ErrorCode;
 use crate::relay_transport::{RelayFailure, RelayTransport};
 use crate::verification::{Request, Source, verify_document};
 use cccd::document::Document;
+use cccd::pki::TrustStore;
 use cccd::session::AccessKeys;
 use cccd::session::{ReadPlan, Session, SessionError};
-use cccd::trust::TrustStore;
 use cccd::verify::Report;
 
 /// How often a session may wait for a removed card to come back.

@@ -3,7 +3,7 @@
 
 use crate::identity::IdentityView;
 use cccd::document::{AccessProtocol, Document};
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd::verify::{
     Check, CheckId, Claims, NameMatch, Options, Provenance, Report, Verdict, verify,
 };

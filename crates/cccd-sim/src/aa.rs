@@ -11,9 +11,9 @@
 //! [`AaResponder::active_authentication_info`] give the DG15 and DG14 content that match the
 //! key, and a "cloned" chip is simply a responder built with another key than the one in DG15.
 
+use cccd::access::active::iso9796::trailer_id;
 use cccd::apdu::{Command, Response, StatusWord};
-use cccd::auth::active::iso9796::trailer_id;
-use cccd::auth::signature::HashAlgorithm;
+use cccd::crypto::HashAlgorithm;
 use cccd::ec::Curve;
 use cccd::lds::asn1::{enc_oid, enc_seq, enc_uint, oid_from_arcs};
 use cccd::tlv::{self, Tag};

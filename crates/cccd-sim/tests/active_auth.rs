@@ -1,12 +1,12 @@
-//! Active Authentication round trips: the reader (`cccd::auth::active`) against the chip side
+//! Active Authentication round trips: the reader (`cccd::access::active`) against the chip side
 //! (`cccd_sim::aa::AaResponder`), for RSA ISO 9796-2 with the implicit SHA-1 trailer and the
 //! explicit SHA-256 trailer, and ECDSA on P-256 and brainpoolP256r1. Negative cases: a cloned
 //! chip (right DG15, other private key), a tampered response, a wrong challenge.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
+use cccd::access::active::{AaAlgorithm, AaError, active_authenticate, verify_aa};
 use cccd::apdu::{Command, Response, StatusWord};
-use cccd::auth::active::{AaAlgorithm, AaError, active_authenticate, verify_aa};
-use cccd::auth::signature::HashAlgorithm;
+use cccd::crypto::HashAlgorithm;
 use cccd::lds::dg15::Dg15;
 use cccd::lds::security_infos::Dg14;
 use cccd::transport::{Transport, TransportError};

@@ -1,12 +1,12 @@
-//! Chip Authentication round trips: the reader (`cccd::auth::chip`) against the chip side
+//! Chip Authentication round trips: the reader (`cccd::access::chip`) against the chip side
 //! (`cccd_sim::ca::CaResponder`) behind a small chip that speaks secure messaging with
 //! `cccd::sm::SmCodec`, answers the CA commands under the old keys, switches to the new keys
 //! with SSC 0, and serves one file by READ BINARY.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
+use cccd::access::chip::{CaError, CaPlan, chip_authenticate};
 use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
-use cccd::auth::chip::{CaError, CaPlan, chip_authenticate};
 use cccd::crypto::{Cipher, SessionKeys};
 use cccd::ec::Curve;
 use cccd::lds::security_infos::Dg14;

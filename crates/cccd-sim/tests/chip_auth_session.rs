@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use cccd::document::Document;
+use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ChipAuthOptions, ChipAuthOutcome, ReadPlan, Session};
-use cccd::trust::TrustStore;
 use cccd::verify::{CheckId, Claims, Options, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Faults, SimTransport, VirtualChip};
 use std::path::PathBuf;

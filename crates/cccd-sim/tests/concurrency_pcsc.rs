@@ -11,9 +11,9 @@
 
 use cccd::document::Document;
 use cccd::mrz::{AccessKey, Mrz};
+use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ReadPlan, Session};
 use cccd::transport::pcsc::{PcscTransport, list_readers, wait_for_card};
-use cccd::trust::TrustStore;
 use cccd::verify::{Claims, Options, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, VirtualChip};
 use cccd_sim::vpcd::{VPCD_PORT_0, VPCD_PORT_1, VPCD_READER_0, VPCD_READER_1, VpcdConnection};

@@ -3,7 +3,7 @@
 //! Every check the manifest names as failing must be among the report's failures.
 
 use cccd::document::Document;
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd::verify::{Claims, Options, Verdict, verify};
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,7 @@
 
 use cccd::document::Document;
 use cccd::lds::{DataGroup, FileId};
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd::verify::{Claims, Options, Report, Verdict, verify};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

@@ -1,10 +1,15 @@
-//! Access control: EF.CardAccess SecurityInfos, BAC and PACE (reader side).
+//! The on-card protocols, reader side: getting in (BAC, PACE) and proving the chip genuine
+//! (active authentication, chip authentication), in JMRTD's `protocol` sense.
 //!
 //! - [`security_infos`]: EF.CardAccess and DG14 `SecurityInfos` (PACE, CA, TA, AA infos).
-//! - [`pace`]: PACE v2 with ECDH Generic Mapping, reader side, plus the key agreement steps a
-//!   chip needs (used by `cccd-sim`).
+//! - [`pace`]: PACE (generic, integrated and chip-authentication mapping), reader side, plus the
+//!   key agreement steps a chip needs (used by `cccd-sim`).
 //! - [`bac`]: Basic Access Control.
+//! - [`active`]: active authentication (INTERNAL AUTHENTICATE; ISO 9796-2 RSA, ECDSA).
+//! - [`chip`]: chip authentication (CA v1 ECDH; new secure messaging keys).
 
+pub mod active;
 pub mod bac;
+pub mod chip;
 pub mod pace;
 pub mod security_infos;

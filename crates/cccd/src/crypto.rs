@@ -10,6 +10,10 @@
 //! secure messaging and BAC. The one exception is the PACE authentication token with AES,
 //! which ICAO MACs without padding: CMAC handles any length itself.
 
+mod hash;
+
+pub use hash::HashAlgorithm;
+
 use aes::cipher::{
     Array, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt,
     BlockSizeUser, KeyInit, KeyIvInit,

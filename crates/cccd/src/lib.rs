@@ -10,10 +10,10 @@
 //! | I/O | [`transport`] | the [`transport::Transport`] trait and the PC/SC backend |
 //! | primitives | [`crypto`], [`ec`] | ICAO KDF, ciphers, MACs; curves (named, explicit, brainpoolP512r1) |
 //! | identity | [`mrz`] | MRZ parsing, check digits, BAC key seeds, expiry candidates |
-//! | access | [`access`] | EF.CardAccess, BAC, PACE |
+//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS |
+//! | protocols | [`access`] | EF.CardAccess, BAC, PACE; active and chip authentication |
 //! | channel | [`sm`] | secure messaging over any transport |
 //! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15 parsers and encoders |
-//! | proof | [`auth`], [`trust`] | passive/active/chip authentication; CSCA trust store |
 //!
 //! Each layer uses only the ones above it. Parsers take `&[u8]`, never panic, and never
 //! allocate in proportion to a length they have not bounded by the input.
@@ -30,7 +30,6 @@
 
 pub mod access;
 pub mod apdu;
-pub mod auth;
 pub mod crypto;
 pub mod document;
 pub mod ec;
@@ -38,11 +37,12 @@ pub mod hex;
 pub mod input;
 pub mod lds;
 pub mod mrz;
+pub mod passive;
+pub mod pki;
 pub mod session;
 pub mod sm;
 pub mod tlv;
 pub mod transport;
-pub mod trust;
 pub mod verify;
 
 #[cfg(doctest)]

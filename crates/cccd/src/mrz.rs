@@ -187,11 +187,14 @@ impl CheckDigits {
     }
 }
 
-/// The size of the zone.
+/// The size of the zone (ICAO 9303-5, -6, -4). DG1 recognises all three; [`Mrz::parse`]
+/// reads TD1 and TD3, the two formats a CCCD reader meets (ID cards and passports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MrzFormat {
     /// 3 lines of 30 (ID cards, including Vietnam's).
     Td1,
+    /// 2 lines of 36.
+    Td2,
     /// 2 lines of 44 (passports).
     Td3,
 }

@@ -31,35 +31,12 @@ pub use policy::{DEFAULT_REQUIRED, Policy};
 
 use crate::document::Document;
 pub use crate::document::Provenance;
-use crate::trust::TrustStore;
+use crate::pki::TrustStore;
 use cccd_qr::{QrData, Sex};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
-/// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The check ran and succeeded.
-    Pass,
-    /// The check ran and found a problem.
-    Fail,
-    /// The check could not run (input absent); says nothing either way.
-    Skip,
-    /// Not a failure, but the proof is weaker than it could be.
-    Warn,
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Pass => "pass",
-            Self::Fail => "fail",
-            Self::Skip => "skip",
-            Self::Warn => "warn",
-        })
-    }
-}
+pub use crate::passive::Status;
 
 /// One check and its outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -2,15 +2,15 @@
 //! command-line tool makes the keys and performs the raw RSA private operation (no padding)
 //! on ISO/IEC 9796-2 scheme 1 message representatives laid out here by hand, as ICAO 9303-11
 //! §6.1 describes them (`6A || M1 || H(M1 || challenge) || BC`, or `... || 34 CC` for an
-//! explicit SHA-256), and signs challenges with ECDSA; `cccd::auth::active::verify_aa` must
+//! explicit SHA-256), and signs challenges with ECDSA; `cccd::access::active::verify_aa` must
 //! accept them, and reject a representative whose hash does not match.
 
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
 mod lds_support;
 
-use cccd::auth::active::{AaAlgorithm, AaError, verify_aa};
-use cccd::auth::signature::HashAlgorithm;
+use cccd::access::active::{AaAlgorithm, AaError, verify_aa};
+use cccd::crypto::HashAlgorithm;
 use cccd::lds::dg15::Dg15;
 use cccd::lds::security_infos::Dg14;
 use lds_support::{TempDir, openssl_ok};

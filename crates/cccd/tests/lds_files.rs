@@ -8,10 +8,11 @@ mod lds_support;
 
 use cccd::lds::com::Com;
 use cccd::lds::details::{TaggedDetails, tags};
-use cccd::lds::dg1::{Dg1, MrzFormat};
+use cccd::lds::dg1::Dg1;
 use cccd::lds::dg15::{AaPublicKey, Dg15, EcCurve, NamedCurve};
 use cccd::lds::security_infos::{CardSecurity, Dg14, SecurityInfo, SecurityInfos};
 use cccd::lds::{DataGroup, FileId, LdsError};
+use cccd::mrz::MrzFormat;
 use cccd::tlv::Tag;
 use lds_support::{TempDir, openssl_ok};
 use proptest::prelude::*;

@@ -6,7 +6,8 @@
 
 mod lds_support;
 
-use cccd::lds::sod::{HashAlgorithm, Sod};
+use cccd::crypto::HashAlgorithm;
+use cccd::lds::sod::Sod;
 use cccd::lds::sod_builder::{DocumentSignerKey, SodBuilder};
 use cccd::lds::{DataGroup, FileId, LdsError};
 use lds_support::{KeyKind, TempDir, make_pki, openssl};

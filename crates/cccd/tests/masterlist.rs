@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use cccd::auth::signature::{Curve, KeyAlgorithm};
-use cccd::trust::{TrustError, TrustStore};
+use cccd::pki::signature::{Curve, KeyAlgorithm};
+use cccd::pki::{TrustError, TrustStore};
 
 /// Self-signatures that verified when this test was written; a regression fails the test.
 const MIN_SELF_SIGNATURES_VERIFIED: usize = 356;
@@ -231,6 +231,6 @@ fn vietnam_csca_brainpool_p512_explicit_parameters() {
         .position(|w| w == b"Vietnam")
         .expect("name in DER");
     tampered[at] ^= 0x20;
-    let result = cccd::trust::verify_certificate_signature(&tampered, &der);
+    let result = cccd::pki::verify_certificate_signature(&tampered, &der);
     assert!(result.is_err(), "{result:?}");
 }

@@ -1,16 +1,16 @@
 //! Passive authentication end to end: EF.SOD built by `SodBuilder`, DSC and CSCA made by the
 //! `openssl` command-line tool (an independent implementation), verified by
-//! `cccd::auth::passive::verify_sod` against a `TrustStore`.
+//! `cccd::passive::verify_sod` against a `TrustStore`.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
 mod lds_support;
 
-use cccd::auth::chain::ChainFailure;
-use cccd::auth::passive::{ChainOutcome, DgHashOutcome, PassiveReport, Status, verify_sod};
 use cccd::lds::DataGroup;
 use cccd::lds::sod::Sod;
 use cccd::lds::sod_builder::{DocumentSignerKey, SodBuilder};
-use cccd::trust::TrustStore;
+use cccd::passive::{ChainOutcome, DgHashOutcome, PassiveReport, Status, verify_sod};
+use cccd::pki::TrustStore;
+use cccd::pki::chain::ChainFailure;
 use lds_support::{KeyKind, Pki, TempDir, make_pki, openssl_ok};
 use p256::pkcs8::DecodePrivateKey;
 use time::{Duration, OffsetDateTime};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cccd::document::Document;
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd::verify::{CheckId, Claims, Options, Report, Status, Verdict, verify};
 
 const CARD: &str = "v04-ngoc-ec-p256";

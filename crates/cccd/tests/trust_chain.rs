@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cccd::auth::chain::{ChainFailure, ChainOutcome, Revocation, verify_chain};
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
+use cccd::pki::chain::{ChainFailure, ChainOutcome, Revocation, verify_chain};
 use time::{Duration, OffsetDateTime};
 
 struct Pki {
@@ -239,7 +239,7 @@ fn chain_outcomes() {
             outcome,
             ChainOutcome::Failed {
                 reason: ChainFailure::SignatureInvalid {
-                    error: cccd::auth::signature::SignatureError::Invalid,
+                    error: cccd::pki::signature::SignatureError::Invalid,
                     ..
                 }
             }
@@ -741,7 +741,7 @@ fn a_stale_crl_is_a_warning_and_no_crl_is_said() {
     );
     assert!(later.to_string().contains("revocation status unknown"));
     // In passive authentication that makes `sod.chain` a warning, never a silent pass.
-    let passive = cccd::auth::passive::ChainOutcome::Verified {
+    let passive = cccd::passive::ChainOutcome::Verified {
         csca_subject: String::new(),
         country: None,
         links: vec![],
@@ -750,5 +750,5 @@ fn a_stale_crl_is_a_warning_and_no_crl_is_said() {
             source: String::new(),
         },
     };
-    assert_eq!(passive.status(), cccd::auth::passive::Status::Warn);
+    assert_eq!(passive.status(), cccd::passive::Status::Warn);
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use cccd::trust::TrustStore;
+use cccd::pki::TrustStore;
 use cccd_service::challenge::ChallengeIssuer;
 use cccd_service::protocol::{ClaimsInput, DeviceMessage, KeyInput, PROTOCOL_VERSION};
 use cccd_service::relay_client::RelayOptions;

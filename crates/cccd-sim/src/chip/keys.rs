@@ -3,7 +3,7 @@
 
 use crate::aa::{AaKey, AaResponder};
 use crate::ca::CaResponder;
-use cccd::auth::chip::CaPlan;
+use cccd::access::chip::CaPlan;
 use cccd::document::Document;
 use cccd::ec::Curve;
 use rsa::pkcs8::DecodePrivateKey;

@@ -9,6 +9,7 @@ use super::keys::random_bytes;
 pub use super::layout::Dg13Layout;
 use super::layout::{PRINTABLE_STRING, UTF8_STRING};
 use cccd::lds::dg13::{Dg13, Expiry, Field, Layout, Parents, RawEntry, Sex as Dg13Sex};
+use cccd::mrz::dates::yymmdd;
 use cccd::tlv::{self, Tag};
 use time::Date;
 use time::macros::date;
@@ -379,15 +380,6 @@ pub fn transliterate(name: &str) -> String {
             c => c.to_ascii_uppercase(),
         })
         .collect()
-}
-
-fn yymmdd(d: Date) -> String {
-    format!(
-        "{:02}{:02}{:02}",
-        d.year().rem_euclid(100),
-        u8::from(d.month()),
-        d.day()
-    )
 }
 
 fn ddmmyyyy(d: Date) -> String {

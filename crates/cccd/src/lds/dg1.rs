@@ -7,20 +7,11 @@ use super::asn1::root;
 use super::{DataGroup, FileId, LdsError};
 use crate::tlv::{self, Tag, TlvErrorKind};
 
+use crate::mrz::MrzFormat;
+
 const FILE: FileId = FileId::Dg(DataGroup::Dg1);
 const DG1_TAG: Tag = Tag::new(0x61);
 const MRZ_TAG: Tag = Tag::new(0x5F1F);
-
-/// The MRZ formats by length (ICAO 9303-5, -6, -4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MrzFormat {
-    /// 3 lines of 30 (ID cards; the Vietnamese card).
-    Td1,
-    /// 2 lines of 36.
-    Td2,
-    /// 2 lines of 44 (passports).
-    Td3,
-}
 
 /// The parsed DG1. `Debug` shows the format only: the MRZ is personal data.
 #[derive(Clone, PartialEq, Eq)]

@@ -14,9 +14,9 @@ pub use signed_data::{
 
 use super::asn1::{AlgorithmIdentifier, SEQUENCE, children, nth, oid_from_arcs, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
+use crate::crypto::HashAlgorithm;
 use crate::tlv::{Tag, Tlv};
 use asn1_rs::Oid;
-use sha2::Digest;
 
 const FILE: FileId = FileId::Sod;
 const SOD_TAG: Tag = Tag::new(0x77);
@@ -25,69 +25,6 @@ const PRINTABLE_STRING: Tag = Tag::new(0x13);
 /// id-icao-mrtd-security-ldsSecurityObject, 2.23.136.1.1.1.
 pub fn lds_security_object_oid() -> Oid<'static> {
     oid_from_arcs(&[2, 23, 136, 1, 1, 1])
-}
-
-/// A hash algorithm an LDSSecurityObject may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HashAlgorithm {
-    /// SHA-1 (1.3.14.3.2.26).
-    Sha1,
-    /// SHA-224.
-    Sha224,
-    /// SHA-256.
-    Sha256,
-    /// SHA-384.
-    Sha384,
-    /// SHA-512.
-    Sha512,
-}
-
-impl HashAlgorithm {
-    /// The algorithm's OID.
-    pub fn oid(self) -> Oid<'static> {
-        match self {
-            HashAlgorithm::Sha1 => oid_from_arcs(&[1, 3, 14, 3, 2, 26]),
-            HashAlgorithm::Sha224 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 4]),
-            HashAlgorithm::Sha256 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 1]),
-            HashAlgorithm::Sha384 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 2]),
-            HashAlgorithm::Sha512 => oid_from_arcs(&[2, 16, 840, 1, 101, 3, 4, 2, 3]),
-        }
-    }
-
-    /// The algorithm with this OID.
-    pub fn from_oid(oid: &Oid<'_>) -> Option<Self> {
-        [
-            HashAlgorithm::Sha1,
-            HashAlgorithm::Sha224,
-            HashAlgorithm::Sha256,
-            HashAlgorithm::Sha384,
-            HashAlgorithm::Sha512,
-        ]
-        .into_iter()
-        .find(|h| h.oid() == *oid)
-    }
-
-    /// Output size in bytes.
-    pub fn output_len(self) -> usize {
-        match self {
-            HashAlgorithm::Sha1 => 20,
-            HashAlgorithm::Sha224 => 28,
-            HashAlgorithm::Sha256 => 32,
-            HashAlgorithm::Sha384 => 48,
-            HashAlgorithm::Sha512 => 64,
-        }
-    }
-
-    /// Hash `data`.
-    pub fn digest(self, data: &[u8]) -> Vec<u8> {
-        match self {
-            HashAlgorithm::Sha1 => sha1::Sha1::digest(data).to_vec(),
-            HashAlgorithm::Sha224 => sha2::Sha224::digest(data).to_vec(),
-            HashAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
-            HashAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
-            HashAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
-        }
-    }
 }
 
 /// One DataGroupHash.

@@ -10,8 +10,9 @@ use super::sod::signed_data::{
     content_type_attr_oid, message_digest_attr_oid, retag_set_as_context0, signed_data_oid,
     signing_time_attr_oid,
 };
-use super::sod::{DataGroupHash, HashAlgorithm, LdsSecurityObject, lds_security_object_oid};
+use super::sod::{DataGroupHash, LdsSecurityObject, lds_security_object_oid};
 use super::{DataGroup, FileId, LdsError};
+use crate::crypto::HashAlgorithm;
 use crate::tlv::{self, Tag};
 use ecdsa::signature::Signer;
 use x509_parser::prelude::{FromDer, X509Certificate};

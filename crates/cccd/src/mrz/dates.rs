@@ -58,6 +58,16 @@ pub fn date_in_century(text: &str, century: i32) -> Option<Date> {
     in_century(century, parts(text)?)
 }
 
+/// `YYMMDD` of a date.
+pub fn yymmdd(date: Date) -> String {
+    format!(
+        "{:02}{:02}{:02}",
+        date.year().rem_euclid(100),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,7 +124,7 @@ pub fn candidates(dob: Date, today: Date) -> Vec<ExpiryCandidate> {
                 out.push(ExpiryCandidate {
                     age: Some(age),
                     date: Some(at),
-                    encoding: super::key::yymmdd(at),
+                    encoding: super::dates::yymmdd(at),
                     weight,
                     expired: at < today,
                 });
@@ -137,7 +137,7 @@ pub fn candidates(dob: Date, today: Date) -> Vec<ExpiryCandidate> {
                     out.push(ExpiryCandidate {
                         age: Some(age),
                         date: Some(march1),
-                        encoding: super::key::yymmdd(march1),
+                        encoding: super::dates::yymmdd(march1),
                         weight: weight / 2,
                         expired: march1 < today,
                     });

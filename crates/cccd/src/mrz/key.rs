@@ -1,5 +1,6 @@
 //! Access keys: the MRZ information for BAC (and PACE with the MRZ), and the CAN.
 
+use super::dates::yymmdd;
 use super::{Mrz, MrzError, check_digit, expiry};
 use crate::crypto::SecretKey;
 use sha1::Digest as _;
@@ -46,16 +47,6 @@ impl fmt::Debug for BacKey {
 
 fn digit_char(field: &str) -> char {
     check_digit(field).map_or('<', |d| char::from(b'0' + d))
-}
-
-/// `YYMMDD` of a date.
-pub fn yymmdd(date: Date) -> String {
-    format!(
-        "{:02}{:02}{:02}",
-        date.year().rem_euclid(100),
-        u8::from(date.month()),
-        date.day()
-    )
 }
 
 fn mrz_field(field: &'static str, value: &str) -> Result<String, MrzError> {

@@ -3,9 +3,9 @@
 //! (`card.json`), so [`crate::verify`] can report it and a server can re-check AA offline.
 
 use super::{ReadPlan, Session, SessionError};
+use crate::access::active;
+use crate::access::chip::{CaError, CaPlan};
 use crate::access::security_infos::SecurityInfos;
-use crate::auth::active;
-use crate::auth::chip::{CaError, CaPlan};
 use crate::document::{ActiveAuthRecord, ChipAuthRecord};
 use crate::lds::security_infos::Dg14;
 use crate::lds::{DataGroup, FileId};

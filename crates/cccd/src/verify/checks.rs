@@ -2,7 +2,7 @@
 //! expiry, claims and the QR. Reasons name fields, never their values.
 
 use super::identity::ChipIdentity;
-use super::names::{NameMatch, matches_mrz_name, names_match};
+use super::names::{NameMatch, matches_mrz_name, person_names_match};
 use super::{Check, CheckId, Claims, Status};
 use crate::lds::dg13::Field;
 use cccd_qr::{IdNumber, QrData};
@@ -236,7 +236,7 @@ pub fn claims(
             Status::Fail,
             "the chip holds no full name (DG13) to compare",
         ),
-        (Some(c), Some(chip)) if names_match(c, &chip, mode) => check(
+        (Some(c), Some(chip)) if person_names_match(c, &chip, mode) => check(
             CheckId::ClaimName,
             Status::Pass,
             match mode {
@@ -328,7 +328,7 @@ pub fn qr_matches_chip(id: &ChipIdentity, qr: Option<&QrData>, mode: NameMatch) 
     }
     if let Some(chip) = id.full_name() {
         compared += 1;
-        if !names_match(qr.full_name(), &chip, mode) {
+        if !person_names_match(qr.full_name(), &chip, mode) {
             differ.push("name");
         }
     }

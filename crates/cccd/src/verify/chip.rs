@@ -128,7 +128,7 @@ fn active_authentication(
         None => return Err("an AA answer is recorded but DG15 (the AA key) was not read".into()),
     };
     let dg14 = doc.dg14().and_then(Result::ok);
-    crate::auth::active::verify_aa(&dg15, dg14.as_ref(), &challenge, &response)
+    crate::access::active::verify_aa(&dg15, dg14.as_ref(), &challenge, &response)
         .map(|_| {
             if expected.is_some() {
                 AaEvidence::OwnChallenge

@@ -41,7 +41,7 @@ pub fn strip_diacritics(name: &str) -> String {
 }
 
 /// Whether two names are the same person's name under `mode`.
-pub fn names_match(a: &str, b: &str, mode: NameMatch) -> bool {
+pub fn person_names_match(a: &str, b: &str, mode: NameMatch) -> bool {
     match mode {
         NameMatch::Strict => normalize(a) == normalize(b),
         NameMatch::IgnoreDiacritics => {
@@ -73,15 +73,15 @@ mod tests {
 
     #[test]
     fn strict_is_case_space_and_form_insensitive() {
-        assert!(names_match(
+        assert!(person_names_match(
             "Nguyễn  Văn A",
             "NGUYỄN VĂN A",
             NameMatch::Strict
         ));
         // NFD input (e + combining marks) equals NFC.
         let nfd: String = "Nguyễn Thị Hà".nfd().collect();
-        assert!(names_match(&nfd, "Nguyễn Thị Hà", NameMatch::Strict));
-        assert!(names_match(
+        assert!(person_names_match(&nfd, "Nguyễn Thị Hà", NameMatch::Strict));
+        assert!(person_names_match(
             " Trần  Thị\tLan ",
             "trần thị lan",
             NameMatch::Strict
@@ -90,19 +90,23 @@ mod tests {
 
     #[test]
     fn diacritics_count_unless_asked() {
-        assert!(!names_match("Nguyễn", "Nguyên", NameMatch::Strict));
-        assert!(!names_match(
+        assert!(!person_names_match("Nguyễn", "Nguyên", NameMatch::Strict));
+        assert!(!person_names_match(
             "Nguyễn Văn A",
             "Nguyen Van A",
             NameMatch::Strict
         ));
-        assert!(names_match(
+        assert!(person_names_match(
             "Nguyễn Văn A",
             "Nguyen Van A",
             NameMatch::IgnoreDiacritics
         ));
-        assert!(names_match("Đặng", "dang", NameMatch::IgnoreDiacritics));
-        assert!(!names_match(
+        assert!(person_names_match(
+            "Đặng",
+            "dang",
+            NameMatch::IgnoreDiacritics
+        ));
+        assert!(!person_names_match(
             "Lê Văn Bình",
             "Le Van Binh An",
             NameMatch::IgnoreDiacritics

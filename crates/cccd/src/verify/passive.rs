@@ -3,10 +3,10 @@
 //! `sod.issuing_state` and `dg.hash.DGn`.
 
 use super::{Check, CheckId, Status};
-use crate::auth::passive::{self, ChainOutcome, Outcome, PassiveReport};
 use crate::document::Document;
 use crate::lds::{DataGroup, FileId};
-use crate::trust::TrustStore;
+use crate::passive::{self, ChainOutcome, Outcome, PassiveReport};
+use crate::pki::TrustStore;
 use time::OffsetDateTime;
 
 /// The passive-authentication checks for a document whose DG1 names `issuing_state`.
@@ -33,7 +33,7 @@ pub fn checks(
             "" => "verified".to_owned(),
             r => r.to_owned(),
         };
-        Check::new(id, o.status().into(), reason)
+        Check::new(id, o.status(), reason)
     };
     let mut out = vec![
         outcome(CheckId::SodParse, &report.sod),
@@ -48,7 +48,7 @@ pub fn checks(
     out.extend(report.data_groups.iter().map(|c| {
         Check::new(
             CheckId::DgHash(c.data_group),
-            c.outcome.status().into(),
+            c.outcome.status(),
             c.outcome.reason(),
         )
     }));
@@ -90,22 +90,11 @@ fn empty_file_reason(doc: &Document, sod: &[u8], check: &Check) -> Option<String
     }
 }
 
-impl From<passive::Status> for Status {
-    fn from(s: passive::Status) -> Self {
-        match s {
-            passive::Status::Pass => Status::Pass,
-            passive::Status::Fail => Status::Fail,
-            passive::Status::Skip => Status::Skip,
-            passive::Status::Warn => Status::Warn,
-        }
-    }
-}
-
 /// `sod.chain`. No anchor at all: the chain is simply unchecked (the ID-card CSCA is not
 /// public), a warning. Anchors given, none of them the signer's: the card claims an issuer
 /// the operator does not trust, a failure.
 fn chain_check(report: &PassiveReport, store: &TrustStore) -> Check {
-    let mut status: Status = report.chain.status().into();
+    let mut status: Status = report.chain.status();
     let mut reason = report.chain.reason();
     if matches!(report.chain, ChainOutcome::NoAnchor { .. }) && !store.is_empty() {
         status = Status::Fail;

@@ -14,15 +14,15 @@
 //! holds the algorithm table, the errors and the key description.
 
 mod ecdsa;
-mod hash;
 mod rsa;
 
 use std::fmt;
 
+use crate::crypto::HashAlgorithm;
+
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-pub use self::hash::HashAlgorithm;
 pub use crate::ec::Curve;
 
 /// Why a signature was not accepted.

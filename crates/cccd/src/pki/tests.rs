@@ -81,7 +81,7 @@ proptest! {
         let _ = store.load_bytes(&bytes, "fuzz");
         let _ = store.load_master_list(&bytes, "fuzz");
         let _ = store.add_crl_der(&bytes, "fuzz");
-        let _ = crate::auth::chain::verify_chain(&bytes, &store, time::OffsetDateTime::UNIX_EPOCH);
+        let _ = crate::pki::chain::verify_chain(&bytes, &store, time::OffsetDateTime::UNIX_EPOCH);
         let _ = store.certificates();
     }
 

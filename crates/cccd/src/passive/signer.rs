@@ -5,10 +5,11 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
 
 use super::Outcome;
-use crate::auth::signature::{self, HashAlgorithm, KeyDescription};
+use crate::crypto::HashAlgorithm;
 use crate::crypto::ct_eq;
 use crate::lds::sod::{Sod, lds_security_object_oid};
-use crate::trust::to_datetime;
+use crate::pki::signature::{self, KeyDescription};
+use crate::pki::to_datetime;
 
 /// The document signer certificate, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,7 @@ fn describe(cert: &X509Certificate<'_>) -> SignerCertificate {
     SignerCertificate {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
-        country: crate::auth::chain::country_of(cert.subject()),
+        country: crate::pki::chain::country_of(cert.subject()),
         serial: cert.raw_serial_as_string(),
         not_before: to_datetime(cert.validity().not_before),
         not_after: to_datetime(cert.validity().not_after),
@@ -71,7 +72,7 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         };
     };
     let digest_oid = signer_info.digest_algorithm.oid.to_id_string();
-    let digest = HashAlgorithm::from_oid(&digest_oid);
+    let digest = HashAlgorithm::from_dotted_oid(&digest_oid);
     let Some(attrs) = &signer_info.signed_attrs else {
         // ICAO 9303-10 requires signed attributes; without them nothing binds the content.
         let fail = || Outcome::Fail("the SignerInfo has no signed attributes".to_owned());
@@ -309,9 +310,9 @@ fn parse_time(der: &[u8]) -> Option<OffsetDateTime> {
 /// `sod.algorithms`: warn on SHA-1 (data group hashes or the signature's digest), an RSA
 /// signer key under 2048 bits, or a curve under 256 bits (BSI TR-03116-2, ICAO 9303-11 §9).
 pub(super) fn check_algorithms(sod: &Sod, signed: &SignerChecks) -> Outcome {
-    use crate::auth::signature::KeyAlgorithm;
+    use crate::pki::signature::KeyAlgorithm;
     let mut weak = Vec::new();
-    if sod.lds_security_object.hash() == Some(crate::lds::sod::HashAlgorithm::Sha1) {
+    if sod.lds_security_object.hash() == Some(crate::crypto::HashAlgorithm::Sha1) {
         weak.push("SHA-1 data group hashes".to_owned());
     }
     if signed.digest == Some(HashAlgorithm::Sha1) {

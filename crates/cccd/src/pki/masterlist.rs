@@ -12,10 +12,11 @@ use x509_parser::x509::AlgorithmIdentifier;
 
 use super::cms::{self, SignedData, SignerId, SignerInfo};
 use super::{
-    TrustError, TrustStore, authority_key_id, names_match, subject_key_id,
+    TrustError, TrustStore, authority_key_id, distinguished_names_equal, subject_key_id,
     verify_certificate_signature,
 };
-use crate::auth::signature::{HashAlgorithm, verify_cms_signature};
+use crate::crypto::HashAlgorithm;
+use crate::pki::signature::verify_cms_signature;
 
 /// id-icao-cscaMasterList.
 pub const CSCA_MASTER_LIST: &str = "2.23.136.1.1.2";
@@ -126,7 +127,7 @@ fn check_signature(
     let (_, digest_alg) = AlgorithmIdentifier::from_der(signer.digest_algorithm)
         .map_err(|_| "digestAlgorithm does not parse".to_owned())?;
     let digest_oid = digest_alg.algorithm.to_id_string();
-    let hash = HashAlgorithm::from_oid(&digest_oid)
+    let hash = HashAlgorithm::from_dotted_oid(&digest_oid)
         .ok_or_else(|| format!("unsupported digest algorithm {digest_oid}"))?;
     let (_, signature_alg) = AlgorithmIdentifier::from_der(signer.signature_algorithm)
         .map_err(|_| "signatureAlgorithm does not parse".to_owned())?;
@@ -258,7 +259,7 @@ fn signer_issuer(
         pool.iter().find_map(|der| {
             let (_, cert) = X509Certificate::from_der(der).ok()?;
             let by_key = aki.is_some() && subject_key_id(&cert) == aki;
-            if !by_key && !names_match(cert.subject(), signer.issuer()) {
+            if !by_key && !distinguished_names_equal(cert.subject(), signer.issuer()) {
                 return None;
             }
             verify_certificate_signature(signer_der, der)

@@ -16,10 +16,11 @@ pub mod iso9796;
 use asn1_rs::Oid;
 
 use crate::apdu::{Command, StatusWord};
-use crate::auth::signature::{self, HashAlgorithm, oid as sig_oid};
+use crate::crypto::HashAlgorithm;
 use crate::lds::asn1::{enc_oid, enc_seq, oid_from_arcs};
 use crate::lds::dg15::{AaPublicKey, Dg15};
 use crate::lds::security_infos::{Dg14, SecurityInfo};
+use crate::pki::signature::{self, oid as sig_oid};
 use crate::transport::{Transport, TransportError};
 
 /// Why Active Authentication did not succeed.

@@ -11,7 +11,7 @@ use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
 
 use super::AaError;
-use crate::auth::signature::HashAlgorithm;
+use crate::crypto::HashAlgorithm;
 use crate::crypto::ct_eq;
 
 /// Header byte: bits `01` (scheme 1), partial recovery flag, then padding `1010`.

@@ -17,8 +17,8 @@
 //! signature is checked once, and chain signature checks are cached by the trust store.
 //!
 //! ```no_run
-//! # fn demo(sod: &[u8], dg1: &[u8], store: &cccd::trust::TrustStore) {
-//! use cccd::auth::passive::verify_sod;
+//! # fn demo(sod: &[u8], dg1: &[u8], store: &cccd::pki::TrustStore) {
+//! use cccd::passive::verify_sod;
 //! use cccd::lds::DataGroup;
 //! let report = verify_sod(sod, [(DataGroup::Dg1, dg1)], store, time::OffsetDateTime::now_utc());
 //! for check in report.checks() {
@@ -27,24 +27,23 @@
 //! # }
 //! ```
 
-mod chain_step;
 mod signer;
 
 use std::fmt;
 
 use time::OffsetDateTime;
 
-use crate::auth::chain::ChainFailure;
-pub use crate::auth::chain::Revocation;
 use crate::crypto::ct_eq;
 use crate::lds::DataGroup;
 use crate::lds::sod::Sod;
-use crate::trust::TrustStore;
+use crate::pki::TrustStore;
+pub use crate::pki::chain::{ChainOutcome, Revocation};
 
 pub use signer::SignerCertificate;
 
-/// The status of one check, as a report shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The status of one check, as a report shows it (the one status type of every report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The check passed.
     Pass,
@@ -54,6 +53,17 @@ pub enum Status {
     Skip,
     /// The check did not fail, but did not prove what it should (e.g. no trust anchor).
     Warn,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Skip => "skip",
+            Self::Warn => "warn",
+        })
+    }
 }
 
 /// The outcome of one step, with its reason in plain words.
@@ -94,39 +104,8 @@ impl Outcome {
     }
 }
 
-/// The outcome of the DSC -> CSCA chain step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChainOutcome {
-    /// The DSC chains to a CSCA in the store and both are valid at the given time.
-    Verified {
-        /// Subject of the CSCA that issued the DSC.
-        csca_subject: String,
-        /// The CSCA's countryName (the DSC's is the same, or the chain fails).
-        country: Option<String>,
-        /// Subjects above it reached through link certificates, nearest first.
-        links: Vec<String>,
-        /// What the CSCA's CRLs say about the DSC.
-        revocation: Revocation,
-    },
-    /// No CSCA in the store could have issued the DSC. Not a tamper failure: the chain is
-    /// simply unverified (Vietnam's ID-card CSCA is not public).
-    NoAnchor {
-        /// The DSC's issuer name.
-        issuer: String,
-    },
-    /// The chain is broken: wrong CSCA signature, expired or not yet valid certificate,
-    /// key usage, revoked DSC ([`ChainFailure`]).
-    Failed {
-        /// Why.
-        reason: ChainFailure,
-    },
-    /// Not checked (no DSC to check).
-    Skipped {
-        /// Why.
-        reason: String,
-    },
-}
-
+// The chain step's outcome is the PKI's own type; how a report grades it lives here, beside
+// `Status`, because grading is passive authentication's business, not the chain's.
 impl ChainOutcome {
     /// The status of this outcome: `NoAnchor`, and a CRL past its nextUpdate, are warnings.
     pub fn status(&self) -> Status {
@@ -339,7 +318,7 @@ pub fn verify_parsed<'a>(
 ) -> PassiveReport {
     let signed = signer::check_signer(sod);
     let chain = match &signed.dsc_der {
-        Some(der) => chain_step::check_chain(der, store, at),
+        Some(der) => crate::pki::chain::verify_chain(der, store, at),
         None => ChainOutcome::Skipped {
             reason: "no document signer certificate to check".to_owned(),
         },

@@ -1,4 +1,6 @@
-//! Trust store: CSCA certificates from PEM/DER files, folders and ICAO master lists; CRLs.
+//! The eMRTD PKI: signatures, certificates, document signer -> CSCA chains, the trust store, CRLs,
+//! master lists and CMS SignedData verification. Everything here works offline on bytes; the
+//! on-card protocols are in [`crate::access`], and [`crate::passive`] builds on this layer.
 //!
 //! Everything in a [`TrustStore`] is a trust anchor: the operator chose to trust the files it
 //! was loaded from. Master lists are loaded with their own CMS signature checked and reported
@@ -6,18 +8,22 @@
 //!
 //! | submodule | job |
 //! |---|---|
+//! | [`signature`] | X.509 / CMS signature verification for every algorithm an eMRTD PKI uses |
+//! | [`chain`] | document signer -> CSCA chain validation against a [`TrustStore`] |
 //! | [`cms`] | the CMS SignedData pieces a master list needs |
 //! | [`masterlist`] | ICAO CSCA master lists (ICAO 9303-12 §9) |
 //! | [`load`] | PEM, DER, files, folders, auto-detection |
 //! | [`crl`] | certificate revocation lists |
 //!
-//! The store also caches chain signature checks (see [`crate::auth::chain`]) so a server that
+//! The store also caches chain signature checks (see [`chain`]) so a server that
 //! sees one document signer a million times verifies its certificate signature once.
 
+pub mod chain;
 pub mod cms;
 pub mod crl;
 pub mod load;
 pub mod masterlist;
+pub mod signature;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,7 +35,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
-use crate::auth::signature::{KeyDescription, SignatureError, describe_key, verify_signature};
+use crate::pki::signature::{KeyDescription, SignatureError, describe_key, verify_signature};
 
 pub use self::crl::RevocationList;
 pub use self::load::{LoadSummary, SkippedFile};
@@ -200,7 +206,7 @@ pub fn subject_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
 
 /// Whether two names are the same: byte-equal DER, or (as issuers often re-encode a name,
 /// e.g. PrintableString vs UTF8String) equal as text ignoring case.
-pub fn names_match(
+pub fn distinguished_names_equal(
     a: &x509_parser::x509::X509Name<'_>,
     b: &x509_parser::x509::X509Name<'_>,
 ) -> bool {

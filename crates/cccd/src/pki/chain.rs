@@ -16,7 +16,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 use super::signature::SignatureError;
-use crate::trust::{Anchor, TrustStore, to_datetime};
+use crate::pki::{Anchor, TrustStore, to_datetime};
 
 /// Longest chain of link certificates followed above the DSC's issuer.
 pub const MAX_LINK_DEPTH: usize = 4;
@@ -179,10 +179,17 @@ pub enum ChainOutcome {
         /// The DSC's issuer name.
         issuer: String,
     },
-    /// The chain was checked and failed.
+    /// The chain is broken: wrong CSCA signature, expired or not yet valid certificate,
+    /// key usage, revoked DSC ([`ChainFailure`]).
     Failed {
         /// Why.
         reason: ChainFailure,
+    },
+    /// Not checked: there was no document signer certificate to check. [`verify_chain`]
+    /// never gives this; passive authentication does, when the SOD carries no DSC.
+    Skipped {
+        /// Why.
+        reason: String,
     },
 }
 
@@ -241,6 +248,7 @@ impl fmt::Display for ChainOutcome {
             } => write!(f, "verified by CSCA {csca_subject}; {revocation}"),
             Self::NoAnchor { issuer } => write!(f, "unverified: no CSCA for {issuer}"),
             Self::Failed { reason } => write!(f, "failed: {reason}"),
+            Self::Skipped { reason } => write!(f, "not checked: {reason}"),
         }
     }
 }
@@ -391,7 +399,7 @@ fn check_pair(
     csca: &Anchor,
     at: OffsetDateTime,
 ) -> Result<(), ChainFailure> {
-    if !crate::trust::names_match(dsc.issuer(), csca_cert.subject()) {
+    if !crate::pki::distinguished_names_equal(dsc.issuer(), csca_cert.subject()) {
         return Err(ChainFailure::IssuerNameMismatch {
             issuer: dsc.issuer().to_string(),
             csca: csca.subject().to_owned(),

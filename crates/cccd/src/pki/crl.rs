@@ -12,7 +12,7 @@ use x509_parser::revocation_list::CertificateRevocationList;
 use x509_parser::x509::X509Name;
 
 use super::{TrustError, TrustStore, to_datetime};
-use crate::auth::signature::verify_signature;
+use crate::pki::signature::verify_signature;
 
 /// A CRL of the CSCA lists the certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,8 +119,8 @@ impl TrustStore {
         csca: &super::Anchor,
         serial: &[u8],
         at: OffsetDateTime,
-    ) -> Result<crate::auth::chain::Revocation, Revoked> {
-        use crate::auth::chain::Revocation;
+    ) -> Result<crate::pki::chain::Revocation, Revoked> {
+        use crate::pki::chain::Revocation;
         let serial = normalize_serial(serial);
         let of_issuer: Vec<&RevocationList> = self
             .crls

@@ -8,7 +8,8 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use x509_parser::signature_algorithm::RsaSsaPssParams;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-use super::{HashAlgorithm, SignatureError, oid};
+use super::{SignatureError, oid};
+use crate::crypto::HashAlgorithm;
 
 /// RSASSA-PSS parameters after applying the RFC 4055 defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +35,7 @@ impl PssParameters {
         };
         let params = RsaSsaPssParams::try_from(any).map_err(|_| bad("do not parse"))?;
         let hash_oid = params.hash_algorithm_oid().to_id_string();
-        let hash = HashAlgorithm::from_oid(&hash_oid).ok_or_else(|| {
+        let hash = HashAlgorithm::from_dotted_oid(&hash_oid).ok_or_else(|| {
             SignatureError::UnsupportedAlgorithm {
                 oid: hash_oid.clone(),
             }
