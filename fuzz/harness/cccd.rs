@@ -99,10 +99,10 @@ pub fn mrz(data: &[u8]) {
 
 /// EF.CardAccess SecurityInfos and what the session derives from them.
 pub fn card_access(data: &[u8]) {
-    if let Ok(infos) = cccd::access::security_infos::SecurityInfos::parse(data) {
+    if let Ok(infos) = cccd::lds::security_infos::SecurityInfos::parse(data) {
         let _ = infos
             .preferred_pace()
-            .map(cccd::access::security_infos::PaceInfo::curve);
+            .map(cccd::lds::security_infos::PaceInfo::curve);
         for key in infos.chip_authentication_public_keys() {
             let _ = key.ec_public_key();
         }
@@ -133,10 +133,9 @@ pub fn dg13(data: &[u8]) {
 
 /// DG14, a bare SecurityInfos SET, and EF.CardSecurity.
 pub fn dg14(data: &[u8]) {
-    let _ = cccd::lds::security_infos::Dg14::parse(data);
-    let _ =
-        cccd::lds::security_infos::SecurityInfos::parse_set(data, cccd::lds::FileId::CardAccess);
-    let _ = cccd::lds::security_infos::CardSecurity::parse(data);
+    let _ = cccd::lds::dg14::Dg14::parse(data);
+    let _ = cccd::lds::security_infos::SecurityInfos::parse(data);
+    let _ = cccd::lds::card_security::CardSecurity::parse(data);
 }
 
 /// DG15 (Active Authentication public key).

@@ -33,10 +33,10 @@ pub use keys::{ChipKeyError, load_aa, load_ca};
 pub use read::{ATR_INFO_FID, card_capabilities, short_only_atr};
 pub use transport::SimTransport;
 
-use cccd::access::security_infos::{KeyAgreement, Mapping, PaceProtocol, SecurityInfos};
 use cccd::apdu::{Command, EXTENDED_LE_MAX, Response, SHORT_LE_MAX, StatusWord};
 use cccd::crypto::Cipher;
 use cccd::lds::FileId;
+use cccd::lds::security_infos::{KeyAgreement, Mapping, PaceProtocol, SecurityInfos};
 use cccd::tlv::{self, Tag};
 
 /// Which access protocols the chip offers.

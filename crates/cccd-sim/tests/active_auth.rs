@@ -7,8 +7,8 @@
 use cccd::access::active::{AaAlgorithm, AaError, active_authenticate, verify_aa};
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::crypto::HashAlgorithm;
+use cccd::lds::dg14::Dg14;
 use cccd::lds::dg15::Dg15;
-use cccd::lds::security_infos::Dg14;
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::aa::{AaKey, AaResponder};
 

@@ -5,11 +5,11 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
 use cccd::access::chip::{CaError, CaPlan, chip_authenticate};
-use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::crypto::{Cipher, SessionKeys};
 use cccd::ec::Curve;
-use cccd::lds::security_infos::Dg14;
+use cccd::lds::dg14::Dg14;
+use cccd::lds::security_infos::SecurityInfos;
 use cccd::sm::{SecureChannel, SmCodec, Ssc};
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::ca::{CaResponder, CaStep};

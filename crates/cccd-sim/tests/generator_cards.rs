@@ -6,7 +6,6 @@
 use cccd::document::Document;
 use cccd::lds::DataGroup;
 use cccd::lds::dg2::ImageFormat;
-use cccd::lds::security_infos::SecurityInfo;
 use cccd::mrz::Mrz;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use std::path::{Path, PathBuf};
@@ -297,14 +296,11 @@ fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
 fn ca_public_point(doc: &Document) -> Vec<u8> {
     let dg14 = doc.dg14().expect("DG14").expect("DG14");
     dg14.security_infos
-        .chip_authentication_keys()
-        .find_map(|i| match i {
-            SecurityInfo::ChipAuthenticationPublicKey { public_key, .. } => {
-                Some(public_key.clone())
-            }
-            _ => None,
-        })
+        .chip_authentication_public_keys()
+        .find_map(|k| k.ec_public_key().ok())
         .expect("CA public key")
+        .to_uncompressed()
+        .expect("point encodes")
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The on-card protocols, reader side: getting in (BAC, PACE) and proving the chip genuine
 //! (active authentication, chip authentication), in JMRTD's `protocol` sense.
 //!
-//! - [`security_infos`]: EF.CardAccess and DG14 `SecurityInfos` (PACE, CA, TA, AA infos).
+//! The SecurityInfos these protocols consume (EF.CardAccess, DG14, EF.CardSecurity) are the
+//! one model in [`crate::lds::security_infos`].
+//!
 //! - [`pace`]: PACE (generic, integrated and chip-authentication mapping), reader side, plus the
 //!   key agreement steps a chip needs (used by `cccd-sim`).
 //! - [`bac`]: Basic Access Control.
@@ -12,4 +14,3 @@ pub mod active;
 pub mod bac;
 pub mod chip;
 pub mod pace;
-pub mod security_infos;

@@ -198,9 +198,8 @@ impl Document {
     }
 
     /// Parse DG14, if present.
-    pub fn dg14(&self) -> Option<Result<crate::lds::security_infos::Dg14, LdsError>> {
-        self.dg(DataGroup::Dg14)
-            .map(crate::lds::security_infos::Dg14::parse)
+    pub fn dg14(&self) -> Option<Result<crate::lds::dg14::Dg14, LdsError>> {
+        self.dg(DataGroup::Dg14).map(crate::lds::dg14::Dg14::parse)
     }
 
     /// Parse DG15, if present.

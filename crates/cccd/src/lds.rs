@@ -17,10 +17,12 @@
 //! | EF.SOD | [`sod::Sod::parse`] | [`sod_builder::SodBuilder`] |
 
 pub mod asn1;
+pub mod card_security;
 pub mod com;
 pub mod details;
 pub mod dg1;
 pub mod dg13;
+pub mod dg14;
 pub mod dg15;
 pub mod dg2;
 pub mod security_infos;
@@ -183,6 +185,10 @@ pub enum Reason {
     /// The framing is fine but a value is not what the structure requires.
     #[error("{0}")]
     Invalid(&'static str),
+    /// A SecurityInfos structure (EF.CardAccess, DG14, EF.CardSecurity) is malformed; the
+    /// SecurityInfos parser's own error, kept.
+    #[error("{0}")]
+    SecurityInfos(security_infos::SecurityInfosError),
     /// An embedded X.509 certificate could not be parsed by x509-parser.
     #[error("certificate: {0}")]
     Certificate(String),

@@ -33,10 +33,11 @@ pub use error::SessionError;
 pub use keys::AccessKeys;
 pub use plan::{Progress, ReadPlan, ReadStrategy};
 
-use crate::access::{bac, pace, security_infos::SecurityInfos};
+use crate::access::{bac, pace};
 use crate::apdu::{Command, StatusWord};
 use crate::document::{AccessProtocol, Document, PaceRecord};
 use crate::lds::FileId;
+use crate::lds::security_infos::SecurityInfos;
 use crate::sm::{SecureChannel, SmCodec};
 use crate::transport::{Transport, TransportError};
 

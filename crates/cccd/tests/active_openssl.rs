@@ -11,8 +11,8 @@ mod lds_support;
 
 use cccd::access::active::{AaAlgorithm, AaError, verify_aa};
 use cccd::crypto::HashAlgorithm;
+use cccd::lds::dg14::Dg14;
 use cccd::lds::dg15::Dg15;
-use cccd::lds::security_infos::Dg14;
 use lds_support::{TempDir, openssl_ok};
 use sha2::Digest;
 

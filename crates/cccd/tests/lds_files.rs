@@ -6,11 +6,17 @@
 
 mod lds_support;
 
+use cccd::crypto::Cipher;
+use cccd::lds::card_security::CardSecurity;
 use cccd::lds::com::Com;
 use cccd::lds::details::{TaggedDetails, tags};
 use cccd::lds::dg1::Dg1;
+use cccd::lds::dg14::Dg14;
 use cccd::lds::dg15::{AaPublicKey, Dg15, EcCurve, NamedCurve};
-use cccd::lds::security_infos::{CardSecurity, Dg14, SecurityInfo, SecurityInfos};
+use cccd::lds::security_infos::{
+    ActiveAuthenticationInfo, CaProtocol, ChipAuthenticationInfo, KeyAgreement, Mapping, PaceInfo,
+    PaceProtocol, SecurityInfo, SecurityInfos,
+};
 use cccd::lds::{DataGroup, FileId, LdsError};
 use cccd::mrz::MrzFormat;
 use cccd::tlv::Tag;
@@ -158,7 +164,7 @@ proptest! {
         let _ = Dg1::parse(&data);
         let _ = Dg14::parse(&data);
         let _ = Dg15::parse(&data);
-        let _ = SecurityInfos::parse_set(&data, FileId::CardAccess);
+        let _ = SecurityInfos::parse(&data);
         let _ = CardSecurity::parse(&data);
         let _ = TaggedDetails::parse(&data, DataGroup::Dg11);
     }
@@ -199,47 +205,47 @@ const CARD_ACCESS: &str = "3134300d060804007f0007020202020101300f060a04007f00070
 #[test]
 fn card_access_from_real_cards() {
     let bytes = hex(CARD_ACCESS);
-    let infos = SecurityInfos::parse_set(&bytes, FileId::CardAccess).unwrap();
+    let infos = SecurityInfos::parse(&bytes).unwrap();
     assert_eq!(infos.infos.len(), 3);
     match &infos.infos[0] {
-        SecurityInfo::TerminalAuthentication {
-            protocol,
-            version,
-            ef_cvca,
-        } => {
-            assert_eq!(protocol.to_id_string(), "0.4.0.127.0.7.2.2.2");
-            assert_eq!((*version, ef_cvca.is_none()), (1, true));
+        SecurityInfo::TerminalAuthentication(ta) => {
+            assert_eq!((ta.version, ta.ef_cvca.is_none()), (1, true));
         }
         other => panic!("{other:?}"),
     }
-    match &infos.infos[1] {
-        SecurityInfo::ChipAuthentication {
-            protocol,
-            version,
-            key_id,
-        } => {
-            // id-CA-ECDH-AES-CBC-CMAC-128
-            assert_eq!(protocol.to_id_string(), "0.4.0.127.0.7.2.2.3.2.2");
-            assert_eq!((*version, *key_id), (1, None));
-        }
-        other => panic!("{other:?}"),
-    }
-    match &infos.infos[2] {
-        SecurityInfo::Pace {
-            protocol,
-            version,
-            parameter_id,
-        } => {
-            // id-PACE-ECDH-GM-AES-CBC-CMAC-128, brainpoolP256r1 (13)
-            assert_eq!(protocol.to_id_string(), "0.4.0.127.0.7.2.2.4.2.2");
-            assert_eq!((*version, *parameter_id), (2, Some(13)));
-        }
-        other => panic!("{other:?}"),
-    }
+    // id-CA-ECDH-AES-CBC-CMAC-128
+    assert_eq!(
+        infos.infos[1],
+        SecurityInfo::ChipAuthentication(ChipAuthenticationInfo {
+            protocol: CaProtocol {
+                key_agreement: KeyAgreement::Ecdh,
+                cipher: Cipher::Aes128
+            },
+            version: 1,
+            key_id: None,
+        })
+    );
+    // id-PACE-ECDH-GM-AES-CBC-CMAC-128, brainpoolP256r1 (13)
+    assert_eq!(
+        infos.infos[2],
+        SecurityInfo::Pace(PaceInfo {
+            protocol: PaceProtocol {
+                mapping: Mapping::Generic,
+                key_agreement: KeyAgreement::Ecdh,
+                cipher: Cipher::Aes128
+            },
+            version: 2,
+            parameter_id: Some(13),
+        })
+    );
     assert_eq!(infos.encode(), bytes);
-    rejects_cuts_and_extension(&bytes, FileId::CardAccess, |b| {
-        SecurityInfos::parse_set(b, FileId::CardAccess).map(|_| ())
-    });
+    // A cut or extended SET is refused (the CardAccess file has no wrapper of its own).
+    for cut in 0..bytes.len() {
+        assert!(SecurityInfos::parse(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(SecurityInfos::parse(&longer).is_err());
 }
 
 fn openssl_spki(dir: &TempDir, genkey: &[&str], pubout: &[&str]) -> Vec<u8> {
@@ -294,23 +300,16 @@ fn dg14_with_chip_authentication_key() {
     let set = cccd::tlv::encode(Tag::new(0x31), &body);
     let dg14 = cccd::tlv::encode(Tag::new(0x6E), &set);
     let parsed = Dg14::parse(&dg14).unwrap();
-    let keys: Vec<_> = parsed.security_infos.chip_authentication_keys().collect();
+    let keys: Vec<_> = parsed
+        .security_infos
+        .chip_authentication_public_keys()
+        .collect();
     assert_eq!(keys.len(), 1);
-    match keys[0] {
-        SecurityInfo::ChipAuthenticationPublicKey {
-            spki: s,
-            public_key,
-            algorithm,
-            ..
-        } => {
-            assert_eq!(s, &spki);
-            assert_eq!(public_key.len(), 65);
-            assert_eq!(public_key[0], 0x04);
-            assert!(spki.ends_with(public_key));
-            assert_eq!(algorithm.dotted(), "1.2.840.10045.2.1");
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(keys[0].key_agreement, KeyAgreement::Ecdh);
+    assert_eq!(keys[0].public_key_info, spki);
+    let point = keys[0].ec_public_key().unwrap().to_uncompressed().unwrap();
+    assert_eq!(point.len(), 65);
+    assert!(spki.ends_with(&point));
     // Re-encoding is DER (sorted SET) and parses back to the same infos.
     let again = Dg14::parse(&parsed.encode()).unwrap();
     let mut a = again.security_infos.infos.clone();
@@ -380,16 +379,23 @@ proptest! {
     fn security_infos_roundtrip(
         items in proptest::collection::vec((0u8..3, 1u64..300, proptest::option::of(0u64..70000)), 0..6)
     ) {
-        let pace = |n: u64| cccd::lds::asn1::oid_from_arcs(&[0, 4, 0, 127, 0, 7, 2, 2, 4, 2, n]);
-        let ca = |n: u64| cccd::lds::asn1::oid_from_arcs(&[0, 4, 0, 127, 0, 7, 2, 2, 3, 2, n]);
+        let ciphers = [Cipher::TripleDes, Cipher::Aes128, Cipher::Aes192, Cipher::Aes256];
+        let cipher = |v: u64| ciphers[usize::try_from(v % 4).unwrap()];
         let infos: Vec<SecurityInfo> = items.iter().map(|&(k, v, opt)| match k {
-            0 => SecurityInfo::Pace { protocol: pace(v % 5), version: v, parameter_id: opt },
-            1 => SecurityInfo::ChipAuthentication { protocol: ca(v % 5), version: v, key_id: opt },
-            _ => SecurityInfo::ActiveAuthentication {
-                protocol: cccd::lds::security_infos::oids::id_aa(),
+            0 => SecurityInfo::Pace(PaceInfo {
+                protocol: PaceProtocol { mapping: Mapping::Generic, key_agreement: KeyAgreement::Ecdh, cipher: cipher(v) },
                 version: v,
-                signature_algorithm: cccd::lds::asn1::oid_from_arcs(&[0, 4, 0, 127, 0, 7, 1, 1, 4, 1, v]),
-            },
+                parameter_id: opt,
+            }),
+            1 => SecurityInfo::ChipAuthentication(ChipAuthenticationInfo {
+                protocol: CaProtocol { key_agreement: KeyAgreement::Ecdh, cipher: cipher(v) },
+                version: v,
+                key_id: opt,
+            }),
+            _ => SecurityInfo::ActiveAuthentication(ActiveAuthenticationInfo {
+                version: v,
+                signature_algorithm: format!("0.4.0.127.0.7.1.1.4.1.{v}"),
+            }),
         }).collect();
         let dg = Dg14 { security_infos: SecurityInfos { infos } };
         let bytes = dg.encode();
@@ -488,11 +494,11 @@ fn dg15_ec_named_and_explicit_curves() {
 }
 
 #[test]
-fn dg14_decodes_with_the_access_module_too() {
+fn dg14_errors_point_into_the_file() {
     let dg14 = cccd::tlv::encode(Tag::new(0x6E), &hex(CARD_ACCESS));
-    let access = Dg14::parse_for_access(&dg14).unwrap();
-    assert_eq!(access.infos.len(), 3);
-    assert_eq!(access.pace_infos().count(), 1);
+    let parsed = Dg14::parse(&dg14).unwrap();
+    assert_eq!(parsed.security_infos.infos.len(), 3);
+    assert_eq!(parsed.security_infos.pace_infos().count(), 1);
     assert_eq!(
         Dg14::security_infos_der(&dg14).unwrap(),
         hex(CARD_ACCESS).as_slice()
@@ -500,10 +506,7 @@ fn dg14_decodes_with_the_access_module_too() {
     let mut bad = dg14.clone();
     bad[4] = 0x31; // first SecurityInfo is no longer a SEQUENCE
     assert_eq!(
-        malformed(
-            Dg14::parse_for_access(&bad).unwrap_err(),
-            FileId::Dg(DataGroup::Dg14)
-        ),
+        malformed(Dg14::parse(&bad).unwrap_err(), FileId::Dg(DataGroup::Dg14)),
         4
     );
 }

@@ -9,10 +9,10 @@
 
 use cccd::access::pace::protocol::{self, PaceRandomness};
 use cccd::access::pace::{PaceError, establish_with};
-use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::crypto::Cipher;
 use cccd::ec::{Curve, EcScalar};
+use cccd::lds::security_infos::SecurityInfos;
 use cccd::mrz::{AccessKey, BacKey};
 use cccd::sm::Ssc;
 use cccd::transport::{Transport, TransportError};

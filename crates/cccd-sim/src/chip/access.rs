@@ -4,9 +4,9 @@
 use super::Profile;
 use crate::bac::{BacResponder, BacStep};
 use crate::pace::{PaceOutcome, PaceResponder};
-use cccd::access::security_infos::SecurityInfos;
 use cccd::apdu::{Command, Response, StatusWord};
 use cccd::ec::EcScalar;
+use cccd::lds::security_infos::SecurityInfos;
 use cccd::mrz::{BacKey, Can};
 use cccd::sm::SmCodec;
 

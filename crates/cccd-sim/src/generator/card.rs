@@ -5,28 +5,26 @@ use super::GenError;
 use super::keys::{KeyKind, PrivateKey, rng_for};
 use super::persona::{Derived, Persona};
 use super::testpki::{DscId, TestPki};
+use cccd::crypto::Cipher;
 use cccd::document::Document;
-use cccd::lds::asn1::oid_from_arcs;
 use cccd::lds::com::Com;
 use cccd::lds::dg1::Dg1;
 use cccd::lds::dg2::{Dg2, FaceImage};
+use cccd::lds::dg14::Dg14;
 use cccd::lds::dg15::Dg15;
-use cccd::lds::security_infos::{Dg14, SecurityInfo, SecurityInfos, oids};
+use cccd::lds::security_infos::{
+    ActiveAuthenticationInfo, CaProtocol, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
+    KeyAgreement, SecurityInfo, SecurityInfos, TerminalAuthenticationInfo,
+};
 use cccd::lds::sod::Sod;
 use cccd::lds::sod_builder::{DocumentSignerKey, SodBuilder};
 use cccd::lds::{DataGroup, FileId};
+use cccd::pki::signature::oid::ECDSA_PLAIN_SHA256;
 use std::fs;
 use std::path::Path;
 
 /// EF.CardAccess as read from the cards (CARD-FACTS, "cccd-2021 profile").
 pub const CARD_ACCESS_HEX: &str = "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d";
-
-/// id-CA-ECDH-AES-CBC-CMAC-128 (BSI TR-03110-3 A.1.1.2).
-pub const ID_CA_ECDH_AES_128: [u64; 11] = [0, 4, 0, 127, 0, 7, 2, 2, 3, 2, 2];
-/// id-PK-ECDH.
-const ID_PK_ECDH: [u64; 10] = [0, 4, 0, 127, 0, 7, 2, 2, 1, 2];
-/// ecdsa-plain-SHA256 (BSI TR-03111), the ActiveAuthenticationInfo algorithm for EC AA keys.
-const ECDSA_PLAIN_SHA256: [u64; 11] = [0, 4, 0, 127, 0, 7, 1, 1, 4, 1, 3];
 
 /// The Active Authentication key type in DG15.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,35 +178,32 @@ fn chip_keys(seed: u64, label: &str, aa: AaKind) -> Result<(PrivateKey, PrivateK
 }
 
 fn dg14(ca_key: &PrivateKey, aa: AaKind) -> Result<Vec<u8>, GenError> {
-    let spki = ca_key.spki_der()?;
-    let point = ca_key.ec_point().unwrap_or_default();
     let mut infos = vec![
-        SecurityInfo::TerminalAuthentication {
-            protocol: oids::id_ta(),
+        SecurityInfo::TerminalAuthentication(TerminalAuthenticationInfo {
             version: 1,
             ef_cvca: None,
-        },
-        SecurityInfo::ChipAuthentication {
-            protocol: oid_from_arcs(&ID_CA_ECDH_AES_128),
+        }),
+        SecurityInfo::ChipAuthentication(ChipAuthenticationInfo {
+            protocol: CaProtocol {
+                key_agreement: KeyAgreement::Ecdh,
+                cipher: Cipher::Aes128,
+            },
             version: 1,
             key_id: None,
-        },
-        SecurityInfo::ChipAuthenticationPublicKey {
-            protocol: oid_from_arcs(&ID_PK_ECDH),
-            spki,
-            algorithm: cccd::lds::asn1::AlgorithmIdentifier::new(oid_from_arcs(&[
-                1, 2, 840, 10045, 2, 1,
-            ])),
-            public_key: point,
+        }),
+        SecurityInfo::ChipAuthenticationPublicKey(ChipAuthenticationPublicKeyInfo {
+            key_agreement: KeyAgreement::Ecdh,
+            public_key_info: ca_key.spki_der()?,
             key_id: None,
-        },
+        }),
     ];
     if aa == AaKind::EcP256 {
-        infos.push(SecurityInfo::ActiveAuthentication {
-            protocol: oids::id_aa(),
-            version: 1,
-            signature_algorithm: oid_from_arcs(&ECDSA_PLAIN_SHA256),
-        });
+        infos.push(SecurityInfo::ActiveAuthentication(
+            ActiveAuthenticationInfo {
+                version: 1,
+                signature_algorithm: ECDSA_PLAIN_SHA256.to_owned(),
+            },
+        ));
     }
     Ok(Dg14 {
         security_infos: SecurityInfos { infos },

@@ -4,8 +4,8 @@
 use super::*;
 use crate::sm::ChipChannel;
 use cccd::access::pace::{PaceError, PaceStep, establish, establish_detailed};
-use cccd::access::security_infos::KeyAgreement;
 use cccd::ec::Curve;
+use cccd::lds::security_infos::KeyAgreement;
 use cccd::mrz::AccessKey;
 use cccd::transport::{Transport, TransportError};
 

@@ -17,9 +17,9 @@ use asn1_rs::Oid;
 
 use crate::apdu::{Command, StatusWord};
 use crate::crypto::HashAlgorithm;
-use crate::lds::asn1::{enc_oid, enc_seq, oid_from_arcs};
+use crate::lds::asn1::{enc_oid, enc_seq};
+use crate::lds::dg14::Dg14;
 use crate::lds::dg15::{AaPublicKey, Dg15};
-use crate::lds::security_infos::{Dg14, SecurityInfo};
 use crate::pki::signature::{self, oid as sig_oid};
 use crate::transport::{Transport, TransportError};
 
@@ -146,21 +146,6 @@ pub fn verify_aa(
     }
 }
 
-/// The ActiveAuthenticationInfo's signature algorithm, if DG14 has one.
-fn aa_signature_algorithm(dg14: Option<&Dg14>) -> Option<&Oid<'static>> {
-    dg14?
-        .security_infos
-        .infos
-        .iter()
-        .find_map(|info| match info {
-            SecurityInfo::ActiveAuthentication {
-                signature_algorithm,
-                ..
-            } => Some(signature_algorithm),
-            _ => None,
-        })
-}
-
 /// The hash of an AA ECDSA signature algorithm OID (X9.62 or BSI plain).
 fn ecdsa_hash(oid: &str) -> Option<HashAlgorithm> {
     use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
@@ -183,15 +168,20 @@ fn verify_ecdsa(
     challenge: &[u8],
     response: &[u8],
 ) -> Result<AaAlgorithm, AaError> {
-    let (oid, defaulted) = match aa_signature_algorithm(dg14) {
-        Some(oid) => (oid.clone(), false),
-        // ecdsa-plain-SHA256, 0.4.0.127.0.7.1.1.4.1.3 (BSI TR-03111).
-        None => (oid_from_arcs(&[0, 4, 0, 127, 0, 7, 1, 1, 4, 1, 3]), true),
-    };
-    let algorithm_oid = oid.to_id_string();
-    let hash = ecdsa_hash(&algorithm_oid).ok_or_else(|| AaError::UnsupportedAlgorithm {
+    let (algorithm_oid, defaulted) =
+        match dg14.and_then(|d| d.security_infos.active_authentication()) {
+            Some(info) => (info.signature_algorithm.as_str(), false),
+            // ecdsa-plain-SHA256 (BSI TR-03111).
+            None => (sig_oid::ECDSA_PLAIN_SHA256, true),
+        };
+    let hash = ecdsa_hash(algorithm_oid).ok_or_else(|| AaError::UnsupportedAlgorithm {
         what: format!("AA signature algorithm {algorithm_oid}"),
     })?;
+    let oid: Oid<'static> = algorithm_oid
+        .parse()
+        .map_err(|_| AaError::UnsupportedAlgorithm {
+            what: format!("AA signature algorithm {algorithm_oid}"),
+        })?;
     let algorithm_der = enc_seq(&[&enc_oid(&oid)]);
     match signature::verify_signature_der(dg15.spki_der(), &algorithm_der, challenge, response) {
         Ok(()) => Ok(AaAlgorithm::Ecdsa { hash, defaulted }),

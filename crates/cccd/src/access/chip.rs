@@ -19,17 +19,14 @@
 
 use rand_core::CryptoRng;
 
-use crate::access::security_infos::{CaProtocol, KeyAgreement, SecurityInfos as CardAccessInfos};
 use crate::apdu::{Command, StatusWord};
 use crate::crypto::{Cipher, SessionKeys};
 use crate::ec::{Curve, EcError, EcPoint};
-use crate::lds::security_infos::{Dg14, SecurityInfo, SecurityInfos};
+use crate::lds::dg14::Dg14;
+use crate::lds::security_infos::{CaProtocol, KeyAgreement, SecurityInfos};
 use crate::sm::{SecureChannel, Ssc};
 use crate::tlv::{self, Tag};
 use crate::transport::{Transport, TransportError};
-
-/// id-ecPublicKey: an ECDH chip authentication key.
-const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 
 /// Why Chip Authentication did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -98,21 +95,9 @@ fn key_id_bytes(id: u64) -> Vec<u8> {
     bytes.get(first..).unwrap_or(&[0]).to_vec()
 }
 
-/// The ChipAuthenticationInfos of DG14's SecurityInfos, with their decoded protocols.
+/// The ChipAuthenticationInfos of a SecurityInfos (DG14's or EF.CardAccess's), with their
+/// protocols' OIDs.
 fn ca_infos(infos: &SecurityInfos) -> impl Iterator<Item = (CaProtocol, Vec<u8>, Option<u64>)> {
-    infos.infos.iter().filter_map(|info| match info {
-        SecurityInfo::ChipAuthentication {
-            protocol, key_id, ..
-        } => CaProtocol::from_oid(protocol.as_bytes())
-            .map(|p| (p, protocol.as_bytes().to_vec(), *key_id)),
-        _ => None,
-    })
-}
-
-/// The ChipAuthenticationInfos of EF.CardAccess (as parsed for PACE).
-fn card_access_ca_infos(
-    infos: &CardAccessInfos,
-) -> impl Iterator<Item = (CaProtocol, Vec<u8>, Option<u64>)> {
     infos
         .chip_authentication_infos()
         .map(|i| (i.protocol, i.protocol.oid(), i.key_id))
@@ -121,42 +106,26 @@ fn card_access_ca_infos(
 impl CaPlan {
     /// Choose the key (the first ECDH ChipAuthenticationPublicKeyInfo) and the protocol (the
     /// ChipAuthenticationInfo for that key id in DG14, else in EF.CardAccess (as
-    /// [`crate::access::security_infos::SecurityInfos`] parses it); with none, CA v1
+    /// [`crate::lds::security_infos::SecurityInfos`] parses it); with none, CA v1
     /// with 3DES as ICAO 9303-11 prescribes for chips that list no ChipAuthenticationInfo).
-    pub fn from_dg14(dg14: &Dg14, card_access: Option<&CardAccessInfos>) -> Result<Self, CaError> {
+    pub fn from_dg14(dg14: &Dg14, card_access: Option<&SecurityInfos>) -> Result<Self, CaError> {
         let mut saw_key = false;
         let mut unsupported = None;
-        for info in &dg14.security_infos.infos {
-            let SecurityInfo::ChipAuthenticationPublicKey {
-                algorithm,
-                public_key,
-                key_id,
-                ..
-            } = info
-            else {
-                continue;
-            };
+        for key in dg14.security_infos.chip_authentication_public_keys() {
             saw_key = true;
-            let algorithm_oid = algorithm.oid.to_id_string();
-            if algorithm_oid != EC_PUBLIC_KEY {
-                unsupported = Some(format!(
-                    "chip authentication key algorithm {algorithm_oid} (DH is not implemented)"
-                ));
+            if key.key_agreement != KeyAgreement::Ecdh {
+                unsupported =
+                    Some("chip authentication with a DH key (DH is not implemented)".to_owned());
                 continue;
             }
-            let Some(params) = &algorithm.parameters else {
-                return Err(CaError::BadKey {
-                    reason: "the EC key has no curve parameters".to_owned(),
-                });
-            };
-            let curve = Curve::from_ec_parameters_der(params)?;
-            let chip_key = curve.decode_point(public_key)?;
+            let chip_key = key.ec_public_key()?;
+            let key_id = &key.key_id;
             let matching = |(p, _, id): &(CaProtocol, Vec<u8>, Option<u64>)| {
                 p.key_agreement == KeyAgreement::Ecdh && (key_id.is_none() || id == key_id)
             };
             let found = ca_infos(&dg14.security_infos)
                 .find(matching)
-                .or_else(|| card_access.and_then(|ca| card_access_ca_infos(ca).find(matching)));
+                .or_else(|| card_access.and_then(|ca| ca_infos(ca).find(matching)));
             let (protocol, protocol_oid, assumed) = if let Some((p, oid, _)) = found {
                 (p, oid, false)
             } else {
@@ -274,7 +243,7 @@ fn expect_ok<T: Transport>(
 pub fn chip_authenticate<T: Transport>(
     channel: SecureChannel<T>,
     dg14: &Dg14,
-    card_access: Option<&CardAccessInfos>,
+    card_access: Option<&SecurityInfos>,
 ) -> Result<SecureChannel<T>, CaError> {
     CaPlan::from_dg14(dg14, card_access)?.run(channel)
 }

@@ -21,9 +21,9 @@ pub mod protocol;
 pub use self::cam::{CamError, CamEvidence};
 use self::group::{GroupElement, GroupError, PaceGroup};
 use self::protocol::{PaceComputationError, PaceRandomness, SystemRandomness, tags};
-use crate::access::security_infos::{KeyAgreement, Mapping, PaceInfo, PaceProtocol};
 use crate::apdu::{Command, EXTENDED_LE_MAX, Response, StatusWord};
 use crate::crypto::{Cipher, ct_eq};
+use crate::lds::security_infos::{KeyAgreement, Mapping, PaceInfo, PaceProtocol, SecurityInfos};
 use crate::mrz::AccessKey;
 use crate::sm::{SecureChannel, Ssc};
 use crate::tlv::{self, Tag, Tlv};
@@ -420,4 +420,42 @@ fn check_empty_mapping_response(data: &[u8]) -> Result<(), PaceError> {
 
 fn chip_object(step: PaceStep, response: &Response, tag: Tag) -> Result<&[u8], PaceError> {
     protocol::parse_dynamic_data(&response.data, tag).map_err(|reason| invalid(step, reason))
+}
+
+// Which PACE to run is the reader's choice, so it lives with the protocol, not with the file
+// model in `lds` (which must not depend on the protocols).
+impl SecurityInfos {
+    /// The PACEInfo a reader should use: of those whose protocol and domain parameters this
+    /// crate implements, the strongest, in this order: ECDH before DH (ICAO recommends the
+    /// curves, and they are faster); then chip authentication mapping (it also proves the
+    /// chip genuine, saving the separate CA), generic mapping, integrated mapping; then the
+    /// longer cipher key (AES-256, -192, -128, 3DES); then the larger group. Ties keep file
+    /// order.
+    pub fn preferred_pace(&self) -> Option<&PaceInfo> {
+        let rank = |info: &PaceInfo| {
+            let key_agreement = match info.protocol.key_agreement {
+                KeyAgreement::Ecdh => 1,
+                KeyAgreement::Dh => 0,
+            };
+            let mapping = match info.protocol.mapping {
+                Mapping::ChipAuthentication => 2,
+                Mapping::Generic => 1,
+                Mapping::Integrated => 0,
+            };
+            let size = crate::access::pace::group::PaceGroup::of(info)
+                .map(|group| group.prime().len())
+                .unwrap_or_default();
+            (key_agreement, mapping, info.protocol.cipher.key_len(), size)
+        };
+        let mut best: Option<&PaceInfo> = None;
+        for info in self
+            .pace_infos()
+            .filter(|info| crate::access::pace::is_supported(info))
+        {
+            if best.is_none_or(|b| rank(info) > rank(b)) {
+                best = Some(info);
+            }
+        }
+        best
+    }
 }

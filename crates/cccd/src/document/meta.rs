@@ -64,8 +64,8 @@ pub struct PaceRecord {
 
 impl PaceRecord {
     /// The record of a run of `info` with the password that `access` names.
-    pub fn new(info: &crate::access::security_infos::PaceInfo, access: AccessProtocol) -> Self {
-        use crate::access::security_infos::{KeyAgreement, Mapping};
+    pub fn new(info: &crate::lds::security_infos::PaceInfo, access: AccessProtocol) -> Self {
+        use crate::lds::security_infos::{KeyAgreement, Mapping};
         let key_agreement = match info.protocol.key_agreement {
             KeyAgreement::Dh => "dh",
             KeyAgreement::Ecdh => "ecdh",

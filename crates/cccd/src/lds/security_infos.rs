@@ -1,450 +1,235 @@
-//! SecurityInfos (BSI TR-03110-3 A.1, ICAO 9303-11 9.2): DG14 (tag 0x6E), EF.CardSecurity (a
-//! CMS SignedData whose content is SecurityInfos) and EF.CardAccess (a bare SET).
+//! `SecurityInfos` (ICAO 9303-11 §9.2, BSI TR-03110-3 A.1): the DER `SET OF SecurityInfo` in
+//! EF.CardAccess and DG14. Each `SecurityInfo` is `SEQUENCE { protocol OID, requiredData ANY,
+//! optionalData ANY OPTIONAL }`; the protocol OID decides what the rest means.
 //!
-//! The `access` module (PACE helper) had not landed when this was written, so this is a complete
-//! SecurityInfos parser of its own. Unknown protocols are kept with their exact DER.
+//! Known kinds are decoded into typed values (a malformed one is an error with its offset);
+//! unknown protocols are kept raw, so nothing on the card is silently dropped.
+//!
+//! ```
+//! use cccd::lds::security_infos::{SecurityInfos, Mapping};
+//! // EF.CardAccess as read from Vietnamese ID cards (CARD-FACTS.md).
+//! let bytes = [
+//!     0x31, 0x34, 0x30, 0x0d, 0x06, 0x08, 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x02, 0x02,
+//!     0x01, 0x01, 0x30, 0x0f, 0x06, 0x0a, 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02,
+//!     0x02, 0x02, 0x01, 0x01, 0x30, 0x12, 0x06, 0x0a, 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02,
+//!     0x04, 0x02, 0x02, 0x02, 0x01, 0x02, 0x02, 0x01, 0x0d,
+//! ];
+//! let infos = SecurityInfos::parse(&bytes)?;
+//! let pace = infos.pace_infos().next().expect("PACEInfo");
+//! assert_eq!(pace.protocol.mapping, Mapping::Generic);
+//! assert_eq!(pace.parameter_id, Some(13));
+//! # Ok::<(), cccd::lds::security_infos::SecurityInfosError>(())
+//! ```
 
-use super::asn1::{
-    AlgorithmIdentifier, BIT_STRING, SEQUENCE, SET, children, enc_oid, enc_seq, enc_set_of,
-    enc_uint, nth, objects_at, oid, oid_from_arcs, raw, root, small_uint,
+mod encode;
+mod kinds;
+
+pub use kinds::{
+    ActiveAuthenticationInfo, CaProtocol, ChipAuthenticationDomainParameterInfo,
+    ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, KeyAgreement, Mapping,
+    PaceDomainParameterInfo, PaceInfo, PaceProtocol, TerminalAuthenticationInfo,
+    UnknownSecurityInfo,
 };
-use super::sod::SignedData;
-use super::{DataGroup, FileId, LdsError};
-use crate::tlv::{self, Tag, Tlv};
-use asn1_rs::Oid;
 
-const DG14_TAG: Tag = Tag::new(0x6E);
+use crate::tlv::{Tag, Tlv, TlvError, Tlvs};
 
-/// OIDs of TR-03110 / ICAO 9303-11.
-pub mod oids {
-    use super::{Oid, oid_from_arcs};
-    /// bsi-de 0.4.0.127.0.7.
-    const BSI_DE: [u64; 6] = [0, 4, 0, 127, 0, 7];
-    fn bsi(tail: &[u64]) -> Oid<'static> {
-        let mut arcs = BSI_DE.to_vec();
-        arcs.extend_from_slice(tail);
-        oid_from_arcs(&arcs)
-    }
-    /// id-PK (ChipAuthenticationPublicKeyInfo): bsi-de 2.2.1.
-    pub fn id_pk() -> Oid<'static> {
-        bsi(&[2, 2, 1])
-    }
-    /// id-TA: bsi-de 2.2.2.
-    pub fn id_ta() -> Oid<'static> {
-        bsi(&[2, 2, 2])
-    }
-    /// id-CA: bsi-de 2.2.3.
-    pub fn id_ca() -> Oid<'static> {
-        bsi(&[2, 2, 3])
-    }
-    /// id-PACE: bsi-de 2.2.4.
-    pub fn id_pace() -> Oid<'static> {
-        bsi(&[2, 2, 4])
-    }
-    /// id-SecurityObject, the eContentType of EF.CardSecurity: bsi-de 3.2.1.
-    pub fn id_security_object() -> Oid<'static> {
-        bsi(&[3, 2, 1])
-    }
-    /// id-icao-mrtd-security-aaProtocolObject 2.23.136.1.1.5 (ActiveAuthenticationInfo).
-    pub fn id_aa() -> Oid<'static> {
-        oid_from_arcs(&[2, 23, 136, 1, 1, 5])
+const SET: Tag = Tag::new(0x31);
+const SEQUENCE: Tag = Tag::new(0x30);
+const OBJECT_IDENTIFIER: Tag = Tag::new(0x06);
+const INTEGER: Tag = Tag::new(0x02);
+
+/// Why SecurityInfos could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecurityInfosError {
+    /// The DER structure itself is broken (truncated, bad length, wrong outer tag).
+    #[error(transparent)]
+    Tlv(#[from] TlvError),
+    /// A SecurityInfo whose content does not fit its protocol.
+    #[error("malformed SecurityInfo at offset {offset}: {what}")]
+    Malformed {
+        /// What was wrong.
+        what: String,
+        /// Offset of the offending object.
+        offset: usize,
+    },
+}
+
+impl SecurityInfosError {
+    /// The byte offset the error points at.
+    pub fn offset(&self) -> usize {
+        match self {
+            Self::Tlv(e) => e.offset,
+            Self::Malformed { offset, .. } => *offset,
+        }
     }
 }
 
-/// One SecurityInfo.
+fn malformed(what: impl Into<String>, offset: usize) -> SecurityInfosError {
+    SecurityInfosError::Malformed {
+        what: what.into(),
+        offset,
+    }
+}
+
+/// One decoded SecurityInfo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecurityInfo {
-    /// ChipAuthenticationInfo (id-CA-{DH,ECDH}-{cipher}).
-    ChipAuthentication {
-        /// Protocol OID, e.g. id-CA-ECDH-AES-CBC-CMAC-128.
-        protocol: Oid<'static>,
-        /// Version (1 or 2).
-        version: u64,
-        /// Key identifier, when the chip has several CA keys.
-        key_id: Option<u64>,
-    },
-    /// ChipAuthenticationDomainParameterInfo (id-CA-DH / id-CA-ECDH).
-    ChipAuthenticationDomainParameter {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// The domain parameters.
-        domain_parameter: AlgorithmIdentifier,
-        /// Key identifier.
-        key_id: Option<u64>,
-    },
-    /// ChipAuthenticationPublicKeyInfo (id-PK-DH / id-PK-ECDH).
-    ChipAuthenticationPublicKey {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// The SubjectPublicKeyInfo, exact DER (EC with named or explicit parameters, or DH).
-        spki: Vec<u8>,
-        /// The key's algorithm (id-ecPublicKey or dhpublicnumber) with its parameters.
-        algorithm: AlgorithmIdentifier,
-        /// The public key bytes (the BIT STRING content after the unused-bits byte): an EC
-        /// point, or for DH the DER INTEGER y.
-        public_key: Vec<u8>,
-        /// Key identifier.
-        key_id: Option<u64>,
-    },
-    /// PACEInfo (id-PACE-{DH,ECDH}-{GM,IM,CAM}-{cipher}).
-    Pace {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// Version (2).
-        version: u64,
-        /// Standardized domain parameter id (13 = brainpoolP256r1), if given.
-        parameter_id: Option<u64>,
-    },
-    /// PACEDomainParameterInfo (id-PACE-{DH,ECDH}-{GM,IM,CAM}).
-    PaceDomainParameter {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// The domain parameters.
-        domain_parameter: AlgorithmIdentifier,
-        /// Parameter id.
-        parameter_id: Option<u64>,
-    },
-    /// TerminalAuthenticationInfo (id-TA).
-    TerminalAuthentication {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// Version.
-        version: u64,
-        /// The EF.CVCA FileID, exact DER, if given.
-        ef_cvca: Option<Vec<u8>>,
-    },
-    /// ActiveAuthenticationInfo (2.23.136.1.1.5).
-    ActiveAuthentication {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// Version (1).
-        version: u64,
-        /// Signature algorithm for ECDSA AA, e.g. ecdsa-plain-SHA256.
-        signature_algorithm: Oid<'static>,
-    },
-    /// Any other SecurityInfo, kept exactly.
-    Unknown {
-        /// Protocol OID.
-        protocol: Oid<'static>,
-        /// The whole SecurityInfo DER.
-        raw: Vec<u8>,
-    },
+    /// PACEInfo: a PACE protocol the chip supports.
+    Pace(PaceInfo),
+    /// PACEDomainParameterInfo: proprietary PACE domain parameters.
+    PaceDomainParameters(PaceDomainParameterInfo),
+    /// ChipAuthenticationInfo: a Chip Authentication protocol the chip supports.
+    ChipAuthentication(ChipAuthenticationInfo),
+    /// ChipAuthenticationDomainParameterInfo.
+    ChipAuthenticationDomainParameters(ChipAuthenticationDomainParameterInfo),
+    /// ChipAuthenticationPublicKeyInfo (DG14): the chip's static key agreement key.
+    ChipAuthenticationPublicKey(ChipAuthenticationPublicKeyInfo),
+    /// TerminalAuthenticationInfo.
+    TerminalAuthentication(TerminalAuthenticationInfo),
+    /// ActiveAuthenticationInfo (DG14): the signature algorithm of AA with an EC key.
+    ActiveAuthentication(ActiveAuthenticationInfo),
+    /// A protocol this crate does not interpret, kept as it was.
+    Unknown(UnknownSecurityInfo),
 }
 
-fn opt_uint(items: &[Tlv<'_>], i: usize, file: FileId) -> Result<Option<u64>, LdsError> {
-    items.get(i).map(|t| small_uint(t, file)).transpose()
-}
-
-/// Depth of the protocol OID below its family (`id-CA` has 2 more arcs for a
-/// ChipAuthenticationInfo, 1 for a domain parameter info).
-fn extra_arcs(protocol: &Oid<'_>, family: &Oid<'_>) -> Option<usize> {
-    if !protocol.starts_with(family) {
-        return None;
-    }
-    let p = protocol.iter()?.count();
-    let f = family.iter()?.count();
-    p.checked_sub(f)
-}
-
-impl SecurityInfo {
-    /// Parse one SecurityInfo SEQUENCE.
-    pub(crate) fn parse(seq: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
-        if seq.tag() != SEQUENCE {
-            return Err(LdsError::invalid(
-                file,
-                seq.offset(),
-                "SecurityInfo must be a SEQUENCE",
-            ));
-        }
-        let items = children(seq, file)?;
-        let protocol = oid(&nth(&items, 0, seq, file, "protocol OID missing")?, file)?;
-        let second = || nth(&items, 1, seq, file, "requiredData missing");
-        let ca = extra_arcs(&protocol, &oids::id_ca());
-        let pace = extra_arcs(&protocol, &oids::id_pace());
-        let info = if ca == Some(2) {
-            SecurityInfo::ChipAuthentication {
-                version: small_uint(&second()?, file)?,
-                key_id: opt_uint(&items, 2, file)?,
-                protocol,
-            }
-        } else if ca == Some(1) {
-            SecurityInfo::ChipAuthenticationDomainParameter {
-                domain_parameter: AlgorithmIdentifier::parse(&second()?, file)?,
-                key_id: opt_uint(&items, 2, file)?,
-                protocol,
-            }
-        } else if extra_arcs(&protocol, &oids::id_pk()) == Some(1) {
-            let spki = second()?;
-            let parts = children(&spki, file)?;
-            let algorithm = AlgorithmIdentifier::parse(
-                &nth(&parts, 0, &spki, file, "key algorithm missing")?,
-                file,
-            )?;
-            let bits = nth(&parts, 1, &spki, file, "public key missing")?;
-            let public_key = match bits.value() {
-                [0, key @ ..] if bits.tag() == BIT_STRING => key.to_vec(),
-                _ => {
-                    return Err(LdsError::invalid(
-                        file,
-                        bits.offset(),
-                        "bad public key BIT STRING",
-                    ));
-                }
-            };
-            SecurityInfo::ChipAuthenticationPublicKey {
-                spki: raw(&spki),
-                algorithm,
-                public_key,
-                key_id: opt_uint(&items, 2, file)?,
-                protocol,
-            }
-        } else if pace == Some(2) {
-            SecurityInfo::Pace {
-                version: small_uint(&second()?, file)?,
-                parameter_id: opt_uint(&items, 2, file)?,
-                protocol,
-            }
-        } else if pace == Some(1) {
-            SecurityInfo::PaceDomainParameter {
-                domain_parameter: AlgorithmIdentifier::parse(&second()?, file)?,
-                parameter_id: opt_uint(&items, 2, file)?,
-                protocol,
-            }
-        } else if protocol == oids::id_ta() {
-            SecurityInfo::TerminalAuthentication {
-                version: small_uint(&second()?, file)?,
-                ef_cvca: items.get(2).map(raw),
-                protocol,
-            }
-        } else if protocol == oids::id_aa() {
-            SecurityInfo::ActiveAuthentication {
-                version: small_uint(&second()?, file)?,
-                signature_algorithm: oid(
-                    &nth(&items, 2, seq, file, "AA signature algorithm missing")?,
-                    file,
-                )?,
-                protocol,
-            }
-        } else {
-            SecurityInfo::Unknown {
-                protocol,
-                raw: raw(seq),
-            }
-        };
-        Ok(info)
-    }
-
-    /// The protocol OID.
-    pub fn protocol(&self) -> &Oid<'static> {
-        match self {
-            SecurityInfo::ChipAuthentication { protocol, .. }
-            | SecurityInfo::ChipAuthenticationDomainParameter { protocol, .. }
-            | SecurityInfo::ChipAuthenticationPublicKey { protocol, .. }
-            | SecurityInfo::Pace { protocol, .. }
-            | SecurityInfo::PaceDomainParameter { protocol, .. }
-            | SecurityInfo::TerminalAuthentication { protocol, .. }
-            | SecurityInfo::ActiveAuthentication { protocol, .. }
-            | SecurityInfo::Unknown { protocol, .. } => protocol,
-        }
-    }
-
-    /// DER encoding.
-    pub fn encode(&self) -> Vec<u8> {
-        let opt = |v: &Option<u64>| v.map(enc_uint).unwrap_or_default();
-        let p = enc_oid(self.protocol());
-        match self {
-            SecurityInfo::ChipAuthentication {
-                version, key_id, ..
-            }
-            | SecurityInfo::Pace {
-                version,
-                parameter_id: key_id,
-                ..
-            } => enc_seq(&[&p, &enc_uint(*version), &opt(key_id)]),
-            SecurityInfo::ChipAuthenticationDomainParameter {
-                domain_parameter,
-                key_id,
-                ..
-            }
-            | SecurityInfo::PaceDomainParameter {
-                domain_parameter,
-                parameter_id: key_id,
-                ..
-            } => enc_seq(&[&p, &domain_parameter.encode(), &opt(key_id)]),
-            SecurityInfo::ChipAuthenticationPublicKey { spki, key_id, .. } => {
-                enc_seq(&[&p, spki, &opt(key_id)])
-            }
-            SecurityInfo::TerminalAuthentication {
-                version, ef_cvca, ..
-            } => enc_seq(&[
-                &p,
-                &enc_uint(*version),
-                ef_cvca.as_deref().unwrap_or_default(),
-            ]),
-            SecurityInfo::ActiveAuthentication {
-                version,
-                signature_algorithm,
-                ..
-            } => enc_seq(&[&p, &enc_uint(*version), &enc_oid(signature_algorithm)]),
-            SecurityInfo::Unknown { raw, .. } => raw.clone(),
-        }
-    }
-}
-
-/// A SET OF SecurityInfo.
+/// All SecurityInfos of EF.CardAccess or DG14, in file order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SecurityInfos {
-    /// The infos in input order.
+    /// The decoded infos.
     pub infos: Vec<SecurityInfo>,
 }
 
-impl SecurityInfos {
-    /// Parse a SET OF SecurityInfo that fills `input` (the content of EF.CardAccess).
-    pub fn parse_set(input: &[u8], file: FileId) -> Result<Self, LdsError> {
-        let set = root(input, SET, file)?;
-        Self::from_set(&set, file)
-    }
+/// The fields of one `SEQUENCE { OID, ... }`, with offsets for errors.
+pub(crate) struct RawInfo<'a> {
+    pub(crate) oid: &'a [u8],
+    pub(crate) oid_offset: usize,
+    pub(crate) rest: Vec<Tlv<'a>>,
+    pub(crate) offset: usize,
+    pub(crate) der: &'a [u8],
+}
 
-    fn from_set(set: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
-        if set.tag() != SET {
-            return Err(LdsError::invalid(
-                file,
-                set.offset(),
-                "SecurityInfos must be a SET",
-            ));
+impl SecurityInfos {
+    /// Decode a DER `SET OF SecurityInfo` (the whole of EF.CardAccess, or DG14's content inside
+    /// its `6E` wrapper). Bytes after the SET are an error.
+    pub fn parse(bytes: &[u8]) -> Result<Self, SecurityInfosError> {
+        let set = Tlv::parse_exact(bytes, SET)?;
+        let mut infos = Vec::new();
+        for child in set.children() {
+            let child = child?;
+            if child.tag() != SEQUENCE {
+                return Err(malformed(
+                    format!(
+                        "expected a SecurityInfo SEQUENCE (30), found tag {}",
+                        child.tag()
+                    ),
+                    child.offset(),
+                ));
+            }
+            let start = child.offset();
+            let der = bytes
+                .get(start..start + child.total_len())
+                .ok_or_else(|| malformed("SecurityInfo outside the input", start))?;
+            infos.push(parse_one(&child, der)?);
         }
-        let infos = children(set, file)?
-            .iter()
-            .map(|t| SecurityInfo::parse(t, file))
-            .collect::<Result<_, _>>()?;
         Ok(Self { infos })
     }
 
-    /// DER encoding of the SET (elements sorted as DER requires).
-    pub fn encode(&self) -> Vec<u8> {
-        let encoded: Vec<Vec<u8>> = self.infos.iter().map(SecurityInfo::encode).collect();
-        let parts: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
-        enc_set_of(&parts)
-    }
-
-    /// The PACEInfos.
-    pub fn pace(&self) -> impl Iterator<Item = &SecurityInfo> {
-        self.infos
-            .iter()
-            .filter(|i| matches!(i, SecurityInfo::Pace { .. }))
-    }
-
-    /// The ChipAuthenticationPublicKeyInfos.
-    pub fn chip_authentication_keys(&self) -> impl Iterator<Item = &SecurityInfo> {
-        self.infos
-            .iter()
-            .filter(|i| matches!(i, SecurityInfo::ChipAuthenticationPublicKey { .. }))
-    }
-}
-
-/// DG14: `6E { SET OF SecurityInfo }`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Dg14 {
-    /// The infos.
-    pub security_infos: SecurityInfos,
-}
-
-impl Dg14 {
-    /// Parse DG14.
-    pub fn parse(input: &[u8]) -> Result<Self, LdsError> {
-        let file = FileId::Dg(DataGroup::Dg14);
-        let outer = root(input, DG14_TAG, file)?;
-        let items = children(&outer, file)?;
-        let [set] = items.as_slice() else {
-            return Err(LdsError::invalid(
-                file,
-                outer.offset(),
-                "DG14 must hold one SET",
-            ));
-        };
-        Ok(Self {
-            security_infos: SecurityInfos::from_set(set, file)?,
+    /// The PACEInfos, in file order.
+    pub fn pace_infos(&self) -> impl Iterator<Item = &PaceInfo> {
+        self.infos.iter().filter_map(|i| match i {
+            SecurityInfo::Pace(p) => Some(p),
+            _ => None,
         })
     }
 
-    /// Encode DG14.
-    pub fn encode(&self) -> Vec<u8> {
-        tlv::encode(DG14_TAG, &self.security_infos.encode())
+    /// The ChipAuthenticationInfos.
+    pub fn chip_authentication_infos(&self) -> impl Iterator<Item = &ChipAuthenticationInfo> {
+        self.infos.iter().filter_map(|i| match i {
+            SecurityInfo::ChipAuthentication(c) => Some(c),
+            _ => None,
+        })
     }
 
-    /// The exact `SET OF SecurityInfo` bytes inside the `6E` wrapper.
-    pub fn security_infos_der(input: &[u8]) -> Result<&[u8], LdsError> {
-        Ok(root(input, DG14_TAG, FileId::Dg(DataGroup::Dg14))?.value())
+    /// The ChipAuthenticationPublicKeyInfos (DG14).
+    pub fn chip_authentication_public_keys(
+        &self,
+    ) -> impl Iterator<Item = &ChipAuthenticationPublicKeyInfo> {
+        self.infos.iter().filter_map(|i| match i {
+            SecurityInfo::ChipAuthenticationPublicKey(k) => Some(k),
+            _ => None,
+        })
     }
 
-    /// Decode DG14 with the `access` module's SecurityInfos types (the ones PACE and chip
-    /// authentication consume), so both modules agree on one view of the chip's keys.
-    pub fn parse_for_access(
-        input: &[u8],
-    ) -> Result<crate::access::security_infos::SecurityInfos, LdsError> {
-        let outer = root(input, DG14_TAG, FileId::Dg(DataGroup::Dg14))?;
-        crate::access::security_infos::SecurityInfos::parse(outer.value()).map_err(|e| {
-            LdsError::invalid(
-                FileId::Dg(DataGroup::Dg14),
-                outer.header_len() + e.offset(),
-                "SecurityInfos rejected by the access parser",
-            )
+    /// The ActiveAuthenticationInfo, if any (DG14).
+    pub fn active_authentication(&self) -> Option<&ActiveAuthenticationInfo> {
+        self.infos.iter().find_map(|i| match i {
+            SecurityInfo::ActiveAuthentication(a) => Some(a),
+            _ => None,
         })
     }
 }
 
-/// EF.CardSecurity: a CMS SignedData (no outer application tag) whose content is SecurityInfos.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardSecurity {
-    /// The signed container (signer, certificates, signed attributes).
-    pub signed_data: SignedData,
-    /// The SecurityInfos inside.
-    pub security_infos: SecurityInfos,
-}
-
-impl CardSecurity {
-    /// Parse EF.CardSecurity.
-    pub fn parse(input: &[u8]) -> Result<Self, LdsError> {
-        let file = FileId::CardSecurity;
-        let ci = root(input, SEQUENCE, file)?;
-        let signed_data = SignedData::parse_content_info(&ci, file)?;
-        if signed_data.content_type != oids::id_security_object() {
-            return Err(LdsError::invalid(
-                file,
-                signed_data.content_offset,
-                "eContentType is not id-SecurityObject",
+fn parse_one<'a>(seq: &Tlv<'a>, der: &'a [u8]) -> Result<SecurityInfo, SecurityInfosError> {
+    let mut children = seq.children();
+    let oid = match children.next() {
+        Some(Ok(oid)) if oid.tag() == OBJECT_IDENTIFIER => oid,
+        Some(Ok(other)) => {
+            return Err(malformed(
+                format!(
+                    "SecurityInfo must start with its protocol OID (06), found {}",
+                    other.tag()
+                ),
+                other.offset(),
             ));
         }
-        let objs = objects_at(&signed_data.content, file)
-            .map_err(|e| shift(e, signed_data.content_offset))?;
-        let [set] = objs.as_slice() else {
-            return Err(LdsError::invalid(
-                file,
-                signed_data.content_offset,
-                "content must be one SET",
-            ));
-        };
-        let security_infos =
-            SecurityInfos::from_set(set, file).map_err(|e| shift(e, signed_data.content_offset))?;
-        Ok(Self {
-            signed_data,
-            security_infos,
-        })
-    }
+        Some(Err(e)) => return Err(e.into()),
+        None => return Err(malformed("empty SecurityInfo", seq.offset())),
+    };
+    let rest = collect(children)?;
+    kinds::decode(&RawInfo {
+        oid: oid.value(),
+        oid_offset: oid.offset(),
+        rest,
+        offset: seq.offset(),
+        der,
+    })
 }
 
-/// Move an error's offset from a sub-slice to the file.
-fn shift(e: LdsError, by: usize) -> LdsError {
-    match e {
-        LdsError::Malformed {
-            file,
-            offset,
-            reason,
-        } => LdsError::Malformed {
-            file,
-            offset: offset + by,
-            reason,
-        },
-        other => other,
-    }
+fn collect(children: Tlvs<'_>) -> Result<Vec<Tlv<'_>>, SecurityInfosError> {
+    // Bounded by the input: each child takes at least two bytes.
+    children
+        .map(|c| c.map_err(SecurityInfosError::from))
+        .collect()
 }
+
+/// A non-negative DER INTEGER that fits 64 bits.
+pub(crate) fn small_integer(tlv: &Tlv<'_>, what: &str) -> Result<u64, SecurityInfosError> {
+    if tlv.tag() != INTEGER {
+        return Err(malformed(
+            format!("{what}: expected an INTEGER (02), found {}", tlv.tag()),
+            tlv.offset(),
+        ));
+    }
+    let value = tlv.value();
+    match value.first() {
+        None => return Err(malformed(format!("{what}: empty INTEGER"), tlv.offset())),
+        Some(b) if b & 0x80 != 0 => {
+            return Err(malformed(format!("{what}: negative INTEGER"), tlv.offset()));
+        }
+        _ => {}
+    }
+    let zeros = value.iter().take_while(|&&b| b == 0).count();
+    let significant = &value[zeros..];
+    if significant.len() > 8 {
+        return Err(malformed(
+            format!("{what}: INTEGER too large"),
+            tlv.offset(),
+        ));
+    }
+    Ok(significant
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+}
+
+#[cfg(test)]
+mod tests;

@@ -5,9 +5,9 @@
 use super::{ReadPlan, Session, SessionError};
 use crate::access::active;
 use crate::access::chip::{CaError, CaPlan};
-use crate::access::security_infos::SecurityInfos;
 use crate::document::{ActiveAuthRecord, ChipAuthRecord};
-use crate::lds::security_infos::Dg14;
+use crate::lds::dg14::Dg14;
+use crate::lds::security_infos::SecurityInfos;
 use crate::lds::{DataGroup, FileId};
 use crate::sm::SecureChannel;
 use crate::transport::{Transport, TransportError};
@@ -112,7 +112,9 @@ impl<T: Transport> Session<T> {
     fn check_cam(&mut self) -> Option<ChipAuthOutcome> {
         let evidence = self.cam.clone()?;
         let curve = evidence.mapping_key().curve();
-        let infos = Dg14::parse_for_access(self.document.dg(DataGroup::Dg14)?).ok()?;
+        let infos = Dg14::parse(self.document.dg(DataGroup::Dg14)?)
+            .ok()?
+            .security_infos;
         let keys: Vec<_> = infos
             .chip_authentication_public_keys()
             .filter_map(|info| info.ec_public_key().ok())

@@ -58,7 +58,7 @@ fn plan_without_ca_info_assumes_3des_and_reads_card_access() {
     assert_eq!(plan.protocol().cipher, Cipher::TripleDes);
     assert!(plan.protocol_assumed());
     let card_access =
-        crate::access::security_infos::SecurityInfos::parse(&crate::lds::asn1::enc_set_of(&[
+        crate::lds::security_infos::SecurityInfos::parse(&crate::lds::asn1::enc_set_of(&[
             &ca_info(2),
         ]))
         .unwrap();

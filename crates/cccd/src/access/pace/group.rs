@@ -5,9 +5,9 @@
 use super::dh_groups::DhGroup;
 use super::integrated::{self, IntegratedMappingError};
 use super::prime_field::PrimeField;
-use crate::access::security_infos::{KeyAgreement, PaceInfo, PaceProtocol};
 use crate::crypto::Cipher;
 use crate::ec::{Curve, EcError, EcPoint, EcScalar};
+use crate::lds::security_infos::{KeyAgreement, PaceInfo, PaceProtocol};
 use crate::tlv::{self, Tag};
 use crypto_bigint::modular::BoxedMontyForm;
 use crypto_bigint::{BoxedUint, NonZero};

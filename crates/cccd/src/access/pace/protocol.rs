@@ -6,9 +6,9 @@
 
 use super::dh_groups::DhGroup;
 use super::group::{GroupElement, GroupError, GroupSecret, PaceGroup, random_dh_exponent};
-use crate::access::security_infos::PaceProtocol;
 use crate::crypto::{self, Cipher, CryptoError, KdfCounter, SecretKey, SessionKeys};
 use crate::ec::{Curve, EcError, EcPoint, EcScalar};
+use crate::lds::security_infos::PaceProtocol;
 use crate::tlv::{self, Tag, Tlv};
 use zeroize::Zeroizing;
 

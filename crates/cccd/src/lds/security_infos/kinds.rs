@@ -6,14 +6,14 @@ use crate::ec::{Curve, EcError, EcPoint, oid_to_string};
 use crate::tlv::{Tag, Tlv};
 
 /// bsi-de 2.2 = 0.4.0.127.0.7.2.2, the prefix of every EAC/PACE protocol OID.
-const BSI_DE_2_2: [u8; 7] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02];
+pub(super) const BSI_DE_2_2: [u8; 7] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02];
 /// Arcs after bsi-de 2.2: id-PK, id-TA, id-CA, id-PACE.
-const ID_PK: u8 = 1;
-const ID_TA: u8 = 2;
-const ID_CA: u8 = 3;
-const ID_PACE: u8 = 4;
+pub(super) const ID_PK: u8 = 1;
+pub(super) const ID_TA: u8 = 2;
+pub(super) const ID_CA: u8 = 3;
+pub(super) const ID_PACE: u8 = 4;
 /// id-AA, 2.23.136.1.1.5.
-const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
+pub(super) const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
 
 const SEQUENCE: Tag = Tag::new(0x30);
 const OBJECT_IDENTIFIER: Tag = Tag::new(0x06);
@@ -92,7 +92,7 @@ fn pace_mapping(arc: u8) -> Option<(Mapping, KeyAgreement)> {
     }
 }
 
-fn pace_mapping_arc(mapping: Mapping, key_agreement: KeyAgreement) -> u8 {
+pub(super) fn pace_mapping_arc(mapping: Mapping, key_agreement: KeyAgreement) -> u8 {
     match (mapping, key_agreement) {
         (Mapping::Generic, KeyAgreement::Dh) => 1,
         (Mapping::Generic, KeyAgreement::Ecdh) => 2,
@@ -112,7 +112,7 @@ fn key_agreement_from_arc(arc: u8) -> Option<KeyAgreement> {
     }
 }
 
-fn key_agreement_arc(ka: KeyAgreement) -> u8 {
+pub(super) fn key_agreement_arc(ka: KeyAgreement) -> u8 {
     match ka {
         KeyAgreement::Dh => 1,
         KeyAgreement::Ecdh => 2,
@@ -271,11 +271,16 @@ impl ChipAuthenticationPublicKeyInfo {
             .filter(|t| t.tag() == BIT_STRING)
             .ok_or_else(|| bad("no subjectPublicKey BIT STRING"))?;
         let mut alg = algorithm.children();
-        let _oid = alg
-            .next()
+        alg.next()
             .and_then(Result::ok)
             .filter(|t| t.tag() == OBJECT_IDENTIFIER)
-            .ok_or_else(|| bad("no algorithm OID"))?;
+            .ok_or_else(|| bad("no algorithm OID"))
+            .and_then(|oid| {
+                // id-ecPublicKey, 1.2.840.10045.2.1: a DH key under id-PK-ECDH is not an EC key.
+                (oid.value() == [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01])
+                    .then_some(())
+                    .ok_or_else(|| bad("the key algorithm is not id-ecPublicKey"))
+            })?;
         let params = alg
             .next()
             .and_then(Result::ok)
