@@ -64,7 +64,7 @@ fn cipher_arc(cipher: Cipher) -> u64 {
 }
 
 impl CaResponder {
-    /// A responder with the private key `secret`, for CA with `cipher` (id-CA-ECDH-<cipher>).
+    /// A responder with the private key `secret`, for CA with `cipher` (`id-CA-ECDH-<cipher>`).
     pub fn new(secret: EcScalar, cipher: Cipher) -> Result<Self, cccd::ec::EcError> {
         let public = secret.curve().mul_generator(&secret)?;
         Ok(Self {

@@ -1,5 +1,5 @@
 //! The virtual chip: an eMRTD file system behind access control and secure messaging, with
-//! injectable faults. It answers raw APDUs (for vpcd) and is a [`Transport`] in-process
+//! injectable faults. It answers raw APDUs (for vpcd) and is a [`Transport`](cccd::transport::Transport) in-process
 //! (through [`SimTransport`]).
 //!
 //! What it models, because readers observe it:

@@ -12,7 +12,7 @@
 //! | DG2 | [`dg2::Dg2::parse`] | [`dg2::Dg2::encode`] |
 //! | DG11, DG12 | [`details::TaggedDetails::parse`] | [`details::TaggedDetails::encode`] |
 //! | DG13 (Vietnam) | [`dg13::Dg13::parse`] | [`dg13::Dg13::encode`] |
-//! | DG14, EF.CardSecurity | [`security_infos::Dg14::parse`], [`security_infos::CardSecurity::parse`] | [`security_infos::Dg14::encode`] |
+//! | DG14, EF.CardSecurity | [`dg14::Dg14::parse`], [`card_security::CardSecurity::parse`] | [`dg14::Dg14::encode`] |
 //! | DG15 | [`dg15::Dg15::parse`] | [`dg15::Dg15::encode`] |
 //! | EF.SOD | [`sod::Sod::parse`] | [`sod_builder::SodBuilder`] |
 

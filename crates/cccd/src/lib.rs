@@ -5,15 +5,17 @@
 //!
 //! | layer | module | job |
 //! |---|---|---|
-//! | encoding | [`tlv`] | BER-TLV read and write |
+//! | encoding | [`tlv`], [`hex`], [`input`] | BER-TLV read and write; hex; bounded reads of untrusted files |
 //! | commands | [`apdu`] | command/response APDUs, status words |
-//! | I/O | [`transport`] | the [`transport::Transport`] trait and the PC/SC backend |
-//! | primitives | [`crypto`], [`ec`] | ICAO KDF, ciphers, MACs; curves (named, explicit, brainpoolP512r1) |
+//! | primitives | [`crypto`], [`ec`] | ICAO KDF, ciphers, MACs, hashes; curves (named, explicit, brainpoolP512r1) |
 //! | identity | [`mrz`] | MRZ parsing, check digits, BAC key seeds, expiry candidates |
-//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS |
-//! | protocols | [`access`] | EF.CardAccess, BAC, PACE; active and chip authentication |
+//! | I/O | [`transport`] | the [`transport::Transport`] trait and the PC/SC backend |
 //! | channel | [`sm`] | secure messaging over any transport |
-//! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15 parsers and encoders |
+//! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15, SecurityInfos: parsers and encoders |
+//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS |
+//! | protocols | [`access`] | BAC, PACE; active and chip authentication |
+//! | proof | [`passive`] | passive authentication: SOD signature, chain, data group hashes |
+//! | results | [`document`], [`verify`], [`session`] | a card's files; the verdict; reading a card |
 //!
 //! Each layer uses only the ones above it. Parsers take `&[u8]`, never panic, and never
 //! allocate in proportion to a length they have not bounded by the input.

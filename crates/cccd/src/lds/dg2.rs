@@ -6,7 +6,7 @@
 //! ```
 //!
 //! The image bytes are exposed as they are (JPEG or JPEG 2000) so they can be saved unchanged;
-//! with the `face` feature they can also be converted to PNG ([`FaceImage::to_png`]).
+//! with the `face` feature they can also be converted to PNG (`FaceImage::to_png`).
 
 #[cfg(feature = "face")]
 mod png;

@@ -3,7 +3,7 @@
 //! ICAO 9303-11 §5.1 / 9303-12: the DSC must be signed by a CSCA the verifier trusts, both
 //! must be valid at the time of verification, and the DSC must not be revoked. A missing
 //! CSCA is not a failure of the document: it is reported as [`ChainOutcome::NoAnchor`]
-//! ("unverified: no CSCA for <issuer>"), because Vietnam's ID-card CSCA is not public.
+//! (`unverified: no CSCA for <issuer>`), because Vietnam's ID-card CSCA is not public.
 //!
 //! Certificate signature checks go through [`TrustStore::check_certificate_signature`],
 //! which caches them by the pair of certificates; validity and revocation depend on `at`

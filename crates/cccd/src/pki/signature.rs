@@ -10,7 +10,7 @@
 //!   `r || s`) and BSI TR-03111 `ecdsa-plain-*` (plain `r || s` only), on P-256/384/521 and
 //!   brainpoolP256r1/384r1/512r1, with named OR explicit curve parameters in the key.
 //!
-//! The work is split by family: [`rsa`](self::rsa) and [`ecdsa`](self::ecdsa); this file
+//! The work is split by family: `rsa` and `ecdsa`; this file
 //! holds the algorithm table, the errors and the key description.
 
 mod ecdsa;

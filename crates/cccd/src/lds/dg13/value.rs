@@ -98,7 +98,7 @@ impl Field<Option<Date>> {
     }
 
     /// A date field whose text is not a full date (e.g. `00/00/1950` for a year-only birth
-    /// date); the typed value is what [`parse_dmy`] makes of it.
+    /// date); the typed value is what `parse_dmy` makes of it.
     pub fn date_text(text: &str) -> Self {
         Self::from_parts(parse_dmy(text), utf8(text))
     }
