@@ -10,7 +10,7 @@ use cccd::crypto::SessionKeys;
 use cccd::sm::{SmCodec, Ssc};
 
 /// Chip-side secure messaging session.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChipChannel {
     codec: SmCodec,
     /// Whether the last unwrapped command had an odd INS (its answer then goes in DO'85').

@@ -35,6 +35,7 @@ pub mod apdu;
 pub mod crypto;
 pub mod document;
 pub mod ec;
+mod error;
 pub mod hex;
 pub mod input;
 pub mod lds;
@@ -46,6 +47,8 @@ pub mod sm;
 pub mod tlv;
 pub mod transport;
 pub mod verify;
+
+pub use error::{Error, ErrorKind};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

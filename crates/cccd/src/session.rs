@@ -405,8 +405,8 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
                 }) => {
                     let record = PaceRecord::new(info, protocol);
                     log::info!("access: {}", record.name);
-                    let (_, mut codec) = channel.into_parts();
-                    select_application(transport, Some(&mut codec))?;
+                    let (_, codec) = channel.into_parts();
+                    let codec = select_application_protected(transport, codec)?;
                     return Ok(Opened {
                         codec,
                         access: protocol,
@@ -442,7 +442,7 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
             },
         });
     }
-    select_application(transport, None)?;
+    select_application(transport)?;
     log::debug!("BAC with {} candidate key(s)", keys.mrz_keys().len());
     match bac::establish_any(&mut *transport, keys.mrz_keys()) {
         Ok((channel, index)) => {
@@ -463,22 +463,29 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
     }
 }
 
-/// SELECT the eMRTD application, protected when `codec` is given.
-fn select_application(
+fn select_command() -> Command {
+    Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec())
+}
+
+/// SELECT the eMRTD application in the clear (before BAC).
+fn select_application(transport: &mut impl Transport) -> Result<(), SessionError> {
+    let sw = transport.transmit(&select_command())?.sw;
+    select_outcome(sw, false)
+}
+
+/// SELECT the eMRTD application through the new secure channel. The codec moves through the
+/// channel and back, so there is only ever one send sequence counter.
+fn select_application_protected(
     transport: &mut impl Transport,
-    codec: Option<&mut SmCodec>,
-) -> Result<(), SessionError> {
-    let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
-    let protected = codec.is_some();
-    let sw = match codec {
-        Some(codec) => {
-            let mut channel = SecureChannel::from_parts(&mut *transport, codec.clone());
-            let sw = channel.transmit(&select)?.sw;
-            *codec = channel.into_parts().1;
-            sw
-        }
-        None => transport.transmit(&select)?.sw,
-    };
+    codec: SmCodec,
+) -> Result<SmCodec, SessionError> {
+    let mut channel = SecureChannel::from_parts(&mut *transport, codec);
+    let sw = channel.transmit(&select_command())?.sw;
+    select_outcome(sw, true)?;
+    Ok(channel.into_parts().1)
+}
+
+fn select_outcome(sw: StatusWord, protected: bool) -> Result<(), SessionError> {
     match sw {
         StatusWord::Ok => Ok(()),
         // Refused for lack of security status right after access control: the chip ended the

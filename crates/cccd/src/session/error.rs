@@ -7,6 +7,7 @@ use crate::transport::TransportError;
 
 /// Why a session could not open or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SessionError {
     /// The chip refused every key; the hint says which input is probably wrong.
     #[error("access denied: {hint}")]
@@ -46,9 +47,13 @@ pub enum SessionError {
     /// Access control needs something this library or the chip does not support.
     #[error("unsupported: {0}")]
     Unsupported(String),
-    /// The chip's answers to access control do not fit the protocol.
+    /// The chip's answers to BAC do not fit the protocol.
     #[error("the chip answered access control wrongly: {0}")]
     Protocol(String),
+    /// PACE failed other than by a refused password: the chip's answers do not fit the
+    /// protocol, or a public value failed its checks. The PACE error is kept as the cause.
+    #[error("PACE failed: {0}")]
+    Pace(#[source] PaceError),
     /// The chip refused an extended-length READ BINARY (6700). [`super::Session::read`]
     /// handles this itself (reconnect, then short reads); callers do not see it.
     #[error("the chip does not accept extended-length APDUs")]
@@ -85,7 +90,7 @@ impl From<PaceError> for SessionError {
             PaceError::AccessDenied { hint, .. } => Self::AccessDenied { hint },
             PaceError::Transport(t) => t.into(),
             PaceError::Unsupported { what } => Self::Unsupported(what),
-            other => Self::Protocol(other.to_string()),
+            other => Self::Pace(other),
         }
     }
 }

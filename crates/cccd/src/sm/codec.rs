@@ -73,7 +73,9 @@ impl SmError {
 }
 
 /// The state of one secure-messaging session: session keys and the send sequence counter.
-#[derive(Debug, Clone)]
+/// Move-only on purpose: a copy would fork the counter, and two codecs answering for one
+/// session is how a reader desynchronizes from the chip (or replays a counter value).
+#[derive(Debug)]
 pub struct SmCodec {
     keys: SessionKeys,
     ssc: Ssc,
