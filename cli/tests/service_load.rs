@@ -20,7 +20,7 @@ mod service_support;
 mod support;
 use service_support::Served;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::*;
 
