@@ -45,7 +45,10 @@ fn cccd_binary() -> PathBuf {
 }
 
 fn common_args(m: &serde_json::Value) -> Vec<String> {
-    let mut args = vec!["--at".to_owned(), m["reference_date"].as_str().unwrap().to_owned()];
+    let mut args = vec![
+        "--at".to_owned(),
+        m["reference_date"].as_str().unwrap().to_owned(),
+    ];
     for a in m["trust_anchors"].as_array().unwrap() {
         args.push("--csca".into());
         args.push(testdata().join(a.as_str().unwrap()).display().to_string());
@@ -60,14 +63,26 @@ fn common_args(m: &serde_json::Value) -> Vec<String> {
 /// CPU seconds (user + system): of process `pid`, or (`None`) of this process's waited-for
 /// children (/proc/self/stat cutime + cstime).
 fn cpu_seconds(pid: Option<u32>) -> f64 {
-    let path = pid.map_or_else(|| "/proc/self/stat".to_owned(), |p| format!("/proc/{p}/stat"));
+    let path = pid.map_or_else(
+        || "/proc/self/stat".to_owned(),
+        |p| format!("/proc/{p}/stat"),
+    );
     let stat = std::fs::read_to_string(path).unwrap();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     // After ")": field 3 is [0]; utime 14, stime 15, cutime 16, cstime 17.
     let (u, s) = if pid.is_some() { (11, 12) } else { (13, 14) };
     let ticks = fields[u].parse::<f64>().unwrap() + fields[s].parse::<f64>().unwrap();
     let hz: f64 = String::from_utf8_lossy(
-        &Command::new("getconf").arg("CLK_TCK").output().unwrap().stdout,
+        &Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .unwrap()
+            .stdout,
     )
     .trim()
     .parse()
@@ -163,8 +178,12 @@ fn service(url: &str, server_pid: u32, bodies: &[Body], dumps: usize) -> Measure
     let started = Instant::now();
     let threads: Vec<_> = (0..CLIENT_THREADS)
         .map(|_| {
-            let (bodies, next, verdicts, url) =
-                (bodies.clone(), next.clone(), verdicts.clone(), url.to_owned());
+            let (bodies, next, verdicts, url) = (
+                bodies.clone(),
+                next.clone(),
+                verdicts.clone(),
+                url.to_owned(),
+            );
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
@@ -184,7 +203,10 @@ fn service(url: &str, server_pid: u32, bodies: &[Body], dumps: usize) -> Measure
                     let report: serde_json::Value = response.body_mut().read_json().unwrap();
                     // A dump that cannot be loaded is a 400 here, a line without a verdict
                     // in the batch.
-                    let verdict = report["verdict"].as_str().unwrap_or("unreadable").to_owned();
+                    let verdict = report["verdict"]
+                        .as_str()
+                        .unwrap_or("unreadable")
+                        .to_owned();
                     *verdicts.lock().unwrap().entry(verdict).or_default() += 1;
                 }
             })
@@ -257,7 +279,11 @@ fn main() {
     BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let addr = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
     let url = format!("http://{addr}/v1/verify");
     // Warm-up: the service's first requests (and the page cache for the batch).
     let _ = service(&url, server.id(), &json_bodies, cards.len());
@@ -283,7 +309,10 @@ fn main() {
         let reference = runs[0].1.verdicts.clone();
         for (label, measured) in &runs {
             assert_eq!(measured.dumps, dumps, "{label}: dumps lost");
-            assert_eq!(measured.verdicts, reference, "{label}: other verdicts than the batch");
+            assert_eq!(
+                measured.verdicts, reference,
+                "{label}: other verdicts than the batch"
+            );
             row(label, round, measured);
             let total = totals.entry(label).or_default();
             total.0 += measured.cpu;
@@ -297,7 +326,10 @@ fn main() {
     println!("\nAll rounds, dumps per CPU-second and the ratio to the batch:");
     for (label, (cpu, n)) in &totals {
         let rate = *n as f64 / cpu;
-        println!("- {label}: {rate:.0}/CPU-s ({:.2} of the batch)", rate / batch_rate);
+        println!(
+            "- {label}: {rate:.0}/CPU-s ({:.2} of the batch)",
+            rate / batch_rate
+        );
     }
     let _ = server.kill();
     let _ = server.wait();

@@ -19,8 +19,8 @@
 mod service_support;
 mod support;
 use service_support::Served;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -39,7 +39,12 @@ fn sessions() -> usize {
 fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     let ticks = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
     ticks / clock_ticks()
 }
@@ -98,7 +103,11 @@ fn relay_process(addr: &str, card: &serde_json::Value) -> Ended {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    match (out.status.code(), json["verdict"].as_str(), json["error"].as_str()) {
+    match (
+        out.status.code(),
+        json["verdict"].as_str(),
+        json["error"].as_str(),
+    ) {
         (Some(0), Some("verified"), None) => Ended::Verified(elapsed),
         (Some(1 | 4), Some(verdict), None) => Ended::Report(verdict.to_owned()),
         (Some(2 | 3), None, Some(code)) => Ended::TypedError(code.to_owned()),
@@ -151,7 +160,12 @@ fn upload_until(
     let expected: Arc<Vec<String>> = Arc::new(
         cards
             .iter()
-            .map(|c| c["expected_verdict_dump_alone"].as_str().unwrap().to_owned())
+            .map(|c| {
+                c["expected_verdict_dump_alone"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect(),
     );
     let done = Arc::new(AtomicUsize::new(0));
@@ -168,7 +182,10 @@ fn upload_until(
                         done.fetch_sub(1, Ordering::SeqCst);
                         return;
                     }
-                    let mut response = agent.post(&url).send_json(&bodies[i % bodies.len()]).unwrap();
+                    let mut response = agent
+                        .post(&url)
+                        .send_json(&bodies[i % bodies.len()])
+                        .unwrap();
                     let report: serde_json::Value = response.body_mut().read_json().unwrap();
                     assert_eq!(report["verdict"], expected[i % expected.len()].as_str());
                 }
@@ -295,7 +312,10 @@ fn concurrent_relayed_sessions_and_uploads_all_end_in_reports() {
             uploads as f64 / upload_wall.as_secs_f64()
         ),
     );
-    println!("server peak RSS (VmHWM): {peak:.1} MiB; whole test {:?}", test_started.elapsed());
+    println!(
+        "server peak RSS (VmHWM): {peak:.1} MiB; whole test {:?}",
+        test_started.elapsed()
+    );
 
     for wave in [&alone, &mixed] {
         // Nothing lost: every process ended in one of the three ways above (anything else

@@ -11,7 +11,11 @@ use support::*;
 
 fn relay_wss(served: &Served, card: &serde_json::Value, extra: &[&str]) -> std::process::Output {
     cccd()
-        .args(["relay", "--server", &format!("wss://{}/v1/read", served.addr)])
+        .args([
+            "relay",
+            "--server",
+            &format!("wss://{}/v1/read", served.addr),
+        ])
         .arg("--sim")
         .arg(testdata().join(card["dir"].as_str().unwrap()))
         .args(["--can", card["can"].as_str().unwrap(), "--json"])
@@ -46,7 +50,8 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
         if path.is_file() {
             use base64::Engine;
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&path).unwrap());
+            let data =
+                base64::engine::general_purpose::STANDARD.encode(std::fs::read(&path).unwrap());
             files.insert(name, data.into());
         }
     }
@@ -79,7 +84,11 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
 
     // A CA for a plain ws:// server is a usage error.
     let out = cccd()
-        .args(["relay", "--server", &format!("ws://{}/v1/read", served.addr)])
+        .args([
+            "relay",
+            "--server",
+            &format!("ws://{}/v1/read", served.addr),
+        ])
         .arg("--sim")
         .arg(&dir)
         .args(["--can", card["can"].as_str().unwrap(), "--ca-cert", &pki.ca])
@@ -101,9 +110,21 @@ fn serve_refuses_half_a_tls_configuration_with_exit_2() {
             .unwrap()
     };
     for (args, env, expected) in [
-        (vec!["--tls-cert", &pki.cert], vec![], "--tls-cert needs --tls-key"),
-        (vec!["--tls-key", &pki.key], vec![], "--tls-key needs --tls-cert"),
-        (vec![], vec![("CCCD_TLS_CERT", pki.cert.as_str())], "--tls-cert needs --tls-key"),
+        (
+            vec!["--tls-cert", &pki.cert],
+            vec![],
+            "--tls-cert needs --tls-key",
+        ),
+        (
+            vec!["--tls-key", &pki.key],
+            vec![],
+            "--tls-key needs --tls-cert",
+        ),
+        (
+            vec![],
+            vec![("CCCD_TLS_CERT", pki.cert.as_str())],
+            "--tls-cert needs --tls-key",
+        ),
     ] {
         let out = serve(&args, &env);
         assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
@@ -115,5 +136,8 @@ fn serve_refuses_half_a_tls_configuration_with_exit_2() {
     let out = serve(&["--tls-cert", &pki.cert, "--tls-key", &pki.cert], &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("server.pem") && stderr.contains("private key"), "{stderr}");
+    assert!(
+        stderr.contains("server.pem") && stderr.contains("private key"),
+        "{stderr}"
+    );
 }

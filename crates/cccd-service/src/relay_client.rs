@@ -108,18 +108,20 @@ fn connect(options: &RelayOptions) -> Result<Socket, RelayError> {
     };
     let (socket, _) = tungstenite::client_tls_with_config(request, stream, None, Some(connector))
         .map_err(|e| match e {
-            HandshakeError::Failure(tungstenite::Error::Http(response)) => {
-                RelayError::Connect(format!("the server answered HTTP {}", response.status()))
-            }
-            HandshakeError::Failure(tungstenite::Error::Tls(e)) => tls_refused(&e),
-            // rustls' refusal of the certificate surfaces as an I/O error of the stream.
-            HandshakeError::Failure(tungstenite::Error::Io(e))
-                if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) =>
-            {
-                tls_refused(&e)
-            }
-            other => RelayError::Connect(other.to_string()),
-        })?;
+        HandshakeError::Failure(tungstenite::Error::Http(response)) => {
+            RelayError::Connect(format!("the server answered HTTP {}", response.status()))
+        }
+        HandshakeError::Failure(tungstenite::Error::Tls(e)) => tls_refused(&e),
+        // rustls' refusal of the certificate surfaces as an I/O error of the stream.
+        HandshakeError::Failure(tungstenite::Error::Io(e))
+            if e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some() =>
+        {
+            tls_refused(&e)
+        }
+        other => RelayError::Connect(other.to_string()),
+    })?;
     Ok(socket)
 }
 

@@ -93,7 +93,8 @@ fn a_client_that_does_not_trust_the_certificate_is_refused() {
         Err(ureq::Error::Rustls(rustls::Error::InvalidCertificate(_))) => true,
         // rustls' refusal surfaces as an I/O error of the stream.
         Err(ureq::Error::Io(e)) => matches!(
-            e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+            e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
             Some(rustls::Error::InvalidCertificate(_))
         ),
         _ => false,

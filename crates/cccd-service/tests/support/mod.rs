@@ -277,7 +277,12 @@ pub fn json_upload(card: &serde_json::Value, token: Option<&str>) -> serde_json:
         let path = entry.unwrap().path();
         if path.is_file() {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            files.insert(name, base64::engine::general_purpose::STANDARD.encode(std::fs::read(&path).unwrap()).into());
+            files.insert(
+                name,
+                base64::engine::general_purpose::STANDARD
+                    .encode(std::fs::read(&path).unwrap())
+                    .into(),
+            );
         }
     }
     let mut body = serde_json::json!({ "files": files });
