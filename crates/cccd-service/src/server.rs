@@ -159,7 +159,8 @@ pub async fn serve(
 
 /// Serve HTTPS on `listener` with `tls` until `shutdown` resolves: the same router as
 /// [`serve`] behind rustls (axum-server's acceptor: each handshake on its own task, at most
-/// 10 s). A client that speaks plain HTTP to this port fails its handshake and is closed.
+/// 10 s, and at most 10 s more to the first request). A client that speaks plain HTTP to
+/// this port fails its handshake and is closed.
 pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
@@ -182,6 +183,8 @@ pub async fn serve_tls(
     axum_server::from_tcp(listener.into_std()?)?
         .acceptor(acceptor)
         .handle(handle)
+        // A client that completes the handshake and then sends nothing is dropped too.
+        .first_request_timeout(std::time::Duration::from_secs(10))
         .serve(router(state).into_make_service())
         .await?;
     Ok(())
