@@ -149,7 +149,7 @@ fn upload_bodies(cards: &[serde_json::Value]) -> Vec<serde_json::Value> {
 }
 
 /// Upload from [`UPLOAD_THREADS`] threads until `stop` is set (at least `minimum` uploads);
-/// returns (uploads, every verdict matched the manifest's dump-alone verdict).
+/// every verdict must be the manifest's dump-alone verdict. Returns the number of uploads.
 fn upload_until(
     addr: &str,
     cards: &[serde_json::Value],
