@@ -15,9 +15,13 @@ use std::time::Duration;
 /// Arguments of `cccd relay`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The server's read endpoint, e.g. ws://127.0.0.1:8080/v1/read.
+    /// The server's read endpoint, e.g. ws://127.0.0.1:8080/v1/read, or wss://… for a
+    /// server with TLS (checked against the system's root certificates and --ca-cert).
     #[arg(long, value_name = "URL")]
     server: String,
+    /// Also trust this CA certificate (PEM) for a wss:// server, e.g. a private CA.
+    #[arg(long, env = "CCCD_CA_CERT", value_name = "PEM")]
+    ca_cert: Option<PathBuf>,
     /// The PC/SC reader ("" or absent: the first reader with a card).
     #[arg(long, value_name = "NAME", conflicts_with = "sim")]
     reader: Option<String>,
@@ -103,6 +107,21 @@ fn card(args: &Args) -> Result<Box<dyn RelayCard>, CliError> {
     )?))
 }
 
+/// Whom to trust for a wss:// server: the system roots, plus `--ca-cert`. A CA for a plain
+/// ws:// server is a mistake worth saying (the connection would not be protected).
+fn tls(args: &Args) -> Result<Option<std::sync::Arc<rustls::ClientConfig>>, CliError> {
+    let secure = args.server.to_ascii_lowercase().starts_with("wss://");
+    match (&args.ca_cert, secure) {
+        (Some(_), false) => Err(CliError::BadInput(
+            "--ca-cert is for a wss:// server; this --server is not TLS".into(),
+        )),
+        (ca, true) => cccd_service::tls::client_config(ca.as_deref())
+            .map(Some)
+            .map_err(|e| CliError::BadInput(format!("TLS: {e}"))),
+        (None, false) => Ok(None),
+    }
+}
+
 /// The exit code of a server error.
 fn exit_for_error(code: ErrorCode) -> Exit {
     match code {
@@ -133,6 +152,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         hello: hello(args),
         rtt: Duration::from_millis(args.rtt_ms),
         timeout: Duration::from_secs(args.wait.max(5) + 60),
+        tls: tls(args)?,
     };
     let mut card = card(args)?;
     let json = args.json;

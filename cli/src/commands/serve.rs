@@ -9,6 +9,7 @@ use cccd_service::relay_transport::RelayLimits;
 use cccd_service::server::{Limits, ServiceConfig};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
@@ -49,6 +50,13 @@ pub struct Args {
     /// Challenge token lifetime, seconds.
     #[arg(long, env = "CCCD_CHALLENGE_TTL", default_value_t = 300)]
     challenge_ttl: i64,
+    /// Serve HTTPS (and wss:// for relays) with this certificate chain (PEM, leaf first).
+    /// Needs --tls-key. Without both, serve plain HTTP behind a TLS-terminating proxy.
+    #[arg(long, env = "CCCD_TLS_CERT", value_name = "PEM")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "CCCD_TLS_KEY", value_name = "PEM")]
+    tls_key: Option<PathBuf>,
     /// Verify as of this date instead of now (tests and replays of old dumps).
     #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     at: Option<time::Date>,
@@ -122,11 +130,32 @@ fn config(args: &Args) -> Result<ServiceConfig, CliError> {
     })
 }
 
+/// The TLS configuration: both files or neither; half a configuration is refused.
+fn tls(args: &Args) -> Result<Option<Arc<rustls::ServerConfig>>, CliError> {
+    match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => cccd_service::tls::server_config(cert, key)
+            .map(Some)
+            .map_err(|e| CliError::BadInput(format!("TLS: {e}"))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(CliError::BadInput(
+            "--tls-cert needs --tls-key (CCCD_TLS_KEY): give both for built-in TLS, or \
+             neither behind a TLS-terminating proxy"
+                .into(),
+        )),
+        (None, Some(_)) => Err(CliError::BadInput(
+            "--tls-key needs --tls-cert (CCCD_TLS_CERT): give both for built-in TLS, or \
+             neither behind a TLS-terminating proxy"
+                .into(),
+        )),
+    }
+}
+
 /// Run the command: serve until Ctrl-C or SIGTERM.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
+    let tls = tls(args)?;
     let config = config(args)?;
     cccd_service::server::init_json_logs();
-    cccd_service::server::run(args.listen, config, |addr| {
+    cccd_service::server::run(args.listen, config, tls, |addr| {
         // The first stdout line: scripts and tests read the port from it.
         crate::outln!("listening on {addr}");
     })

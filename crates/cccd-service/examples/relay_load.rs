@@ -162,6 +162,7 @@ fn run(
                         },
                         rtt,
                         timeout: Duration::from_secs(120),
+                        tls: None,
                     };
                     let started = Instant::now();
                     let outcome = relay(&mut sim, &options, &mut |_| {});

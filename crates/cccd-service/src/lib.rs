@@ -20,5 +20,6 @@ pub mod relay_client;
 pub mod relay_transport;
 pub mod remote_read;
 pub mod server;
+pub mod tls;
 pub mod verification;
 pub mod verify_upload;

@@ -9,12 +9,15 @@ use cccd::document::Document;
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::chip::SimTransport;
 use cccd_sim::chip::{ChipConfig, VirtualChip};
-use std::net::TcpStream;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use tungstenite::client::IntoClientRequest;
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
+use tungstenite::handshake::HandshakeError;
+use tungstenite::http::Uri;
+use tungstenite::stream::{MaybeTlsStream, Mode};
+use tungstenite::{Connector, Message, WebSocket};
 
 /// A card the relay talks to.
 pub trait RelayCard {
@@ -29,7 +32,7 @@ pub trait RelayCard {
 /// How to reach the server and what to ask.
 #[derive(Debug, Clone)]
 pub struct RelayOptions {
-    /// `ws://HOST:PORT/v1/read`.
+    /// `ws://HOST:PORT/v1/read`, or `wss://` for a server with TLS.
     pub server: String,
     /// A bearer API key.
     pub api_key: Option<String>,
@@ -39,6 +42,9 @@ pub struct RelayOptions {
     pub rtt: Duration,
     /// The longest wait for one server message.
     pub timeout: Duration,
+    /// Whom to trust for a `wss://` server; `None`: the system's root certificates
+    /// ([`crate::tls::client_config`] without an extra CA). Unused for `ws://`.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// How a relayed session ended, as the server said.
@@ -89,22 +95,75 @@ fn connect(options: &RelayOptions) -> Result<Socket, RelayError> {
             .map_err(|_| RelayError::Connect("the API key is not a valid header value".into()))?;
         request.headers_mut().insert("authorization", value);
     }
-    let (socket, _) = tungstenite::connect(request).map_err(|e| match e {
-        tungstenite::Error::Http(response) => {
+    let mode = tungstenite::client::uri_mode(request.uri())
+        .map_err(|e| RelayError::Connect(e.to_string()))?;
+    let stream = tcp_connect(request.uri(), mode, options.timeout)?;
+    let connector = match mode {
+        Mode::Plain => Connector::Plain,
+        Mode::Tls => Connector::Rustls(match &options.tls {
+            Some(config) => config.clone(),
+            None => crate::tls::client_config(None)
+                .map_err(|e| RelayError::Connect(format!("TLS: {e}")))?,
+        }),
+    };
+    let (socket, _) = tungstenite::client_tls_with_config(request, stream, None, Some(connector))
+        .map_err(|e| match e {
+        HandshakeError::Failure(tungstenite::Error::Http(response)) => {
             RelayError::Connect(format!("the server answered HTTP {}", response.status()))
+        }
+        HandshakeError::Failure(tungstenite::Error::Tls(e)) => tls_refused(&e),
+        // rustls' refusal of the certificate surfaces as an I/O error of the stream.
+        HandshakeError::Failure(tungstenite::Error::Io(e))
+            if e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some() =>
+        {
+            tls_refused(&e)
         }
         other => RelayError::Connect(other.to_string()),
     })?;
-    if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
-        stream
-            .set_read_timeout(Some(options.timeout))
-            .map_err(|e| RelayError::Connect(e.to_string()))?;
-        // Small request-response messages: no Nagle delay.
-        stream
-            .set_nodelay(true)
-            .map_err(|e| RelayError::Connect(e.to_string()))?;
-    }
     Ok(socket)
+}
+
+fn tls_refused(error: &dyn std::fmt::Display) -> RelayError {
+    RelayError::Connect(format!(
+        "TLS: {error} (for a server certificate from a private CA, give --ca-cert)"
+    ))
+}
+
+/// The TCP connection under the WebSocket: timeouts on connecting, reading and writing, so a
+/// silent server (or a TLS handshake that never ends) cannot hang the relay.
+fn tcp_connect(uri: &Uri, mode: Mode, timeout: Duration) -> Result<TcpStream, RelayError> {
+    let host = uri
+        .host()
+        .ok_or_else(|| RelayError::Connect("the server URL has no host".into()))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port_u16().unwrap_or(match mode {
+        Mode::Plain => 80,
+        Mode::Tls => 443,
+    });
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| RelayError::Connect(format!("{host}: {e}")))?;
+    let mut last = None;
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(stream) => {
+                let configured = stream
+                    .set_read_timeout(Some(timeout))
+                    .and_then(|()| stream.set_write_timeout(Some(timeout)))
+                    // Small request-response messages: no Nagle delay.
+                    .and_then(|()| stream.set_nodelay(true));
+                configured.map_err(|e| RelayError::Connect(e.to_string()))?;
+                return Ok(stream);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(RelayError::Connect(match last {
+        Some(e) => format!("{host}:{port}: {e}"),
+        None => format!("{host}: no address"),
+    }))
 }
 
 fn send(socket: &mut Socket, message: &DeviceMessage) -> Result<(), RelayError> {

@@ -157,6 +157,39 @@ pub async fn serve(
     Ok(())
 }
 
+/// Serve HTTPS on `listener` with `tls` until `shutdown` resolves: the same router as
+/// [`serve`] behind rustls (axum-server's acceptor: each handshake on its own task, at most
+/// 10 s, and at most 10 s more to the first request). A client that speaks plain HTTP to
+/// this port fails its handshake and is closed.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    tls: Arc<rustls::ServerConfig>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let addr = listener.local_addr()?;
+    check_listen(addr, &state.config)?;
+    tracing::info!(%addr, "listening (TLS)");
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(
+        axum_server::tls_rustls::RustlsConfig::from_config(tls),
+    )
+    .acceptor(axum_server::accept::NoDelayAcceptor::new());
+    axum_server::from_tcp(listener.into_std()?)?
+        .acceptor(acceptor)
+        .handle(handle)
+        // A client that completes the handshake and then sends nothing is dropped too.
+        .first_request_timeout(std::time::Duration::from_secs(10))
+        .serve(router(state).into_make_service())
+        .await?;
+    Ok(())
+}
+
 /// A JSON error body `{"error": code, "message": ...}`.
 pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     (
@@ -248,10 +281,11 @@ pub fn init_json_logs() {
 }
 
 /// Run the service on its own runtime until Ctrl-C or SIGTERM: bind `listen` (port 0 picks
-/// one), call `on_listening` with the bound address, serve.
+/// one), call `on_listening` with the bound address, serve; over TLS when `tls` is given.
 pub fn run(
     listen: SocketAddr,
     config: ServiceConfig,
+    tls: Option<Arc<rustls::ServerConfig>>,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), StartError> {
     check_listen(listen, &config)?;
@@ -261,7 +295,11 @@ pub fn run(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         on_listening(listener.local_addr()?);
-        serve(listener, AppState::new(config), shutdown_signal()).await
+        let state = AppState::new(config);
+        match tls {
+            Some(tls) => serve_tls(listener, state, tls, shutdown_signal()).await,
+            None => serve(listener, state, shutdown_signal()).await,
+        }
     })
 }
 

@@ -214,3 +214,40 @@ fn the_session_limit_refuses_extra_sessions_with_503() {
     }
     drop(first);
 }
+
+#[test]
+fn a_session_over_its_time_limit_ends_with_session_timeout() {
+    let mut config = config();
+    config.limits.relay.session_timeout = Duration::from_millis(1500);
+    let server = TestServer::start(config);
+    // A device that answers every command, but slowly: ~23 round trips of 200 ms each
+    // (4.6 s) cannot finish within the 1.5 s session limit, though no single answer is late.
+    let card = card("v01-hung-ec-bp384");
+    let mut sim = sim_card(&card);
+    let mut slow = options(&server, &card);
+    slow.rtt = Duration::from_millis(200);
+    let started = Instant::now();
+    let outcome = relay(&mut sim, &slow, &mut |_| {}).unwrap();
+    assert!(
+        matches!(
+            outcome,
+            RelayOutcome::Failed {
+                code: ErrorCode::SessionTimeout,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    // A quick session on the same server is still served.
+    let mut sim = sim_card(&card);
+    let outcome = relay(&mut sim, &options(&server, &card), &mut |_| {}).unwrap();
+    assert!(
+        matches!(outcome, RelayOutcome::Report { .. }),
+        "{outcome:?}"
+    );
+}

@@ -20,23 +20,6 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn json_upload(card: &serde_json::Value, token: Option<&str>) -> serde_json::Value {
-    let dir = testdata().join(card["dir"].as_str().unwrap());
-    let mut files = serde_json::Map::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            files.insert(name, STANDARD.encode(std::fs::read(&path).unwrap()).into());
-        }
-    }
-    let mut body = serde_json::json!({ "files": files });
-    if let Some(token) = token {
-        body["challenge_token"] = token.into();
-    }
-    body
-}
-
 fn post(
     server: &TestServer,
     path: &str,

@@ -90,6 +90,15 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(config: ServiceConfig) -> Self {
+        Self::start_with(config, None)
+    }
+
+    /// A server with built-in TLS (`https://`, `wss://`).
+    pub fn start_tls(config: ServiceConfig, tls: Arc<rustls::ServerConfig>) -> Self {
+        Self::start_with(config, Some(tls))
+    }
+
+    fn start_with(config: ServiceConfig, tls: Option<Arc<rustls::ServerConfig>>) -> Self {
         let state = AppState::new(config);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -103,11 +112,17 @@ impl TestServer {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                cccd_service::server::serve(listener, served, async {
+                let stopped = async {
                     let _ = stopped.await;
-                })
-                .await
-                .unwrap();
+                };
+                match tls {
+                    Some(tls) => cccd_service::server::serve_tls(listener, served, tls, stopped)
+                        .await
+                        .unwrap(),
+                    None => cccd_service::server::serve(listener, served, stopped)
+                        .await
+                        .unwrap(),
+                }
             });
         });
         let addr = addr_rx.recv_timeout(Duration::from_secs(10)).unwrap();
@@ -125,6 +140,69 @@ impl TestServer {
 
     pub fn http_url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    pub fn wss_url(&self) -> String {
+        format!("wss://{}/v1/read", self.addr)
+    }
+
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://{}{path}", self.addr)
+    }
+}
+
+/// A private CA and a server certificate it signed for 127.0.0.1 and localhost, made in the
+/// test with rcgen (ECDSA P-256), as PEM files in a temporary folder.
+pub struct TestPki {
+    _dir: tempfile::TempDir,
+    /// The CA certificate.
+    pub ca: PathBuf,
+    /// The server's certificate.
+    pub cert: PathBuf,
+    /// The server's private key (PKCS#8).
+    pub key: PathBuf,
+}
+
+impl TestPki {
+    pub fn new() -> Self {
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "cccd test CA");
+        ca_params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+        ];
+        let ca =
+            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
+                .unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params =
+            rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                .unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "cccd test server");
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let cert = params.signed_by(&key, &ca).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, pem: String| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, pem).unwrap();
+            path
+        };
+        Self {
+            ca: write("ca.pem", ca.pem()),
+            cert: write("server.pem", cert.pem()),
+            key: write("server-key.pem", key.serialize_pem()),
+            _dir: dir,
+        }
+    }
+
+    /// The server's TLS configuration.
+    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
+        cccd_service::tls::server_config(&self.cert, &self.key).unwrap()
     }
 }
 
@@ -165,6 +243,7 @@ pub fn options(server: &TestServer, card: &serde_json::Value) -> RelayOptions {
         hello: hello_for(card),
         rtt: Duration::ZERO,
         timeout: Duration::from_secs(20),
+        tls: None,
     }
 }
 
@@ -187,4 +266,28 @@ pub fn status(report: &serde_json::Value, name: &str) -> String {
         .find(|c| c["name"] == name)
         .map(|c| c["status"].as_str().unwrap().to_owned())
         .unwrap_or_default()
+}
+
+/// A JSON `/v1/verify` body with every file of `card`, base64.
+pub fn json_upload(card: &serde_json::Value, token: Option<&str>) -> serde_json::Value {
+    use base64::Engine;
+    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let mut files = serde_json::Map::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.insert(
+                name,
+                base64::engine::general_purpose::STANDARD
+                    .encode(std::fs::read(&path).unwrap())
+                    .into(),
+            );
+        }
+    }
+    let mut body = serde_json::json!({ "files": files });
+    if let Some(token) = token {
+        body["challenge_token"] = token.into();
+    }
+    body
 }
