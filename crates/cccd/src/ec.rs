@@ -24,6 +24,7 @@ mod explicit;
 mod oid;
 mod params;
 mod point;
+pub mod fixed_base;
 
 pub use explicit::ExplicitParams;
 pub use oid::oid_to_string;

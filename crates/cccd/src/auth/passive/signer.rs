@@ -5,10 +5,10 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
 
 use super::Outcome;
-use crate::auth::signature::{self, HashAlgorithm, KeyDescription};
+use crate::auth::signature::{HashAlgorithm, KeyDescription};
 use crate::crypto::ct_eq;
 use crate::lds::sod::{Sod, lds_security_object_oid};
-use crate::trust::to_datetime;
+use crate::trust::{TrustStore, to_datetime};
 
 /// The document signer certificate, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub(super) struct SignerChecks {
     pub dsc_der: Option<Vec<u8>>,
 }
 
-fn describe(cert: &X509Certificate<'_>) -> SignerCertificate {
+fn describe(cert: &X509Certificate<'_>, key: KeyDescription) -> SignerCertificate {
     SignerCertificate {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
@@ -50,12 +50,12 @@ fn describe(cert: &X509Certificate<'_>) -> SignerCertificate {
         serial: cert.raw_serial_as_string(),
         not_before: to_datetime(cert.validity().not_before),
         not_after: to_datetime(cert.validity().not_after),
-        key: signature::describe_key(cert.public_key()),
+        key,
     }
 }
 
 /// Check the first (for eMRTDs, the only) SignerInfo.
-pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
+pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
     let sd = &sod.signed_data;
     let skip = |why: &str| Outcome::Skip(why.to_owned());
     let Some(signer_info) = sd.signer_infos.first() else {
@@ -118,11 +118,13 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         }
     };
 
+    // The key decoded once per document signer, with EC tables from its second sighting.
+    let prepared = store.prepared_signer(dsc_der, cert.public_key());
     let algorithm_der = signer_info.signature_algorithm.encode();
     let signature = match (X509AlgorithmIdentifier::from_der(&algorithm_der), digest) {
         (Err(_), _) => Outcome::Fail("the signature algorithm does not parse".to_owned()),
         (Ok(_), None) => skip("the digest algorithm is not supported"),
-        (Ok((_, algorithm)), Some(hash)) => match signature::verify_cms_signature(
+        (Ok((_, algorithm)), Some(hash)) => match prepared.key().verify_cms(
             cert.public_key(),
             &algorithm,
             hash,
@@ -143,7 +145,7 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         content_type,
         message_digest,
         signature,
-        signer: Some(describe(&cert)),
+        signer: Some(describe(&cert, prepared.key().description().clone())),
         dsc_der: Some(dsc_der.to_vec()),
     }
 }
