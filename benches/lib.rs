@@ -529,6 +529,65 @@ impl Primitives {
     pub fn dsc_der(&self) -> &[u8] {
         &self.dsc_der
     }
+
+    /// The signature over the signed attributes alone, on the plain path (the RustCrypto
+    /// crates' own verification): the primitive floor.
+    pub fn signature_plain(&self) -> bool {
+        use x509_parser::prelude::FromDer;
+        use x509_parser::x509::AlgorithmIdentifier;
+        let (Ok(spki), Ok((_, algorithm))) = (
+            cccd::auth::signature::parse_spki(&self.spki_der),
+            AlgorithmIdentifier::from_der(&self.signature_algorithm_der),
+        ) else {
+            return false;
+        };
+        cccd::auth::signature::verify_cms_signature(
+            &spki,
+            &algorithm,
+            self.digest,
+            &self.signed_attributes,
+            &self.signature,
+        )
+        .is_ok()
+    }
+
+    /// The same signature with the DSC key prepared (decoded once; EC tables built), as the
+    /// trust store's prepared-signer cache holds it from a DSC's second sighting.
+    pub fn prepared(&self) -> Result<PreparedSignature, BenchError> {
+        let spki = cccd::auth::signature::parse_spki(&self.spki_der)
+            .map_err(|e| BenchError::Chip(format!("primitives: {e}")))?;
+        let key = cccd::auth::signature::PreparedKey::new(&spki);
+        key.build_table();
+        Ok(PreparedSignature {
+            primitives: self.clone(),
+            key,
+        })
+    }
+}
+
+/// [`Primitives`]' signature with a prepared key.
+#[derive(Debug)]
+pub struct PreparedSignature {
+    primitives: Primitives,
+    key: cccd::auth::signature::PreparedKey,
+}
+
+impl PreparedSignature {
+    /// Verify the signature over the signed attributes with the prepared key.
+    pub fn run(&self) -> bool {
+        use x509_parser::prelude::FromDer;
+        use x509_parser::x509::AlgorithmIdentifier;
+        let p = &self.primitives;
+        let (Ok(spki), Ok((_, algorithm))) = (
+            cccd::auth::signature::parse_spki(&p.spki_der),
+            AlgorithmIdentifier::from_der(&p.signature_algorithm_der),
+        ) else {
+            return false;
+        };
+        self.key
+            .verify_cms(&spki, &algorithm, p.digest, &p.signed_attributes, &p.signature)
+            .is_ok()
+    }
 }
 
 #[cfg(test)]
