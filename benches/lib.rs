@@ -616,7 +616,13 @@ impl PreparedSignature {
             return false;
         };
         self.key
-            .verify_cms(&spki, &algorithm, p.digest, &p.signed_attributes, &p.signature)
+            .verify_cms(
+                &spki,
+                &algorithm,
+                p.digest,
+                &p.signed_attributes,
+                &p.signature,
+            )
             .is_ok()
     }
 }
@@ -678,7 +684,11 @@ mod tests {
             let (extended, ext_refused) =
                 open_behind_extended_reader(sample, false, today).unwrap();
             let (short, short_refused) = open_behind_extended_reader(sample, true, today).unwrap();
-            assert_eq!((ext_refused, short_refused), (0, 0), "no extended read refused");
+            assert_eq!(
+                (ext_refused, short_refused),
+                (0, 0),
+                "no extended read refused"
+            );
             // EF.ATR/INFO: the extended chip has none (SELECT refused), the short-only chip
             // answers the READ BINARY too; nothing else differs, no second PACE.
             assert_eq!(short, extended + 1, "{}", sample.name);

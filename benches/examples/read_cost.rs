@@ -222,8 +222,11 @@ fn behind_extended_reader(samples: &cccd_benches::Samples) -> Result<(), cccd_be
     for (label, short_only) in [("extended length", false), ("short-only (declared)", true)] {
         let (mut apdus, mut refused, mut n) = (0usize, 0usize, 0usize);
         for sample in samples.valid() {
-            let (a, r) =
-                cccd_benches::open_behind_extended_reader(sample, short_only, samples.reference_date)?;
+            let (a, r) = cccd_benches::open_behind_extended_reader(
+                sample,
+                short_only,
+                samples.reference_date,
+            )?;
             apdus += a;
             refused += r;
             n += 1;

@@ -142,9 +142,8 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             // A closed stdout (e.g. `| head`) ends the batch quietly: later dumps are skipped.
-            let written = writeln!(out, "{text}").and_then(|()| {
-                if interactive { out.flush() } else { Ok(()) }
-            });
+            let written = writeln!(out, "{text}")
+                .and_then(|()| if interactive { out.flush() } else { Ok(()) });
             if written.is_err() {
                 closed.store(true, Ordering::Relaxed);
             }

@@ -21,10 +21,10 @@
 
 pub mod bp512;
 mod explicit;
+pub mod fixed_base;
 mod oid;
 mod params;
 mod point;
-pub mod fixed_base;
 
 pub use explicit::ExplicitParams;
 pub use oid::oid_to_string;

@@ -17,8 +17,8 @@
 
 use elliptic_curve::Field;
 use elliptic_curve::ff::PrimeField;
-use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::group::Group;
+use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{BatchNormalize, FieldBytes, Scalar};
 use primeorder::{AffinePoint, PrimeCurveParams, ProjectivePoint};
 
@@ -173,7 +173,10 @@ fn signed_digits(bytes: &[u8], window: u32, windows: usize) -> Vec<i32> {
 impl<C: PrimeCurveParams> FixedBaseTable<C> {
     /// Build the table of `point` (not the identity) with `window`-bit windows (2..=8).
     pub fn build(point: &ProjectivePoint<C>, window: u32) -> Self {
-        assert!((2..=8).contains(&window), "window width {window} out of range");
+        assert!(
+            (2..=8).contains(&window),
+            "window width {window} out of range"
+        );
         let windows = window_count::<C>(window);
         let half = 1usize << (window - 1);
         let mut projective = Vec::with_capacity(windows * half);
@@ -189,10 +192,9 @@ impl<C: PrimeCurveParams> FixedBaseTable<C> {
             }
         }
         // One inversion for the whole table (Montgomery's trick inside batch_normalize).
-        let affine: Vec<AffinePoint<C>> =
-            <ProjectivePoint<C> as BatchNormalize<[ProjectivePoint<C>]>>::batch_normalize(
-                &projective,
-            );
+        let affine: Vec<AffinePoint<C>> = <ProjectivePoint<C> as BatchNormalize<
+            [ProjectivePoint<C>],
+        >>::batch_normalize(&projective);
         let entries = affine
             .iter()
             .map(|p| {
@@ -268,8 +270,7 @@ fn x_matches<C: PrimeCurveParams>(point: &Jacobian<C::FieldElement>, r: &Scalar<
     let zz = point.z.square();
     let r_bytes = r.to_repr();
     // r < n < p on every supported curve, so r is a canonical field element.
-    let Some(r_field) = Option::<C::FieldElement>::from(C::FieldElement::from_repr(r_bytes))
-    else {
+    let Some(r_field) = Option::<C::FieldElement>::from(C::FieldElement::from_repr(r_bytes)) else {
         return false;
     };
     if point.x == r_field * zz {

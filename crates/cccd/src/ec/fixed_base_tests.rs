@@ -109,7 +109,9 @@ fn exceptional_additions<C: PrimeCurveParams>() {
     let mut acc = Jacobian::infinity();
     table.accumulate(&mut acc, &five);
     neg_table.accumulate(&mut acc, &(five + Scalar::<C>::from(1u64 << SIGNER_WINDOW)));
-    let expected = (g * Scalar::<C>::from(1u64 << SIGNER_WINDOW)).to_affine().x();
+    let expected = (g * Scalar::<C>::from(1u64 << SIGNER_WINDOW))
+        .to_affine()
+        .x();
     assert_eq!(affine_x::<C>(&acc), Some(expected));
     // A random large scalar against its negation, window by window, also ends at infinity.
     let k = scalar::<C>("cancel", 1);

@@ -71,10 +71,18 @@ mod tests {
     #[test]
     fn card_capabilities_and_extended_length_information() {
         // 47 03 94 01 00: card capabilities without the extended-length bit.
-        assert_eq!(declared_extended_length(&[0x47, 0x03, 0x94, 0x01, 0x00]), Some(false));
-        assert_eq!(declared_extended_length(&[0x47, 0x03, 0x94, 0x01, 0x40]), Some(true));
+        assert_eq!(
+            declared_extended_length(&[0x47, 0x03, 0x94, 0x01, 0x00]),
+            Some(false)
+        );
+        assert_eq!(
+            declared_extended_length(&[0x47, 0x03, 0x94, 0x01, 0x40]),
+            Some(true)
+        );
         // 7F66 (extended length information) alone declares extended length.
-        let info = [0x7F, 0x66, 0x08, 0x02, 0x02, 0x08, 0x00, 0x02, 0x02, 0x08, 0x00];
+        let info = [
+            0x7F, 0x66, 0x08, 0x02, 0x02, 0x08, 0x00, 0x02, 0x02, 0x08, 0x00,
+        ];
         assert_eq!(declared_extended_length(&info), Some(true));
         // Padding, then other objects before the capabilities.
         let padded = [0x00, 0xFF, 0x43, 0x01, 0x80, 0x47, 0x03, 0x94, 0x01, 0x00];

@@ -206,7 +206,11 @@ impl PcscTransport {
             extended_confirmed: false,
         };
         // A card whose ATR says "no extended Lc/Le" is read with short APDUs from the start.
-        match transport.atr().ok().and_then(|atr| super::atr::extended_length(&atr)) {
+        match transport
+            .atr()
+            .ok()
+            .and_then(|atr| super::atr::extended_length(&atr))
+        {
             Some(false) => {
                 log::debug!("the ATR says short APDUs only");
                 transport.extended = false;

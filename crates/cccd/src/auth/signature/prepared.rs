@@ -15,14 +15,16 @@ use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 use super::prepared_ecdsa::PreparedEcdsa;
 use super::rsa_f4::PreparedRsa;
 use super::{
-    Curve, EcdsaEncoding, HashAlgorithm, KeyDescription, Scheme, SignatureError, describe_key,
-    oid, scheme_for,
+    Curve, EcdsaEncoding, HashAlgorithm, KeyDescription, Scheme, SignatureError, describe_key, oid,
+    scheme_for,
 };
 use crate::ec::bp512::BrainpoolP512r1;
 use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW};
 
 /// The process-wide generator table of a curve, built on first use.
-fn generator<C: PrimeCurveParams>(cell: &'static OnceLock<FixedBaseTable<C>>) -> &'static FixedBaseTable<C> {
+fn generator<C: PrimeCurveParams>(
+    cell: &'static OnceLock<FixedBaseTable<C>>,
+) -> &'static FixedBaseTable<C> {
     cell.get_or_init(|| FixedBaseTable::build(&ProjectivePoint::<C>::generator(), GENERATOR_WINDOW))
 }
 
@@ -113,7 +115,10 @@ impl PreparedEc {
 #[derive(Debug)]
 enum Kind {
     Rsa(PreparedRsa),
-    Ec { key: PreparedEc, field_len: usize },
+    Ec {
+        key: PreparedEc,
+        field_len: usize,
+    },
     /// A key this module does not accelerate (or that does not decode): the plain path
     /// answers, with its own error.
     Plain,

@@ -11,10 +11,10 @@ use std::sync::OnceLock;
 
 use ::ecdsa::signature::hazmat::PrehashVerifier;
 use ::ecdsa::{EcdsaCurve, Signature, VerifyingKey};
-use elliptic_curve::array::ArraySize;
-use elliptic_curve::ops::{Invert, Reduce};
 use elliptic_curve::Scalar;
+use elliptic_curve::array::ArraySize;
 use elliptic_curve::bigint::{BitOps, Encoding};
+use elliptic_curve::ops::{Invert, Reduce};
 use elliptic_curve::scalar::IsHigh;
 use primeorder::{PrimeCurveParams, ProjectivePoint};
 
@@ -82,10 +82,9 @@ where
 {
     /// Decode a SEC1 point; the same refusal as the plain path for a bad point.
     pub fn new(sec1: &[u8]) -> Result<Self, SignatureError> {
-        let key =
-            VerifyingKey::<C>::from_sec1_bytes(sec1).map_err(|_| SignatureError::BadKey {
-                reason: "EC point is not a valid point on the curve".to_owned(),
-            })?;
+        let key = VerifyingKey::<C>::from_sec1_bytes(sec1).map_err(|_| SignatureError::BadKey {
+            reason: "EC point is not a valid point on the curve".to_owned(),
+        })?;
         Ok(Self {
             key,
             table: OnceLock::new(),
@@ -95,7 +94,10 @@ where
     /// Build the key's table now (idempotent).
     pub fn build_table(&self) -> &FixedBaseTable<C> {
         self.table.get_or_init(|| {
-            FixedBaseTable::build(&ProjectivePoint::<C>::from(*self.key.as_affine()), SIGNER_WINDOW)
+            FixedBaseTable::build(
+                &ProjectivePoint::<C>::from(*self.key.as_affine()),
+                SIGNER_WINDOW,
+            )
         })
     }
 

@@ -182,7 +182,10 @@ where
         };
         let fixture = Fixture::new(&g_table, q);
         let sig = signature::<C>(r, s).unwrap();
-        assert!(fixture.verdict(&prehash, &sig, "x(R) = r + n"), "x(R) = n + {t}");
+        assert!(
+            fixture.verdict(&prehash, &sig, "x(R) = r + n"),
+            "x(R) = n + {t}"
+        );
         let mut other = prehash.clone();
         *other.last_mut().unwrap() ^= 1;
         assert!(!fixture.verdict(&other, &sig, "x(R) = r + n, other digest"));
@@ -292,8 +295,7 @@ fn rsa_keys() -> &'static [::rsa::PrivateKey] {
             .collect();
         // A key with e = 3 takes the crate's path; its verdicts must agree as well.
         keys.push(
-            ::rsa::PrivateKey::new_with_exp(&mut rng, 1024, ::rsa::BoxedUint::from(3u32))
-                .unwrap(),
+            ::rsa::PrivateKey::new_with_exp(&mut rng, 1024, ::rsa::BoxedUint::from(3u32)).unwrap(),
         );
         keys
     })
@@ -340,7 +342,10 @@ fn rsa_f4_agrees_with_the_crate() {
             };
             let plain_pss =
                 |m: &[u8], s: &[u8]| super::super::rsa::verify_pss_with_key(&public, params, m, s);
-            assert_eq!(prepared.verify_pkcs1v15(HashAlgorithm::Sha256, &message, &pkcs1), Ok(()));
+            assert_eq!(
+                prepared.verify_pkcs1v15(HashAlgorithm::Sha256, &message, &pkcs1),
+                Ok(())
+            );
             assert_eq!(prepared.verify_pss(params, &message, &pss), Ok(()));
             let mut inputs = vec![(message.clone(), pkcs1.clone(), pss.clone())];
             inputs.push((b"other".to_vec(), pkcs1.clone(), pss.clone()));
@@ -355,7 +360,11 @@ fn rsa_f4_agrees_with_the_crate() {
                     plain_pkcs1(m, a),
                     "PKCS#1 key {i}"
                 );
-                assert_eq!(prepared.verify_pss(params, m, b), plain_pss(m, b), "PSS key {i}");
+                assert_eq!(
+                    prepared.verify_pss(params, m, b),
+                    plain_pss(m, b),
+                    "PSS key {i}"
+                );
             }
             // Another salt length than the signer's is refused by both.
             let wrong_salt = PssParameters {

@@ -146,7 +146,10 @@ fn wycheproof_ecdsa_p1363_every_curve() {
         "ecdsa_brainpoolP512r1_sha512_p1363_test",
     ] {
         let count = run(name, true, |g| {
-            algorithm_der(ecdsa_plain_oid(hash_named(g["sha"].as_str().unwrap())), None)
+            algorithm_der(
+                ecdsa_plain_oid(hash_named(g["sha"].as_str().unwrap())),
+                None,
+            )
         });
         assert!(count > 200, "{name}: {count} tests");
     }
