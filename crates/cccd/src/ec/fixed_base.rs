@@ -120,7 +120,7 @@ impl<C: PrimeCurveParams> std::fmt::Debug for FixedBaseTable<C> {
             .field("window", &self.window)
             .field("windows", &self.windows)
             .field("bytes", &self.size_bytes())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -156,7 +156,8 @@ fn signed_digits(bytes: &[u8], window: u32, windows: usize) -> Vec<i32> {
     let mut carry = 0i32;
     let mut digits = Vec::with_capacity(windows);
     for i in 0..windows {
-        let value = bits_at(bytes, i * window as usize, window) as i32 + carry;
+        // At most 8 bits: the value fits an i32.
+        let value = bits_at(bytes, i * window as usize, window).cast_signed() + carry;
         if value > half {
             digits.push(value - full);
             carry = 1;

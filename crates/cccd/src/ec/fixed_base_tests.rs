@@ -148,7 +148,12 @@ fn order_bytes_is_the_group_order() {
 }
 
 mod hex {
+    use std::fmt::Write;
+
     pub fn encode(bytes: impl AsRef<[u8]>) -> String {
-        bytes.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+        bytes.as_ref().iter().fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
     }
 }

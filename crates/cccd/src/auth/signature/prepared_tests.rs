@@ -6,6 +6,9 @@
 //! signatures whose verification adds a point to itself or to its negation.
 //! RSA: the e = 65537 path against the `rsa` crate on random keys and signatures.
 
+// ECDSA's own names (d, k, r, s, x, n, G, Q) keep the equations readable.
+#![allow(clippy::many_single_char_names, clippy::type_complexity)]
+
 use ::ecdsa::{EcdsaCurve, Signature};
 use elliptic_curve::ff::{Field, PrimeField};
 use elliptic_curve::group::Group;
