@@ -369,6 +369,37 @@ pub struct ExchangeSizes {
     pub read: Vec<(usize, usize)>,
 }
 
+/// APDUs that `Session::open` (PACE-CAN, chip authentication reading DG14/DG15) takes for
+/// `sample` behind a reader that claims extended length without the ATR settling it (a PC/SC
+/// reader): on an extended-length chip, or on the short-only profile (`short_only`), which
+/// declares itself in its ATR and EF.ATR/INFO. Also how many of them were refused with
+/// 6700 (an extended command the chip does not take).
+pub fn open_behind_extended_reader(
+    sample: &Sample,
+    short_only: bool,
+    today: Date,
+) -> Result<(usize, usize), BenchError> {
+    let config = if short_only {
+        ChipConfig::default().short_only()
+    } else {
+        ChipConfig::default()
+    };
+    let chip = VirtualChip::from_document_with_keys(&sample.doc, config, &sample.secrets)
+        .map_err(|e| BenchError::Chip(e.to_string()))?;
+    let keys = AccessKeys::from_id_and_dob(&sample.id_number, sample.date_of_birth, today)
+        .map_err(|e| BenchError::Chip(e.to_string()))?;
+    let transport = SimTransport::new(chip)
+        .with_reader_extended_length(true)
+        .with_log();
+    let mut session = Session::open(transport, &keys)?;
+    let log = session.transport_mut().log();
+    let refused = log
+        .iter()
+        .filter(|(c, r)| c.is_extended() && r.sw == cccd::apdu::StatusWord::WrongLength)
+        .count();
+    Ok((log.len(), refused))
+}
+
 /// Open `sample` on a virtual chip with `limits` and the card's own chip keys (the CCCD
 /// profile: PACE-CAN, from the ID number and date of birth as the QR gives them, then chip
 /// authentication) and read `plan` with its strategy, counting
@@ -527,6 +558,71 @@ impl Primitives {
     pub fn dsc_der(&self) -> &[u8] {
         &self.dsc_der
     }
+
+    /// The signature over the signed attributes alone, on the plain path (the RustCrypto
+    /// crates' own verification): the primitive floor.
+    pub fn signature_plain(&self) -> bool {
+        use x509_parser::prelude::FromDer;
+        use x509_parser::x509::AlgorithmIdentifier;
+        let (Ok(spki), Ok((_, algorithm))) = (
+            cccd::pki::signature::parse_spki(&self.spki_der),
+            AlgorithmIdentifier::from_der(&self.signature_algorithm_der),
+        ) else {
+            return false;
+        };
+        cccd::pki::signature::verify_cms_signature(
+            &spki,
+            &algorithm,
+            self.digest,
+            &self.signed_attributes,
+            &self.signature,
+        )
+        .is_ok()
+    }
+
+    /// The same signature with the DSC key prepared (decoded once; EC tables built), as the
+    /// trust store's prepared-signer cache holds it from a DSC's second sighting.
+    pub fn prepared(&self) -> Result<PreparedSignature, BenchError> {
+        let spki = cccd::pki::signature::parse_spki(&self.spki_der)
+            .map_err(|e| BenchError::Chip(format!("primitives: {e}")))?;
+        let key = cccd::pki::signature::PreparedKey::new(&spki);
+        key.build_table();
+        Ok(PreparedSignature {
+            primitives: self.clone(),
+            key,
+        })
+    }
+}
+
+/// [`Primitives`]' signature with a prepared key.
+#[derive(Debug)]
+pub struct PreparedSignature {
+    primitives: Primitives,
+    key: cccd::pki::signature::PreparedKey,
+}
+
+impl PreparedSignature {
+    /// Verify the signature over the signed attributes with the prepared key.
+    pub fn run(&self) -> bool {
+        use x509_parser::prelude::FromDer;
+        use x509_parser::x509::AlgorithmIdentifier;
+        let p = &self.primitives;
+        let (Ok(spki), Ok((_, algorithm))) = (
+            cccd::pki::signature::parse_spki(&p.spki_der),
+            AlgorithmIdentifier::from_der(&p.signature_algorithm_der),
+        ) else {
+            return false;
+        };
+        self.key
+            .verify_cms(
+                &spki,
+                &algorithm,
+                p.digest,
+                &p.signed_attributes,
+                &p.signature,
+            )
+            .is_ok()
+    }
 }
 
 #[cfg(test)]
@@ -575,6 +671,28 @@ mod tests {
             // extended length, few with it.
             assert!(cost.read.response_bytes > 16_000);
         }
+    }
+
+    #[test]
+    fn a_short_only_chip_opens_in_as_many_apdus_as_an_extended_one() {
+        let samples = Samples::load().unwrap();
+        let today = samples.reference_date;
+        let mut checked = 0;
+        for sample in samples.valid().take(3) {
+            let (extended, ext_refused) =
+                open_behind_extended_reader(sample, false, today).unwrap();
+            let (short, short_refused) = open_behind_extended_reader(sample, true, today).unwrap();
+            assert_eq!(
+                (ext_refused, short_refused),
+                (0, 0),
+                "no extended read refused"
+            );
+            // EF.ATR/INFO: the extended chip has none (SELECT refused), the short-only chip
+            // answers the READ BINARY too; nothing else differs, no second PACE.
+            assert_eq!(short, extended + 1, "{}", sample.name);
+            checked += 1;
+        }
+        assert_eq!(checked, 3);
     }
 
     #[test]

@@ -16,6 +16,11 @@ PIN=""
 if command -v taskset >/dev/null 2>&1; then PIN="taskset -c 0"; fi
 OUT="target/peer-run.jsonl"
 : > "$OUT"
+# OpenSSL's own primitive on one core, same curves and key size (verify/s).
+$PIN openssl speed -seconds "$SECONDS_EACH" ecdsabrp384r1 ecdsap256 rsa2048 2>/dev/null \
+    | awk '/^rsa 2048 bits/ {print "{\"impl\":\"openssl-speed\",\"prim\":\"rsa2048\",\"verify_per_s\":" $NF "}"}
+           /ecdsa \(nistp256\)/ {print "{\"impl\":\"openssl-speed\",\"prim\":\"p256\",\"verify_per_s\":" $NF "}"}
+           /ecdsa \(brainpoolP384r1\)/ {print "{\"impl\":\"openssl-speed\",\"prim\":\"bp384\",\"verify_per_s\":" $NF "}"}' >> "$OUT"
 for round in 1 2; do
     $PIN target/release/examples/verify_rate "$SECONDS_EACH" | sed "s/^{/{\"round\":$round,/" >> "$OUT"
     $PIN "$VENV/bin/python" benches/peer_pa.py testdata "$SECONDS_EACH" | sed "s/^{/{\"round\":$round,/" >> "$OUT"
@@ -33,7 +38,13 @@ for r in rows:
         best[k] = max(best.get(k, 0), r["floor_per_s"])
         k = ("cccd-passive", None, r["alg"])
         best[k] = max(best.get(k, 0), r["passive_per_s"])
-algs = sorted({r["alg"] for r in rows})
+algs = sorted({r.get("alg") for r in rows if r.get("alg")})
+speed = {r["prim"]: r["verify_per_s"] for r in rows if r["impl"] == "openssl-speed"}
+for r in rows:
+    if r["impl"] == "cccd":
+        for k in ("sig_plain_per_s", "sig_prepared_per_s"):
+            key = ("cccd-" + k, None, r["alg"])
+            best[key] = max(best.get(key, 0), r[k])
 print("| DSC algorithm | cccd verify/s (all checks) | cccd PA/s | cccd floor/s | Python PA/s | Python PA+chain/s | PA ours/theirs | verify ours/theirs | PA ours/theirs+chain |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for a in algs:
@@ -43,5 +54,16 @@ for a in algs:
     t0 = best[("python-cryptography", False, a)]
     t1 = best[("python-cryptography", True, a)]
     print(f"| {a} | {ours:.0f} | {pa:.0f} | {floor:.0f} | {t0:.0f} | {t1:.0f} | {pa/t0:.2f} | {ours/t0:.2f} | {pa/t1:.2f} |")
+print("\nSignature alone (one verification of the SOD's signed attributes), per second:\n")
+print("| DSC algorithm | RustCrypto plain | cccd prepared | OpenSSL speed | prepared/plain | prepared/OpenSSL | µs prepared | µs OpenSSL |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+prim_of = lambda a: "bp384" if "384" in a else "p256" if "P-256" in a else "rsa2048"
+for a in algs:
+    plain = best[("cccd-sig_plain_per_s", None, a)]
+    prep = best[("cccd-sig_prepared_per_s", None, a)]
+    ossl = speed.get(prim_of(a), 0)
+    ratio = f"{prep/ossl:.2f}" if ossl else "n/a"
+    ossl_us = f"{1e6/ossl:.0f}" if ossl else "n/a"
+    print(f"| {a} | {plain:.0f} | {prep:.0f} | {ossl:.0f} | {prep/plain:.2f} | {ratio} | {1e6/prep:.0f} | {ossl_us} |")
 print("\n(best of 2 alternating rounds each; one core, pinned with taskset when available)")
 PY

@@ -179,6 +179,7 @@ fn main() -> Result<(), BenchError> {
     // The targets.
     let best = "ext, max 65536";
     pace_variants(&samples)?;
+    behind_extended_reader(&samples)?;
     if let (Some(full), Some(verif)) = (
         find(best, "cccd", "with face"),
         find(best, "cccd", "verification"),
@@ -204,6 +205,37 @@ fn main() -> Result<(), BenchError> {
             } else {
                 "NOT met"
             }
+        );
+    }
+    Ok(())
+}
+
+/// Opening behind a reader that claims extended length while the ATR does not settle it
+/// (a PC/SC reader): an extended-length chip against the short-only profile.
+fn behind_extended_reader(samples: &cccd_benches::Samples) -> Result<(), cccd_benches::BenchError> {
+    println!(
+        "\nOpening behind a reader that claims extended length, ATR silent (means over the valid \
+         sample cards):\n"
+    );
+    println!("| chip | auth APDUs | extended reads refused (6700) |");
+    println!("|---|---:|---:|");
+    for (label, short_only) in [("extended length", false), ("short-only (declared)", true)] {
+        let (mut apdus, mut refused, mut n) = (0usize, 0usize, 0usize);
+        for sample in samples.valid() {
+            let (a, r) = cccd_benches::open_behind_extended_reader(
+                sample,
+                short_only,
+                samples.reference_date,
+            )?;
+            apdus += a;
+            refused += r;
+            n += 1;
+        }
+        let n = n.max(1) as f64;
+        println!(
+            "| {label} | {:.1} | {:.1} |",
+            apdus as f64 / n,
+            refused as f64 / n
         );
     }
     Ok(())

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use cccd::lds::FileId;
 use cccd::passive::verify_sod;
 use cccd::verify::{Claims, Options, verify};
-use cccd_benches::{BenchError, Primitives, Samples, algorithm_label};
+use cccd_benches::{BenchError, PreparedSignature, Primitives, Samples, algorithm_label};
 
 /// Run `f` over `items` round-robin for at least `budget`; calls per second.
 fn rate<T>(items: &[T], budget: Duration, mut f: impl FnMut(&T) -> bool) -> f64 {
@@ -64,8 +64,12 @@ fn main() -> Result<(), BenchError> {
         });
         let floors: Vec<Primitives> = docs.iter().filter_map(|d| Primitives::of(d).ok()).collect();
         let floor = rate(&floors, budget, Primitives::run);
+        // The signature alone: the crates' plain verification, and the prepared key.
+        let sig_plain = rate(&floors, budget, Primitives::signature_plain);
+        let prepared: Vec<_> = floors.iter().filter_map(|p| p.prepared().ok()).collect();
+        let sig_prepared = rate(&prepared, budget, PreparedSignature::run);
         println!(
-            "{{\"impl\":\"cccd\",\"alg\":\"{label}\",\"cards\":{},\"verify_per_s\":{full:.1},\"passive_per_s\":{passive:.1},\"floor_per_s\":{floor:.1}}}",
+            "{{\"impl\":\"cccd\",\"alg\":\"{label}\",\"cards\":{},\"verify_per_s\":{full:.1},\"passive_per_s\":{passive:.1},\"floor_per_s\":{floor:.1},\"sig_plain_per_s\":{sig_plain:.1},\"sig_prepared_per_s\":{sig_prepared:.1}}}",
             docs.len()
         );
     }

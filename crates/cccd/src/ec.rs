@@ -21,6 +21,7 @@
 
 pub mod bp512;
 mod explicit;
+pub mod fixed_base;
 mod oid;
 mod params;
 mod point;

@@ -103,6 +103,13 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, InputError>
             kind: kind_of(md.file_type()),
         });
     }
+    read_opened(path, limit)
+}
+
+/// Open `path` without blocking, then check on the open file that it is a regular file of at
+/// most `limit` bytes and read it (the size known from the open file's metadata, so the
+/// buffer is allocated once).
+fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -155,7 +162,11 @@ pub fn read_folder_entry(
         if !target.starts_with(dir_canonical) {
             return Err(InputError::LinkOutside { path });
         }
-    } else if !file_type.is_file() {
+    } else if file_type.is_file() {
+        // The directory entry already says "regular file": no stat before the open (the
+        // open is non-blocking and its own metadata is checked again).
+        return read_opened(&path, limit);
+    } else {
         return Err(InputError::NotRegular {
             path,
             kind: kind_of(file_type),

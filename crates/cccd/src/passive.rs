@@ -316,7 +316,7 @@ pub fn verify_parsed<'a>(
     store: &TrustStore,
     at: OffsetDateTime,
 ) -> PassiveReport {
-    let signed = signer::check_signer(sod);
+    let signed = signer::check_signer(sod, store);
     let chain = match &signed.dsc_der {
         Some(der) => crate::pki::chain::verify_chain(der, store, at),
         None => ChainOutcome::Skipped {

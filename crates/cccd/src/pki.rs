@@ -23,6 +23,7 @@ pub mod cms;
 pub mod crl;
 pub mod load;
 pub mod masterlist;
+pub mod prepared;
 pub mod signature;
 
 use std::collections::{HashMap, HashSet};
@@ -40,6 +41,7 @@ use crate::pki::signature::{KeyDescription, SignatureError, describe_key, verify
 pub use self::crl::RevocationList;
 pub use self::load::{LoadSummary, SkippedFile};
 pub use self::masterlist::MasterListReport;
+pub use self::prepared::{PREPARED_CAPACITY, PreparedSigner, PreparedStats};
 
 /// Why trust material could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -277,6 +279,7 @@ pub struct TrustStore {
     signature_cache: RwLock<HashMap<[u8; 32], Result<(), SignatureError>>>,
     cache_hits: AtomicU64,
     cache_misses: AtomicU64,
+    prepared: prepared::PreparedSigners,
 }
 
 /// Convert an x509-parser time to `time`.
@@ -381,6 +384,21 @@ impl TrustStore {
         }
         cache.insert(key, result.clone());
         result
+    }
+
+    /// The prepared signer (decoded key, EC tables from its second sighting) of the document
+    /// signer certificate `dsc_der`, whose key is `spki`; see [`prepared`].
+    pub fn prepared_signer(
+        &self,
+        dsc_der: &[u8],
+        spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>,
+    ) -> std::sync::Arc<PreparedSigner> {
+        self.prepared.get(dsc_der, spki)
+    }
+
+    /// Counters of the prepared-signer cache.
+    pub fn prepared_stats(&self) -> PreparedStats {
+        self.prepared.stats()
     }
 
     /// Counters of the signature cache.

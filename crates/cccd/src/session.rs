@@ -24,6 +24,7 @@
 
 mod chip_auth;
 mod error;
+pub mod extended_length;
 mod files;
 mod keys;
 mod plan;
@@ -94,6 +95,14 @@ impl<T: Transport> Session<T> {
 
     /// Access control only: no chip or active authentication.
     pub fn open_access(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
+        // Learn a short-only chip behind an extended reader before the first extended READ
+        // BINARY, rather than from its refusal (which costs a second PACE).
+        let short_only = transport.supports_extended_length()
+            && !transport.extended_length_confirmed()
+            && extended_length::chip_declares_short_only(&mut transport)?;
+        if short_only {
+            log::info!("EF.ATR/INFO says short APDUs only");
+        }
         let Opened {
             codec,
             access,
@@ -118,7 +127,7 @@ impl<T: Transport> Session<T> {
             document,
             partial: None,
             chip_auth: ChipAuthOutcome::NotAvailable,
-            short_only: false,
+            short_only,
             cam: pace.and_then(|run| run.cam),
         })
     }

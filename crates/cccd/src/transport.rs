@@ -58,6 +58,13 @@ pub trait Transport {
     fn supports_extended_length(&self) -> bool {
         false
     }
+
+    /// Whether [`Self::supports_extended_length`] is known to hold for the chip itself (its
+    /// ATR says so), not only for the reader. When it is not, the session reads EF.ATR/INFO
+    /// before the first extended READ BINARY (see `session::extended_length`).
+    fn extended_length_confirmed(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -67,6 +74,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     fn supports_extended_length(&self) -> bool {
         (**self).supports_extended_length()
     }
+    fn extended_length_confirmed(&self) -> bool {
+        (**self).extended_length_confirmed()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -75,6 +85,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn supports_extended_length(&self) -> bool {
         (**self).supports_extended_length()
+    }
+    fn extended_length_confirmed(&self) -> bool {
+        (**self).extended_length_confirmed()
     }
 }
 

@@ -95,4 +95,10 @@ impl Transport for SimTransport {
         self.reader_extended
             .unwrap_or(self.chip.config.extended_length)
     }
+
+    /// Without [`Self::with_reader_extended_length`] the reader mirrors the chip, as a PC/SC
+    /// reader does once the ATR has said; with it, the reader's claim is only the reader's.
+    fn extended_length_confirmed(&self) -> bool {
+        self.reader_extended.is_none() && self.chip.config.extended_length
+    }
 }

@@ -8,8 +8,8 @@ use super::Outcome;
 use crate::crypto::HashAlgorithm;
 use crate::crypto::ct_eq;
 use crate::lds::sod::{Sod, lds_security_object_oid};
-use crate::pki::signature::{self, KeyDescription};
-use crate::pki::to_datetime;
+use crate::pki::signature::KeyDescription;
+use crate::pki::{TrustStore, to_datetime};
 
 /// The document signer certificate, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub(super) struct SignerChecks {
     pub dsc_der: Option<Vec<u8>>,
 }
 
-fn describe(cert: &X509Certificate<'_>) -> SignerCertificate {
+fn describe(cert: &X509Certificate<'_>, key: KeyDescription) -> SignerCertificate {
     SignerCertificate {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
@@ -51,12 +51,12 @@ fn describe(cert: &X509Certificate<'_>) -> SignerCertificate {
         serial: cert.raw_serial_as_string(),
         not_before: to_datetime(cert.validity().not_before),
         not_after: to_datetime(cert.validity().not_after),
-        key: signature::describe_key(cert.public_key()),
+        key,
     }
 }
 
 /// Check the first (for eMRTDs, the only) SignerInfo.
-pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
+pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
     let sd = &sod.signed_data;
     let skip = |why: &str| Outcome::Skip(why.to_owned());
     let Some(signer_info) = sd.signer_infos.first() else {
@@ -119,11 +119,13 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         }
     };
 
+    // The key decoded once per document signer, with EC tables from its second sighting.
+    let prepared = store.prepared_signer(dsc_der, cert.public_key());
     let algorithm_der = signer_info.signature_algorithm.encode();
     let signature = match (X509AlgorithmIdentifier::from_der(&algorithm_der), digest) {
         (Err(_), _) => Outcome::Fail("the signature algorithm does not parse".to_owned()),
         (Ok(_), None) => skip("the digest algorithm is not supported"),
-        (Ok((_, algorithm)), Some(hash)) => match signature::verify_cms_signature(
+        (Ok((_, algorithm)), Some(hash)) => match prepared.key().verify_cms(
             cert.public_key(),
             &algorithm,
             hash,
@@ -144,7 +146,7 @@ pub(super) fn check_signer(sod: &Sod) -> SignerChecks {
         content_type,
         message_digest,
         signature,
-        signer: Some(describe(&cert)),
+        signer: Some(describe(&cert, prepared.key().description().clone())),
         dsc_der: Some(dsc_der.to_vec()),
     }
 }

@@ -14,7 +14,10 @@
 //! holds the algorithm table, the errors and the key description.
 
 mod ecdsa;
+mod prepared;
+mod prepared_ecdsa;
 mod rsa;
+mod rsa_f4;
 
 use std::fmt;
 
@@ -23,6 +26,7 @@ use crate::crypto::HashAlgorithm;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
+pub use self::prepared::PreparedKey;
 pub use crate::ec::Curve;
 
 /// Why a signature was not accepted.
@@ -165,13 +169,13 @@ pub(crate) enum EcdsaEncoding {
 
 /// A signature algorithm resolved from its AlgorithmIdentifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scheme {
+pub(crate) enum Scheme {
     RsaPkcs1(HashAlgorithm),
     RsaPss(rsa::PssParameters),
     Ecdsa(HashAlgorithm, EcdsaEncoding),
 }
 
-fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, SignatureError> {
+pub(crate) fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, SignatureError> {
     use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
     let oid_text = algorithm.algorithm.to_id_string();
     let scheme = match oid_text.as_str() {

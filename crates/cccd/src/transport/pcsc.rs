@@ -148,6 +148,8 @@ pub struct PcscTransport {
     reader: String,
     buffer: Vec<u8>,
     extended: bool,
+    /// The ATR said the chip takes extended Lc/Le.
+    extended_confirmed: bool,
 }
 
 impl std::fmt::Debug for PcscTransport {
@@ -201,13 +203,20 @@ impl PcscTransport {
             reader: reader.to_owned(),
             buffer: vec![0; MAX_RESPONSE],
             extended: true,
+            extended_confirmed: false,
         };
         // A card whose ATR says "no extended Lc/Le" is read with short APDUs from the start.
-        if let Ok(atr) = transport.atr()
-            && super::atr::extended_length(&atr) == Some(false)
+        match transport
+            .atr()
+            .ok()
+            .and_then(|atr| super::atr::extended_length(&atr))
         {
-            log::debug!("the ATR says short APDUs only");
-            transport.extended = false;
+            Some(false) => {
+                log::debug!("the ATR says short APDUs only");
+                transport.extended = false;
+            }
+            Some(true) => transport.extended_confirmed = true,
+            None => {}
         }
         Ok(transport)
     }
@@ -309,5 +318,9 @@ impl Transport for PcscTransport {
 
     fn supports_extended_length(&self) -> bool {
         self.extended
+    }
+
+    fn extended_length_confirmed(&self) -> bool {
+        self.extended && self.extended_confirmed
     }
 }

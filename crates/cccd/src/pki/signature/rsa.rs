@@ -97,8 +97,17 @@ pub(crate) fn verify_pkcs1v15(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    let key = public_key(spki)?;
-    check_length(&key, signature)?;
+    verify_pkcs1v15_with_key(&public_key(spki)?, hash, message, signature)
+}
+
+/// [`verify_pkcs1v15`] with a decoded key.
+pub(crate) fn verify_pkcs1v15_with_key(
+    key: &PublicKey,
+    hash: HashAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    check_length(key, signature)?;
     let scheme = match hash {
         HashAlgorithm::Sha1 => Pkcs1v15Sign::new::<Sha1>(),
         HashAlgorithm::Sha224 => Pkcs1v15Sign::new::<Sha224>(),
@@ -123,8 +132,17 @@ pub(crate) fn verify_pss(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    let key = public_key(spki)?;
-    check_length(&key, signature)?;
+    verify_pss_with_key(&public_key(spki)?, params, message, signature)
+}
+
+/// [`verify_pss`] with a decoded key.
+pub(crate) fn verify_pss_with_key(
+    key: &PublicKey,
+    params: PssParameters,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    check_length(key, signature)?;
     let digest = params.hash.digest(message);
     let salt = params.salt_len;
     let result = match params.hash {

@@ -1,0 +1,159 @@
+//! The table arithmetic against the curve crates' own scalar multiplication.
+
+use elliptic_curve::Field;
+use elliptic_curve::group::Group;
+use elliptic_curve::ops::Reduce;
+use elliptic_curve::point::AffineCoordinates;
+use elliptic_curve::{FieldBytes, Scalar};
+use primeorder::{PrimeCurveParams, ProjectivePoint};
+use sha2::{Digest, Sha512};
+
+use super::*;
+
+/// A deterministic pseudo-random scalar (SHA-512 of a label, reduced).
+fn scalar<C: PrimeCurveParams>(label: &str, i: u64) -> Scalar<C> {
+    let mut wide = Vec::new();
+    for block in 0u8..2 {
+        let mut h = Sha512::new();
+        h.update(label.as_bytes());
+        h.update(i.to_be_bytes());
+        h.update([block]);
+        wide.extend_from_slice(&h.finalize());
+    }
+    let mut bytes = FieldBytes::<C>::default();
+    let len = bytes.len();
+    bytes.copy_from_slice(&wide[..len]);
+    <Scalar<C> as Reduce<FieldBytes<C>>>::reduce(&bytes)
+}
+
+/// The Jacobian accumulator's affine x, for comparison with the crate.
+fn affine_x<C: PrimeCurveParams>(acc: &Jacobian<C::FieldElement>) -> Option<FieldBytes<C>> {
+    if acc.is_infinity() {
+        return None;
+    }
+    let z_inv = Option::<C::FieldElement>::from(acc.z.invert())?;
+    Some((acc.x * z_inv.square()).to_repr())
+}
+
+fn check_recoding(window: u32) {
+    let windows = window_count::<p256::NistP256>(window);
+    for i in 0..64u64 {
+        let k = scalar::<p256::NistP256>("recode", i).to_repr();
+        let digits = signed_digits(&k, window, windows);
+        let half = 1i32 << (window - 1);
+        assert!(digits.iter().all(|d| (-half..=half).contains(d)));
+        // Σ digit · 2^(w·i) rebuilt as a scalar equals k.
+        let base = Scalar::<p256::NistP256>::from(1u64 << window);
+        let mut acc = Scalar::<p256::NistP256>::ZERO;
+        for d in digits.iter().rev() {
+            acc *= base;
+            let magnitude = Scalar::<p256::NistP256>::from(u64::from(d.unsigned_abs()));
+            acc += if *d < 0 { -magnitude } else { magnitude };
+        }
+        assert_eq!(acc.to_repr(), k, "window {window}, scalar {i}");
+    }
+}
+
+#[test]
+fn signed_recoding_rebuilds_the_scalar() {
+    for window in 2..=8 {
+        check_recoding(window);
+    }
+}
+
+fn sums_match_the_crate<C: PrimeCurveParams>() {
+    let g = ProjectivePoint::<C>::generator();
+    let q = g * scalar::<C>("key", 0);
+    let g_table = FixedBaseTable::build(&g, GENERATOR_WINDOW);
+    let q_table = FixedBaseTable::build(&q, SIGNER_WINDOW);
+    for i in 0..8 {
+        let (u1, u2) = (scalar::<C>("u1", i), scalar::<C>("u2", i));
+        let mut acc = Jacobian::infinity();
+        g_table.accumulate(&mut acc, &u1);
+        q_table.accumulate(&mut acc, &u2);
+        let expected = (g * u1 + q * u2).to_affine().x();
+        assert_eq!(affine_x::<C>(&acc), Some(expected));
+    }
+}
+
+#[test]
+fn table_sums_equal_scalar_multiplication_on_every_curve() {
+    sums_match_the_crate::<p256::NistP256>();
+    sums_match_the_crate::<p384::NistP384>();
+    sums_match_the_crate::<p521::NistP521>();
+    sums_match_the_crate::<bp256::r1::BrainpoolP256r1>();
+    sums_match_the_crate::<bp384::r1::BrainpoolP384r1>();
+    sums_match_the_crate::<crate::ec::bp512::BrainpoolP512r1>();
+}
+
+fn exceptional_additions<C: PrimeCurveParams>() {
+    let g = ProjectivePoint::<C>::generator();
+    let table = FixedBaseTable::build(&g, SIGNER_WINDOW);
+    let neg_table = FixedBaseTable::build(&(-g), SIGNER_WINDOW);
+    let five = Scalar::<C>::from(5u64);
+    // 5G + 5G: the second addition meets its own point and must double.
+    let mut acc = Jacobian::infinity();
+    table.accumulate(&mut acc, &five);
+    table.accumulate(&mut acc, &five);
+    assert_eq!(
+        affine_x::<C>(&acc),
+        Some((g * Scalar::<C>::from(10u64)).to_affine().x())
+    );
+    // 5G + 5(-G): P + (-P) is the point at infinity.
+    let mut acc = Jacobian::infinity();
+    table.accumulate(&mut acc, &five);
+    neg_table.accumulate(&mut acc, &five);
+    assert!(acc.is_infinity());
+    assert!(!x_matches::<C>(&acc, &five));
+    // ... and the sum continues correctly from infinity: 5G + (5 + 2^w)(-G) = -2^w G.
+    let mut acc = Jacobian::infinity();
+    table.accumulate(&mut acc, &five);
+    neg_table.accumulate(&mut acc, &(five + Scalar::<C>::from(1u64 << SIGNER_WINDOW)));
+    let expected = (g * Scalar::<C>::from(1u64 << SIGNER_WINDOW))
+        .to_affine()
+        .x();
+    assert_eq!(affine_x::<C>(&acc), Some(expected));
+    // A random large scalar against its negation, window by window, also ends at infinity.
+    let k = scalar::<C>("cancel", 1);
+    let mut acc = Jacobian::infinity();
+    table.accumulate(&mut acc, &k);
+    table.accumulate(&mut acc, &-k);
+    assert!(acc.is_infinity());
+    assert!(bool::from((g * k + g * -k).is_identity()));
+}
+
+#[test]
+fn doubling_and_inverse_additions_on_every_curve() {
+    exceptional_additions::<p256::NistP256>();
+    exceptional_additions::<p384::NistP384>();
+    exceptional_additions::<p521::NistP521>();
+    exceptional_additions::<bp256::r1::BrainpoolP256r1>();
+    exceptional_additions::<bp384::r1::BrainpoolP384r1>();
+    exceptional_additions::<crate::ec::bp512::BrainpoolP512r1>();
+}
+
+#[test]
+fn order_bytes_is_the_group_order() {
+    // n·G is the identity and (n - 1)·G = -G.
+    let n = order_bytes::<p256::NistP256>();
+    assert_eq!(
+        hex::encode(n),
+        "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"
+    );
+    let n = order_bytes::<bp384::r1::BrainpoolP384r1>();
+    assert_eq!(
+        hex::encode(n),
+        "8cb91e82a3386d280f5d6f7e50e641df152f7109ed5456b31f166e6cac0425a7cf3ab6af6b7fc3103b883202e9046565"
+    );
+}
+
+mod hex {
+    use std::fmt::Write;
+
+    pub fn encode(bytes: impl AsRef<[u8]>) -> String {
+        bytes.as_ref().iter().fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+    }
+}

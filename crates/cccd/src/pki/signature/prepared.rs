@@ -1,0 +1,221 @@
+//! A signer's public key prepared for many verifications: decoded once, described once, and
+//! for EC keys given a fixed-base table on request ([`PreparedKey::build_table`]).
+//!
+//! [`PreparedKey::verify_cms`] answers exactly what [`super::verify_cms_signature`] answers for
+//! the same inputs: it dispatches on the same algorithm table, applies the same encoding and
+//! range checks, and hands every combination it does not accelerate (a key that does not
+//! decode, a scheme of the other family) to the plain function.
+
+use std::sync::OnceLock;
+
+use elliptic_curve::group::Group;
+use primeorder::{PrimeCurveParams, ProjectivePoint};
+use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
+
+use super::prepared_ecdsa::PreparedEcdsa;
+use super::rsa_f4::PreparedRsa;
+use super::{
+    Curve, EcdsaEncoding, HashAlgorithm, KeyDescription, Scheme, SignatureError, describe_key, oid,
+    scheme_for,
+};
+use crate::ec::bp512::BrainpoolP512r1;
+use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW};
+
+/// The process-wide generator table of a curve, built on first use.
+fn generator<C: PrimeCurveParams>(
+    cell: &'static OnceLock<FixedBaseTable<C>>,
+) -> &'static FixedBaseTable<C> {
+    cell.get_or_init(|| FixedBaseTable::build(&ProjectivePoint::<C>::generator(), GENERATOR_WINDOW))
+}
+
+static G_P256: OnceLock<FixedBaseTable<p256::NistP256>> = OnceLock::new();
+static G_P384: OnceLock<FixedBaseTable<p384::NistP384>> = OnceLock::new();
+static G_P521: OnceLock<FixedBaseTable<p521::NistP521>> = OnceLock::new();
+static G_BP256: OnceLock<FixedBaseTable<bp256::r1::BrainpoolP256r1>> = OnceLock::new();
+static G_BP384: OnceLock<FixedBaseTable<bp384::r1::BrainpoolP384r1>> = OnceLock::new();
+static G_BP512: OnceLock<FixedBaseTable<BrainpoolP512r1>> = OnceLock::new();
+
+/// An EC key on one of the six curves.
+#[derive(Debug)]
+enum PreparedEc {
+    P256(PreparedEcdsa<p256::NistP256>),
+    P384(PreparedEcdsa<p384::NistP384>),
+    P521(PreparedEcdsa<p521::NistP521>),
+    Bp256(PreparedEcdsa<bp256::r1::BrainpoolP256r1>),
+    Bp384(PreparedEcdsa<bp384::r1::BrainpoolP384r1>),
+    Bp512(PreparedEcdsa<BrainpoolP512r1>),
+}
+
+/// Run `$body` with `$key` bound to the curve-specific key and `$g` to its generator cell.
+macro_rules! on_curve {
+    ($self:expr, $key:ident, $g:ident => $body:expr) => {
+        match $self {
+            PreparedEc::P256($key) => {
+                let $g = &G_P256;
+                $body
+            }
+            PreparedEc::P384($key) => {
+                let $g = &G_P384;
+                $body
+            }
+            PreparedEc::P521($key) => {
+                let $g = &G_P521;
+                $body
+            }
+            PreparedEc::Bp256($key) => {
+                let $g = &G_BP256;
+                $body
+            }
+            PreparedEc::Bp384($key) => {
+                let $g = &G_BP384;
+                $body
+            }
+            PreparedEc::Bp512($key) => {
+                let $g = &G_BP512;
+                $body
+            }
+        }
+    };
+}
+
+impl PreparedEc {
+    fn new(curve: Curve, point: &[u8]) -> Result<Self, SignatureError> {
+        Ok(match curve {
+            Curve::NistP256 => Self::P256(PreparedEcdsa::new(point)?),
+            Curve::NistP384 => Self::P384(PreparedEcdsa::new(point)?),
+            Curve::NistP521 => Self::P521(PreparedEcdsa::new(point)?),
+            Curve::BrainpoolP256r1 => Self::Bp256(PreparedEcdsa::new(point)?),
+            Curve::BrainpoolP384r1 => Self::Bp384(PreparedEcdsa::new(point)?),
+            Curve::BrainpoolP512r1 => Self::Bp512(PreparedEcdsa::new(point)?),
+        })
+    }
+
+    fn verify(
+        &self,
+        field_len: usize,
+        prehash: &[u8],
+        signature: &[u8],
+        encoding: EcdsaEncoding,
+    ) -> Result<(), SignatureError> {
+        on_curve!(self, key, g => key.verify(|| generator(g), prehash, signature, encoding, field_len))
+    }
+
+    fn build_table(&self) {
+        on_curve!(self, key, g => {
+            generator(g);
+            key.build_table();
+        });
+    }
+
+    fn table_bytes(&self) -> usize {
+        on_curve!(self, key, _g => key.table_bytes())
+    }
+}
+
+#[derive(Debug)]
+enum Kind {
+    Rsa(PreparedRsa),
+    Ec {
+        key: PreparedEc,
+        field_len: usize,
+    },
+    /// A key this module does not accelerate (or that does not decode): the plain path
+    /// answers, with its own error.
+    Plain,
+}
+
+/// A public key decoded and described once, for many verifications.
+#[derive(Debug)]
+pub struct PreparedKey {
+    kind: Kind,
+    description: KeyDescription,
+}
+
+impl PreparedKey {
+    /// Decode and describe the key of `spki`. Never fails: a key that does not decode is
+    /// kept as "plain", and every verification reports the plain path's error.
+    pub fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
+        let key_oid = spki.algorithm.algorithm.to_id_string();
+        let kind = match key_oid.as_str() {
+            oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
+                PreparedRsa::new(spki).map_or(Kind::Plain, Kind::Rsa)
+            }
+            oid::EC_PUBLIC_KEY => super::ecdsa::curve_of(spki)
+                .and_then(|curve| {
+                    PreparedEc::new(curve, &spki.subject_public_key.data).map(|key| Kind::Ec {
+                        key,
+                        field_len: curve.field_size(),
+                    })
+                })
+                .unwrap_or(Kind::Plain),
+            _ => Kind::Plain,
+        };
+        let description = match &kind {
+            // describe_key would decode the RSA key a second time just for its size.
+            Kind::Rsa(rsa) => KeyDescription {
+                algorithm: super::KeyAlgorithm::Rsa { bits: rsa.bits() },
+                explicit_parameters: false,
+            },
+            _ => describe_key(spki),
+        };
+        Self { kind, description }
+    }
+
+    /// The key's family and size.
+    pub fn description(&self) -> &KeyDescription {
+        &self.description
+    }
+
+    /// For an EC key, build its fixed-base table (and the curve generator's, once per
+    /// process); nothing for other keys. Later verifications use the tables.
+    pub fn build_table(&self) {
+        if let Kind::Ec { key, .. } = &self.kind {
+            key.build_table();
+        }
+    }
+
+    /// Memory held by this key's table (0 when none is built).
+    pub fn table_bytes(&self) -> usize {
+        match &self.kind {
+            Kind::Ec { key, .. } => key.table_bytes(),
+            _ => 0,
+        }
+    }
+
+    /// [`super::verify_cms_signature`] with this key; `spki` must be the key it was prepared
+    /// from (the plain path gets it for the combinations not accelerated here).
+    pub fn verify_cms(
+        &self,
+        spki: &SubjectPublicKeyInfo<'_>,
+        algorithm: &AlgorithmIdentifier<'_>,
+        digest_algorithm: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let plain =
+            || super::verify_cms_signature(spki, algorithm, digest_algorithm, message, signature);
+        let scheme = match algorithm.algorithm.to_id_string().as_str() {
+            oid::RSA_ENCRYPTION => Scheme::RsaPkcs1(digest_algorithm),
+            oid::EC_PUBLIC_KEY => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
+            _ => scheme_for(algorithm)?,
+        };
+        match (&self.kind, scheme) {
+            (Kind::Rsa(rsa), Scheme::RsaPkcs1(hash)) => {
+                rsa.verify_pkcs1v15(hash, message, signature)
+            }
+            (Kind::Rsa(rsa), Scheme::RsaPss(params)) => rsa.verify_pss(params, message, signature),
+            (Kind::Ec { key, field_len }, Scheme::Ecdsa(hash, encoding)) => {
+                key.verify(*field_len, &hash.digest(message), signature, encoding)
+            }
+            _ => plain(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "prepared_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "prepared_wycheproof.rs"]
+mod wycheproof;
