@@ -134,7 +134,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     } else {
         print_human(&report, &identity, &source);
         if let Some(pace) = &doc.meta.pace {
-            crate::outln!("  opened with {}", crate::output::escape_untrusted(&pace.name));
+            crate::outln!(
+                "  opened with {}",
+                crate::output::escape_untrusted(&pace.name)
+            );
         }
     }
     Ok(exit_for(&report))

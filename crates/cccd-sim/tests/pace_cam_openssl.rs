@@ -27,8 +27,7 @@ use zeroize::Zeroizing;
 
 const ID: &str = "001099000001";
 /// The SubjectPublicKeyInfo of a brainpoolP256r1 point, up to the point (RFC 5480).
-const BP256_SPKI_PREFIX: &str =
-    "305a301406072a8648ce3d020106092b2403030208010107034200";
+const BP256_SPKI_PREFIX: &str = "305a301406072a8648ce3d020106092b2403030208010107034200";
 
 struct Dir(PathBuf);
 
@@ -96,7 +95,14 @@ fn openssl_key(dir: &Dir, name: &str) -> Vec<u8> {
     ]);
     let sec1 = dir.path(&format!("{name}.sec1.der"));
     dir.openssl(&[
-        "pkey", "-in", &key, "-traditional", "-outform", "DER", "-out", &sec1,
+        "pkey",
+        "-in",
+        &key,
+        "-traditional",
+        "-outform",
+        "DER",
+        "-out",
+        &sec1,
     ]);
     // SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING privateKey, ... }.
     let der = dir.read(&format!("{name}.sec1.der"));
@@ -176,7 +182,11 @@ fn derive(dir: &Dir, key: &str, keyform: &str, point: &[u8], out: &str) -> Vec<u
 
 #[test]
 fn pace_cam_key_agreement_and_ca_data_agree_with_openssl() {
-    if std::process::Command::new("openssl").arg("version").output().is_err() {
+    if std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_err()
+    {
         panic!("openssl is needed (see README: the outside tools behind the tests)");
     }
     let dir = Dir::new();
@@ -211,12 +221,18 @@ fn pace_cam_key_agreement_and_ca_data_agree_with_openssl() {
 
     // The transcript: nonce, mapping (82), key agreement (84), tokens (86, 8A).
     let [_, mapping, agreement, tokens] = chip.answers.as_slice() else {
-        panic!("four GENERAL AUTHENTICATE answers, got {}", chip.answers.len());
+        panic!(
+            "four GENERAL AUTHENTICATE answers, got {}",
+            chip.answers.len()
+        );
     };
     let chip_mapping_key = data_object(mapping, 0x82);
     let chip_ephemeral_key = data_object(agreement, 0x84);
     let encrypted_ca = data_object(tokens, 0x8A);
-    assert_eq!(chip_mapping_key, evidence.mapping_key().to_uncompressed().unwrap());
+    assert_eq!(
+        chip_mapping_key,
+        evidence.mapping_key().to_uncompressed().unwrap()
+    );
 
     // K by OpenSSL, then KSenc, the IV and the CA data.
     let k = derive(

@@ -137,7 +137,10 @@ fn pace_cam_relies_on_the_passively_authenticated_card_security() {
     let json = serde_json::to_string(&read.meta).unwrap();
     assert!(json.contains("\"key_source\":\"card_security\""), "{json}");
     let report = verify(&read, &store(), &Claims::default(), None, &options());
-    assert_eq!(status(&report, CheckId::CardSecuritySignature), Status::Pass);
+    assert_eq!(
+        status(&report, CheckId::CardSecuritySignature),
+        Status::Pass
+    );
     assert_eq!(status(&report, CheckId::CardSecurityChain), Status::Pass);
     assert_eq!(status(&report, CheckId::ChipAuthentication), Status::Pass);
     let reason = &report.check(CheckId::ChipAuthentication).unwrap().reason;
@@ -172,7 +175,10 @@ fn pace_cam_with_a_forged_card_security_fails_chip_authentication() {
     assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
     let report = verify(&read, &store(), &Claims::default(), None, &options());
-    assert_eq!(status(&report, CheckId::CardSecuritySignature), Status::Fail);
+    assert_eq!(
+        status(&report, CheckId::CardSecuritySignature),
+        Status::Fail
+    );
     assert_eq!(status(&report, CheckId::ChipAuthentication), Status::Fail);
     assert_eq!(report.verdict, Verdict::NotVerified);
 }

@@ -121,7 +121,11 @@ fn wycheproof_ecdh_secp224r1() {
 /// CSCA certificates are checked): valid vectors verify, invalid ones are refused.
 fn ecdsa_vectors(file: &str, algorithm_oid_der: &[u8]) -> (usize, usize) {
     let data = vectors(file);
-    let algorithm = [&[0x30, algorithm_oid_der.len() as u8][..], algorithm_oid_der].concat();
+    let algorithm = [
+        &[0x30, algorithm_oid_der.len() as u8][..],
+        algorithm_oid_der,
+    ]
+    .concat();
     let (mut valid, mut invalid) = (0, 0);
     for group in data["testGroups"].as_array().unwrap() {
         let spki = unhex(group["publicKeyDer"].as_str().unwrap());
@@ -154,25 +158,37 @@ const ECDSA_SHA384: [u8; 10] = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 
 #[test]
 fn wycheproof_ecdsa_secp192r1_sha256() {
     let (valid, invalid) = ecdsa_vectors("ecdsa_secp192r1_sha256_test", &ECDSA_SHA256);
-    assert!(valid > 50 && invalid > 100, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid > 50 && invalid > 100,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
 fn wycheproof_ecdsa_secp224r1_sha224() {
     let (valid, invalid) = ecdsa_vectors("ecdsa_secp224r1_sha224_test", &ECDSA_SHA224);
-    assert!(valid > 50 && invalid > 100, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid > 50 && invalid > 100,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
 fn wycheproof_ecdsa_brainpool_p224r1_sha224() {
     let (valid, invalid) = ecdsa_vectors("ecdsa_brainpoolP224r1_sha224_test", &ECDSA_SHA224);
-    assert!(valid > 50 && invalid > 100, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid > 50 && invalid > 100,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
 fn wycheproof_ecdsa_brainpool_p320r1_sha384() {
     let (valid, invalid) = ecdsa_vectors("ecdsa_brainpoolP320r1_sha384_test", &ECDSA_SHA384);
-    assert!(valid > 50 && invalid > 100, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid > 50 && invalid > 100,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 /// The private scalar and public point of an OpenSSL EC key, from `openssl ec -text`.
@@ -185,7 +201,15 @@ fn openssl_key(dir: &TempDir, name: &str, curve: Curve) -> (Vec<u8>, Vec<u8>) {
     };
     openssl_ok(
         &dir.0,
-        &["ecparam", "-name", openssl_curve, "-genkey", "-noout", "-out", key],
+        &[
+            "ecparam",
+            "-name",
+            openssl_curve,
+            "-genkey",
+            "-noout",
+            "-out",
+            key,
+        ],
     );
     let der = dir.path(&format!("{name}.der"));
     let der = der.to_str().unwrap();
@@ -193,7 +217,10 @@ fn openssl_key(dir: &TempDir, name: &str, curve: Curve) -> (Vec<u8>, Vec<u8>) {
     // ECPrivateKey (RFC 5915): SEQUENCE { INTEGER 1, OCTET STRING d, [0] params, [1] BIT STRING Q }.
     let bytes = std::fs::read(der).unwrap();
     let header = if bytes[1] == 0x81 { 3 } else { 2 };
-    assert_eq!(bytes[header..header + 5], [0x02, 0x01, 0x01, 0x04, bytes[header + 4]]);
+    assert_eq!(
+        bytes[header..header + 5],
+        [0x02, 0x01, 0x01, 0x04, bytes[header + 4]]
+    );
     let d_len = usize::from(bytes[header + 4]);
     let private = bytes[header + 5..header + 5 + d_len].to_vec();
     let point_len = 1 + 2 * curve.field_size();
@@ -247,6 +274,9 @@ fn ecdh_agrees_with_openssl_pkeyutl_derive_on_the_new_curves() {
         assert_eq!(ours, std::fs::read(&secret).unwrap(), "{curve}");
         // And our a·G is OpenSSL's public key.
         let d = curve.scalar_from_be_bytes(&a_private).unwrap();
-        assert_eq!(curve.mul_generator(&d).unwrap().to_uncompressed().unwrap(), a_public);
+        assert_eq!(
+            curve.mul_generator(&d).unwrap().to_uncompressed().unwrap(),
+            a_public
+        );
     }
 }

@@ -301,7 +301,9 @@ fn point_encoding_lands_on_every_curve() {
             // p = 1 mod 4: the encoding is not defined there, and says so.
             assert!(matches!(
                 integrated::map_generator_ecdh(curve, Cipher::Aes128, &[0x5A; 16], &[0xC3; 16]),
-                Err(integrated::IntegratedMappingError::CurveNotSupported(Curve::NistP224))
+                Err(integrated::IntegratedMappingError::CurveNotSupported(
+                    Curve::NistP224
+                ))
             ));
             continue;
         }

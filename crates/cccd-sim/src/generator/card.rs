@@ -135,9 +135,11 @@ fn resign_rsa(
     // EF.SOD, or EF.CardSecurity (a bare ContentInfo).
     let signed_data = match Sod::parse(sod) {
         Ok(parsed) => parsed.signed_data,
-        Err(e) => CardSecurity::parse(sod)
-            .map_err(|_| enc_err(&e))?
-            .signed_data,
+        Err(e) => {
+            CardSecurity::parse(sod)
+                .map_err(|_| enc_err(&e))?
+                .signed_data
+        }
     };
     let signer = signed_data
         .signer_infos

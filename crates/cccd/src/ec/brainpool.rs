@@ -139,7 +139,7 @@ macro_rules! brainpool_curve {
 
             #[cfg(test)]
             mod tests {
-                use super::{$uint, FieldElement};
+                use super::{FieldElement, $uint};
                 primefield::test_primefield!(FieldElement, $uint);
             }
         }
@@ -150,7 +150,7 @@ macro_rules! brainpool_curve {
             #![allow(deprecated)]
 
             // The primefield and elliptic-curve macros name these traits and types unqualified.
-            use super::{$curve, ORDER, ORDER_HEX};
+            use super::{ORDER, ORDER_HEX, $curve};
             use elliptic_curve::bigint::$uint;
             use elliptic_curve::ff::PrimeField;
             use elliptic_curve::scalar::{FromUintUnchecked, IsHigh};
@@ -184,7 +184,12 @@ macro_rules! brainpool_curve {
             // wide as the limbs (not so for 224 bits in four limbs or 320 in six).
             impl primefield::bigint::Reduce<$uint> for Scalar {
                 fn reduce(w: &$uint) -> Self {
-                    Self(<primefield::MontyFieldElement<ScalarParams, { <$uint>::LIMBS }> as primefield::bigint::Reduce<$uint>>::reduce(w))
+                    Self(<primefield::MontyFieldElement<
+                        ScalarParams,
+                        { <$uint>::LIMBS },
+                    > as primefield::bigint::Reduce<$uint>>::reduce(
+                        w
+                    ))
                 }
             }
 
@@ -193,7 +198,9 @@ macro_rules! brainpool_curve {
                     let mut wide = [0u8; <$uint>::BYTES];
                     let start = wide.len() - bytes.len();
                     wide[start..].copy_from_slice(bytes);
-                    <Self as primefield::bigint::Reduce<$uint>>::reduce(&<$uint>::from_be_slice(&wide))
+                    <Self as primefield::bigint::Reduce<$uint>>::reduce(&<$uint>::from_be_slice(
+                        &wide,
+                    ))
                 }
             }
 
@@ -224,7 +231,7 @@ macro_rules! brainpool_curve {
 
             #[cfg(test)]
             mod tests {
-                use super::{$uint, Scalar};
+                use super::{Scalar, $uint};
                 primefield::test_primefield!(Scalar, $uint);
             }
         }

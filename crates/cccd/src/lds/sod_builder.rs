@@ -188,13 +188,7 @@ impl SodBuilder {
     /// Sign and return the complete EF.SOD (`77 { ContentInfo }`).
     pub fn build(&self, dsc_der: &[u8], key: &DocumentSignerKey) -> Result<Vec<u8>, LdsError> {
         let content = self.security_object().encode();
-        let content_info = self.sign(
-            &lds_security_object_oid(),
-            &content,
-            dsc_der,
-            key,
-            FILE,
-        )?;
+        let content_info = self.sign(&lds_security_object_oid(), &content, dsc_der, key, FILE)?;
         Ok(tlv::encode(Tag::new(0x77), &content_info))
     }
 

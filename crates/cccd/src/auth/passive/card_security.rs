@@ -64,14 +64,10 @@ pub fn verify_card_security(
     };
     // The first step that did not pass speaks for the signature: a content that is not what
     // was signed fails even when the signature over the attributes verifies.
-    let signature = [
-        signed.content_type,
-        signed.message_digest,
-        signed.signature,
-    ]
-    .into_iter()
-    .find(|o| !o.is_pass())
-    .unwrap_or(Outcome::Pass);
+    let signature = [signed.content_type, signed.message_digest, signed.signature]
+        .into_iter()
+        .find(|o| !o.is_pass())
+        .unwrap_or(Outcome::Pass);
     CardSecurityReport {
         signature,
         chain,

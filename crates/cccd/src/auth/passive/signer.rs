@@ -9,8 +9,8 @@ use crate::auth::signature::{self, HashAlgorithm, KeyDescription};
 use crate::crypto::ct_eq;
 use crate::lds::sod::signed_data::SignedData;
 use crate::lds::sod::{Sod, lds_security_object_oid};
-use x509_parser::asn1_rs::Oid;
 use crate::trust::to_datetime;
+use x509_parser::asn1_rs::Oid;
 
 /// The document signer certificate, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]

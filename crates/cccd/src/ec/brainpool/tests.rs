@@ -17,7 +17,10 @@ fn generator_matches_rfc_5639_and_is_on_the_curve() {
     for curve in CURVES {
         let params = curve.params();
         let sec1 = [&[0x04][..], params.gx, params.gy].concat();
-        assert_eq!(curve.decode_point(&sec1).expect("G on the curve"), curve.generator());
+        assert_eq!(
+            curve.decode_point(&sec1).expect("G on the curve"),
+            curve.generator()
+        );
         assert_eq!(curve.generator().to_uncompressed().expect("encodes"), sec1);
     }
 }
