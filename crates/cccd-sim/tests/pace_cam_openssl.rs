@@ -71,7 +71,7 @@ impl Drop for Dir {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    cccd::hex::encode(bytes)
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -180,6 +180,54 @@ fn derive(dir: &Dir, key: &str, keyform: &str, point: &[u8], out: &str) -> Vec<u
     dir.read(out)
 }
 
+/// KSenc = SHA-1(K || 00000001)[0..16], IV = E(KSenc, FF..FF), then the chip's encrypted CA
+/// data decrypted (AES-128-CBC) and unpadded, all by the `openssl` CLI.
+fn decrypt_with_openssl(dir: &Dir, k: Vec<u8>, encrypted_ca: &[u8]) -> Vec<u8> {
+    dir.write("k-enc-input.bin", &[k, vec![0, 0, 0, 1]].concat());
+    dir.openssl(&[
+        "dgst",
+        "-sha1",
+        "-binary",
+        "-out",
+        &dir.path("k-enc.bin"),
+        &dir.path("k-enc-input.bin"),
+    ]);
+    let ks_enc = dir.read("k-enc.bin")[..16].to_vec();
+    dir.write("ones.bin", &[0xFF; 16]);
+    dir.openssl(&[
+        "enc",
+        "-aes-128-ecb",
+        "-nopad",
+        "-K",
+        &hex(&ks_enc),
+        "-in",
+        &dir.path("ones.bin"),
+        "-out",
+        &dir.path("iv.bin"),
+    ]);
+    let iv = dir.read("iv.bin");
+    dir.write("a-ic.bin", encrypted_ca);
+    dir.openssl(&[
+        "enc",
+        "-d",
+        "-aes-128-cbc",
+        "-nopad",
+        "-K",
+        &hex(&ks_enc),
+        "-iv",
+        &hex(&iv),
+        "-in",
+        &dir.path("a-ic.bin"),
+        "-out",
+        &dir.path("ca-ic.padded"),
+    ]);
+    let padded = dir.read("ca-ic.padded");
+    // ISO/IEC 9797-1 padding method 2: 80 then zeros, up to the block.
+    let end = padded.iter().rposition(|&b| b != 0).unwrap();
+    assert_eq!(padded[end], 0x80, "padding of the decrypted CA data");
+    padded[..end].to_vec()
+}
+
 #[test]
 fn pace_cam_key_agreement_and_ca_data_agree_with_openssl() {
     if std::process::Command::new("openssl")
@@ -243,49 +291,7 @@ fn pace_cam_key_agreement_and_ca_data_agree_with_openssl() {
         "k.bin",
     );
     assert_eq!(k.len(), 32);
-    dir.write("k-enc-input.bin", &[k, vec![0, 0, 0, 1]].concat());
-    dir.openssl(&[
-        "dgst",
-        "-sha1",
-        "-binary",
-        "-out",
-        &dir.path("k-enc.bin"),
-        &dir.path("k-enc-input.bin"),
-    ]);
-    let ks_enc = dir.read("k-enc.bin")[..16].to_vec();
-    dir.write("ones.bin", &[0xFF; 16]);
-    dir.openssl(&[
-        "enc",
-        "-aes-128-ecb",
-        "-nopad",
-        "-K",
-        &hex(&ks_enc),
-        "-in",
-        &dir.path("ones.bin"),
-        "-out",
-        &dir.path("iv.bin"),
-    ]);
-    let iv = dir.read("iv.bin");
-    dir.write("a-ic.bin", &encrypted_ca);
-    dir.openssl(&[
-        "enc",
-        "-d",
-        "-aes-128-cbc",
-        "-nopad",
-        "-K",
-        &hex(&ks_enc),
-        "-iv",
-        &hex(&iv),
-        "-in",
-        &dir.path("a-ic.bin"),
-        "-out",
-        &dir.path("ca-ic.padded"),
-    ]);
-    let padded = dir.read("ca-ic.padded");
-    // ISO/IEC 9797-1 padding method 2: 80 then zeros, up to the block.
-    let end = padded.iter().rposition(|&b| b != 0).unwrap();
-    assert_eq!(padded[end], 0x80, "padding of the decrypted CA data");
-    let ca_ic = &padded[..end];
+    let ca_ic = &decrypt_with_openssl(&dir, k, &encrypted_ca)[..];
     assert_eq!(ca_ic, evidence.chip_authentication_data());
 
     // PK_Map,IC = CA_IC · PK_IC, by OpenSSL: CA_IC as a SEC 1 private key (brainpoolP256r1).

@@ -206,11 +206,13 @@ pub fn read_card_security<T: Transport>(
         &mut |_| {},
     ) {
         Ok(bytes) => Ok(bytes),
-        Err(ReadError::Failed(SessionError::Status { sw, .. }))
-        | Err(ReadError::Interrupted {
-            error: SessionError::Status { sw, .. },
-            ..
-        }) => {
+        Err(
+            ReadError::Failed(SessionError::Status { sw, .. })
+            | ReadError::Interrupted {
+                error: SessionError::Status { sw, .. },
+                ..
+            },
+        ) => {
             log::info!("EF.CardSecurity refused ({sw}); PACE-CAM falls back to DG14's key");
             Ok(None)
         }
