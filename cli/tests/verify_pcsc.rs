@@ -356,3 +356,54 @@ fn bac_only_and_pace_only_chips_through_pcscd() {
     );
     assert_eq!(run("pace-only", &["--mrz", mrz]), "pace_mrz");
 }
+
+/// Every PACE mapping of the virtual chip through pcscd and `cccd verify`: the JSON names
+/// the protocol with its mapping, the card verifies, and only PACE-CAM reads EF.CardSecurity
+/// (whose passive authentication the report then shows).
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn every_pace_mapping_through_pcscd_is_named() {
+    let _g = lock();
+    let card = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    for (profile, name) in [
+        ("pace-dh-gm", "pace_dh_gm_can"),
+        ("pace-ecdh-im", "pace_ecdh_im_can"),
+        ("pace-dh-im", "pace_dh_im_can"),
+        ("pace-ecdh-cam", "pace_ecdh_cam_can"),
+    ] {
+        let _sim = simulate_with(&card, &["--profile", profile]);
+        let out = cccd()
+            .args([
+                "verify",
+                "--reader",
+                READER,
+                "--wait",
+                "15",
+                "--json",
+                "--at",
+                &reference_date(),
+                "--can",
+                card["can"].as_str().unwrap(),
+            ])
+            .args(trust_args())
+            .output()
+            .unwrap();
+        assert_verdict(&card, &out, "verified", &[]);
+        let json = json_of(&out);
+        assert_eq!(json["pace"], name, "{profile}");
+        let card_security = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "card_security.signature")
+            .map(|c| c["status"].clone());
+        if profile == "pace-ecdh-cam" {
+            assert_eq!(card_security, Some(serde_json::json!("pass")), "{json}");
+        } else {
+            assert_eq!(card_security, None, "{profile}");
+        }
+    }
+}

@@ -30,6 +30,9 @@ struct Output {
     dump: String,
     reader: Option<String>,
     access: Option<cccd::document::AccessProtocol>,
+    /// The PACE protocol with its mapping (`pace_ecdh_gm_can`), when PACE opened the chip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pace: Option<String>,
     files: Vec<(String, usize)>,
 }
 
@@ -53,6 +56,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         dump: args.out.display().to_string(),
         reader: doc.meta.reader.clone(),
         access: doc.meta.access,
+        pace: doc.meta.pace.as_ref().map(|p| p.name.clone()),
         files: doc
             .files()
             .map(|(id, b)| (id.to_string(), b.len()))
@@ -62,9 +66,13 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         print_json(&out)?;
     } else {
         eprintln!(
-            "cccd: wrote {} ({} files)",
+            "cccd: wrote {} ({} files{})",
             crate::output::escape_untrusted(&out.dump),
-            out.files.len()
+            out.files.len(),
+            out.pace
+                .as_deref()
+                .map(|p| format!(", opened with {}", crate::output::escape_untrusted(p)))
+                .unwrap_or_default()
         );
     }
     Ok(Exit::Success)

@@ -88,6 +88,9 @@ struct Output<'a> {
     source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     access: Option<cccd::document::AccessProtocol>,
+    /// The PACE protocol with its mapping (`pace_ecdh_cam_can`), when PACE opened the chip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pace: Option<&'a str>,
     identity: IdentityView,
     checks: &'a [cccd::verify::Check],
 }
@@ -124,11 +127,18 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             unproven: &report.unproven,
             source,
             access: doc.meta.access,
+            pace: doc.meta.pace.as_ref().map(|p| p.name.as_str()),
             identity,
             checks: &report.checks,
         })?;
     } else {
         print_human(&report, &identity, &source);
+        if let Some(pace) = &doc.meta.pace {
+            crate::outln!(
+                "  opened with {}",
+                crate::output::escape_untrusted(&pace.name)
+            );
+        }
     }
     Ok(exit_for(&report))
 }

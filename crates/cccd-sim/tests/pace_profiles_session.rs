@@ -7,8 +7,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use cccd::document::Document;
+use cccd::crypto::Cipher;
+use cccd::document::{CaKeySource, Document};
+use cccd::lds::FileId;
+use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ChipAuthOutcome, ReadPlan, Session};
+use cccd::verify::{CheckId, Claims, Options, Report, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Profile, SimTransport, VirtualChip};
 use std::path::PathBuf;
 
@@ -71,16 +75,112 @@ fn every_mapping_opens_the_card_and_is_named() {
 fn pace_cam_is_the_chip_authentication() {
     let (read, outcome, cam_apdus) = open("v01-hung-ec-bp384", Profile::PaceEcdhCam);
     assert_eq!(outcome, ChipAuthOutcome::ChipAuthenticated);
-    let record = read.meta.chip_authentication.unwrap();
+    let record = read.meta.chip_authentication.clone().unwrap();
     assert!(record.passed);
     assert_eq!(record.detail, "PACE-CAM");
     assert!(
         record.protocol.starts_with("0.4.0.127.0.7.2.2.4.6."),
         "{record:?}"
     );
-    // No separate CA: fewer APDUs than generic mapping followed by CA.
+    // No separate CA (MSE:Set AT, GENERAL AUTHENTICATE, the protected SELECT that proves
+    // the new keys: 3 APDUs), but EF.CardSecurity is read from the master file with short
+    // APDUs (SELECT, then 223 plain bytes per READ BINARY under AES).
     let (_, _, gm_apdus) = open("v01-hung-ec-bp384", Profile::Cccd2021);
-    assert!(cam_apdus < gm_apdus, "CAM {cam_apdus}, GM+CA {gm_apdus}");
+    let card_security = read.get(FileId::CardSecurity).unwrap().len();
+    let card_security_apdus =
+        1 + card_security.div_ceil(cccd::sm::max_response_data(Cipher::Aes128, false));
+    assert_eq!(
+        cam_apdus,
+        gm_apdus - 3 + card_security_apdus,
+        "CAM {cam_apdus}, GM+CA {gm_apdus}, EF.CardSecurity {card_security} bytes"
+    );
+}
+
+/// The test CSCAs and CRL of the manifest, as trust anchors.
+fn store() -> TrustStore {
+    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut store = TrustStore::new();
+    for a in manifest["trust_anchors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(manifest["crls"].as_array().unwrap())
+    {
+        let _ = store
+            .load_path(&testdata().join(a.as_str().unwrap()))
+            .unwrap();
+    }
+    store
+}
+
+fn options() -> Options {
+    Options::default().at(time::macros::datetime!(2025-06-01 12:00 UTC))
+}
+
+fn status(report: &Report, id: CheckId) -> Status {
+    report.check(id).unwrap_or_else(|| panic!("no {id}")).status
+}
+
+/// PACE-CAM reads EF.CardSecurity and checks the chip against its key; the verifier then
+/// passively authenticates EF.CardSecurity, and chip authentication rests on that.
+#[test]
+fn pace_cam_relies_on_the_passively_authenticated_card_security() {
+    let (read, _, _) = open("v01-hung-ec-bp384", Profile::PaceEcdhCam);
+    let (_, dump) = chip("v01-hung-ec-bp384", Profile::PaceEcdhCam);
+    assert_eq!(
+        read.get(FileId::CardSecurity),
+        dump.get(FileId::CardSecurity)
+    );
+    let record = read.meta.chip_authentication.clone().unwrap();
+    assert_eq!(record.key_source, Some(CaKeySource::CardSecurity));
+    let json = serde_json::to_string(&read.meta).unwrap();
+    assert!(json.contains("\"key_source\":\"card_security\""), "{json}");
+    let report = verify(&read, &store(), &Claims::default(), None, &options());
+    assert_eq!(
+        status(&report, CheckId::CardSecuritySignature),
+        Status::Pass
+    );
+    assert_eq!(status(&report, CheckId::CardSecurityChain), Status::Pass);
+    assert_eq!(status(&report, CheckId::ChipAuthentication), Status::Pass);
+    let reason = &report.check(CheckId::ChipAuthentication).unwrap().reason;
+    assert!(reason.contains("EF.CardSecurity"), "{reason}");
+    assert_eq!(report.verdict, Verdict::Verified, "{:?}", report.failures());
+
+    // Generic mapping reads no EF.CardSecurity: no such checks then.
+    let (gm, _, _) = open("v01-hung-ec-bp384", Profile::Cccd2021);
+    assert_eq!(gm.get(FileId::CardSecurity), None);
+    let report = verify(&gm, &store(), &Claims::default(), None, &options());
+    assert!(report.check(CheckId::CardSecuritySignature).is_none());
+}
+
+/// A chip whose EF.CardSecurity signature is broken: PACE-CAM still matches its key, but
+/// the key is no longer the issuer's, so chip authentication fails in the report.
+#[test]
+fn pace_cam_with_a_forged_card_security_fails_chip_authentication() {
+    let card = "v01-hung-ec-bp384";
+    let mut doc = Document::load(testdata().join("cards").join(card)).unwrap();
+    let mut forged = doc.get(FileId::CardSecurity).unwrap().to_vec();
+    // The last byte is the signature's (ECDSA brainpoolP384r1, DER).
+    *forged.last_mut().unwrap() ^= 0x01;
+    doc.insert(FileId::CardSecurity, forged);
+    let config = ChipConfig {
+        profile: Profile::PaceEcdhCam,
+        ..ChipConfig::default()
+    };
+    let chip =
+        VirtualChip::from_document_with_keys(&doc, config, &testdata().join("secrets").join(card))
+            .unwrap();
+    let mut s = Session::open(SimTransport::new(chip), &keys(&doc)).unwrap();
+    assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
+    let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
+    let report = verify(&read, &store(), &Claims::default(), None, &options());
+    assert_eq!(
+        status(&report, CheckId::CardSecuritySignature),
+        Status::Fail
+    );
+    assert_eq!(status(&report, CheckId::ChipAuthentication), Status::Fail);
+    assert_eq!(report.verdict, Verdict::NotVerified);
 }
 
 #[test]

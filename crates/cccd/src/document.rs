@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 mod meta;
 mod names;
 
-pub use meta::{AccessProtocol, ActiveAuthRecord, ChipAuthRecord, PaceRecord, ReadMeta};
+pub use meta::{
+    AccessProtocol, ActiveAuthRecord, CaKeySource, ChipAuthRecord, PaceRecord, ReadMeta,
+};
 
 /// The largest file accepted from a dump folder. Real chips hold files well under 100 KiB
 /// (DG2 on Vietnamese cards is under 64 KiB); this bound stops a hostile folder from making us

@@ -1,7 +1,7 @@
 //! Elliptic curves used by eMRTDs: named and explicit parameters, brainpoolP512r1, point
 //! arithmetic for PACE and Chip Authentication.
 //!
-//! [`Curve`] names the six supported curves and maps them to and from object identifiers,
+//! [`Curve`] names the eleven supported curves (every ICAO 9303-11 standardized one) and maps them to and from object identifiers,
 //! PACE standardized domain parameter ids and explicit `ECParameters` (RFC 3279), which some
 //! CSCAs (Vietnam's among them) put in their certificates instead of a curve OID.
 //! [`EcPoint`] and [`EcScalar`] give one runtime API over the RustCrypto curve types; decoding
@@ -20,6 +20,7 @@
 //! ```
 
 pub mod bp512;
+pub mod brainpool;
 mod explicit;
 pub mod fixed_base;
 mod oid;
@@ -36,12 +37,22 @@ use std::fmt;
 /// A supported elliptic curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Curve {
+    /// brainpoolP192r1 (RFC 5639); PACE parameter id 9.
+    BrainpoolP192r1,
+    /// brainpoolP224r1 (RFC 5639); PACE parameter id 11.
+    BrainpoolP224r1,
     /// brainpoolP256r1 (RFC 5639); PACE parameter id 13, the one Vietnamese cards use.
     BrainpoolP256r1,
+    /// brainpoolP320r1 (RFC 5639); PACE parameter id 14.
+    BrainpoolP320r1,
     /// brainpoolP384r1 (RFC 5639); PACE parameter id 16.
     BrainpoolP384r1,
     /// brainpoolP512r1 (RFC 5639); PACE parameter id 17.
     BrainpoolP512r1,
+    /// NIST P-192 / secp192r1; PACE parameter id 8.
+    NistP192,
+    /// NIST P-224 / secp224r1; PACE parameter id 10.
+    NistP224,
     /// NIST P-256 / secp256r1; PACE parameter id 12.
     NistP256,
     /// NIST P-384 / secp384r1; PACE parameter id 15.
@@ -91,7 +102,7 @@ pub enum EcError {
 
 /// PACE standardized domain parameter ids (ICAO 9303-11 §9.5.1, BSI TR-03110-3 table 4) that
 /// name curves or groups this crate does not implement.
-const UNSUPPORTED_PACE_IDS: [(u64, &str); 8] = [
+const UNSUPPORTED_PACE_IDS: [(u64, &str); 3] = [
     (
         0,
         "1024-bit MODP group with 160-bit prime order subgroup (DH)",
@@ -104,29 +115,22 @@ const UNSUPPORTED_PACE_IDS: [(u64, &str); 8] = [
         2,
         "2048-bit MODP group with 256-bit prime order subgroup (DH)",
     ),
-    (8, "secp192r1"),
-    (9, "brainpoolP192r1"),
-    (10, "secp224r1"),
-    (11, "brainpoolP224r1"),
-    (14, "brainpoolP320r1"),
 ];
 
 /// Named curves recognised by OID but not implemented, for a helpful error.
-const UNSUPPORTED_CURVE_OIDS: [(&str, &str); 6] = [
-    ("1.2.840.10045.3.1.1", "secp192r1"),
-    ("1.3.132.0.33", "secp224r1"),
-    ("1.3.36.3.3.2.8.1.1.3", "brainpoolP192r1"),
-    ("1.3.36.3.3.2.8.1.1.5", "brainpoolP224r1"),
-    ("1.3.36.3.3.2.8.1.1.9", "brainpoolP320r1"),
-    ("1.3.132.0.10", "secp256k1"),
-];
+const UNSUPPORTED_CURVE_OIDS: [(&str, &str); 1] = [("1.3.132.0.10", "secp256k1")];
 
 impl Curve {
     /// Every supported curve.
-    pub const ALL: [Curve; 6] = [
+    pub const ALL: [Curve; 11] = [
+        Curve::BrainpoolP192r1,
+        Curve::BrainpoolP224r1,
         Curve::BrainpoolP256r1,
+        Curve::BrainpoolP320r1,
         Curve::BrainpoolP384r1,
         Curve::BrainpoolP512r1,
+        Curve::NistP192,
+        Curve::NistP224,
         Curve::NistP256,
         Curve::NistP384,
         Curve::NistP521,
@@ -135,9 +139,14 @@ impl Curve {
     /// The usual name (`"brainpoolP256r1"`, `"secp256r1"`...).
     pub fn name(self) -> &'static str {
         match self {
+            Curve::BrainpoolP192r1 => "brainpoolP192r1",
+            Curve::BrainpoolP224r1 => "brainpoolP224r1",
             Curve::BrainpoolP256r1 => "brainpoolP256r1",
+            Curve::BrainpoolP320r1 => "brainpoolP320r1",
             Curve::BrainpoolP384r1 => "brainpoolP384r1",
             Curve::BrainpoolP512r1 => "brainpoolP512r1",
+            Curve::NistP192 => "secp192r1",
+            Curve::NistP224 => "secp224r1",
             Curve::NistP256 => "secp256r1",
             Curve::NistP384 => "secp384r1",
             Curve::NistP521 => "secp521r1",
@@ -147,9 +156,14 @@ impl Curve {
     /// The curve's OID in dotted form.
     pub fn oid(self) -> &'static str {
         match self {
+            Curve::BrainpoolP192r1 => "1.3.36.3.3.2.8.1.1.3",
+            Curve::BrainpoolP224r1 => "1.3.36.3.3.2.8.1.1.5",
             Curve::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
+            Curve::BrainpoolP320r1 => "1.3.36.3.3.2.8.1.1.9",
             Curve::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
             Curve::BrainpoolP512r1 => "1.3.36.3.3.2.8.1.1.13",
+            Curve::NistP192 => "1.2.840.10045.3.1.1",
+            Curve::NistP224 => "1.3.132.0.33",
             Curve::NistP256 => "1.2.840.10045.3.1.7",
             Curve::NistP384 => "1.3.132.0.34",
             Curve::NistP521 => "1.3.132.0.35",
@@ -198,8 +212,13 @@ impl Curve {
     /// The PACE standardized domain parameter id of this curve.
     pub fn pace_parameter_id(self) -> u8 {
         match self {
+            Curve::NistP192 => 8,
+            Curve::BrainpoolP192r1 => 9,
+            Curve::NistP224 => 10,
+            Curve::BrainpoolP224r1 => 11,
             Curve::NistP256 => 12,
             Curve::BrainpoolP256r1 => 13,
+            Curve::BrainpoolP320r1 => 14,
             Curve::NistP384 => 15,
             Curve::BrainpoolP384r1 => 16,
             Curve::BrainpoolP512r1 => 17,
@@ -210,7 +229,10 @@ impl Curve {
     /// Bytes in a field element (and in each coordinate of an uncompressed point).
     pub fn field_size(self) -> usize {
         match self {
+            Curve::BrainpoolP192r1 | Curve::NistP192 => 24,
+            Curve::BrainpoolP224r1 | Curve::NistP224 => 28,
             Curve::BrainpoolP256r1 | Curve::NistP256 => 32,
+            Curve::BrainpoolP320r1 => 40,
             Curve::BrainpoolP384r1 | Curve::NistP384 => 48,
             Curve::BrainpoolP512r1 => 64,
             Curve::NistP521 => 66,
@@ -225,9 +247,14 @@ impl Curve {
     /// The published domain parameters.
     pub fn params(self) -> &'static DomainParams {
         match self {
+            Curve::BrainpoolP192r1 => &params::BP192,
+            Curve::BrainpoolP224r1 => &params::BP224,
             Curve::BrainpoolP256r1 => &params::BP256,
+            Curve::BrainpoolP320r1 => &params::BP320,
             Curve::BrainpoolP384r1 => &params::BP384,
             Curve::BrainpoolP512r1 => &params::BP512,
+            Curve::NistP192 => &params::P192,
+            Curve::NistP224 => &params::P224,
             Curve::NistP256 => &params::P256,
             Curve::NistP384 => &params::P384,
             Curve::NistP521 => &params::P521,

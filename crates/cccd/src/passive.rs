@@ -13,6 +13,10 @@
 //! | `sod.chain` | the DSC was issued by a CSCA in the [`TrustStore`], valid at the given time |
 //! | `dg.hash.DGn` | each data group read hashes to the value in the LDSSecurityObject |
 //!
+//! [`verify_card_security`] runs the same SignerInfo and chain steps on EF.CardSecurity,
+//! whose chip authentication keys PACE-CAM relies on (`card_security.signature`,
+//! `card_security.chain`).
+//!
 //! Everything is computed once: EF.SOD is parsed once, every data group is hashed once, the
 //! signature is checked once, and chain signature checks are cached by the trust store.
 //!
@@ -27,6 +31,7 @@
 //! # }
 //! ```
 
+mod card_security;
 mod signer;
 
 use std::fmt;
@@ -39,6 +44,7 @@ use crate::lds::sod::Sod;
 use crate::pki::TrustStore;
 pub use crate::pki::chain::{ChainOutcome, Revocation};
 
+pub use card_security::{CardSecurityReport, verify_card_security};
 pub use signer::SignerCertificate;
 
 /// The status of one check, as a report shows it (the one status type of every report).

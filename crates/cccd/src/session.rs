@@ -118,6 +118,9 @@ impl<T: Transport> Session<T> {
         }
         document.meta.access = Some(access);
         document.meta.pace = pace.as_ref().map(|run| run.record.clone());
+        if let Some(bytes) = pace.as_ref().and_then(|run| run.card_security.clone()) {
+            document.insert(FileId::CardSecurity, bytes);
+        }
         Ok(Self {
             transport,
             codec: Some(codec),
@@ -378,10 +381,12 @@ struct Opened {
     pace: Option<PaceRun>,
 }
 
-/// The PACE run that opened the chip: its record for `card.json`, and PACE-CAM's evidence.
+/// The PACE run that opened the chip: its record for `card.json`, PACE-CAM's evidence and
+/// EF.CardSecurity (read after PACE-CAM only).
 struct PaceRun {
     record: PaceRecord,
     cam: Option<pace::CamEvidence>,
+    card_security: Option<Vec<u8>>,
 }
 
 /// Run access control over `transport`; return the session state, the protocol used and
@@ -408,12 +413,19 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
                 &mut pace::protocol::SystemRandomness,
             ) {
                 Ok(pace::Established {
-                    channel,
+                    mut channel,
                     chip_authentication,
                     ..
                 }) => {
                     let record = PaceRecord::new(info, protocol);
                     log::info!("access: {}", record.name);
+                    // PACE-CAM's key is checked against EF.CardSecurity's (ICAO 9303-11
+                    // §4.4.3.5.2); it sits in the master file, read before the application
+                    // is selected.
+                    let card_security = match chip_authentication {
+                        Some(_) => files::read_card_security(&mut channel)?,
+                        None => None,
+                    };
                     let (_, codec) = channel.into_parts();
                     let codec = select_application_protected(transport, codec)?;
                     return Ok(Opened {
@@ -423,6 +435,7 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
                         pace: Some(PaceRun {
                             record,
                             cam: chip_authentication,
+                            card_security,
                         }),
                     });
                 }

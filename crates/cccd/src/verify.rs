@@ -226,7 +226,9 @@ pub fn verify(
 ) -> Report {
     let identity = ChipIdentity::from_document_at(doc, options.at.date());
     let mut out = passive::checks(doc, store, options.at, identity.issuing_state().as_deref());
-    out.push(chip::chip_authentication(doc, options));
+    out.extend(passive::card_security_checks(doc, store, options.at));
+    let chip_check = chip::chip_authentication(doc, options);
+    out.push(chip::cam_key_authenticated(chip_check, doc, &out));
     out.push(checks::mrz_check_digits(&identity));
     out.push(checks::dg1_matches_dg13(&identity));
     out.push(checks::id_number_structure(&identity));

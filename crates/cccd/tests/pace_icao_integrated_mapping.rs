@@ -297,6 +297,16 @@ fn wrong_nonce_lengths_are_typed_errors() {
 #[test]
 fn point_encoding_lands_on_every_curve() {
     for curve in Curve::ALL {
+        if curve == Curve::NistP224 {
+            // p = 1 mod 4: the encoding is not defined there, and says so.
+            assert!(matches!(
+                integrated::map_generator_ecdh(curve, Cipher::Aes128, &[0x5A; 16], &[0xC3; 16]),
+                Err(integrated::IntegratedMappingError::CurveNotSupported(
+                    Curve::NistP224
+                ))
+            ));
+            continue;
+        }
         for cipher in [
             Cipher::TripleDes,
             Cipher::Aes128,

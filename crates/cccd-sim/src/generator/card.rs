@@ -7,6 +7,7 @@ use super::persona::{Derived, Persona};
 use super::testpki::{DscId, TestPki};
 use cccd::crypto::Cipher;
 use cccd::document::Document;
+use cccd::lds::card_security::CardSecurity;
 use cccd::lds::com::Com;
 use cccd::lds::dg1::Dg1;
 use cccd::lds::dg2::{Dg2, FaceImage};
@@ -130,9 +131,16 @@ fn resign_rsa(
     label: &str,
 ) -> Result<(), GenError> {
     use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
-    let parsed = Sod::parse(sod).map_err(|e| enc_err(&e))?;
-    let signer = parsed
-        .signed_data
+    // EF.SOD, or EF.CardSecurity (a bare ContentInfo).
+    let signed_data = match Sod::parse(sod) {
+        Ok(parsed) => parsed.signed_data,
+        Err(e) => {
+            CardSecurity::parse(sod)
+                .map_err(|_| enc_err(&e))?
+                .signed_data
+        }
+    };
+    let signer = signed_data
         .signer_infos
         .first()
         .ok_or_else(|| GenError::Data("SOD without signer".into()))?;
@@ -209,6 +217,36 @@ fn dg14(ca_key: &PrivateKey, aa: AaKind) -> Result<Vec<u8>, GenError> {
         security_infos: SecurityInfos { infos },
     }
     .encode())
+}
+
+/// EF.CardSecurity: EF.CardAccess's PACEInfos and DG14's SecurityInfos (the chip
+/// authentication key as issued), signed by the card's document signer like EF.SOD (ICAO
+/// 9303-11 §9.2.2). Served from the master file; a reader reads it after PACE-CAM.
+fn card_security(
+    dg14: &[u8],
+    builder: &SodBuilder,
+    dsc_der: &[u8],
+    key: &DocumentSignerKey,
+    seed: u64,
+    dir: &str,
+) -> Result<Vec<u8>, GenError> {
+    let mut infos = SecurityInfos::parse(&hex(CARD_ACCESS_HEX)?)
+        .map_err(|e| enc_err(&e))?
+        .infos;
+    infos.extend(
+        Dg14::parse(dg14)
+            .map_err(|e| enc_err(&e))?
+            .security_infos
+            .infos,
+    );
+    let content = SecurityInfos { infos }.encode();
+    let mut file = builder
+        .build_card_security(&content, dsc_der, key)
+        .map_err(|e| enc_err(&e))?;
+    if matches!(key, DocumentSignerKey::RsaPssSha256(_)) {
+        resign_rsa(&mut file, key, seed, &format!("{dir}/card-security"))?;
+    }
+    Ok(file)
 }
 
 fn signing_time(p: &Persona) -> String {
@@ -308,6 +346,7 @@ pub fn build(
     if matches!(key, DocumentSignerKey::RsaPssSha256(_)) {
         resign_rsa(&mut sod, &key, seed, spec.dir)?;
     }
+    let card_security = card_security(&dg14, &builder, &dsc.cert, &key, seed, spec.dir)?;
 
     // Faults applied after signing.
     match spec.fault {
@@ -402,6 +441,7 @@ pub fn build(
     doc.insert(FileId::Com, com);
     doc.insert(FileId::Sod, sod);
     doc.insert(FileId::CardAccess, hex(CARD_ACCESS_HEX)?);
+    doc.insert(FileId::CardSecurity, card_security);
     doc.insert(FileId::Dg(DataGroup::Dg1), dg1);
     if has_dg2 {
         doc.insert(FileId::Dg(DataGroup::Dg2), dg2);

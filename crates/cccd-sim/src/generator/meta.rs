@@ -85,6 +85,7 @@ pub fn read_meta(seed: u64, spec: &CardSpec, chip_aa: &PrivateKey) -> Result<Rea
             } else {
                 "the chip's answer did not match the DG14 public key".into()
             },
+            key_source: None,
         }),
         active_authentication: Some(ActiveAuthRecord {
             challenge: to_hex(&challenge),

@@ -163,9 +163,23 @@ fn check_supported(info: &PaceInfo) -> Result<PaceGroup, PaceError> {
             ),
         });
     }
-    PaceGroup::of(info).map_err(|e| PaceError::Unsupported {
+    let group = PaceGroup::of(info).map_err(|e| PaceError::Unsupported {
         what: e.to_string(),
-    })
+    })?;
+    // The integrated mapping's point encoding needs p = 3 mod 4 (ICAO 9303-11 §4.4.3.3.2):
+    // every standardized curve but secp224r1 (id 10).
+    if let PaceGroup::Ec(curve) = group
+        && protocol.mapping == Mapping::Integrated
+        && curve.params().p.last().is_none_or(|b| b & 3 != 3)
+    {
+        return Err(PaceError::Unsupported {
+            what: format!(
+                "integrated mapping on {curve} (its point encoding needs p = 3 mod 4; ICAO \
+                 defines ECDH-IM for no such curve)"
+            ),
+        });
+    }
+    Ok(group)
 }
 
 /// Run PACE (any mapping: generic, integrated, chip authentication; ECDH or DH) and return

@@ -97,6 +97,21 @@ pub struct ChipAuthRecord {
     /// A plain-words note (why it failed, or which key id).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
+    /// For PACE-CAM: the file whose chip authentication public key the chip's evidence
+    /// matched, so a verifier knows which passive authentication the result rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_source: Option<CaKeySource>,
+}
+
+/// Where a chip authentication public key came from; passive authentication of that file
+/// is what makes the key the issuer's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaKeySource {
+    /// EF.CardSecurity (its own CMS signature).
+    CardSecurity,
+    /// DG14 (hashed in EF.SOD).
+    Dg14,
 }
 
 /// An active-authentication exchange, as hex.

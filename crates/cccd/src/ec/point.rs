@@ -1,6 +1,6 @@
 //! One runtime API over the RustCrypto curve types: points and scalars tagged with their curve.
 
-use super::{Curve, EcError, bp512};
+use super::{Curve, EcError, bp512, brainpool};
 use elliptic_curve::ff::{Field, PrimeField};
 use elliptic_curve::group::{Curve as _, Group};
 use elliptic_curve::ops::Reduce;
@@ -22,6 +22,11 @@ enum PointInner {
     Bp256(bp256::r1::ProjectivePoint),
     Bp384(bp384::r1::ProjectivePoint),
     Bp512(bp512::ProjectivePoint),
+    Bp192(brainpool::bp192::ProjectivePoint),
+    Bp224(brainpool::bp224::ProjectivePoint),
+    Bp320(brainpool::bp320::ProjectivePoint),
+    P192(p192::ProjectivePoint),
+    P224(p224::ProjectivePoint),
     P256(p256::ProjectivePoint),
     P384(p384::ProjectivePoint),
     P521(p521::ProjectivePoint),
@@ -37,6 +42,11 @@ enum ScalarInner {
     Bp256(bp256::r1::Scalar),
     Bp384(bp384::r1::Scalar),
     Bp512(bp512::Scalar),
+    Bp192(brainpool::bp192::Scalar),
+    Bp224(brainpool::bp224::Scalar),
+    Bp320(brainpool::bp320::Scalar),
+    P192(p192::Scalar),
+    P224(p224::Scalar),
     P256(p256::Scalar),
     P384(p384::Scalar),
     P521(p521::Scalar),
@@ -50,6 +60,11 @@ macro_rules! map_each {
             $inner::Bp256($x) => $out::Bp256($body),
             $inner::Bp384($x) => $out::Bp384($body),
             $inner::Bp512($x) => $out::Bp512($body),
+            $inner::Bp192($x) => $out::Bp192($body),
+            $inner::Bp224($x) => $out::Bp224($body),
+            $inner::Bp320($x) => $out::Bp320($body),
+            $inner::P192($x) => $out::P192($body),
+            $inner::P224($x) => $out::P224($body),
             $inner::P256($x) => $out::P256($body),
             $inner::P384($x) => $out::P384($body),
             $inner::P521($x) => $out::P521($body),
@@ -64,6 +79,11 @@ macro_rules! on_each {
             $inner::Bp256($x) => $body,
             $inner::Bp384($x) => $body,
             $inner::Bp512($x) => $body,
+            $inner::Bp192($x) => $body,
+            $inner::Bp224($x) => $body,
+            $inner::Bp320($x) => $body,
+            $inner::P192($x) => $body,
+            $inner::P224($x) => $body,
             $inner::P256($x) => $body,
             $inner::P384($x) => $body,
             $inner::P521($x) => $body,
@@ -86,6 +106,26 @@ macro_rules! for_curve {
             Curve::BrainpoolP512r1 => {
                 type $C = bp512::BrainpoolP512r1;
                 $out::Bp512($body)
+            }
+            Curve::BrainpoolP192r1 => {
+                type $C = brainpool::bp192::BrainpoolP192r1;
+                $out::Bp192($body)
+            }
+            Curve::BrainpoolP224r1 => {
+                type $C = brainpool::bp224::BrainpoolP224r1;
+                $out::Bp224($body)
+            }
+            Curve::BrainpoolP320r1 => {
+                type $C = brainpool::bp320::BrainpoolP320r1;
+                $out::Bp320($body)
+            }
+            Curve::NistP192 => {
+                type $C = p192::NistP192;
+                $out::P192($body)
+            }
+            Curve::NistP224 => {
+                type $C = p224::NistP224;
+                $out::P224($body)
             }
             Curve::NistP256 => {
                 type $C = p256::NistP256;
@@ -229,6 +269,11 @@ impl Curve {
             (PointInner::Bp256(g), ScalarInner::Bp256(k)) => PointInner::Bp256(*g * k),
             (PointInner::Bp384(g), ScalarInner::Bp384(k)) => PointInner::Bp384(*g * k),
             (PointInner::Bp512(g), ScalarInner::Bp512(k)) => PointInner::Bp512(*g * k),
+            (PointInner::Bp192(g), ScalarInner::Bp192(k)) => PointInner::Bp192(*g * k),
+            (PointInner::Bp224(g), ScalarInner::Bp224(k)) => PointInner::Bp224(*g * k),
+            (PointInner::Bp320(g), ScalarInner::Bp320(k)) => PointInner::Bp320(*g * k),
+            (PointInner::P192(g), ScalarInner::P192(k)) => PointInner::P192(*g * k),
+            (PointInner::P224(g), ScalarInner::P224(k)) => PointInner::P224(*g * k),
             (PointInner::P256(g), ScalarInner::P256(k)) => PointInner::P256(*g * k),
             (PointInner::P384(g), ScalarInner::P384(k)) => PointInner::P384(*g * k),
             (PointInner::P521(g), ScalarInner::P521(k)) => PointInner::P521(*g * k),
@@ -246,6 +291,11 @@ impl EcPoint {
             PointInner::Bp256(_) => Curve::BrainpoolP256r1,
             PointInner::Bp384(_) => Curve::BrainpoolP384r1,
             PointInner::Bp512(_) => Curve::BrainpoolP512r1,
+            PointInner::Bp192(_) => Curve::BrainpoolP192r1,
+            PointInner::Bp224(_) => Curve::BrainpoolP224r1,
+            PointInner::Bp320(_) => Curve::BrainpoolP320r1,
+            PointInner::P192(_) => Curve::NistP192,
+            PointInner::P224(_) => Curve::NistP224,
             PointInner::P256(_) => Curve::NistP256,
             PointInner::P384(_) => Curve::NistP384,
             PointInner::P521(_) => Curve::NistP521,
@@ -275,6 +325,11 @@ impl EcPoint {
             PointInner::Bp256(p) => encode::<bp256::BrainpoolP256r1>(p),
             PointInner::Bp384(p) => encode::<bp384::BrainpoolP384r1>(p),
             PointInner::Bp512(p) => encode::<bp512::BrainpoolP512r1>(p),
+            PointInner::Bp192(p) => encode::<brainpool::bp192::BrainpoolP192r1>(p),
+            PointInner::Bp224(p) => encode::<brainpool::bp224::BrainpoolP224r1>(p),
+            PointInner::Bp320(p) => encode::<brainpool::bp320::BrainpoolP320r1>(p),
+            PointInner::P192(p) => encode::<p192::NistP192>(p),
+            PointInner::P224(p) => encode::<p224::NistP224>(p),
             PointInner::P256(p) => encode::<p256::NistP256>(p),
             PointInner::P384(p) => encode::<p384::NistP384>(p),
             PointInner::P521(p) => encode::<p521::NistP521>(p),
@@ -289,6 +344,11 @@ impl EcPoint {
             PointInner::Bp256(p) => x_coordinate::<bp256::BrainpoolP256r1>(p),
             PointInner::Bp384(p) => x_coordinate::<bp384::BrainpoolP384r1>(p),
             PointInner::Bp512(p) => x_coordinate::<bp512::BrainpoolP512r1>(p),
+            PointInner::Bp192(p) => x_coordinate::<brainpool::bp192::BrainpoolP192r1>(p),
+            PointInner::Bp224(p) => x_coordinate::<brainpool::bp224::BrainpoolP224r1>(p),
+            PointInner::Bp320(p) => x_coordinate::<brainpool::bp320::BrainpoolP320r1>(p),
+            PointInner::P192(p) => x_coordinate::<p192::NistP192>(p),
+            PointInner::P224(p) => x_coordinate::<p224::NistP224>(p),
             PointInner::P256(p) => x_coordinate::<p256::NistP256>(p),
             PointInner::P384(p) => x_coordinate::<p384::NistP384>(p),
             PointInner::P521(p) => x_coordinate::<p521::NistP521>(p),
@@ -301,6 +361,11 @@ impl EcPoint {
             (PointInner::Bp256(p), ScalarInner::Bp256(k)) => PointInner::Bp256(*p * k),
             (PointInner::Bp384(p), ScalarInner::Bp384(k)) => PointInner::Bp384(*p * k),
             (PointInner::Bp512(p), ScalarInner::Bp512(k)) => PointInner::Bp512(*p * k),
+            (PointInner::Bp192(p), ScalarInner::Bp192(k)) => PointInner::Bp192(*p * k),
+            (PointInner::Bp224(p), ScalarInner::Bp224(k)) => PointInner::Bp224(*p * k),
+            (PointInner::Bp320(p), ScalarInner::Bp320(k)) => PointInner::Bp320(*p * k),
+            (PointInner::P192(p), ScalarInner::P192(k)) => PointInner::P192(*p * k),
+            (PointInner::P224(p), ScalarInner::P224(k)) => PointInner::P224(*p * k),
             (PointInner::P256(p), ScalarInner::P256(k)) => PointInner::P256(*p * k),
             (PointInner::P384(p), ScalarInner::P384(k)) => PointInner::P384(*p * k),
             (PointInner::P521(p), ScalarInner::P521(k)) => PointInner::P521(*p * k),
@@ -314,6 +379,11 @@ impl EcPoint {
             (PointInner::Bp256(a), PointInner::Bp256(b)) => PointInner::Bp256(*a + b),
             (PointInner::Bp384(a), PointInner::Bp384(b)) => PointInner::Bp384(*a + b),
             (PointInner::Bp512(a), PointInner::Bp512(b)) => PointInner::Bp512(*a + b),
+            (PointInner::Bp192(a), PointInner::Bp192(b)) => PointInner::Bp192(*a + b),
+            (PointInner::Bp224(a), PointInner::Bp224(b)) => PointInner::Bp224(*a + b),
+            (PointInner::Bp320(a), PointInner::Bp320(b)) => PointInner::Bp320(*a + b),
+            (PointInner::P192(a), PointInner::P192(b)) => PointInner::P192(*a + b),
+            (PointInner::P224(a), PointInner::P224(b)) => PointInner::P224(*a + b),
             (PointInner::P256(a), PointInner::P256(b)) => PointInner::P256(*a + b),
             (PointInner::P384(a), PointInner::P384(b)) => PointInner::P384(*a + b),
             (PointInner::P521(a), PointInner::P521(b)) => PointInner::P521(*a + b),
@@ -350,6 +420,11 @@ impl EcScalar {
             ScalarInner::Bp256(_) => Curve::BrainpoolP256r1,
             ScalarInner::Bp384(_) => Curve::BrainpoolP384r1,
             ScalarInner::Bp512(_) => Curve::BrainpoolP512r1,
+            ScalarInner::Bp192(_) => Curve::BrainpoolP192r1,
+            ScalarInner::Bp224(_) => Curve::BrainpoolP224r1,
+            ScalarInner::Bp320(_) => Curve::BrainpoolP320r1,
+            ScalarInner::P192(_) => Curve::NistP192,
+            ScalarInner::P224(_) => Curve::NistP224,
             ScalarInner::P256(_) => Curve::NistP256,
             ScalarInner::P384(_) => Curve::NistP384,
             ScalarInner::P521(_) => Curve::NistP521,
@@ -367,6 +442,11 @@ impl EcScalar {
             ScalarInner::Bp256(s) => ScalarInner::Bp256(Option::from(s.invert())?),
             ScalarInner::Bp384(s) => ScalarInner::Bp384(Option::from(s.invert())?),
             ScalarInner::Bp512(s) => ScalarInner::Bp512(Option::from(s.invert())?),
+            ScalarInner::Bp192(s) => ScalarInner::Bp192(Option::from(s.invert())?),
+            ScalarInner::Bp224(s) => ScalarInner::Bp224(Option::from(s.invert())?),
+            ScalarInner::Bp320(s) => ScalarInner::Bp320(Option::from(s.invert())?),
+            ScalarInner::P192(s) => ScalarInner::P192(Option::from(s.invert())?),
+            ScalarInner::P224(s) => ScalarInner::P224(Option::from(s.invert())?),
             ScalarInner::P256(s) => ScalarInner::P256(Option::from(s.invert())?),
             ScalarInner::P384(s) => ScalarInner::P384(Option::from(s.invert())?),
             ScalarInner::P521(s) => ScalarInner::P521(Option::from(s.invert())?),
@@ -379,6 +459,11 @@ impl EcScalar {
             (ScalarInner::Bp256(a), ScalarInner::Bp256(b)) => ScalarInner::Bp256(*a * b),
             (ScalarInner::Bp384(a), ScalarInner::Bp384(b)) => ScalarInner::Bp384(*a * b),
             (ScalarInner::Bp512(a), ScalarInner::Bp512(b)) => ScalarInner::Bp512(*a * b),
+            (ScalarInner::Bp192(a), ScalarInner::Bp192(b)) => ScalarInner::Bp192(*a * b),
+            (ScalarInner::Bp224(a), ScalarInner::Bp224(b)) => ScalarInner::Bp224(*a * b),
+            (ScalarInner::Bp320(a), ScalarInner::Bp320(b)) => ScalarInner::Bp320(*a * b),
+            (ScalarInner::P192(a), ScalarInner::P192(b)) => ScalarInner::P192(*a * b),
+            (ScalarInner::P224(a), ScalarInner::P224(b)) => ScalarInner::P224(*a * b),
             (ScalarInner::P256(a), ScalarInner::P256(b)) => ScalarInner::P256(*a * b),
             (ScalarInner::P384(a), ScalarInner::P384(b)) => ScalarInner::P384(*a * b),
             (ScalarInner::P521(a), ScalarInner::P521(b)) => ScalarInner::P521(*a * b),

@@ -14,15 +14,19 @@ fn pace_parameter_ids_round_trip_and_unsupported_ones_are_named() {
         Curve::from_pace_parameter_id(13),
         Ok(Curve::BrainpoolP256r1)
     );
-    for (id, name) in [
-        (8, "secp192r1"),
-        (9, "brainpoolP192r1"),
-        (10, "secp224r1"),
-        (11, "brainpoolP224r1"),
-        (14, "brainpoolP320r1"),
-        (0, "DH"),
-        (20, "reserved"),
+    // Every standardized EC id (8-18) names a curve of this crate.
+    for (id, curve) in [
+        (8, Curve::NistP192),
+        (9, Curve::BrainpoolP192r1),
+        (10, Curve::NistP224),
+        (11, Curve::BrainpoolP224r1),
+        (14, Curve::BrainpoolP320r1),
     ] {
+        assert_eq!(Curve::from_pace_parameter_id(id), Ok(curve));
+    }
+    let ec_ids: Vec<u8> = Curve::ALL.iter().map(|c| c.pace_parameter_id()).collect();
+    assert!((8..=18).all(|id| ec_ids.contains(&id)));
+    for (id, name) in [(0, "DH"), (2, "DH"), (7, "reserved"), (20, "reserved")] {
         match Curve::from_pace_parameter_id(id) {
             Err(EcError::Unsupported { what }) => assert!(what.contains(name), "{what}"),
             other => panic!("id {id}: {other:?}"),
@@ -48,8 +52,9 @@ fn oids_round_trip() {
         Curve::from_oid_der(&hex!("2A8648CE3D030107")),
         Ok(Curve::NistP256)
     );
-    match Curve::from_oid("1.3.132.0.33") {
-        Err(EcError::Unsupported { what }) => assert!(what.contains("secp224r1")),
+    assert_eq!(Curve::from_oid("1.3.132.0.33"), Ok(Curve::NistP224));
+    match Curve::from_oid("1.3.132.0.10") {
+        Err(EcError::Unsupported { what }) => assert!(what.contains("secp256k1")),
         other => panic!("{other:?}"),
     }
 }

@@ -1,14 +1,18 @@
 //! EF.CardSecurity (ICAO 9303-11 §9.2.3): the chip's SecurityInfos, signed by a document
 //! signer, so PACE-CAM and chip authentication keys can be proven without DG14.
 
-use super::asn1::{SEQUENCE, objects_at, root};
+use asn1_rs::Oid;
+
+use super::asn1::{SEQUENCE, objects_at, oid_from_arcs, root};
 use super::dg14::security_infos_error;
 use super::security_infos::SecurityInfos;
 use super::sod::SignedData;
 use super::{FileId, LdsError};
 
 /// id-SecurityObject, bsi-de 3.2.1 (0.4.0.127.0.7.3.2.1): the eContentType of EF.CardSecurity.
-pub const ID_SECURITY_OBJECT: &str = "0.4.0.127.0.7.3.2.1";
+pub fn id_security_object() -> Oid<'static> {
+    oid_from_arcs(&[0, 4, 0, 127, 0, 7, 3, 2, 1])
+}
 
 /// EF.CardSecurity: a CMS SignedData (no outer application tag) whose content is SecurityInfos.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +29,7 @@ impl CardSecurity {
         let file = FileId::CardSecurity;
         let ci = root(input, SEQUENCE, file)?;
         let signed_data = SignedData::parse_content_info(&ci, file)?;
-        if signed_data.content_type.to_id_string() != ID_SECURITY_OBJECT {
+        if signed_data.content_type != id_security_object() {
             return Err(LdsError::invalid(
                 file,
                 signed_data.content_offset,

@@ -188,11 +188,43 @@ impl SodBuilder {
 
     /// Sign and return the complete EF.SOD (`77 { ContentInfo }`).
     pub fn build(&self, dsc_der: &[u8], key: &DocumentSignerKey) -> Result<Vec<u8>, LdsError> {
+        let content = self.security_object().encode();
+        let content_info = self.sign(&lds_security_object_oid(), &content, dsc_der, key, FILE)?;
+        Ok(tlv::encode(Tag::new(0x77), &content_info))
+    }
+
+    /// Sign `security_infos` (a DER SET of SecurityInfo) as EF.CardSecurity: a ContentInfo
+    /// whose SignedData has eContentType id-SecurityObject (BSI TR-03110-3 A.1.2.2), with the
+    /// same signed attributes and signer as EF.SOD. The data groups of this builder are not
+    /// used.
+    pub fn build_card_security(
+        &self,
+        security_infos: &[u8],
+        dsc_der: &[u8],
+        key: &DocumentSignerKey,
+    ) -> Result<Vec<u8>, LdsError> {
+        self.sign(
+            &super::card_security::id_security_object(),
+            security_infos,
+            dsc_der,
+            key,
+            FileId::CardSecurity,
+        )
+    }
+
+    /// CMS SignedData (a ContentInfo) over `content` of type `content_type`.
+    fn sign(
+        &self,
+        content_type: &asn1_rs::Oid<'static>,
+        content: &[u8],
+        dsc_der: &[u8],
+        key: &DocumentSignerKey,
+        file: FileId,
+    ) -> Result<Vec<u8>, LdsError> {
         let (_, cert) = X509Certificate::from_der(dsc_der).map_err(|e| LdsError::Encode {
-            file: FILE,
+            file,
             what: format!("DSC certificate: {e}"),
         })?;
-        let content = self.security_object().encode();
         let digest = key.digest();
         let digest_alg = AlgorithmIdentifier::new(digest.oid()).encode();
 
@@ -200,13 +232,10 @@ impl SodBuilder {
             enc_seq(&[&enc_oid(&oid), &enc_set_of(&[value])])
         };
         let mut attrs = vec![
-            attr(
-                content_type_attr_oid(),
-                &enc_oid(&lds_security_object_oid()),
-            ),
+            attr(content_type_attr_oid(), &enc_oid(content_type)),
             attr(
                 message_digest_attr_oid(),
-                &enc_octets(&digest.digest(&content)),
+                &enc_octets(&digest.digest(content)),
             ),
         ];
         if let Some(t) = &self.signing_time {
@@ -232,8 +261,8 @@ impl SodBuilder {
             &enc_octets(&signature),
         ]);
         let encap = enc_seq(&[
-            &enc_oid(&lds_security_object_oid()),
-            &tlv::encode(Tag::new(0xA0), &enc_octets(&content)),
+            &enc_oid(content_type),
+            &tlv::encode(Tag::new(0xA0), &enc_octets(content)),
         ]);
         let signed_data = enc_seq(&[
             &enc_uint(3),
@@ -242,11 +271,10 @@ impl SodBuilder {
             &tlv::encode(Tag::new(0xA0), dsc_der),
             &enc_set_of(&[&signer_info]),
         ]);
-        let content_info = enc_seq(&[
+        Ok(enc_seq(&[
             &enc_oid(&signed_data_oid()),
             &tlv::encode(Tag::new(0xA0), &signed_data),
-        ]);
-        Ok(tlv::encode(Tag::new(0x77), &content_info))
+        ]))
     }
 }
 

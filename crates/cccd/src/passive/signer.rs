@@ -7,9 +7,11 @@ use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
 use super::Outcome;
 use crate::crypto::HashAlgorithm;
 use crate::crypto::ct_eq;
+use crate::lds::sod::signed_data::SignedData;
 use crate::lds::sod::{Sod, lds_security_object_oid};
 use crate::pki::signature::KeyDescription;
 use crate::pki::{TrustStore, to_datetime};
+use x509_parser::asn1_rs::Oid;
 
 /// The document signer certificate, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +57,27 @@ fn describe(cert: &X509Certificate<'_>, key: KeyDescription) -> SignerCertificat
     }
 }
 
-/// Check the first (for eMRTDs, the only) SignerInfo.
+/// Check the first (for eMRTDs, the only) SignerInfo of EF.SOD.
 pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
-    let sd = &sod.signed_data;
+    check_signed_data(
+        &sod.signed_data,
+        &lds_security_object_oid(),
+        "EF.SOD",
+        store,
+    )
+}
+
+/// Check the first SignerInfo of `sd` (EF.SOD or EF.CardSecurity, named by `file`), whose
+/// signed contentType must be `content_type`; the signer's key comes prepared from `store`.
+pub(super) fn check_signed_data(
+    sd: &SignedData,
+    content_type: &Oid<'static>,
+    file: &str,
+    store: &TrustStore,
+) -> SignerChecks {
     let skip = |why: &str| Outcome::Skip(why.to_owned());
     let Some(signer_info) = sd.signer_infos.first() else {
-        let fail = || Outcome::Fail("EF.SOD has no SignerInfo".to_owned());
+        let fail = || Outcome::Fail(format!("{file} has no SignerInfo"));
         return SignerChecks {
             digest: None,
             signing_time: None,
@@ -87,7 +104,7 @@ pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
         };
     };
 
-    let content_type = check_content_type(attrs);
+    let content_type = check_content_type(attrs, content_type);
     let message_digest = check_message_digest(attrs, digest, &digest_oid, &sd.content);
 
     let Some(dsc_der) = sd.signer_certificate(signer_info) else {
@@ -96,10 +113,9 @@ pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
             signing_time: attrs.signing_time().map(<[u8]>::to_vec),
             content_type,
             message_digest,
-            signature: Outcome::Fail(
-                "EF.SOD does not embed the document signer certificate the SignerInfo names"
-                    .to_owned(),
-            ),
+            signature: Outcome::Fail(format!(
+                "{file} does not embed the document signer certificate the SignerInfo names"
+            )),
             signer: None,
             dsc_der: None,
         };
@@ -151,16 +167,20 @@ pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
     }
 }
 
-/// `sod.content_type`: exactly one contentType attribute, naming the LDS security object.
-fn check_content_type(attrs: &crate::lds::sod::SignedAttributes) -> Outcome {
+/// `sod.content_type`: exactly one contentType attribute, naming the LDS security object
+/// (`expected`; id-SecurityObject for EF.CardSecurity).
+fn check_content_type(attrs: &crate::lds::sod::SignedAttributes, expected: &Oid<'_>) -> Outcome {
     let count = attrs.count_of(&crate::lds::sod::content_type_attr_oid());
     match attrs.content_type() {
         _ if count > 1 => Outcome::Fail(format!(
             "the contentType attribute appears {count} times; RFC 5652 allows one"
         )),
-        Some(oid) if oid == lds_security_object_oid() => Outcome::Pass,
-        Some(oid) => Outcome::Fail(format!(
+        Some(oid) if oid == *expected => Outcome::Pass,
+        Some(oid) if *expected == lds_security_object_oid() => Outcome::Fail(format!(
             "the signed contentType is {oid}, not the LDS security object (2.23.136.1.1.1)"
+        )),
+        Some(oid) => Outcome::Fail(format!(
+            "the signed contentType is {oid}, not the signed content's type {expected}"
         )),
         None => Outcome::Fail("the signed contentType attribute is missing".to_owned()),
     }
@@ -187,7 +207,7 @@ fn check_message_digest(
                 Outcome::Pass
             } else {
                 Outcome::Fail(format!(
-                    "the signed messageDigest is not the {} of the LDS security object",
+                    "the signed messageDigest is not the {} of the signed content",
                     hash.name()
                 ))
             }

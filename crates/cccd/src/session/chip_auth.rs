@@ -5,7 +5,8 @@
 use super::{ReadPlan, Session, SessionError};
 use crate::access::active;
 use crate::access::chip::{CaError, CaPlan};
-use crate::document::{ActiveAuthRecord, ChipAuthRecord};
+use crate::document::{ActiveAuthRecord, CaKeySource, ChipAuthRecord};
+use crate::lds::card_security::CardSecurity;
 use crate::lds::dg14::Dg14;
 use crate::lds::security_infos::SecurityInfos;
 use crate::lds::{DataGroup, FileId};
@@ -105,24 +106,25 @@ impl<T: Transport> Session<T> {
         }
     }
 
-    /// PACE-CAM made chip authentication part of PACE: check its evidence against DG14's
-    /// ECDH key (ICAO 9303-11 §4.4.3.5.2); the SOD's signature over DG14 (passive
-    /// authentication) then makes the key the issuer's. `None` when PACE-CAM did not run or
-    /// DG14 has no ECDH key of the curve (then CA runs as usual).
+    /// PACE-CAM made chip authentication part of PACE: check its evidence against the chip
+    /// authentication public key of EF.CardSecurity (read right after PACE-CAM), else of
+    /// DG14 (ICAO 9303-11 §4.4.3.5.2). The record names the file the key came from; the
+    /// verifier's passive authentication of that file (`card_security.signature`, or EF.SOD
+    /// over DG14) makes the key the issuer's. `None` when PACE-CAM did not run or neither file
+    /// has an ECDH key of the curve (then CA runs as usual).
     fn check_cam(&mut self) -> Option<ChipAuthOutcome> {
         let evidence = self.cam.clone()?;
         let curve = evidence.mapping_key().curve();
-        let infos = Dg14::parse(self.document.dg(DataGroup::Dg14)?)
-            .ok()?
-            .security_infos;
-        let keys: Vec<_> = infos
-            .chip_authentication_public_keys()
-            .filter_map(|info| info.ec_public_key().ok())
-            .filter(|key| key.curve() == curve)
-            .collect();
-        if keys.is_empty() {
-            return None;
-        }
+        let card_security = self
+            .document
+            .get(FileId::CardSecurity)
+            .and_then(|bytes| CardSecurity::parse(bytes).ok())
+            .map(|file| file.security_infos);
+        let dg14 = self
+            .document
+            .dg(DataGroup::Dg14)
+            .and_then(|bytes| Dg14::parse(bytes).ok())
+            .map(|dg14| dg14.security_infos);
         let protocol = self
             .document
             .meta
@@ -130,17 +132,57 @@ impl<T: Transport> Session<T> {
             .as_ref()
             .map(|record| record.protocol.clone())
             .unwrap_or_default();
-        let outcome = if keys.iter().any(|key| evidence.verify(key).is_ok()) {
-            self.record_ca_with(true, &protocol, "PACE-CAM")
-        } else {
-            self.record_ca_with(
-                false,
-                &protocol,
-                "PACE-CAM: the chip's authentication data does not match the DG14 public key",
-            )
+        let mut offered = Vec::new();
+        for (source, infos) in [
+            (CaKeySource::CardSecurity, card_security),
+            (CaKeySource::Dg14, dg14),
+        ] {
+            let Some(infos) = infos else { continue };
+            let keys: Vec<_> = infos
+                .chip_authentication_public_keys()
+                .filter_map(|info| info.ec_public_key().ok())
+                .filter(|key| key.curve() == curve)
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            if keys.iter().any(|key| evidence.verify(key).is_ok()) {
+                let outcome = self.record_cam(true, &protocol, "PACE-CAM", source);
+                log::info!("chip authentication by PACE-CAM ({source:?} key): {outcome:?}");
+                return Some(outcome);
+            }
+            offered.push(source);
+        }
+        let source = *offered.first()?;
+        let detail = match offered.as_slice() {
+            [CaKeySource::CardSecurity, CaKeySource::Dg14] => {
+                "PACE-CAM: the chip's authentication data matches neither the EF.CardSecurity \
+                 nor the DG14 public key"
+            }
+            [CaKeySource::CardSecurity] => {
+                "PACE-CAM: the chip's authentication data does not match the EF.CardSecurity \
+                 public key"
+            }
+            _ => "PACE-CAM: the chip's authentication data does not match the DG14 public key",
         };
+        let outcome = self.record_cam(false, &protocol, detail, source);
         log::info!("chip authentication by PACE-CAM: {outcome:?}");
         Some(outcome)
+    }
+
+    /// Record a PACE-CAM outcome with the file its key came from.
+    fn record_cam(
+        &mut self,
+        passed: bool,
+        protocol: &str,
+        detail: &str,
+        source: CaKeySource,
+    ) -> ChipAuthOutcome {
+        let outcome = self.record_ca_with(passed, protocol, detail);
+        if let Some(record) = self.document.meta.chip_authentication.as_mut() {
+            record.key_source = Some(source);
+        }
+        outcome
     }
 
     /// CA, then a protected SELECT of EF.COM on the new keys: only the genuine chip can answer
@@ -221,6 +263,7 @@ impl<T: Transport> Session<T> {
             passed,
             protocol: protocol.to_owned(),
             detail: detail.to_owned(),
+            key_source: None,
         });
         if passed {
             ChipAuthOutcome::ChipAuthenticated

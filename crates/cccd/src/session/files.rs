@@ -186,6 +186,40 @@ fn end_of_file(
     }
 }
 
+/// EF.CardSecurity over the channel PACE just opened, while the master file is still the
+/// current DF (inside the eMRTD application `011D` is EF.SOD). Short APDUs: nothing is known
+/// yet about extended-length support, and a chip that refuses one may end the session.
+/// `None` when the chip has none or refuses it (the DG14 key then serves PACE-CAM);
+/// transport failures are errors.
+pub fn read_card_security<T: Transport>(
+    channel: &mut SecureChannel<T>,
+) -> Result<Option<Vec<u8>>, SessionError> {
+    let mut strategy = ReadStrategy {
+        extended: false,
+        ..ReadStrategy::default()
+    };
+    match read_file(
+        channel,
+        FileId::CardSecurity,
+        Vec::new(),
+        &mut strategy,
+        &mut |_| {},
+    ) {
+        Ok(bytes) => Ok(bytes),
+        Err(
+            ReadError::Failed(SessionError::Status { sw, .. })
+            | ReadError::Interrupted {
+                error: SessionError::Status { sw, .. },
+                ..
+            },
+        ) => {
+            log::info!("EF.CardSecurity refused ({sw}); PACE-CAM falls back to DG14's key");
+            Ok(None)
+        }
+        Err(ReadError::Failed(e) | ReadError::Interrupted { error: e, .. }) => Err(e),
+    }
+}
+
 /// Read one file over the channel, continuing after `start` (bytes already read). `Ok(None)`
 /// when the chip has no such file; a refusal for lack of security status (6982) is an
 /// interruption the session resolves.

@@ -35,6 +35,11 @@ pub enum CheckId {
     IssuingState,
     /// `dg.hash.DGn`: the data group hashes to the signed value.
     DgHash(DataGroup),
+    /// `card_security.signature`: EF.CardSecurity (read after PACE-CAM) is well-formed CMS
+    /// SignedData over SecurityInfos, and its document signer's key verifies it.
+    CardSecuritySignature,
+    /// `card_security.chain`: EF.CardSecurity's signer chains to a trusted CSCA.
+    CardSecurityChain,
     /// `chip.authentication`: the chip is the original, as proven to this verifier.
     ChipAuthentication,
     /// `mrz.check_digits`: every MRZ check digit agrees.
@@ -58,7 +63,7 @@ pub enum CheckId {
 }
 
 /// The fixed names, in one table so that parsing and printing cannot drift.
-const NAMES: [(CheckId, &str); 18] = [
+const NAMES: [(CheckId, &str); 20] = [
     (CheckId::SodParse, "sod.parse"),
     (CheckId::SodContentType, "sod.content_type"),
     (CheckId::SodMessageDigest, "sod.message_digest"),
@@ -67,6 +72,8 @@ const NAMES: [(CheckId, &str); 18] = [
     (CheckId::SodAlgorithms, "sod.algorithms"),
     (CheckId::SodChain, "sod.chain"),
     (CheckId::IssuingState, "sod.issuing_state"),
+    (CheckId::CardSecuritySignature, "card_security.signature"),
+    (CheckId::CardSecurityChain, "card_security.chain"),
     (CheckId::ChipAuthentication, "chip.authentication"),
     (CheckId::MrzCheckDigits, "mrz.check_digits"),
     (CheckId::Dg1MatchesDg13, "dg1.matches.dg13"),
@@ -127,6 +134,8 @@ impl CheckId {
                 | Self::SodChain
                 | Self::IssuingState
                 | Self::DgHash(_)
+                | Self::CardSecuritySignature
+                | Self::CardSecurityChain
         )
     }
 }

@@ -10,9 +10,13 @@
 //! | AA answer, challenge from elsewhere | — | warn (a replay cannot be ruled out); fail if the verifier issued a different one |
 //! | `aa_challenge` given, no AA answer | — | fail |
 //! | nothing | skip | skip |
+//!
+//! A PACE-CAM pass rests on the chip authentication key of the file the record names
+//! (`key_source`): it stays a pass only if passive authentication vouches for that file
+//! (`card_security.signature`, or `sod.signature` and `dg.hash.DG14`).
 
 use super::{Check, CheckId, Options, Provenance, Status};
-use crate::document::{ActiveAuthRecord, Document};
+use crate::document::{ActiveAuthRecord, CaKeySource, Document};
 
 const ID: CheckId = CheckId::ChipAuthentication;
 
@@ -105,6 +109,63 @@ pub fn chip_authentication(doc: &Document, options: &Options) -> Check {
             "not proven: nothing shows the chip is the original rather than a copy of its data",
         ),
     }
+}
+
+/// A passing `chip.authentication` by PACE-CAM, downgraded unless the passive checks in
+/// `passive` vouch for the file its key came from: a chip proving a key nobody signed proves
+/// nothing about the document. A failed check of that file fails it; a skipped or merely
+/// warned one leaves it a warning.
+pub fn cam_key_authenticated(check: Check, doc: &Document, passive: &[Check]) -> Check {
+    let Some(source) = doc
+        .meta
+        .chip_authentication
+        .as_ref()
+        .filter(|ca| ca.passed)
+        .and_then(|ca| ca.key_source)
+    else {
+        return check;
+    };
+    if check.status != Status::Pass {
+        return check;
+    }
+    let (needed, file): (&[CheckId], &str) = match source {
+        CaKeySource::CardSecurity => (&[CheckId::CardSecuritySignature], "EF.CardSecurity"),
+        CaKeySource::Dg14 => (
+            &[
+                CheckId::SodSignature,
+                CheckId::DgHash(crate::lds::DataGroup::Dg14),
+            ],
+            "DG14",
+        ),
+    };
+    let status_of = |id: &CheckId| passive.iter().find(|c| c.id == *id).map(|c| c.status);
+    if needed.iter().any(|id| status_of(id) == Some(Status::Fail)) {
+        return self::check(
+            Status::Fail,
+            format!(
+                "PACE-CAM proved the chip holds the {file} key, but {file} fails passive \
+                 authentication: the key is not the issuer's"
+            ),
+        );
+    }
+    if needed.iter().all(|id| status_of(id) == Some(Status::Pass)) {
+        return Check::new(
+            ID,
+            Status::Pass,
+            format!(
+                "{} (PACE-CAM, with the chip authentication key of the passively authenticated \
+                 {file})",
+                check.reason
+            ),
+        );
+    }
+    self::check(
+        Status::Warn,
+        format!(
+            "PACE-CAM proved the chip holds the {file} key, but passive authentication of \
+             {file} is not complete"
+        ),
+    )
 }
 
 /// Re-verify a recorded AA exchange against DG15 (and DG14's algorithm info).

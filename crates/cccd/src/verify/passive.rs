@@ -1,6 +1,7 @@
 //! Passive authentication as report checks: `sod.parse`, `sod.content_type`,
 //! `sod.message_digest`, `sod.signature`, `sod.signing_time`, `sod.algorithms`, `sod.chain`,
-//! `sod.issuing_state` and `dg.hash.DGn`.
+//! `sod.issuing_state` and `dg.hash.DGn`; `card_security.signature` and
+//! `card_security.chain` when EF.CardSecurity was read (after PACE-CAM).
 
 use super::{Check, CheckId, Status};
 use crate::document::Document;
@@ -67,6 +68,36 @@ pub fn checks(
         }
     }
     out
+}
+
+/// `card_security.signature` and `card_security.chain` when the document holds
+/// EF.CardSecurity (none otherwise: a reader reads it only for PACE-CAM).
+pub fn card_security_checks(doc: &Document, store: &TrustStore, at: OffsetDateTime) -> Vec<Check> {
+    let Some(bytes) = doc.get(FileId::CardSecurity) else {
+        return Vec::new();
+    };
+    let report = passive::verify_card_security(bytes, store, at);
+    let signature = match report.signature.reason() {
+        "" => "EF.CardSecurity's SecurityInfos are what its document signer signed".to_owned(),
+        r => r.to_owned(),
+    };
+    let mut chain_status: Status = report.chain.status();
+    let mut chain_reason = report.chain.reason();
+    if matches!(report.chain, ChainOutcome::NoAnchor { .. }) && !store.is_empty() {
+        chain_status = Status::Fail;
+        chain_reason = format!(
+            "{chain_reason}; none of the {} trust anchors given issued EF.CardSecurity's signer",
+            store.len()
+        );
+    }
+    vec![
+        Check::new(
+            CheckId::CardSecuritySignature,
+            report.signature.status(),
+            signature,
+        ),
+        Check::new(CheckId::CardSecurityChain, chain_status, chain_reason),
+    ]
 }
 
 /// An empty file read from the chip, said in plain words instead of a parse or hash error.

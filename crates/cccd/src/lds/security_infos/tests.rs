@@ -215,9 +215,18 @@ fn unsupported_pace_parameters_are_named() {
         version: 2,
         parameter_id: Some(9),
     };
-    match info.curve() {
-        Err(crate::ec::EcError::Unsupported { what }) => assert!(what.contains("brainpoolP192r1")),
-        other => panic!("{other:?}"),
+    // Every standardized EC id names a curve now (9: brainpoolP192r1)...
+    assert_eq!(info.curve(), Ok(crate::ec::Curve::BrainpoolP192r1));
+    // ...and ECDH on a DH group or a reserved id is refused by name.
+    for (id, name) in [(2, "DH"), (20, "reserved")] {
+        let info = PaceInfo {
+            parameter_id: Some(id),
+            ..info
+        };
+        match info.curve() {
+            Err(crate::ec::EcError::Unsupported { what }) => assert!(what.contains(name), "{what}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
 

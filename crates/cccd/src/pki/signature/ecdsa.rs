@@ -1,4 +1,4 @@
-//! ECDSA verification on the six eMRTD curves, with named or explicit curve parameters.
+//! ECDSA verification on the eleven standardized eMRTD curves, with named or explicit curve parameters.
 //!
 //! Signatures may be DER `ECDSA-Sig-Value` (X9.62, RFC 5480) or plain `r || s`
 //! (BSI TR-03111 §5.2.1); see [`EcdsaEncoding`].
@@ -88,6 +88,46 @@ pub(crate) fn verify_prehashed(
     let point: &[u8] = &spki.subject_public_key.data;
     let field_len = curve.field_size();
     match curve {
+        Curve::NistP192 => verify_on_curve!(
+            p192::NistP192,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
+        Curve::NistP224 => verify_on_curve!(
+            p224::NistP224,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
+        Curve::BrainpoolP192r1 => verify_on_curve!(
+            crate::ec::brainpool::bp192::BrainpoolP192r1,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
+        Curve::BrainpoolP224r1 => verify_on_curve!(
+            crate::ec::brainpool::bp224::BrainpoolP224r1,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
+        Curve::BrainpoolP320r1 => verify_on_curve!(
+            crate::ec::brainpool::bp320::BrainpoolP320r1,
+            point,
+            prehash,
+            signature,
+            encoding,
+            field_len
+        ),
         Curve::NistP256 => verify_on_curve!(
             p256::NistP256,
             point,

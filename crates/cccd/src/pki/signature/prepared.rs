@@ -87,6 +87,13 @@ impl PreparedEc {
             Curve::BrainpoolP256r1 => Self::Bp256(PreparedEcdsa::new(point)?),
             Curve::BrainpoolP384r1 => Self::Bp384(PreparedEcdsa::new(point)?),
             Curve::BrainpoolP512r1 => Self::Bp512(PreparedEcdsa::new(point)?),
+            // The 192-, 224- and 320-bit curves are PACE curves; no document signer uses
+            // them, so they keep the plain path rather than a table type of their own.
+            other => {
+                return Err(SignatureError::UnsupportedCurve {
+                    curve: format!("{other:?} (no prepared table)"),
+                });
+            }
         })
     }
 
