@@ -99,8 +99,28 @@ enum Command {
     Receipt(commands::receipt::Args),
 }
 
+/// Whether the command line asks for JSON: errors then go to standard output as an error
+/// document (`schemas/error.schema.json`), usage errors included.
+fn wants_json() -> bool {
+    std::env::args_os().skip(1).any(|a| a == "--json")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let json = wants_json();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            // Usage errors are exit 2 as clap has them; --help and --version print as usual.
+            let text = e.render().to_string();
+            let message = text.trim().trim_start_matches("error: ");
+            outln!(
+                "{}",
+                exit::error_json("usage", exit::Exit::BadInput, message, None)
+            );
+            return exit::Exit::BadInput.into();
+        }
+        Err(e) => e.exit(),
+    };
     logging::init(cli.verbose);
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(&args),
@@ -117,6 +137,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code.into(),
+        Err(e) if json => {
+            outln!("{}", e.to_json());
+            e.exit_code().into()
+        }
         Err(e) => {
             eprintln!("cccd: {}", crate::output::escape_untrusted(&e.to_string()));
             e.exit_code().into()

@@ -4,7 +4,7 @@ use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 use cccd::document::Document;
 use cccd::lds::FileId;
-use cccd_service::identity::IdentityView;
+use cccd::verify::HolderIdentity;
 use std::path::PathBuf;
 
 /// Arguments of `cccd inspect`.
@@ -42,7 +42,7 @@ struct SodView {
 
 #[derive(serde::Serialize)]
 struct Output {
-    identity: IdentityView,
+    identity: HolderIdentity,
     files: Vec<FileRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sod: Option<SodView>,
@@ -66,6 +66,11 @@ fn parse_error(doc: &Document, id: FileId) -> Option<String> {
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
+    if args.redact && args.face.is_some() {
+        return Err(CliError::BadInput(
+            "--face writes the holder's photo: it cannot be combined with --redact".into(),
+        ));
+    }
     let doc = Document::load(&args.dump).map_err(|e| CliError::BadInput(e.to_string()))?;
     let files = doc
         .files()
@@ -80,7 +85,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         })
         .collect();
     let sod = doc.sod().and_then(Result::ok).map(|sod| SodView {
-        hash_algorithm: sod.lds_security_object.hash().map(|h| format!("{h:?}")),
+        // `sha256`, not the Rust name `Sha256`.
+        hash_algorithm: sod
+            .lds_security_object
+            .hash()
+            .map(|h| format!("{h:?}").to_lowercase()),
         data_groups: sod
             .lds_security_object
             .data_group_hashes
@@ -110,10 +119,15 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         let png = image
             .to_png()
             .map_err(|e| CliError::BadInput(e.to_string()))?;
-        std::fs::write(out, png).map_err(|e| CliError::Io(format!("{}: {e}", out.display())))?;
+        crate::output::write_private(out, &png)?;
     }
+    let identity = HolderIdentity::from_document(&doc);
     let output = Output {
-        identity: IdentityView::from_document(&doc, args.redact),
+        identity: if args.redact {
+            identity.redacted()
+        } else {
+            identity
+        },
         files,
         sod,
         meta: doc.meta.clone(),
@@ -128,7 +142,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .max()
             .unwrap_or(0);
         for (k, v) in rows {
-            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(v));
+            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
         }
         crate::outln!();
         for f in &output.files {

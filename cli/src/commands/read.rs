@@ -25,12 +25,19 @@ pub struct Args {
     json: bool,
 }
 
+/// One file of the dump.
+#[derive(serde::Serialize)]
+struct FileRow {
+    file: String,
+    bytes: usize,
+}
+
 #[derive(serde::Serialize)]
 struct Output {
     dump: String,
     reader: Option<String>,
     access: Option<cccd::document::AccessProtocol>,
-    files: Vec<(String, usize)>,
+    files: Vec<FileRow>,
 }
 
 /// Run the command.
@@ -48,14 +55,17 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     };
     let doc = read_card(&args.reader, &args.keys, &plan)?;
     doc.save(&args.out)
-        .map_err(|e| CliError::Io(e.to_string()))?;
+        .map_err(|e| CliError::cannot_write(&args.out, &e))?;
     let out = Output {
         dump: args.out.display().to_string(),
         reader: doc.meta.reader.clone(),
         access: doc.meta.access,
         files: doc
             .files()
-            .map(|(id, b)| (id.to_string(), b.len()))
+            .map(|(id, b)| FileRow {
+                file: id.to_string(),
+                bytes: b.len(),
+            })
             .collect(),
     };
     if args.json {

@@ -4,11 +4,10 @@
 use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
 use crate::card::{ReaderArgs, read_card};
 use crate::exit::{CliError, Exit};
-use crate::output::{Colour, paint, print_json};
+use crate::output::{Colour, paint, print_json_document};
 use cccd::document::Document;
 use cccd::session::ReadPlan;
 use cccd::verify::{Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify};
-use cccd_service::identity::IdentityView;
 use std::path::PathBuf;
 
 /// Arguments of `cccd verify`.
@@ -80,16 +79,15 @@ pub struct OptReader {
     wait: u64,
 }
 
+/// The report document (`schemas/report.schema.json`): the library's report and where the
+/// card came from.
 #[derive(serde::Serialize)]
-struct Output<'a> {
-    verdict: Verdict,
-    provenance: cccd::verify::Provenance,
-    unproven: &'a [cccd::verify::CheckId],
-    source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    access: Option<cccd::document::AccessProtocol>,
-    identity: IdentityView,
-    checks: &'a [cccd::verify::Check],
+pub struct ReportOutput<'a> {
+    /// The versioned report.
+    #[serde(flatten)]
+    pub report: &'a Report,
+    /// A dump folder, or `reader NAME`.
+    pub source: &'a str,
 }
 
 /// Run the command.
@@ -100,6 +98,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             trust: &args.trust,
             options: &options_from(args),
             json: args.out.json,
+            redact: args.out.redact,
         });
     }
     let (doc, source) = load(args)?;
@@ -112,23 +111,20 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         sex: args.sex,
     };
     let options = options_from(args);
-    let report = verify(&doc, &store, &claims, qr.as_ref(), &options);
-    let identity = IdentityView::from_document(&doc, args.out.redact);
+    let mut report = verify(&doc, &store, &claims, qr.as_ref(), &options);
+    if args.out.redact {
+        report = report.redacted();
+    }
     if let Some(path) = &args.html {
-        crate::html::write_report(path, &doc, &identity, &report, args.out.redact)?;
+        crate::html::write_report(path, &doc, &report, args.out.redact)?;
     }
     if args.out.json {
-        print_json(&Output {
-            verdict: report.verdict,
-            provenance: report.provenance,
-            unproven: &report.unproven,
-            source,
-            access: doc.meta.access,
-            identity,
-            checks: &report.checks,
+        print_json_document(&ReportOutput {
+            report: &report,
+            source: &source,
         })?;
     } else {
-        print_human(&report, &identity, &source);
+        print_human(&report, &source);
     }
     Ok(exit_for(&report))
 }
@@ -185,19 +181,9 @@ fn qr_data(args: &Args) -> Result<Option<cccd_qr::QrData>, CliError> {
             .map_err(|e| CliError::BadInput(format!("--qr: {e}")));
     }
     if let Some(path) = &args.qr_image {
-        let texts = cccd_qr::decode_image_file(path)
-            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
-        let mut last = None;
-        for t in &texts {
-            match cccd_qr::parse(t) {
-                Ok(d) => return Ok(Some(d)),
-                Err(e) => last = Some(e),
-            }
-        }
-        return Err(CliError::BadInput(match last {
-            Some(e) => format!("{}: the QR is not a card QR: {e}", path.display()),
-            None => format!("{}: no QR code found", path.display()),
-        }));
+        return cccd_qr::find_card_qr_in_file(path)
+            .map(Some)
+            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())));
     }
     Ok(None)
 }
@@ -211,7 +197,7 @@ fn status_label(s: Status) -> String {
     }
 }
 
-fn print_human(report: &Report, identity: &IdentityView, source: &str) {
+fn print_human(report: &Report, source: &str) {
     use crate::output::escape_untrusted as clean;
     let verdict = match report.verdict {
         Verdict::Verified => paint("VERIFIED", Colour::Green),
@@ -228,14 +214,14 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
         crate::outln!("  not proven: {}", names.join(", "));
     }
     crate::outln!();
-    let rows = identity.rows();
+    let rows = report.identity.rows();
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
     for (k, v) in rows {
-        crate::outln!("  {k:width$} {}", clean(v));
+        crate::outln!("  {k:width$} {}", clean(&v));
     }
     crate::outln!();
     let names: Vec<String> = report.checks.iter().map(|c| c.id.to_string()).collect();
