@@ -3,7 +3,6 @@
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 use cccd::document::Document;
-use cccd::lds::FileId;
 use cccd::verify::HolderIdentity;
 use std::path::PathBuf;
 
@@ -49,19 +48,26 @@ struct Output {
     meta: cccd::document::ReadMeta,
 }
 
-fn parse_error(doc: &Document, id: FileId) -> Option<String> {
-    let err =
-        |r: Option<Result<(), cccd::lds::LdsError>>| r.and_then(Result::err).map(|e| e.to_string());
-    match id {
-        FileId::Com => err(doc.com().map(|r| r.map(drop))),
-        FileId::Sod => err(doc.sod().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg1) => err(doc.dg1().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg2) => err(doc.dg2().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg13) => err(doc.dg13().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg14) => err(doc.dg14().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg15) => err(doc.dg15().map(|r| r.map(drop))),
-        _ => None,
-    }
+/// Write the face (DG2) as PNG, 0600.
+fn save_face(doc: &Document, out: &std::path::Path) -> Result<(), CliError> {
+    let dg2 = doc
+        .dg2()
+        .ok_or_else(|| {
+            CliError::BadInput(if crate::html::card_has_no_face(doc) {
+                "this card has no face image: its SOD lists no DG2 (Căn cước cards for children under 6 carry no photo)".into()
+            } else {
+                "the dump has no DG2 (read it with --face)".into()
+            })
+        })?
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let image = dg2
+        .first_image()
+        .ok_or_else(|| CliError::BadInput("DG2 holds no face image".into()))?;
+    let png = image
+        .to_png()
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    crate::output::write_private(out, &png)?;
+    Ok(())
 }
 
 /// Run the command.
@@ -73,9 +79,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     }
     let doc = Document::load(&args.dump).map_err(|e| CliError::BadInput(e.to_string()))?;
     let files = doc
-        .files()
+        .files_in_lds_order()
+        .into_iter()
         .map(|(id, bytes)| {
-            let error = parse_error(&doc, id);
+            let error = doc.parse_error(id).map(|e| e.to_string());
             FileRow {
                 file: id.to_string(),
                 bytes: bytes.len(),
@@ -103,23 +110,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         }),
     });
     if let Some(out) = &args.face {
-        let dg2 = doc
-            .dg2()
-            .ok_or_else(|| {
-                CliError::BadInput(if crate::html::card_has_no_face(&doc) {
-                    "this card has no face image: its SOD lists no DG2 (Căn cước cards for children under 6 carry no photo)".into()
-                } else {
-                    "the dump has no DG2 (read it with --face)".into()
-                })
-            })?
-            .map_err(|e| CliError::BadInput(e.to_string()))?;
-        let image = dg2
-            .first_image()
-            .ok_or_else(|| CliError::BadInput("DG2 holds no face image".into()))?;
-        let png = image
-            .to_png()
-            .map_err(|e| CliError::BadInput(e.to_string()))?;
-        crate::output::write_private(out, &png)?;
+        save_face(&doc, out)?;
     }
     let identity = HolderIdentity::from_document(&doc);
     let output = Output {

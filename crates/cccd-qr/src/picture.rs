@@ -59,17 +59,17 @@ pub enum QrImageError {
 /// The first QR code in a picture file that parses as a card QR: a photo of a card may
 /// also hold other codes (a shop's, a leaflet's) beside the card's.
 pub fn find_card_qr_in_file(path: impl AsRef<Path>) -> Result<crate::QrData, QrImageError> {
-    first_card_qr(decode_image_file(path)?)
+    first_card_qr(&decode_image_file(path)?)
 }
 
 /// [`find_card_qr_in_file`] for a picture held in memory (an upload).
 pub fn find_card_qr(bytes: &[u8]) -> Result<crate::QrData, QrImageError> {
-    first_card_qr(decode_image(bytes)?)
+    first_card_qr(&decode_image(bytes)?)
 }
 
-fn first_card_qr(texts: Vec<String>) -> Result<crate::QrData, QrImageError> {
+fn first_card_qr(texts: &[String]) -> Result<crate::QrData, QrImageError> {
     let mut last = None;
-    for text in &texts {
+    for text in texts {
         match crate::parse(text) {
             Ok(data) => return Ok(data),
             Err(e) => last = Some(e),

@@ -156,7 +156,9 @@ impl HolderIdentity {
             CardGeneration::Unknown => (None, None, index8),
         };
         let expiry = id.expiry();
-        let parents = dg13.and_then(|d| d.parents.as_ref()).map(|p| p.value());
+        let parents = dg13
+            .and_then(|d| d.parents.as_ref())
+            .map(crate::lds::dg13::Field::value);
         Self {
             redacted: false,
             card_generation: generation,
