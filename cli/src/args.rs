@@ -41,7 +41,7 @@ pub fn parse_sex(text: &str) -> Result<cccd_qr::Sex, String> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct KeyArgs {
     /// The MRZ on the back of the card (3 lines; `\n` or `|` between lines).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", conflicts_with = "can")]
     pub mrz: Option<String>,
     /// The 12-digit ID number (with --dob; the CAN and expiry dates are derived).
     #[arg(long, value_name = "ID")]

@@ -236,3 +236,28 @@ fn errors_are_json_documents_with_their_exit_codes() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Contradictory arguments are usage errors, not silently ignored.
+#[test]
+fn contradictory_arguments_are_refused() {
+    let dump = testdata().join("cards/v01-hung-ec-bp384");
+    let dump = dump.to_str().unwrap();
+    for args in [
+        vec!["verify", dump, "--reader", "x"],
+        vec!["verify", dump, "--can", "082497"],
+        vec![
+            "read",
+            "-o",
+            "/tmp/cccd-never",
+            "--can",
+            "082497",
+            "--mrz",
+            "X",
+        ],
+    ] {
+        let out = cccd().args(&args).arg("--json").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let j = json_of(&out);
+        assert_eq!(j["error"]["kind"], "usage", "{args:?}");
+    }
+}

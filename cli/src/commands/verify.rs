@@ -14,7 +14,11 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A dump folder (from `cccd read`). Without it, the card in a reader is read.
-    #[arg(value_name = "DIR", required_unless_present_any = ["reader", "batch"])]
+    #[arg(
+        value_name = "DIR",
+        required_unless_present_any = ["reader", "batch"],
+        conflicts_with_all = ["reader", "can", "mrz", "face", "no_bac_fallback"]
+    )]
     dump: Option<PathBuf>,
     /// Verify every dump folder inside DIR on all cores, one result line per dump (JSON Lines
     /// with --json), in completion order. Exit 0 all verified, 1 any not verified, 4 any
