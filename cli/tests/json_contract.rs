@@ -261,3 +261,15 @@ fn contradictory_arguments_are_refused() {
         assert_eq!(j["error"]["kind"], "usage", "{args:?}");
     }
 }
+
+/// An MRZ typed in lower case is upper-cased, with a note.
+#[test]
+fn a_lower_case_mrz_is_upper_cased() {
+    let out = cccd()
+        .args(["mrz", &MRZ.to_lowercase(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out)["vietnam_id_number"], "001099000001");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("upper-cased"));
+}

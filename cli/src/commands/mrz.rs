@@ -47,7 +47,7 @@ struct Output {
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let text = args.text.replace('|', "\n");
+    let text = crate::args::mrz_text(&args.text);
     let mrz = Mrz::parse(&text).map_err(|e| CliError::BadInput(e.to_string()))?;
     let seed = mrz.bac_key().seed();
     let out = Output {
