@@ -45,6 +45,13 @@ pub mod transport;
 pub mod trust;
 pub mod verify;
 
+/// The QR crate of [`verify::Claims::sex`] and the [`verify::verify`] QR argument,
+/// re-exported so a caller uses the same version.
+pub use cccd_qr;
+/// The date-time crate of [`verify::Options::at`] and [`verify::Claims`], re-exported so a
+/// caller uses the same version.
+pub use time;
+
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
