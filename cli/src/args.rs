@@ -37,11 +37,21 @@ pub fn parse_sex(text: &str) -> Result<cccd_qr::Sex, String> {
     }
 }
 
+/// An MRZ as typed: `|` between lines, upper-cased (the MRZ alphabet has no lower case;
+/// a note says so when it changed anything).
+pub fn mrz_text(typed: &str) -> String {
+    let upper = typed.to_uppercase();
+    if upper != typed {
+        eprintln!("cccd: note: the MRZ was upper-cased (the MRZ alphabet has no lower case)");
+    }
+    upper.replace('|', "\n")
+}
+
 /// How to open the chip.
 #[derive(Debug, Clone, clap::Args)]
 pub struct KeyArgs {
     /// The MRZ on the back of the card (3 lines; `\n` or `|` between lines).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", conflicts_with = "can")]
     pub mrz: Option<String>,
     /// The 12-digit ID number (with --dob; the CAN and expiry dates are derived).
     #[arg(long, value_name = "ID")]
@@ -77,7 +87,7 @@ impl KeyArgs {
     fn base_keys(&self, today: Date) -> Result<AccessKeys, CliError> {
         let bad = |e: &dyn std::fmt::Display| CliError::BadInput(e.to_string());
         if let Some(mrz) = &self.mrz {
-            let text = mrz.replace('|', "\n");
+            let text = mrz_text(mrz);
             let key = AccessKey::from_mrz(&text).map_err(|e| bad(&e))?;
             let mut keys = AccessKeys::from_key(key);
             if let Some(can) = &self.can {
@@ -106,9 +116,16 @@ impl KeyArgs {
             (Some(_), None, _, _) => Err(CliError::BadInput(
                 "--id needs --dob (the date of birth) to open the chip".into(),
             )),
-            (None, _, _, Some(can)) => Ok(AccessKeys::from_key(
-                AccessKey::can(can).map_err(|e| bad(&e))?,
-            )),
+            (None, dob, expiry, Some(can)) => {
+                if dob.is_some() || expiry.is_some() {
+                    eprintln!(
+                        "cccd: note: --dob/--expiry not used to open the chip: the CAN opens it"
+                    );
+                }
+                Ok(AccessKeys::from_key(
+                    AccessKey::can(can).map_err(|e| bad(&e))?,
+                ))
+            }
             _ => Err(CliError::BadInput(
                 "give a key: --mrz, --id with --dob, --can, or --qr".into(),
             )),

@@ -82,11 +82,8 @@ pub fn read_card(
         }
     };
     bar.finish_and_clear();
-    doc.meta.reader = Some(name);
-    doc.meta.read_at = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .ok();
-    doc.meta.tool = Some(format!("cccd {}", env!("CARGO_PKG_VERSION")));
+    doc.meta
+        .record_read(name, format!("cccd {}", env!("CARGO_PKG_VERSION")));
     Ok(doc)
 }
 

@@ -45,6 +45,65 @@ impl CliError {
     }
 }
 
+/// The `error` object of the error document (`schemas/error.schema.json`).
+#[derive(Debug, serde::Serialize)]
+pub struct ErrorBody<'a> {
+    /// `bad_input`, `usage` or `io`.
+    pub kind: &'static str,
+    /// The process exit code that goes with it.
+    pub exit_code: u8,
+    /// What went wrong, in plain words.
+    pub message: &'a str,
+}
+
+/// The error document's body: `{"error": {...}}`, plus the dump folder in a batch line.
+#[derive(Debug, serde::Serialize)]
+pub struct ErrorDocument<'a> {
+    /// What went wrong.
+    pub error: ErrorBody<'a>,
+    /// The dump the error is about (a `verify --batch` line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+}
+
+impl CliError {
+    /// A local file the user named could not be written (`--html`, `--face`, `-o`): exit 2.
+    pub fn cannot_write(path: &std::path::Path, e: &dyn std::fmt::Display) -> Self {
+        Self::BadInput(format!("cannot write {}: {e}", path.display()))
+    }
+
+    /// The `kind` name in the error document.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::BadInput(_) => "bad_input",
+            Self::Io(_) => "io",
+        }
+    }
+
+    /// The error document for this error, as one line of JSON.
+    pub fn to_json(&self) -> String {
+        error_json(self.kind(), self.exit_code(), &self.to_string(), None)
+    }
+}
+
+/// An error document (`schemas/error.schema.json`) as one line of JSON.
+pub fn error_json(kind: &'static str, exit: Exit, message: &str, source: Option<&str>) -> String {
+    let doc = cccd::verify::contract::Versioned::new(ErrorDocument {
+        error: ErrorBody {
+            kind,
+            exit_code: exit as u8,
+            message,
+        },
+        source,
+    });
+    serde_json::to_string(&doc).unwrap_or_else(|_| {
+        format!(
+            r#"{{"schema_version":1,"error":{{"kind":"{kind}","exit_code":{}}}}}"#,
+            exit as u8
+        )
+    })
+}
+
 impl From<TransportError> for CliError {
     fn from(e: TransportError) -> Self {
         Self::Io(e.to_string())

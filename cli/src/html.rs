@@ -5,7 +5,6 @@ use crate::exit::CliError;
 use base64::Engine;
 use cccd::document::Document;
 use cccd::verify::{Report, Status, Verdict};
-use cccd_service::identity::IdentityView;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -46,7 +45,7 @@ pub(crate) fn card_has_no_face(doc: &Document) -> bool {
 }
 
 /// Render the report page.
-pub fn render(doc: &Document, identity: &IdentityView, report: &Report, redact: bool) -> String {
+pub fn render(doc: &Document, report: &Report, redact: bool) -> String {
     let (verdict_class, verdict_text) = match report.verdict {
         Verdict::Verified => ("verified", "Verified"),
         Verdict::NotVerified => ("not_verified", "Not verified"),
@@ -85,12 +84,12 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
             .push_str(r#"<div id="face-missing">No face image (DG2 not read, or redacted).</div>"#),
     }
     page.push_str("<table id=\"identity\">");
-    for (k, v) in identity.rows() {
+    for (k, v) in report.identity.rows() {
         let _ = write!(
             page,
             "<tr><th>{}</th><td>{}</td></tr>",
             escape(&k),
-            escape(v)
+            escape(&v)
         );
     }
     page.push_str("</table></div>\n<h2>Checks</h2>\n<table id=\"checks\"><tr><th>status</th><th>check</th><th>reason</th></tr>");
@@ -116,25 +115,14 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
     page
 }
 
-/// Write the page with mode 0600 (it holds personal data).
+/// Write the page with mode 0600, atomically (it holds personal data).
 pub fn write_report(
     path: &Path,
     doc: &Document,
-    identity: &IdentityView,
     report: &Report,
     redact: bool,
 ) -> Result<(), CliError> {
-    let page = render(doc, identity, report, redact);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let fail = |e: std::io::Error| CliError::Io(format!("{}: {e}", path.display()));
-    let mut f = options.open(path).map_err(fail)?;
-    std::io::Write::write_all(&mut f, page.as_bytes()).map_err(fail)
+    crate::output::write_private(path, render(doc, report, redact).as_bytes())
 }
 
 #[cfg(test)]
@@ -160,12 +148,7 @@ mod tests {
             &cccd::verify::Policy::default(),
             cccd::verify::Provenance::Dump,
         );
-        let page = render(
-            &Document::new(),
-            &IdentityView::from_document(&Document::new(), false),
-            &report,
-            false,
-        );
+        let page = render(&Document::new(), &report, false);
         assert!(page.contains(r#"id="verdict" class="not_verified""#));
         assert!(page.contains("&lt;bad&gt;"));
         assert!(page.contains("face-missing"));

@@ -48,7 +48,7 @@ enum Command {
   cccd verify testdata/cards/v01-hung-ec-bp384 --csca testdata/pki/csca-ec.crt.pem --aa-challenge 8c57d28d2066fdb8 --at 2025-06-01
   cccd verify testdata/cards/v01-hung-ec-bp384 --csca testdata/pki --at 2025-06-01 --json
   cccd verify --batch testdata/cards --csca testdata/pki --trust-recorded-auth --at 2025-06-01 --json
-  cccd verify --reader 'Virtual PCD 00 00' --qr \"$(cat qr.txt)\" --csca csca.pem --html report.html")]
+  cccd verify --reader 'Virtual PCD 00 00' --can 082497 --csca testdata/pki --html report.html")]
     Verify(commands::verify::Args),
     /// Read a card through a PC/SC reader into a dump folder.
     #[command(after_help = "Examples:
@@ -58,12 +58,12 @@ enum Command {
     Read(commands::read::Args),
     /// Show everything on a dumped card.
     #[command(
-        after_help = "Examples:\n  cccd inspect dump\n  cccd inspect dump --face face.png --json --redact"
+        after_help = "Examples:\n  cccd inspect testdata/cards/v01-hung-ec-bp384\n  cccd inspect testdata/cards/v01-hung-ec-bp384 --face face.png\n  cccd inspect testdata/cards/v01-hung-ec-bp384 --json --redact"
     )]
     Inspect(commands::inspect::Args),
     /// Decode a card's QR (text or picture) and explain the ID number.
     #[command(
-        after_help = "Examples:\n  cccd qr '001099000001||Nguyễn Văn A|01011999|Nam|Hà Nội|10052021'\n  cccd qr --image qr.png --json"
+        after_help = "Examples:\n  cccd qr '001099000001||Nguyễn Văn A|01011999|Nam|Hà Nội|10052021'\n  cccd qr --image testdata/qr/p04-hung.png --json"
     )]
     Qr(commands::qr::Args),
     /// Parse an MRZ: every field, every check digit, and the BAC key seed.
@@ -73,7 +73,7 @@ enum Command {
     Mrz(commands::mrz::Args),
     /// List the certificates a trust store would hold (CSCAs, master lists, CRLs).
     #[command(
-        after_help = "Examples:\n  cccd trust icao-masterlist.ml\n  cccd trust testdata/pki --json"
+        after_help = "Examples:\n  cccd trust testdata/pki\n  cccd trust testdata/pki/csca-ec.crt.pem --json"
     )]
     Trust(commands::trust::Args),
     /// List PC/SC readers and whether a card is present.
@@ -81,13 +81,12 @@ enum Command {
     Readers(commands::readers::Args),
     /// Serve a dump as a card through pcscd's virtual reader (vpcd).
     #[command(after_help = "Examples:
-  cccd simulate testdata/cards/valid-ecdsa-bp384 &
-  cccd simulate DUMP --profile bac-only --no-extended --port 35964")]
+  cccd simulate testdata/cards/v01-hung-ec-bp384 &
+  cccd simulate testdata/cards/v03-minh-rsa-pkcs1 --profile bac-only --no-extended --port 35964")]
     Simulate(commands::simulate::Args),
     /// Run the HTTP service: remote reading over a relay, dump verification, challenges.
     #[command(after_help = "Examples:
-  cccd serve --csca testdata/pki --listen 127.0.0.1:8080
-  cccd serve --listen 0.0.0.0:8443 --api-key-file keys.txt --secret-file secret.bin --receipt-key receipt.pem --csca csca/")]
+  cccd serve --csca testdata/pki --listen 127.0.0.1:8080")]
     Serve(commands::serve::Args),
     /// Relay a card to `cccd serve`, which reads and verifies it itself.
     #[command(after_help = "Examples:
@@ -99,8 +98,28 @@ enum Command {
     Receipt(commands::receipt::Args),
 }
 
+/// Whether the command line asks for JSON: errors then go to standard output as an error
+/// document (`schemas/error.schema.json`), usage errors included.
+fn wants_json() -> bool {
+    std::env::args_os().skip(1).any(|a| a == "--json")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let json = wants_json();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            // Usage errors are exit 2 as clap has them; --help and --version print as usual.
+            let text = e.render().to_string();
+            let message = text.trim().trim_start_matches("error: ");
+            outln!(
+                "{}",
+                exit::error_json("usage", exit::Exit::BadInput, message, None)
+            );
+            return exit::Exit::BadInput.into();
+        }
+        Err(e) => e.exit(),
+    };
     logging::init(cli.verbose);
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(&args),
@@ -117,6 +136,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code.into(),
+        Err(e) if json => {
+            outln!("{}", e.to_json());
+            e.exit_code().into()
+        }
         Err(e) => {
             eprintln!("cccd: {}", crate::output::escape_untrusted(&e.to_string()));
             e.exit_code().into()

@@ -28,8 +28,47 @@ pub enum Colour {
     Yellow = 33,
 }
 
-/// Print a value as pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::exit::CliError> {
+/// Write a file that holds personal data (a face, an HTML report): mode 0600, written to a
+/// temporary file beside it and renamed into place, so nobody else can read it at any
+/// moment and a failed write leaves no half file. Failing is exit 2 ("cannot write").
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), crate::exit::CliError> {
+    use std::io::Write as _;
+    let fail = |e: &dyn std::fmt::Display| crate::exit::CliError::cannot_write(path, e);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| fail(&"not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(&e));
+    }
+    Ok(())
+}
+
+/// Print a document body as pretty JSON on stdout, under the contract's header
+/// (`schema_version`, `tool`).
+pub fn print_json<T: serde::Serialize>(body: &T) -> Result<(), crate::exit::CliError> {
+    print_json_document(&cccd::verify::contract::Versioned::new(body))
+}
+
+/// Print a document that carries its own header (a report) as pretty JSON on stdout.
+pub fn print_json_document<T: serde::Serialize>(value: &T) -> Result<(), crate::exit::CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| crate::exit::CliError::Io(format!("cannot encode JSON: {e}")))?;
     crate::outln!("{text}");

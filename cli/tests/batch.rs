@@ -28,14 +28,20 @@ fn lines(out: &std::process::Output) -> BTreeMap<String, (String, BTreeSet<Strin
     for line in text.lines() {
         let v: serde_json::Value =
             serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
-        let dir = PathBuf::from(v["dir"].as_str().unwrap());
+        // One line = one report document (or an error document), its source the dump.
+        assert_eq!(v["schema_version"], 1, "{line}");
+        let dir = PathBuf::from(v["source"].as_str().unwrap());
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let failed = v["failed"]
+        let failed = v["checks"]
             .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f.as_str().unwrap().to_owned())
-            .collect();
+            .map(|checks| {
+                checks
+                    .iter()
+                    .filter(|c| c["status"] == "fail")
+                    .map(|c| c["name"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         let verdict = v["verdict"].as_str().unwrap_or("error").to_owned();
         assert!(
             map.insert(name, (verdict, failed)).is_none(),
@@ -158,7 +164,10 @@ fn a_folder_that_is_not_a_dump_is_reported_and_exits_two() {
 fn a_missing_folder_or_conflicting_flags_are_bad_input() {
     let out = batch(Path::new("/nonexistent/cccd-batch"), 1, &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+    // Under --json the error is an error document on standard output.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["error"]["kind"], "bad_input");
+    assert_eq!(doc["error"]["exit_code"], 2);
     let out = cccd()
         .args(["verify", "--batch"])
         .arg(testdata().join("cards"))

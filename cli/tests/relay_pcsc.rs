@@ -170,5 +170,12 @@ fn a_card_pulled_mid_session_gives_a_typed_error_and_never_a_report() {
     );
     let error = json_of(&out);
     assert!(error.get("verdict").is_none(), "{error}");
-    assert_eq!(error["error"], "card_removed", "{error}");
+    assert_eq!(error["error"]["kind"], "io", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("card_removed"),
+        "{error}"
+    );
 }

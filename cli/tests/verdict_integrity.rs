@@ -169,7 +169,7 @@ fn trust_files_only_do_what_their_flag_says() {
     // A certificate passed as a CRL does not become an anchor: refused, exit 2, named.
     let out = verify(&v01, &["--crl".into(), csca.display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = error_message(&out);
     assert!(
         err.contains("csca-ec.crt.pem") && err.contains("CRL"),
         "{err}"
@@ -225,7 +225,7 @@ open(sys.argv[2], 'wb').write(bytes(b))\n";
     let v01 = testdata().join("cards/v01-hung-ec-bp384");
     let out = verify(&v01, &["--masterlist".into(), bad.display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = error_message(&out);
     assert!(
         err.contains("signature invalid") && err.contains("nothing loaded"),
         "{err}"
@@ -259,7 +259,7 @@ fn hostile_dump_folders_are_refused_naming_the_file() {
     std::os::unix::fs::symlink("/etc/passwd", dump.0.join("DG1")).unwrap();
     let out = verify(&dump.0, &trust_args());
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = error_message(&out);
     assert!(err.contains("DG1") && err.contains("outside"), "{err}");
     assert!(!err.contains("root:"), "file content echoed: {err}");
     // A link to a file inside the folder is fine (same bytes).
@@ -289,7 +289,7 @@ fn hostile_dump_folders_are_refused_naming_the_file() {
     );
     let out = verify(&dump.0, &trust_args());
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = error_message(&out);
     assert!(err.contains("DG13") && err.contains("FIFO"), "{err}");
 }
 
@@ -299,7 +299,7 @@ fn devices_as_trust_or_qr_files_are_refused_at_once() {
     for flag in ["--csca", "--crl", "--masterlist", "--qr-image"] {
         let out = verify(&v01, &[flag.into(), "/dev/zero".into()]);
         assert_eq!(out.status.code(), Some(2), "{flag}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = error_message(&out);
         assert!(err.contains("/dev/zero"), "{flag}: {err}");
     }
 }

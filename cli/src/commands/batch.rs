@@ -11,11 +11,12 @@
 //! directory's listing order.
 
 use crate::args::TrustArgs;
-use crate::exit::{CliError, Exit};
+use crate::commands::verify::ReportOutput;
+use crate::exit::{CliError, Exit, error_json};
 use crate::output::escape_untrusted;
 use cccd::document::Document;
 use cccd::pki::TrustStore;
-use cccd::verify::{Claims, Options, Status, Verdict, verify};
+use cccd::verify::{Claims, Options, Report, Verdict, verify};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::io::{IsTerminal, Write};
@@ -34,23 +35,8 @@ pub struct BatchArgs<'a> {
     pub options: &'a Options,
     /// One JSON object per line instead of text.
     pub json: bool,
-}
-
-/// One output line.
-#[derive(Debug, serde::Serialize)]
-struct Line<'a> {
-    /// The dump folder.
-    dir: &'a str,
-    /// The verdict; absent when the dump could not be loaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verdict: Option<Verdict>,
-    /// Names of the checks that failed.
-    failed: Vec<&'a str>,
-    /// Names of the required checks that did not pass (why `inconclusive`).
-    unproven: Vec<&'a str>,
-    /// Why the dump could not be loaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    /// Mask personal data in each report.
+    pub redact: bool,
 }
 
 /// Counts of outcomes, updated by the workers.
@@ -130,13 +116,13 @@ pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
             }
             let (dir, result) = match entry {
                 Ok(path) => {
-                    let result = verify_one(&path, &store, options);
+                    let result = verify_one(&path, &store, options, args.redact);
                     (path, result)
                 }
                 Err(e) => (args.dir.to_path_buf(), Err(e.to_string())),
             };
             let text = render(&dir, &result, args.json);
-            tally.add(result.as_ref().ok().map(|(v, _, _)| *v));
+            tally.add(result.as_ref().ok().map(|r| r.verdict));
             bar.inc(1);
             let mut out = out
                 .lock()
@@ -193,48 +179,40 @@ fn is_dump_candidate(entry: &std::fs::DirEntry) -> bool {
     }
 }
 
-/// One dump's verdict, the names of its failed checks and of its unproven required checks.
-type Outcome = (Verdict, Vec<String>, Vec<String>);
-
-/// Verify one dump, or say why it did not load.
-fn verify_one(dir: &Path, store: &TrustStore, options: &Options) -> Result<Outcome, String> {
+/// Verify one dump (redacted when asked), or say why it did not load.
+fn verify_one(
+    dir: &Path,
+    store: &TrustStore,
+    options: &Options,
+    redact: bool,
+) -> Result<Report, String> {
     let doc = Document::load(dir).map_err(|e| e.to_string())?;
     let report = verify(&doc, store, &Claims::default(), None, options);
-    let failed = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id.to_string())
-        .collect();
-    let unproven = report.unproven.iter().map(ToString::to_string).collect();
-    Ok((report.verdict, failed, unproven))
+    Ok(if redact { report.redacted() } else { report })
 }
 
-fn render(dir: &Path, result: &Result<Outcome, String>, json: bool) -> String {
+/// One line: with --json the same report document as `cccd verify --json` (its `source` the
+/// dump folder), or an error document for a dump that did not load.
+fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
     let shown = dir.display().to_string();
     if json {
         // JSON escapes on its own; the text form below must not pass control characters.
-        let line = match result {
-            Ok((verdict, failed, unproven)) => Line {
-                dir: &shown,
-                verdict: Some(*verdict),
-                failed: failed.iter().map(String::as_str).collect(),
-                unproven: unproven.iter().map(String::as_str).collect(),
-                error: None,
-            },
-            Err(e) => Line {
-                dir: &shown,
-                verdict: None,
-                failed: Vec::new(),
-                unproven: Vec::new(),
-                error: Some(e.clone()),
-            },
-        };
-        serde_json::to_string(&line)
-            .unwrap_or_else(|e| format!("{{\"dir\":null,\"error\":\"{e}\"}}"))
+        match result {
+            Ok(report) => serde_json::to_string(&ReportOutput {
+                report,
+                source: &shown,
+            })
+            .unwrap_or_else(|e| error_json("io", Exit::Io, &e.to_string(), Some(&shown))),
+            Err(e) => error_json("bad_input", Exit::BadInput, e, Some(&shown)),
+        }
     } else {
         match result {
-            Ok((verdict, failed, unproven)) => {
+            Ok(report) => {
+                let verdict = &report.verdict;
+                let failed: Vec<String> =
+                    report.failures().iter().map(ToString::to_string).collect();
+                let unproven: Vec<String> =
+                    report.unproven.iter().map(ToString::to_string).collect();
                 let label = match verdict {
                     Verdict::Verified => "VERIFIED",
                     Verdict::NotVerified => "NOT VERIFIED",

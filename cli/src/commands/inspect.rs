@@ -3,8 +3,7 @@
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 use cccd::document::Document;
-use cccd::lds::FileId;
-use cccd_service::identity::IdentityView;
+use cccd::verify::HolderIdentity;
 use std::path::PathBuf;
 
 /// Arguments of `cccd inspect`.
@@ -42,35 +41,48 @@ struct SodView {
 
 #[derive(serde::Serialize)]
 struct Output {
-    identity: IdentityView,
+    identity: HolderIdentity,
     files: Vec<FileRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sod: Option<SodView>,
     meta: cccd::document::ReadMeta,
 }
 
-fn parse_error(doc: &Document, id: FileId) -> Option<String> {
-    let err =
-        |r: Option<Result<(), cccd::lds::LdsError>>| r.and_then(Result::err).map(|e| e.to_string());
-    match id {
-        FileId::Com => err(doc.com().map(|r| r.map(drop))),
-        FileId::Sod => err(doc.sod().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg1) => err(doc.dg1().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg2) => err(doc.dg2().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg13) => err(doc.dg13().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg14) => err(doc.dg14().map(|r| r.map(drop))),
-        FileId::Dg(cccd::lds::DataGroup::Dg15) => err(doc.dg15().map(|r| r.map(drop))),
-        _ => None,
-    }
+/// Write the face (DG2) as PNG, 0600.
+fn save_face(doc: &Document, out: &std::path::Path) -> Result<(), CliError> {
+    let dg2 = doc
+        .dg2()
+        .ok_or_else(|| {
+            CliError::BadInput(if crate::html::card_has_no_face(doc) {
+                "this card has no face image: its SOD lists no DG2 (Căn cước cards for children under 6 carry no photo)".into()
+            } else {
+                "the dump has no DG2 (read it with --face)".into()
+            })
+        })?
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let image = dg2
+        .first_image()
+        .ok_or_else(|| CliError::BadInput("DG2 holds no face image".into()))?;
+    let png = image
+        .to_png()
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    crate::output::write_private(out, &png)?;
+    Ok(())
 }
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
+    if args.redact && args.face.is_some() {
+        return Err(CliError::BadInput(
+            "--face writes the holder's photo: it cannot be combined with --redact".into(),
+        ));
+    }
     let doc = Document::load(&args.dump).map_err(|e| CliError::BadInput(e.to_string()))?;
     let files = doc
-        .files()
+        .files_in_lds_order()
+        .into_iter()
         .map(|(id, bytes)| {
-            let error = parse_error(&doc, id);
+            let error = doc.parse_error(id).map(|e| e.to_string());
             FileRow {
                 file: id.to_string(),
                 bytes: bytes.len(),
@@ -80,7 +92,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         })
         .collect();
     let sod = doc.sod().and_then(Result::ok).map(|sod| SodView {
-        hash_algorithm: sod.lds_security_object.hash().map(|h| format!("{h:?}")),
+        // `sha256`, not the Rust name `Sha256`.
+        hash_algorithm: sod
+            .lds_security_object
+            .hash()
+            .map(|h| format!("{h:?}").to_lowercase()),
         data_groups: sod
             .lds_security_object
             .data_group_hashes
@@ -94,26 +110,15 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         }),
     });
     if let Some(out) = &args.face {
-        let dg2 = doc
-            .dg2()
-            .ok_or_else(|| {
-                CliError::BadInput(if crate::html::card_has_no_face(&doc) {
-                    "this card has no face image: its SOD lists no DG2 (Căn cước cards for children under 6 carry no photo)".into()
-                } else {
-                    "the dump has no DG2 (read it with --face)".into()
-                })
-            })?
-            .map_err(|e| CliError::BadInput(e.to_string()))?;
-        let image = dg2
-            .first_image()
-            .ok_or_else(|| CliError::BadInput("DG2 holds no face image".into()))?;
-        let png = image
-            .to_png()
-            .map_err(|e| CliError::BadInput(e.to_string()))?;
-        std::fs::write(out, png).map_err(|e| CliError::Io(format!("{}: {e}", out.display())))?;
+        save_face(&doc, out)?;
     }
+    let identity = HolderIdentity::from_document(&doc);
     let output = Output {
-        identity: IdentityView::from_document(&doc, args.redact),
+        identity: if args.redact {
+            identity.redacted()
+        } else {
+            identity
+        },
         files,
         sod,
         meta: doc.meta.clone(),
@@ -128,7 +133,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .max()
             .unwrap_or(0);
         for (k, v) in rows {
-            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(v));
+            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
         }
         crate::outln!();
         for f in &output.files {

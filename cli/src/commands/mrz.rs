@@ -18,19 +18,23 @@ pub struct Args {
 #[derive(serde::Serialize)]
 struct CheckRow {
     field: String,
-    found: String,
+    /// The check digit as printed; `null` when the printed character is not a digit (`<`).
+    found: Option<u8>,
+    /// The printed character.
+    printed: String,
     computed: u8,
     valid: bool,
 }
 
 #[derive(serde::Serialize)]
 struct Output {
-    format: String,
+    format: &'static str,
     document_code: String,
     issuing_state: String,
     document_number: String,
     date_of_birth: String,
-    sex: String,
+    /// `male`, `female`, or `null` for `<` / `X`.
+    sex: Option<cccd_qr::Sex>,
     date_of_expiry: String,
     nationality: String,
     name: String,
@@ -43,16 +47,24 @@ struct Output {
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let text = args.text.replace('|', "\n");
+    let text = crate::args::mrz_text(&args.text);
     let mrz = Mrz::parse(&text).map_err(|e| CliError::BadInput(e.to_string()))?;
     let seed = mrz.bac_key().seed();
     let out = Output {
-        format: format!("{:?}", mrz.format),
+        format: match mrz.format {
+            cccd::mrz::MrzFormat::Td1 => "td1",
+            cccd::mrz::MrzFormat::Td2 => "td2",
+            cccd::mrz::MrzFormat::Td3 => "td3",
+        },
         document_code: mrz.document_code.clone(),
         issuing_state: mrz.issuing_state.clone(),
         document_number: mrz.document_number.clone(),
         date_of_birth: mrz.date_of_birth.clone(),
-        sex: mrz.sex.to_string(),
+        sex: match mrz.sex {
+            'M' => Some(cccd_qr::Sex::Male),
+            'F' => Some(cccd_qr::Sex::Female),
+            _ => None,
+        },
         date_of_expiry: mrz.date_of_expiry.clone(),
         nationality: mrz.nationality.clone(),
         name: format!("{} {}", mrz.primary_identifier, mrz.secondary_identifier)
@@ -63,8 +75,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .checks
             .iter()
             .map(|c| CheckRow {
-                field: c.field.to_string(),
-                found: c.found.to_string(),
+                // A snake_case id for programs; people read the Display form.
+                field: c.field.to_string().to_lowercase().replace(' ', "_"),
+                found: c.found.to_digit(10).map(|d| d as u8),
+                printed: c.found.to_string(),
                 computed: c.computed,
                 valid: c.valid,
             })
@@ -75,13 +89,15 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&out)?;
     } else {
+        let sex = out.sex.map_or("<", |s| s.card_text()).to_owned();
+        let format = out.format.to_uppercase();
         for (k, v) in [
-            ("Format", &out.format),
+            ("Format", &format),
             ("Document code", &out.document_code),
             ("Issuing state", &out.issuing_state),
             ("Document number", &out.document_number),
             ("Date of birth", &out.date_of_birth),
-            ("Sex", &out.sex),
+            ("Sex", &sex),
             ("Date of expiry", &out.date_of_expiry),
             ("Nationality", &out.nationality),
             ("Name", &out.name),
@@ -100,8 +116,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             };
             crate::outln!(
                 "  {mark} {:22} printed {} computed {}",
-                c.field,
-                c.found,
+                c.field.replace('_', " "),
+                c.printed,
                 c.computed
             );
         }

@@ -2,13 +2,14 @@
 
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
-use cccd_service::redact;
+use cccd::verify::redact;
+use cccd_qr::{CardGeneration, Sex};
 use std::path::PathBuf;
 
 /// Arguments of `cccd qr`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The QR text (as a handheld scanner types it).
+    /// The QR text (as a handheld scanner types it); `-` reads it from standard input.
     #[arg(value_name = "TEXT", required_unless_present = "image")]
     text: Option<String>,
     /// A PNG or JPEG picture holding the QR code.
@@ -24,20 +25,23 @@ pub struct Args {
 
 #[derive(serde::Serialize)]
 struct Output {
-    generation: String,
+    /// Whether personal data is masked: then the province, birth year and sex that the ID
+    /// number encodes are `null` too (with them, 9 of its 12 digits could be recovered).
+    redacted: bool,
+    generation: CardGeneration,
     /// `id_card`, or `certificate_of_identity` (paper, no chip).
     document: cccd_qr::DocumentKind,
     has_chip: bool,
     id_number: String,
-    province_code: u16,
-    province: &'static str,
-    birth_year_from_id: i32,
-    sex_from_id: &'static str,
+    province_code: Option<u16>,
+    province: Option<&'static str>,
+    birth_year_from_id: Option<i32>,
+    sex_from_id: Option<Sex>,
     can: String,
     document_number: String,
     full_name: String,
     date_of_birth: String,
-    sex: &'static str,
+    sex: Option<Sex>,
     #[serde(skip_serializing_if = "Option::is_none")]
     old_id_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,60 +62,63 @@ struct Output {
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let text = match (&args.text, &args.image) {
-        (Some(t), _) => t.clone(),
-        (None, Some(path)) => {
-            let texts = cccd_qr::decode_image_file(path)
-                .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
-            texts.into_iter().next().ok_or_else(|| {
-                CliError::BadInput(format!("{}: no QR code found", path.display()))
-            })?
-        }
+    let data = match (&args.text, &args.image) {
+        (Some(t), _) if t == "-" => parse_text(&read_stdin()?)?,
+        (Some(t), _) => parse_text(t)?,
+        (None, Some(path)) => cccd_qr::find_card_qr_in_file(path)
+            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?,
         (None, None) => return Err(CliError::BadInput("give the QR text or --image".into())),
     };
-    let data = cccd_qr::parse(&text).map_err(|e| CliError::BadInput(e.to_string()))?;
     let id = data.id_number();
     let r = args.redact;
     let consistency = data.check_consistency();
     let out = Output {
-        generation: format!("{:?}", data.generation()),
+        redacted: r,
+        generation: data.generation(),
         document: data.document(),
         has_chip: data.document().has_chip(),
         cancelled_id_numbers: data
             .cancelled_id_numbers()
             .iter()
-            .map(|s| redact::mask(s, 3, r))
+            .map(|s| redact::mask_if(s, 3, r))
             .collect(),
-        father: data.parents().map(|p| redact::name(&p.father, r)),
+        father: data.parents().map(|p| redact::initials_if(&p.father, r)),
         mother: data
             .parents()
             .and_then(|p| p.mother.as_deref())
-            .map(|m| redact::name(m, r)),
-        id_number: redact::mask(id.as_str(), 3, r),
-        province_code: id.province_code(),
-        province: id.province(),
-        birth_year_from_id: id.birth_year(),
-        sex_from_id: id.sex().card_text(),
-        can: redact::mask(id.can(), 0, r),
-        document_number: redact::mask(id.document_number(), 3, r),
-        full_name: redact::name(data.full_name(), r),
+            .map(|m| redact::initials_if(m, r)),
+        id_number: redact::mask_if(id.as_str(), 3, r),
+        province_code: (!r).then(|| id.province_code()),
+        province: (!r).then(|| id.province()),
+        birth_year_from_id: (!r).then(|| id.birth_year()),
+        sex_from_id: (!r).then(|| id.sex()),
+        can: redact::mask_if(id.can(), 0, r),
+        document_number: redact::mask_if(id.document_number(), 3, r),
+        full_name: redact::initials_if(data.full_name(), r),
         date_of_birth: if r {
-            "••••-••-••".into()
+            redact::MASKED_DATE.into()
         } else {
             data.date_of_birth().to_string()
         },
-        sex: data.sex().card_text(),
-        old_id_number: data.old_id_number().map(|s| redact::mask(s, 3, r)),
-        residence: data.residence().map(|s| redact::mask(s, 0, r)),
+        sex: (!r).then(|| data.sex()),
+        old_id_number: data.old_id_number().map(|s| redact::mask_if(s, 3, r)),
+        residence: data.residence().map(|s| redact::mask_if(s, 0, r)),
         issue_date: data.issue_date().map(|d| {
             if r {
-                "••••-••-••".into()
+                redact::MASKED_DATE.into()
             } else {
                 d.to_string()
             }
         }),
         consistent: consistency.is_ok(),
-        inconsistency: consistency.err().map(|e| e.to_string()),
+        // The reason names the birth year or sex the ID number encodes: not under --redact.
+        inconsistency: consistency.err().map(|e| {
+            if r {
+                "the ID number disagrees with the date of birth or sex".to_owned()
+            } else {
+                e.to_string()
+            }
+        }),
         extra_fields: data.extra_fields().len(),
     };
     if args.json {
@@ -122,9 +129,36 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     Ok(Exit::Success)
 }
 
+/// What a card QR looks like, for an error about text that is not one.
+const CARD_QR_SHAPE: &str = "a card QR is '|'-separated fields starting with the 12-digit ID number, e.g. \
+'001099000001|012345678|Nguyễn Văn A|01011999|Nam|Hà Nội|10052021'";
+
+fn parse_text(text: &str) -> Result<cccd_qr::QrData, CliError> {
+    cccd_qr::parse(text).map_err(|e| CliError::BadInput(format!("{e}; {CARD_QR_SHAPE}")))
+}
+
+/// The QR text from standard input (`cccd qr -`, e.g. from a scanner or `zbarimg --raw`),
+/// bounded to a card QR's maximum size.
+fn read_stdin() -> Result<String, CliError> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(cccd_qr::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::BadInput(format!("standard input: {e}")))?;
+    Ok(text)
+}
+
 fn print_human(out: &Output) {
+    let masked = || "•••".to_owned();
+    let card = match out.generation {
+        CardGeneration::Cccd2021 => "CCCD (2021)",
+        CardGeneration::CanCuoc2024 => "Căn cước (2024)",
+        CardGeneration::Unknown => "generation unknown (no issue date)",
+    };
     let rows = [
-        ("Card", out.generation.clone()),
+        ("Card", card.to_owned()),
         (
             "Document",
             if out.has_chip {
@@ -136,17 +170,26 @@ fn print_human(out: &Output) {
         ("ID number", out.id_number.clone()),
         (
             "  province",
-            format!("{:03} {}", out.province_code, out.province),
+            match (out.province_code, out.province) {
+                (Some(code), Some(name)) => format!("{code:03} {name}"),
+                _ => masked(),
+            },
         ),
         (
             "  born",
-            format!("{} ({})", out.birth_year_from_id, out.sex_from_id),
+            match (out.birth_year_from_id, out.sex_from_id) {
+                (Some(year), Some(sex)) => format!("{year} ({})", sex.card_text()),
+                _ => masked(),
+            },
         ),
         ("  CAN (PACE)", out.can.clone()),
         ("  document no. (BAC)", out.document_number.clone()),
         ("Full name", out.full_name.clone()),
         ("Date of birth", out.date_of_birth.clone()),
-        ("Sex", out.sex.to_owned()),
+        (
+            "Sex",
+            out.sex.map_or_else(masked, |s| s.card_text().to_owned()),
+        ),
         ("Old CMND", out.old_id_number.clone().unwrap_or_default()),
         ("Residence", out.residence.clone().unwrap_or_default()),
         ("Issued", out.issue_date.clone().unwrap_or_default()),

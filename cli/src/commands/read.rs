@@ -25,6 +25,13 @@ pub struct Args {
     json: bool,
 }
 
+/// One file of the dump.
+#[derive(serde::Serialize)]
+struct FileRow {
+    file: String,
+    bytes: usize,
+}
+
 #[derive(serde::Serialize)]
 struct Output {
     dump: String,
@@ -33,7 +40,7 @@ struct Output {
     /// The PACE protocol with its mapping (`pace_ecdh_gm_can`), when PACE opened the chip.
     #[serde(skip_serializing_if = "Option::is_none")]
     pace: Option<String>,
-    files: Vec<(String, usize)>,
+    files: Vec<FileRow>,
 }
 
 /// Run the command.
@@ -51,7 +58,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     };
     let doc = read_card(&args.reader, &args.keys, &plan)?;
     doc.save(&args.out)
-        .map_err(|e| CliError::Io(e.to_string()))?;
+        .map_err(|e| CliError::cannot_write(&args.out, &e))?;
     let out = Output {
         dump: args.out.display().to_string(),
         reader: doc.meta.reader.clone(),
@@ -59,7 +66,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         pace: doc.meta.pace.as_ref().map(|p| p.name.clone()),
         files: doc
             .files()
-            .map(|(id, b)| (id.to_string(), b.len()))
+            .map(|(id, b)| FileRow {
+                file: id.to_string(),
+                bytes: b.len(),
+            })
             .collect(),
     };
     if args.json {

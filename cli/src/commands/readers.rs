@@ -72,7 +72,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         })
         .collect();
     if args.json {
-        print_json(&rows)?;
+        #[derive(serde::Serialize)]
+        struct Readers<'a> {
+            readers: &'a [Row],
+        }
+        print_json(&Readers { readers: &rows })?;
         return Ok(Exit::Success);
     }
     if rows.is_empty() {

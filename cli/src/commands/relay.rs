@@ -4,7 +4,7 @@
 use crate::args::{KeyArgs, parse_sex};
 use crate::exit::{CliError, Exit};
 use crate::output::escape_untrusted as clean;
-use crate::output::print_json;
+use crate::output::print_json_document;
 use cccd_service::protocol::{
     ClaimsInput, DeviceMessage, ErrorCode, KeyInput, PROTOCOL_VERSION, ServerMessage,
 };
@@ -132,20 +132,25 @@ fn exit_for_error(code: ErrorCode) -> Exit {
     }
 }
 
+/// The first non-comment line of `--api-key-file`.
+fn api_key(args: &Args) -> Result<Option<String>, CliError> {
+    let Some(path) = &args.api_key_file else {
+        return Ok(None);
+    };
+    Ok(Some(
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or_default()
+            .to_owned(),
+    ))
+}
+
 /// Run the command.
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let api_key = match &args.api_key_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty() && !l.starts_with('#'))
-                .unwrap_or_default()
-                .to_owned(),
-        ),
-        None => None,
-    };
+    let api_key = api_key(args)?;
     let options = RelayOptions {
         server: args.server.clone(),
         api_key,
@@ -194,7 +199,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             }
             let verdict = report["verdict"].as_str().unwrap_or_default().to_owned();
             if json {
-                print_json(&report)?;
+                // The server's report document, as it sent it (already versioned).
+                print_json_document(&report)?;
             } else {
                 // Everything here came from the server: untrusted text.
                 crate::outln!(
@@ -219,7 +225,13 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         }
         RelayOutcome::Failed { code, message } => {
             if json {
-                print_json(&serde_json::json!({ "error": code, "message": message }))?;
+                let exit = exit_for_error(code);
+                let kind = if exit == Exit::Io { "io" } else { "bad_input" };
+                let text = format!(
+                    "the server ended the session: {} ({message})",
+                    code.as_str()
+                );
+                crate::outln!("{}", crate::exit::error_json(kind, exit, &text, None));
             } else {
                 eprintln!(
                     "cccd: the server ended the session: {} ({})",

@@ -4,18 +4,21 @@
 use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
 use crate::card::{ReaderArgs, read_card};
 use crate::exit::{CliError, Exit};
-use crate::output::{Colour, paint, print_json};
+use crate::output::{Colour, paint, print_json_document};
 use cccd::document::Document;
 use cccd::session::ReadPlan;
 use cccd::verify::{Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify};
-use cccd_service::identity::IdentityView;
 use std::path::PathBuf;
 
 /// Arguments of `cccd verify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A dump folder (from `cccd read`). Without it, the card in a reader is read.
-    #[arg(value_name = "DIR", required_unless_present_any = ["reader", "batch"])]
+    #[arg(
+        value_name = "DIR",
+        required_unless_present_any = ["reader", "batch"],
+        conflicts_with_all = ["reader", "can", "mrz", "face", "no_bac_fallback"]
+    )]
     dump: Option<PathBuf>,
     /// Verify every dump folder inside DIR on all cores, one result line per dump (JSON Lines
     /// with --json), in completion order. Exit 0 all verified, 1 any not verified, 4 any
@@ -80,19 +83,15 @@ pub struct OptReader {
     wait: u64,
 }
 
+/// The report document (`schemas/report.schema.json`): the library's report and where the
+/// card came from.
 #[derive(serde::Serialize)]
-struct Output<'a> {
-    verdict: Verdict,
-    provenance: cccd::verify::Provenance,
-    unproven: &'a [cccd::verify::CheckId],
-    source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    access: Option<cccd::document::AccessProtocol>,
-    /// The PACE protocol with its mapping (`pace_ecdh_cam_can`), when PACE opened the chip.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pace: Option<&'a str>,
-    identity: IdentityView,
-    checks: &'a [cccd::verify::Check],
+pub struct ReportOutput<'a> {
+    /// The versioned report.
+    #[serde(flatten)]
+    pub report: &'a Report,
+    /// A dump folder, or `reader NAME`.
+    pub source: &'a str,
 }
 
 /// Run the command.
@@ -103,6 +102,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             trust: &args.trust,
             options: &options_from(args),
             json: args.out.json,
+            redact: args.out.redact,
         });
     }
     let (doc, source) = load(args)?;
@@ -115,30 +115,20 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         sex: args.sex,
     };
     let options = options_from(args);
-    let report = verify(&doc, &store, &claims, qr.as_ref(), &options);
-    let identity = IdentityView::from_document(&doc, args.out.redact);
+    let mut report = verify(&doc, &store, &claims, qr.as_ref(), &options);
+    if args.out.redact {
+        report = report.redacted();
+    }
     if let Some(path) = &args.html {
-        crate::html::write_report(path, &doc, &identity, &report, args.out.redact)?;
+        crate::html::write_report(path, &doc, &report, args.out.redact)?;
     }
     if args.out.json {
-        print_json(&Output {
-            verdict: report.verdict,
-            provenance: report.provenance,
-            unproven: &report.unproven,
-            source,
-            access: doc.meta.access,
-            pace: doc.meta.pace.as_ref().map(|p| p.name.as_str()),
-            identity,
-            checks: &report.checks,
+        print_json_document(&ReportOutput {
+            report: &report,
+            source: &source,
         })?;
     } else {
-        print_human(&report, &identity, &source);
-        if let Some(pace) = &doc.meta.pace {
-            crate::outln!(
-                "  opened with {}",
-                crate::output::escape_untrusted(&pace.name)
-            );
-        }
+        print_human(&report, &source);
     }
     Ok(exit_for(&report))
 }
@@ -195,19 +185,9 @@ fn qr_data(args: &Args) -> Result<Option<cccd_qr::QrData>, CliError> {
             .map_err(|e| CliError::BadInput(format!("--qr: {e}")));
     }
     if let Some(path) = &args.qr_image {
-        let texts = cccd_qr::decode_image_file(path)
-            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
-        let mut last = None;
-        for t in &texts {
-            match cccd_qr::parse(t) {
-                Ok(d) => return Ok(Some(d)),
-                Err(e) => last = Some(e),
-            }
-        }
-        return Err(CliError::BadInput(match last {
-            Some(e) => format!("{}: the QR is not a card QR: {e}", path.display()),
-            None => format!("{}: no QR code found", path.display()),
-        }));
+        return cccd_qr::find_card_qr_in_file(path)
+            .map(Some)
+            .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())));
     }
     Ok(None)
 }
@@ -221,7 +201,7 @@ fn status_label(s: Status) -> String {
     }
 }
 
-fn print_human(report: &Report, identity: &IdentityView, source: &str) {
+fn print_human(report: &Report, source: &str) {
     use crate::output::escape_untrusted as clean;
     let verdict = match report.verdict {
         Verdict::Verified => paint("VERIFIED", Colour::Green),
@@ -238,14 +218,14 @@ fn print_human(report: &Report, identity: &IdentityView, source: &str) {
         crate::outln!("  not proven: {}", names.join(", "));
     }
     crate::outln!();
-    let rows = identity.rows();
+    let rows = report.identity.rows();
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
     for (k, v) in rows {
-        crate::outln!("  {k:width$} {}", clean(v));
+        crate::outln!("  {k:width$} {}", clean(&v));
     }
     crate::outln!();
     let names: Vec<String> = report.checks.iter().map(|c| c.id.to_string()).collect();

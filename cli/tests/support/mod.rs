@@ -118,3 +118,58 @@ pub fn assert_verdict(card: &serde_json::Value, out: &Output, verdict: &str, mus
         );
     }
 }
+
+/// The repository's `schemas/` folder.
+pub fn schemas_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas"))
+}
+
+/// Every schema in `schemas/`, by file stem (`report`, `batch-line`...).
+pub fn schemas() -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<_> = std::fs::read_dir(schemas_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".schema.json", "");
+            let text = std::fs::read_to_string(&p).unwrap();
+            (name, serde_json::from_str(&text).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Validate `doc` against `schemas/<name>.schema.json`, with the other schemas registered
+/// for `$ref` and no retrieval from the network; panics listing every violation.
+pub fn assert_schema(name: &str, doc: &serde_json::Value) {
+    let all = schemas();
+    let mut registry = jsonschema::Registry::new();
+    for (_, schema) in &all {
+        let id = schema["$id"].as_str().unwrap().to_owned();
+        registry = registry.add(id, schema.clone()).unwrap();
+    }
+    let registry = registry.prepare().unwrap();
+    let schema = &all.iter().find(|(n, _)| n == name).unwrap().1;
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("{name}.schema.json does not build: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:#?}\n{doc:#}");
+}
+
+/// The message of the error document a `--json` run printed on standard output (checked
+/// against `schemas/error.schema.json`).
+pub fn error_message(out: &Output) -> String {
+    let doc = json_of(out);
+    assert_schema("error", &doc);
+    doc["error"]["message"].as_str().unwrap().to_owned()
+}

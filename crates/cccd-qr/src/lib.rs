@@ -79,6 +79,7 @@ pub use parse::{
 #[cfg(feature = "image")]
 pub use picture::{
     MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, QrImageError, decode_gray, decode_image, decode_image_file,
+    find_card_qr, find_card_qr_in_file,
 };
 pub use province::{PROVINCES, province_name};
 pub use sex::Sex;

@@ -51,6 +51,31 @@ pub enum QrImageError {
     /// The picture was read but no QR code was found in it, after every retry.
     #[error("no QR code found in the picture")]
     NoQrCode,
+    /// QR codes were found, but none is a card's: the last one's parse error.
+    #[error("the picture's QR code is not a card QR: {0}")]
+    NotACardQr(#[source] crate::QrError),
+}
+
+/// The first QR code in a picture file that parses as a card QR: a photo of a card may
+/// also hold other codes (a shop's, a leaflet's) beside the card's.
+pub fn find_card_qr_in_file(path: impl AsRef<Path>) -> Result<crate::QrData, QrImageError> {
+    first_card_qr(&decode_image_file(path)?)
+}
+
+/// [`find_card_qr_in_file`] for a picture held in memory (an upload).
+pub fn find_card_qr(bytes: &[u8]) -> Result<crate::QrData, QrImageError> {
+    first_card_qr(&decode_image(bytes)?)
+}
+
+fn first_card_qr(texts: &[String]) -> Result<crate::QrData, QrImageError> {
+    let mut last = None;
+    for text in texts {
+        match crate::parse(text) {
+            Ok(data) => return Ok(data),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.map_or(QrImageError::NoQrCode, QrImageError::NotACardQr))
 }
 
 /// Decodes every QR code found in a PNG or JPEG file. Returns the texts (usually one).

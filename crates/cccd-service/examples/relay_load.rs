@@ -50,7 +50,7 @@ fn config() -> ServiceConfig {
     let at = time::Date::parse(m["reference_date"].as_str().unwrap(), &format).unwrap();
     let mut limits = Limits::default();
     limits.relay.apdu_timeout = Duration::from_secs(10);
-    limits.relay.session_timeout = Duration::from_secs(120);
+    limits.relay.session_timeout = Duration::from_mins(2);
     ServiceConfig {
         trust,
         api_keys: Vec::new(),
@@ -161,7 +161,7 @@ fn run(
                             extended_length: true,
                         },
                         rtt,
-                        timeout: Duration::from_secs(120),
+                        timeout: Duration::from_mins(2),
                         tls: None,
                     };
                     let started = Instant::now();

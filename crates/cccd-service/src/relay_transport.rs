@@ -67,7 +67,7 @@ impl Default for RelayLimits {
     fn default() -> Self {
         Self {
             apdu_timeout: Duration::from_secs(5),
-            session_timeout: Duration::from_secs(60),
+            session_timeout: Duration::from_mins(1),
             card_return_timeout: Duration::from_secs(15),
         }
     }

@@ -1,12 +1,9 @@
 //! The one place the service calls [`cccd::verify::verify`], and the report JSON it returns
 //! (the same shape as `cccd verify --json`: verdict, source, access, identity, checks).
 
-use crate::identity::IdentityView;
-use cccd::document::{AccessProtocol, Document};
+use cccd::document::Document;
 use cccd::pki::TrustStore;
-use cccd::verify::{
-    Check, CheckId, Claims, NameMatch, Options, Provenance, Report, Verdict, verify,
-};
+use cccd::verify::{Claims, NameMatch, Options, Report, verify};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -36,24 +33,15 @@ pub struct Request {
     pub at: OffsetDateTime,
 }
 
-/// The report JSON, as `cccd verify --json` prints it.
+/// The report JSON, as `cccd verify --json` prints it: the library's versioned report
+/// document (`schemas/report.schema.json`) and where the document came from.
 #[derive(Debug, Serialize)]
 pub struct ReportJson<'a> {
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Whether the evidence was gathered by this process (`read_here`) or uploaded (`dump`).
-    pub provenance: Provenance,
-    /// The required checks that did not pass.
-    pub unproven: &'a [CheckId],
-    /// Where the document came from.
-    pub source: String,
-    /// The access protocol that opened the chip.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access: Option<AccessProtocol>,
-    /// The holder's identity as the chip states it.
-    pub identity: IdentityView,
-    /// Every check.
-    pub checks: &'a [Check],
+    /// The versioned report (header, verdict, identity, checks).
+    #[serde(flatten)]
+    pub report: &'a Report,
+    /// `relay` or `upload`.
+    pub source: &'static str,
 }
 
 /// Verify `doc`; return the report and its JSON.
@@ -77,16 +65,11 @@ pub fn verify_document(
         .aa_challenge(aa_challenge);
     let report = verify(doc, store, &request.claims, request.qr.as_ref(), &options);
     let json = ReportJson {
-        verdict: report.verdict,
-        provenance: report.provenance,
-        unproven: &report.unproven,
+        report: &report,
         source: match source {
-            Source::LiveRelay => "relay".into(),
-            Source::Upload => "upload".into(),
+            Source::LiveRelay => "relay",
+            Source::Upload => "upload",
         },
-        access: doc.meta.access,
-        identity: IdentityView::from_document(doc, false),
-        checks: &report.checks,
     };
     let value = serde_json::to_value(&json).unwrap_or(serde_json::Value::Null);
     (report, value)

@@ -12,6 +12,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod inspection;
 mod meta;
 mod names;
 

@@ -48,7 +48,13 @@ pub mod tlv;
 pub mod transport;
 pub mod verify;
 
+/// The QR crate of [`verify::Claims::sex`] and the [`verify::verify`] QR argument,
+/// re-exported so a caller uses the same version.
+pub use cccd_qr;
 pub use error::{Error, ErrorKind};
+/// The date-time crate of [`verify::Options::at`] and [`verify::Claims`], re-exported so a
+/// caller uses the same version.
+pub use time;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -405,7 +405,7 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
         && let Some(info) = infos.preferred_pace()
     {
         for (password, protocol) in keys.pace_passwords() {
-            log::debug!("PACE with {protocol:?} on {:?}", info.protocol);
+            log::debug!("PACE with {protocol} on {:?}", info.protocol);
             match pace::establish_detailed(
                 &mut *transport,
                 &password,

@@ -19,18 +19,22 @@
 mod check_id;
 mod checks;
 mod chip;
+pub mod contract;
+mod holder;
 mod identity;
 pub mod names;
 mod passive;
 mod policy;
+pub mod redact;
 
 pub use check_id::{CheckId, UnknownCheck};
+pub use holder::{HolderIdentity, RawEntryView};
 pub use identity::{ChipIdentity, MrzView};
 pub use names::NameMatch;
 pub use policy::{DEFAULT_REQUIRED, Policy};
 
-use crate::document::Document;
 pub use crate::document::Provenance;
+use crate::document::{AccessProtocol, Document};
 use crate::pki::TrustStore;
 use cccd_qr::{QrData, Sex};
 use serde::Serialize;
@@ -83,8 +87,13 @@ impl std::fmt::Display for Verdict {
     }
 }
 
-/// Every check and the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Every check, the verdict and the holder's identity.
+///
+/// Its JSON is the versioned report document (`schemas/report.schema.json`): the
+/// [`contract`] header (`schema_version`, `tool`), then `verdict`, `provenance`,
+/// `unproven`, `access`, `identity` and `checks`. Serialize [`Report::redacted`] for output
+/// that must not identify the holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// The verdict.
     pub verdict: Verdict,
@@ -95,6 +104,38 @@ pub struct Report {
     pub unproven: Vec<CheckId>,
     /// Every check, in the order run.
     pub checks: Vec<Check>,
+    /// The access protocol that opened the chip, as the document records it.
+    pub access: Option<AccessProtocol>,
+    /// The PACE protocol with its mapping (`pace_ecdh_cam_can`), when PACE opened the chip.
+    pub pace: Option<String>,
+    /// The holder's identity as the chip states it.
+    pub identity: HolderIdentity,
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            verdict: Verdict,
+            provenance: Provenance,
+            unproven: &'a [CheckId],
+            access: Option<AccessProtocol>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pace: Option<&'a str>,
+            identity: &'a HolderIdentity,
+            checks: &'a [Check],
+        }
+        contract::Versioned::new(Body {
+            verdict: self.verdict,
+            provenance: self.provenance,
+            unproven: &self.unproven,
+            access: self.access,
+            pace: self.pace.as_deref(),
+            identity: &self.identity,
+            checks: &self.checks,
+        })
+        .serialize(serializer)
+    }
 }
 
 impl Report {
@@ -128,6 +169,19 @@ impl Report {
             provenance,
             unproven,
             checks,
+            access: None,
+            pace: None,
+            identity: HolderIdentity::default(),
+        }
+    }
+
+    /// The same report with the holder's personal data masked
+    /// ([`HolderIdentity::redacted`]); checks never hold personal data.
+    #[must_use]
+    pub fn redacted(&self) -> Self {
+        Self {
+            identity: self.identity.redacted(),
+            ..self.clone()
         }
     }
 
@@ -235,7 +289,10 @@ pub fn verify(
     out.push(checks::not_expired(&identity, options.at.date()));
     out.extend(checks::claims(&identity, claims, qr, options.name_match));
     out.push(checks::qr_matches_chip(&identity, qr, options.name_match));
-    let report = Report::decide(out, &options.policy, doc.provenance());
+    let mut report = Report::decide(out, &options.policy, doc.provenance());
+    report.access = doc.meta.access;
+    report.pace = doc.meta.pace.as_ref().map(|p| p.name.clone());
+    report.identity = HolderIdentity::from_chip(&identity);
     log::info!(
         "verify: {} ({} checks; failed: {:?}; unproven: {:?})",
         report.verdict,

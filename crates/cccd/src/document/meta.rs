@@ -34,6 +34,18 @@ pub struct ReadMeta {
     pub tool: Option<String>,
 }
 
+impl ReadMeta {
+    /// Record a read that just finished: the reader, the time (now, UTC) and the program
+    /// (`tool`, e.g. `cccd 0.1.0`). The protocol fields are the session's own.
+    pub fn record_read(&mut self, reader: impl Into<String>, tool: impl Into<String>) {
+        self.reader = Some(reader.into());
+        self.read_at = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .ok();
+        self.tool = Some(tool.into());
+    }
+}
+
 /// The access protocol used to open the chip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,6 +58,18 @@ pub enum AccessProtocol {
     PaceMrz,
     /// No access control (only for test chips).
     None,
+}
+
+impl std::fmt::Display for AccessProtocol {
+    /// The JSON name (`bac`, `pace_can`, `pace_mrz`, `none`), also used in logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Bac => "bac",
+            Self::PaceCan => "pace_can",
+            Self::PaceMrz => "pace_mrz",
+            Self::None => "none",
+        })
+    }
 }
 
 /// The PACE run that opened the chip: a name that says the key agreement, the mapping and
