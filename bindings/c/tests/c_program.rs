@@ -39,7 +39,14 @@ fn compile() -> PathBuf {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("verify_cards");
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let status = Command::new(&cc)
-        .args(["-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-g"])
+        .args([
+            "-std=c11",
+            "-D_DEFAULT_SOURCE",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-g",
+        ])
         .args(["-fsanitize=address,undefined", "-fno-omit-frame-pointer"])
         .arg("-I")
         .arg(crate_dir().join("include"))
@@ -116,7 +123,10 @@ fn c_program_reads_a_card_through_pcscd() {
         .expect("a valid card")
         .clone();
     let cccd = profile_dir().join("cccd");
-    assert!(cccd.is_file(), "build the CLI first: cargo build -p cccd-cli");
+    assert!(
+        cccd.is_file(),
+        "build the CLI first: cargo build -p cccd-cli"
+    );
     let mut sim = Command::new(&cccd)
         .arg("simulate")
         .arg(testdata().join(card["dir"].as_str().expect("dir")))
@@ -129,9 +139,16 @@ fn c_program_reads_a_card_through_pcscd() {
     let can = card["can"].as_str().expect("can");
     let wrong: String = can
         .chars()
-        .map(|c| if c == '9' { '0' } else { char::from(c as u8 + 1) })
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
         .collect();
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("c-read-{}", std::process::id()));
+    let out_dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("c-read-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
     let started = Instant::now();
     let out = sanitized(&program)
