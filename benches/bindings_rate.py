@@ -86,11 +86,15 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label in sorted(groups):
         jobs = groups[label]
-        o1 = rate(ours, jobs, 1, seconds)
-        o2 = rate(ours, jobs, 2, seconds)
-        t1 = rate(theirs, jobs, 1, seconds)
-        t2 = rate(theirs, jobs, 2, seconds)
-        tc = rate(theirs_chain, jobs, 2, seconds)
+        # Two rounds, alternating ours and theirs, best of each: on a shared machine the load
+        # changes between measurements, and the best is the least disturbed.
+        o1 = o2 = t1 = t2 = tc = 0.0
+        for _ in range(2):
+            o1 = max(o1, rate(ours, jobs, 1, seconds))
+            t1 = max(t1, rate(theirs, jobs, 1, seconds))
+            o2 = max(o2, rate(ours, jobs, 2, seconds))
+            t2 = max(t2, rate(theirs, jobs, 2, seconds))
+            tc = max(tc, rate(theirs_chain, jobs, 2, seconds))
         print(f"| {label} | {len(jobs)} | {o1:,.0f} | {o2:,.0f} | {t1:,.0f} | {t2:,.0f} | {tc:,.0f} | {o2 / t2:.2f}x |")
 
 

@@ -7,6 +7,7 @@
 //! The `--read` variant needs pcscd with a virtual card (`cccd simulate`): ignored by plain
 //! `cargo test`, run by scripts/test.sh under scripts/with-pcscd.sh.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -82,12 +83,14 @@ fn c_program_verifies_the_samples_and_drives_the_error_paths() {
     let program = compile();
     let mut cases = String::new();
     for card in manifest()["cards"].as_array().expect("cards") {
-        cases.push_str(&format!(
-            "{} {} {}\n",
+        writeln!(
+            cases,
+            "{} {} {}",
             card["dir"].as_str().expect("dir"),
             card["expected_verdict"].as_str().expect("verdict"),
             card["aa_challenge"].as_str().unwrap_or("-"),
-        ));
+        )
+        .expect("write to a String");
     }
     let cases_file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("verify_cards.cases");
     std::fs::write(&cases_file, cases).expect("write cases");
