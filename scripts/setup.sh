@@ -14,6 +14,8 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 # The sample-card generator encodes JPEG 2000 faces with opj_compress (its determinism test).
 command -v opj_compress >/dev/null 2>&1 || need+=(libopenjp2-tools)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The C binding's test program is compiled with cc under AddressSanitizer (libasan comes with gcc).
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 # A venv for the attack tests' Python tools needs ensurepip (Debian's python3-venv).
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 # The HTML-report test renders the page in headless Chromium.
@@ -35,6 +37,12 @@ if ! "$pyvenv/bin/python" -c 'import asn1crypto, cryptography' >/dev/null 2>&1; 
   rm -rf "$pyvenv"
   python3 -m venv "$pyvenv"
   "$pyvenv/bin/python" -m pip install --quiet --disable-pip-version-check asn1crypto cryptography
+fi
+# The Python binding's tests: maturin builds the wheel, pytest runs the suite
+# (bindings/python/test.sh).
+if [ ! -x "$pyvenv/bin/maturin" ] || ! "$pyvenv/bin/python" -c 'import pytest' >/dev/null 2>&1; then
+  echo "setup: installing maturin and pytest into $pyvenv" >&2
+  "$pyvenv/bin/python" -m pip install --quiet --disable-pip-version-check 'maturin>=1.9.4,<2' pytest
 fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo not found; install Rust (https://rustup.rs) first" >&2

@@ -11,3 +11,6 @@ export CCCD_REQUIRE_PCSC=1
 export CCCD_PYTHON="$PWD/target/py-tests/bin/python"
 scripts/with-pcscd.sh cargo test --workspace --locked --lib --bins --tests --no-fail-fast -- --include-ignored
 scripts/with-pcscd.sh cargo test --workspace --locked --doc
+# The Python binding: wheel built with maturin, installed into a fresh venv, pytest (the read
+# test through pcscd and the virtual chip included).
+scripts/with-pcscd.sh bindings/python/test.sh

@@ -243,7 +243,7 @@ impl Document {
                 meta_entry = Some(entry);
                 continue;
             }
-            let Some(id) = names::file_id_for(&name) else {
+            let Some(id) = FileId::from_name(&name) else {
                 continue;
             };
             if let Some((_, first)) = sources.iter().find(|(f, _)| *f == id) {
@@ -266,6 +266,71 @@ impl Document {
                 .map_err(too_large)?;
             doc.meta = serde_json::from_slice(&text).map_err(|e| DocumentError::BadMeta {
                 path: entry.path(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(doc)
+    }
+
+    /// Build a document from files held in memory (an HTTP upload, a message queue), with
+    /// the same rules as [`Document::load`]: names are mapped by [`FileId::from_name`] and
+    /// other names are ignored, except `card.json`, which is parsed as the read's metadata;
+    /// a file over [`MAX_FILE_SIZE`] (`card.json` over 64 KiB) or two names for one chip
+    /// file refuse the whole set, naming the file. The result is a [`Provenance::Dump`].
+    ///
+    /// ```
+    /// use cccd::document::Document;
+    /// let files = [("EF.SOD", &b"\x77\x00"[..]), ("DG1.bin", &b"\x61\x00"[..])];
+    /// let doc = Document::from_files(files)?;
+    /// assert_eq!(doc.files().count(), 2);
+    /// # Ok::<(), cccd::document::DocumentError>(())
+    /// ```
+    pub fn from_files<N, B>(files: impl IntoIterator<Item = (N, B)>) -> Result<Self, DocumentError>
+    where
+        N: AsRef<str>,
+        B: AsRef<[u8]>,
+    {
+        let mut doc = Document::new();
+        let mut sources: Vec<(FileId, String)> = Vec::new();
+        let mut meta = None;
+        for (name, bytes) in files {
+            let (name, bytes) = (name.as_ref(), bytes.as_ref());
+            let size = bytes.len() as u64;
+            if name == meta::META_FILE {
+                if size > MAX_META_SIZE {
+                    return Err(DocumentError::TooLarge {
+                        path: name.into(),
+                        size,
+                    });
+                }
+                meta = Some(bytes.to_vec());
+                continue;
+            }
+            let Some(id) = FileId::from_name(name) else {
+                continue;
+            };
+            if size > MAX_FILE_SIZE {
+                return Err(DocumentError::TooLarge {
+                    path: name.into(),
+                    size,
+                });
+            }
+            if let Some((_, first)) = sources.iter().find(|(f, _)| *f == id) {
+                return Err(DocumentError::Duplicate {
+                    file: id,
+                    first: first.clone(),
+                    second: name.to_owned(),
+                });
+            }
+            doc.insert(id, bytes.to_vec());
+            sources.push((id, name.to_owned()));
+        }
+        if doc.files.is_empty() {
+            return Err(DocumentError::Empty(PathBuf::from("(files in memory)")));
+        }
+        if let Some(text) = meta {
+            doc.meta = serde_json::from_slice(&text).map_err(|e| DocumentError::BadMeta {
+                path: PathBuf::from(meta::META_FILE),
                 reason: e.to_string(),
             })?;
         }

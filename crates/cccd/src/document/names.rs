@@ -13,6 +13,23 @@ pub fn canonical_name(id: FileId) -> String {
     }
 }
 
+impl FileId {
+    /// The chip file a dump file name stands for, or `None` for any other name.
+    ///
+    /// Accepted, case-insensitively: the names [`super::Document::save`] writes (`EF.COM`,
+    /// `EF.SOD`, `EF.CardAccess`, `EF.CardSecurity`, `DG1`..`DG16`) and the variants other
+    /// tools write (`COM.bin`, `EF_SOD.bin`, `EF.DG1.bin`, `dg01.bin`, ...).
+    ///
+    /// ```
+    /// use cccd::lds::{DataGroup, FileId};
+    /// assert_eq!(FileId::from_name("EF_DG1.bin"), Some(FileId::Dg(DataGroup::Dg1)));
+    /// assert_eq!(FileId::from_name("card.json"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<FileId> {
+        file_id_for(name)
+    }
+}
+
 /// Which chip file a name in a dump folder holds, or `None` for other files.
 ///
 /// Accepted, case-insensitively: `EF.COM`, `COM`, `COM.bin`, `EF_COM.bin`, `EF.COM.bin`, and the

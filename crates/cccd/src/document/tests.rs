@@ -122,3 +122,62 @@ fn debug_does_not_show_file_contents() {
     assert!(!s.contains("Nguy"));
     assert!(s.contains("DG13"));
 }
+
+fn sample_dump_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cards/v01-hung-ec-bp384")
+}
+
+#[test]
+fn from_files_equals_load_of_the_same_folder() {
+    let dir = sample_dump_dir();
+    let loaded = Document::load(&dir).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.push(("face.png".into(), vec![1, 2, 3]));
+    let in_memory = Document::from_files(files).unwrap();
+    assert_eq!(in_memory.meta, loaded.meta);
+    let mut a: Vec<_> = in_memory.files().collect();
+    let mut b: Vec<_> = loaded.files().collect();
+    a.sort_by_key(|(id, _)| id.to_string());
+    b.sort_by_key(|(id, _)| id.to_string());
+    assert_eq!(a, b);
+    assert_eq!(in_memory.provenance(), Provenance::Dump);
+}
+
+#[test]
+fn from_files_applies_the_loader_limits() {
+    let big = vec![0u8; usize::try_from(MAX_FILE_SIZE).unwrap() + 1];
+    let err = Document::from_files([("EF.SOD", &big[..])]).unwrap_err();
+    assert!(
+        matches!(&err, DocumentError::TooLarge { path, size } if path == Path::new("EF.SOD") && *size == MAX_FILE_SIZE + 1),
+        "{err}"
+    );
+    let meta = vec![b' '; usize::try_from(MAX_META_SIZE).unwrap() + 1];
+    let err =
+        Document::from_files([("DG1", &b"\x61\x00"[..]), ("card.json", &meta[..])]).unwrap_err();
+    assert!(matches!(err, DocumentError::TooLarge { .. }), "{err}");
+    let err = Document::from_files([("DG1", &b"a"[..]), ("EF_DG1.bin", &b"b"[..])]).unwrap_err();
+    assert!(
+        matches!(&err, DocumentError::Duplicate { file: FileId::Dg(DataGroup::Dg1), first, second } if first == "DG1" && second == "EF_DG1.bin"),
+        "{err}"
+    );
+    let err = Document::from_files([("README", &b"x"[..])]).unwrap_err();
+    assert!(matches!(err, DocumentError::Empty(_)), "{err}");
+    let err = Document::from_files([("DG1", &b"a"[..]), ("card.json", &b"{"[..])]).unwrap_err();
+    assert!(matches!(err, DocumentError::BadMeta { .. }), "{err}");
+}
+
+#[test]
+fn file_id_from_name_is_the_loaders_mapping() {
+    assert_eq!(FileId::from_name("SOD.bin"), Some(FileId::Sod));
+    assert_eq!(FileId::from_name("ef.cardaccess"), Some(FileId::CardAccess));
+    assert_eq!(FileId::from_name("DG17"), None);
+}

@@ -118,6 +118,34 @@ impl TrustStore {
         self.load_kind_bytes(&bytes, &path.display().to_string(), Kind::MasterList)
     }
 
+    /// [`TrustStore::load_cscas`] over bytes held in memory (PEM, PEM bundle or DER);
+    /// `source` names them in messages.
+    pub fn load_cscas_bytes(
+        &mut self,
+        bytes: &[u8],
+        source: &str,
+    ) -> Result<LoadSummary, TrustError> {
+        self.load_kind_bytes(bytes, source, Kind::Cscas)
+    }
+
+    /// [`TrustStore::load_crls`] over bytes held in memory (PEM or DER).
+    pub fn load_crls_bytes(
+        &mut self,
+        bytes: &[u8],
+        source: &str,
+    ) -> Result<LoadSummary, TrustError> {
+        self.load_kind_bytes(bytes, source, Kind::Crls)
+    }
+
+    /// [`TrustStore::load_masterlist`] over bytes held in memory.
+    pub fn load_masterlist_bytes(
+        &mut self,
+        bytes: &[u8],
+        source: &str,
+    ) -> Result<LoadSummary, TrustError> {
+        self.load_kind_bytes(bytes, source, Kind::MasterList)
+    }
+
     /// Load a file or a folder of any supported kind, detected from the bytes. For
     /// inspection (`cccd trust`); a verifier's store is built with the typed loaders.
     pub fn load_path(&mut self, path: &Path) -> Result<LoadSummary, TrustError> {
