@@ -58,38 +58,42 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+// The sorting itself is the library's (`cccd::Error::kind`); a binding only adds the kinds
+// that are its own (a failed write, a caught panic).
+impl From<cccd::Error> for Error {
+    fn from(e: cccd::Error) -> Self {
+        let kind = match e.kind() {
+            cccd::ErrorKind::AccessDenied => ErrorKind::AccessDenied,
+            cccd::ErrorKind::CardRemoved => ErrorKind::CardRemoved,
+            cccd::ErrorKind::Reader => ErrorKind::Reader,
+            cccd::ErrorKind::BadInput => ErrorKind::BadInput,
+            _ => ErrorKind::Card,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
 impl From<DocumentError> for Error {
     fn from(e: DocumentError) -> Self {
-        Self::bad_input(e.to_string())
+        cccd::Error::from(e).into()
     }
 }
 
 impl From<TrustError> for Error {
     fn from(e: TrustError) -> Self {
-        Self::bad_input(e.to_string())
+        cccd::Error::from(e).into()
     }
 }
 
 impl From<TransportError> for Error {
     fn from(e: TransportError) -> Self {
-        let kind = match e {
-            TransportError::CardRemoved => ErrorKind::CardRemoved,
-            TransportError::SecureMessaging(_) | TransportError::Apdu(_) => ErrorKind::Card,
-            _ => ErrorKind::Reader,
-        };
-        Self::new(kind, e.to_string())
+        cccd::Error::from(e).into()
     }
 }
 
 impl From<SessionError> for Error {
     fn from(e: SessionError) -> Self {
-        let kind = match &e {
-            SessionError::AccessDenied { .. } => ErrorKind::AccessDenied,
-            SessionError::CardRemoved => ErrorKind::CardRemoved,
-            SessionError::Transport(t) => return t.clone().into(),
-            _ => ErrorKind::Card,
-        };
-        Self::new(kind, e.to_string())
+        cccd::Error::from(e).into()
     }
 }
 

@@ -35,7 +35,7 @@ pub enum ErrorKind {
     /// The card left the reader, or the secure channel broke: present it again and resume.
     CardRemoved,
     /// The card is not an eMRTD, or its answers do not fit the protocol.
-    NotAnIdCard,
+    Card,
     /// The reader is missing, busy, or the PC/SC service is down.
     Reader,
     /// The chip or the caller asked for something this library does not support.
@@ -66,14 +66,14 @@ fn session_kind(e: &SessionError) -> ErrorKind {
         SessionError::CardRemoved | SessionError::SecureMessaging(_) => ErrorKind::CardRemoved,
         SessionError::Unsupported(_) => ErrorKind::Unsupported,
         SessionError::Transport(t) => transport_kind(t),
-        _ => ErrorKind::NotAnIdCard,
+        _ => ErrorKind::Card,
     }
 }
 
 fn transport_kind(e: &TransportError) -> ErrorKind {
     match e {
         TransportError::CardRemoved | TransportError::SecureMessaging(_) => ErrorKind::CardRemoved,
-        TransportError::Apdu(_) => ErrorKind::NotAnIdCard,
+        TransportError::Apdu(_) => ErrorKind::Card,
         _ => ErrorKind::Reader,
     }
 }
