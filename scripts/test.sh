@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The API docs build without a warning (broken links, private items in public docs).
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 export CCCD_REQUIRE_PCSC=1
 # The Python with asn1crypto and cryptography that setup.sh prepared (attack tests).
 export CCCD_PYTHON="$PWD/target/py-tests/bin/python"

@@ -3,7 +3,7 @@
 //! QR. The GIL is released while verifying, reading, loading and decoding, so a thread pool
 //! verifies on every core.
 //!
-//! Errors are Python exceptions, one per kind the library distinguishes ([`errors`]).
+//! Errors are Python exceptions, one per kind the library distinguishes (module `errors`).
 
 mod convert;
 mod document;

@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(value_name = "DIR")]
     dump: Option<PathBuf>,
     /// The chip's private keys (aa-private.pem, ca-private.pem). Default: DIR/secrets, or
-    /// the sample layout testdata/secrets/<name> beside testdata/cards/<name>.
+    /// the sample layout `testdata/secrets/<name>` beside `testdata/cards/<name>`.
     #[arg(long, value_name = "DIR")]
     secrets: Option<PathBuf>,
     /// Access protocols offered: cccd-2021 (PACE ECDH-GM + BAC), bac-only, pace-only, or one
