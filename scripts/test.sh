@@ -11,6 +11,8 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 export CCCD_REQUIRE_PCSC=1
 # The Python with asn1crypto and cryptography that setup.sh prepared (attack tests).
 export CCCD_PYTHON="$PWD/target/py-tests/bin/python"
+# The C test program links the cdylib, which a test build does not produce by itself.
+cargo build --locked -p cccd-c
 scripts/with-pcscd.sh cargo test --workspace --locked --lib --bins --tests --no-fail-fast -- --include-ignored
 scripts/with-pcscd.sh cargo test --workspace --locked --doc
 # The Python binding: wheel built with maturin, installed into a fresh venv, pytest (the read

@@ -19,7 +19,8 @@ impl Drop for Killed {
                 .ok()
                 .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
                 .is_some_and(|rows| {
-                    rows.as_array()
+                    rows["readers"]
+                        .as_array()
                         .into_iter()
                         .flatten()
                         .any(|r| r["name"] == "Virtual PCD 00 01" && r["card_present"] == true)
@@ -60,7 +61,7 @@ fn simulate_then_probe_finds_the_emrtd_application() {
             String::from_utf8_lossy(&out.stderr)
         );
         let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let found = rows
+        let found = rows["readers"]
             .as_array()
             .unwrap()
             .iter()
@@ -70,7 +71,7 @@ fn simulate_then_probe_finds_the_emrtd_application() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let row = rows
+    let row = rows["readers"]
         .as_array()
         .unwrap()
         .iter()
@@ -80,7 +81,7 @@ fn simulate_then_probe_finds_the_emrtd_application() {
     assert_eq!(row["emrtd"], true, "{rows}");
     assert_eq!(row["atr"], "3B80800101");
     // The first reader holds no card (nobody inserted one) and is not probed.
-    let first = rows
+    let first = rows["readers"]
         .as_array()
         .unwrap()
         .iter()

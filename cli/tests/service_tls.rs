@@ -78,9 +78,17 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
     // that says why, and never a report.
     let out = relay_wss(&served, &card, &[]);
     assert_eq!(out.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("certificate"), "{stderr}");
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("verdict"));
+    // Under --json the error is a JSON error document on stdout (the contract), never a report.
+    let error = json_of(&out);
+    assert_eq!(error["kind"], "io", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("certificate"),
+        "{error}"
+    );
+    assert!(error.get("verdict").is_none(), "{error}");
 
     // A CA for a plain ws:// server is a usage error.
     let out = cccd()

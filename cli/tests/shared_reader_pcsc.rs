@@ -113,7 +113,8 @@ impl Drop for Controlled {
 fn card_present() -> bool {
     let out = cccd().args(["readers", "--json"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    rows.as_array()
+    rows["readers"]
+        .as_array()
         .into_iter()
         .flatten()
         .any(|r| r["name"] == READER && r["card_present"] == true)
@@ -195,7 +196,7 @@ fn a_probe_during_a_read_leaves_the_card_alone() {
         .unwrap();
     assert_eq!(probe.status.code(), Some(0));
     let rows: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
-    let row = rows
+    let row = rows["readers"]
         .as_array()
         .unwrap()
         .iter()

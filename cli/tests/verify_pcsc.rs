@@ -38,7 +38,8 @@ impl Drop for Simulated {
 fn card_present() -> bool {
     let out = cccd().args(["readers", "--json"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    rows.as_array()
+    rows["readers"]
+        .as_array()
         .into_iter()
         .flatten()
         .any(|r| r["name"] == READER && r["card_present"] == true)
