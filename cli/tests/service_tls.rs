@@ -80,9 +80,9 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
     assert_eq!(out.status.code(), Some(3));
     // Under --json the error is a JSON error document on stdout (the contract), never a report.
     let error = json_of(&out);
-    assert_eq!(error["kind"], "io", "{error}");
+    assert_eq!(error["error"]["kind"], "io", "{error}");
     assert!(
-        error["message"]
+        error["error"]["message"]
             .as_str()
             .unwrap_or_default()
             .contains("certificate"),
