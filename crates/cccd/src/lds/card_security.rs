@@ -38,18 +38,15 @@ impl CardSecurity {
         }
         let objs = objects_at(&signed_data.content, file)
             .map_err(|e| shift(e, signed_data.content_offset))?;
-        let [set] = objs.as_slice() else {
+        if objs.len() != 1 {
             return Err(LdsError::invalid(
                 file,
                 signed_data.content_offset,
                 "content must be one SET",
             ));
-        };
-        let der = signed_data
-            .content
-            .get(..set.total_len())
-            .ok_or_else(|| LdsError::invalid(file, signed_data.content_offset, "content cut"))?;
-        let security_infos = SecurityInfos::parse(der)
+        }
+        // The content is exactly that one object, so it is the SET's DER.
+        let security_infos = SecurityInfos::parse(&signed_data.content)
             .map_err(|e| security_infos_error(file, signed_data.content_offset, e))?;
         Ok(Self {
             signed_data,
