@@ -29,8 +29,15 @@ fn profile_dir() -> PathBuf {
         .to_owned()
 }
 
-/// Compile the C program with AddressSanitizer; returns its path.
+/// The compiled C program, built once per test process: the tests run in parallel, and a
+/// second compile writing the file while the first test executes it fails with ETXTBSY.
 fn compile() -> PathBuf {
+    static PROGRAM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PROGRAM.get_or_init(compile_once).clone()
+}
+
+/// Compile the C program with AddressSanitizer; returns its path.
+fn compile_once() -> PathBuf {
     let lib_dir = profile_dir();
     assert!(
         lib_dir.join("libcccd_c.so").is_file(),
