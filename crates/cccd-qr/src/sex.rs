@@ -28,6 +28,23 @@ impl Sex {
         }
     }
 
+    /// The MRZ letter (ICAO 9303-3): `M` or `F`.
+    pub fn mrz_letter(self) -> char {
+        match self {
+            Sex::Male => 'M',
+            Sex::Female => 'F',
+        }
+    }
+
+    /// Reads an MRZ sex letter; `<` (unspecified) and anything else is `None`.
+    pub fn from_mrz_letter(letter: char) -> Option<Sex> {
+        match letter {
+            'M' => Some(Sex::Male),
+            'F' => Some(Sex::Female),
+            _ => None,
+        }
+    }
+
     /// The card's wording: "Nam" or "Nữ".
     pub fn card_text(self) -> &'static str {
         match self {

@@ -77,7 +77,7 @@ fn shape_a_set_container_all_fields() {
         *dg.date_of_birth.as_ref().unwrap().value(),
         Some(Date::from_calendar_date(1999, Month::January, 1).unwrap())
     );
-    assert_eq!(*dg.sex.as_ref().unwrap().value(), Sex::Male);
+    assert_eq!(*dg.sex.as_ref().unwrap().value(), Some(Sex::Male));
     assert_eq!(dg.nationality.as_ref().unwrap().value(), "Việt Nam");
     assert_eq!(
         dg.place_of_residence.as_ref().unwrap().value(),
@@ -127,7 +127,7 @@ fn shape_b_sequence_container_printable_flat_parents_empty_spouse_no_expiry() {
     let dg = Dg13::parse(&bytes).unwrap();
     assert_eq!(dg.layout(), Layout::Sequence);
     assert_eq!(dg.id_number.as_ref().unwrap().value(), "079199000002");
-    assert_eq!(*dg.sex.as_ref().unwrap().value(), Sex::Female);
+    assert_eq!(*dg.sex.as_ref().unwrap().value(), Some(Sex::Female));
     assert_eq!(
         *dg.date_of_expiry.as_ref().unwrap().value(),
         Expiry::NoExpiry("Không thời hạn".into())
@@ -163,7 +163,7 @@ fn shape_c_flat_nested_names_unknown_index_nfd_and_year_only_birth() {
     );
     let dg = Dg13::parse(&bytes).unwrap();
     assert_eq!(dg.layout(), Layout::Flat);
-    assert_eq!(*dg.sex.as_ref().unwrap().value(), Sex::Female);
+    assert_eq!(*dg.sex.as_ref().unwrap().value(), Some(Sex::Female));
     // A year-only birth date keeps its text and has no calendar date.
     let dob = dg.date_of_birth.as_ref().unwrap();
     assert_eq!(*dob.value(), None);

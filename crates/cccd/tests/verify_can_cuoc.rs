@@ -62,7 +62,7 @@ fn empty_dg13_entries_are_not_compared_and_named() {
     let mut d = full_dg13();
     // A thin 2024 DG13: the ID and the sex entries present but empty.
     d.id_number = Some(Field::text_value(""));
-    d.sex = Some(Field::sex(Sex::Other(String::new())));
+    d.sex = Some(Field::sex_text(""));
     let r = run(&doc(&d), &Claims::default(), None);
     let c = check(&r, "dg1.matches.dg13");
     assert_eq!(c.status, Status::Pass, "{}", c.reason);

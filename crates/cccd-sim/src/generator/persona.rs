@@ -8,7 +8,7 @@ use super::GenError;
 use super::keys::random_bytes;
 pub use super::layout::Dg13Layout;
 use super::layout::{PRINTABLE_STRING, UTF8_STRING};
-use cccd::lds::dg13::{Dg13, Expiry, Field, Layout, Parents, RawEntry, Sex as Dg13Sex};
+use cccd::lds::dg13::{Dg13, Expiry, Field, Layout, Parents, RawEntry};
 use cccd::mrz::dates::yymmdd;
 use cccd::tlv::{self, Tag};
 use time::Date;
@@ -34,31 +34,8 @@ impl Generation {
     }
 }
 
-/// Sex of a holder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sex {
-    /// Nam.
-    Male,
-    /// Nữ.
-    Female,
-}
-
-impl Sex {
-    /// The MRZ letter.
-    pub fn mrz(self) -> char {
-        match self {
-            Sex::Male => 'M',
-            Sex::Female => 'F',
-        }
-    }
-    /// The Vietnamese word.
-    pub fn word(self) -> &'static str {
-        match self {
-            Sex::Male => "Nam",
-            Sex::Female => "Nữ",
-        }
-    }
-}
+/// Sex of a holder: the one model, `cccd_qr::Sex`.
+pub use cccd::cccd_qr::Sex;
 
 /// The face picture's encoding in DG2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -420,7 +397,7 @@ impl Persona {
         let mrz = cccd::mrz::vietnam_td1(
             &id_number,
             &yymmdd(self.dob),
-            self.sex.mrz(),
+            self.sex.mrz_letter(),
             &expiry.map_or_else(|| NO_EXPIRY_MRZ.to_owned(), yymmdd),
             &surname,
             &given,
@@ -448,7 +425,7 @@ impl Persona {
             self.old_cmnd.unwrap_or_default().to_owned(),
             self.full_name.to_owned(),
             ddmmyyyy(self.dob),
-            self.sex.word().to_owned(),
+            self.sex.card_text().to_owned(),
             self.residence.to_owned(),
             ddmmyyyy(self.issued),
         ];
@@ -499,10 +476,7 @@ impl Persona {
         g.id_number = Some(text(&d.id_number));
         g.full_name = Some(Field::text_value(self.full_name));
         g.date_of_birth = Some(layout.date(self.dob));
-        g.sex = Some(Field::sex(match self.sex {
-            Sex::Male => Dg13Sex::Male,
-            Sex::Female => Dg13Sex::Female,
-        }));
+        g.sex = Some(Field::sex(self.sex));
         g.nationality = Some(Field::text_value("Việt Nam"));
         // The thin 2024 layout (an assumption from one public parser): entries the issuing
         // authority stores encrypted are kept as empty strings.

@@ -83,7 +83,7 @@ pub struct Dg13 {
     /// 3: date of birth (text kept; date when it is a valid `DD/MM/YYYY`).
     pub date_of_birth: Option<Field<Option<Date>>>,
     /// 4: sex.
-    pub sex: Option<Field<Sex>>,
+    pub sex: Option<Field<Option<Sex>>>,
     /// 5: nationality.
     pub nationality: Option<Field<String>>,
     /// 6: ethnicity.
@@ -270,7 +270,7 @@ impl Dg13 {
             1 => put!(self.id_number, first),
             2 => put!(self.full_name, first),
             3 => put!(self.date_of_birth, value::parse_dmy(&first)),
-            4 => put!(self.sex, Sex::from_text(&first)),
+            4 => put!(self.sex, value::sex_from_text(&first)),
             5 => put!(self.nationality, first),
             6 => put!(self.ethnicity, first),
             7 => put!(self.religion, first),

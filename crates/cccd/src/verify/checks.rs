@@ -137,12 +137,7 @@ pub fn dg1_matches_dg13(id: &ChipIdentity) -> Check {
 }
 
 fn id_sex_dg13(dg13: &crate::lds::dg13::Dg13) -> Option<cccd_qr::Sex> {
-    use crate::lds::dg13::Sex as S;
-    match dg13.sex.as_ref()?.value() {
-        S::Male => Some(cccd_qr::Sex::Male),
-        S::Female => Some(cccd_qr::Sex::Female),
-        S::Other(_) => None,
-    }
+    *dg13.sex.as_ref()?.value()
 }
 
 /// `id_number.structure`: a known province, and century/sex digits that agree with the

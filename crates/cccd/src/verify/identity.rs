@@ -127,12 +127,7 @@ impl ChipIdentity {
     }
 
     fn dg13_sex(&self) -> Option<Sex> {
-        use crate::lds::dg13::Sex as Dg13Sex;
-        match self.dg13.as_ref()?.sex.as_ref()?.value() {
-            Dg13Sex::Male => Some(Sex::Male),
-            Dg13Sex::Female => Some(Sex::Female),
-            Dg13Sex::Other(_) => None,
-        }
+        *self.dg13.as_ref()?.sex.as_ref()?.value()
     }
 
     /// Expiry: `Some(Some(date))`, `Some(None)` for "no expiry", `None` when unknown.
@@ -166,11 +161,7 @@ impl MrzView {
                 dates::expiry_date(&mrz.date_of_expiry, today),
             ),
         };
-        let sex = match mrz.sex {
-            'M' => Some(Sex::Male),
-            'F' => Some(Sex::Female),
-            _ => None,
-        };
+        let sex = Sex::from_mrz_letter(mrz.sex);
         let name = format!("{} {}", mrz.primary_identifier, mrz.secondary_identifier)
             .split_whitespace()
             .collect::<Vec<_>>()

@@ -1,7 +1,8 @@
 use super::*;
 use crate::lds::dg1::Dg1;
-use crate::lds::dg13::{Dg13, Expiry, Field, Sex as Dg13Sex};
+use crate::lds::dg13::{Dg13, Expiry, Field};
 use crate::lds::{DataGroup, FileId};
+use cccd_qr::Sex as Dg13Sex;
 use time::Month;
 
 // CARD-FACTS.md's fictional example: ID 001099000001, born 1999-01-01, male, expires 2039-01-01.

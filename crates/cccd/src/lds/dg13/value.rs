@@ -1,6 +1,7 @@
 //! DG13 values: a typed view plus the exact bytes it came from.
 
 use crate::tlv::{self, Tlv, Tlvs};
+pub use cccd_qr::Sex;
 use std::fmt;
 use time::{Date, Month};
 use unicode_normalization::UnicodeNormalization;
@@ -104,42 +105,26 @@ impl Field<Option<Date>> {
     }
 }
 
-/// Sex as written in DG13.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sex {
-    /// "Nam".
-    Male,
-    /// "Nữ" (either Unicode normalization form).
-    Female,
-    /// Any other text, kept.
-    Other(String),
-}
-
-impl Sex {
-    pub(super) fn from_text(s: &str) -> Self {
-        let nfc: String = s.trim().nfc().collect();
-        match nfc.to_lowercase().as_str() {
-            "nam" => Sex::Male,
-            "nữ" | "nu" => Sex::Female,
-            _ => Sex::Other(s.to_owned()),
-        }
-    }
-
-    /// The Vietnamese word.
-    pub fn as_text(&self) -> &str {
-        match self {
-            Sex::Male => "Nam",
-            Sex::Female => "Nữ",
-            Sex::Other(s) => s,
-        }
+/// Reads DG13's sex entry: "Nam" or "Nữ" (either Unicode normalization form, any case,
+/// "Nu" without its diacritic); any other text is `None`, its bytes kept in the [`Field`].
+pub(super) fn sex_from_text(s: &str) -> Option<Sex> {
+    let nfc: String = s.trim().nfc().collect();
+    match nfc.to_lowercase().as_str() {
+        "nam" => Some(Sex::Male),
+        "nữ" | "nu" => Some(Sex::Female),
+        _ => None,
     }
 }
 
-impl Field<Sex> {
+impl Field<Option<Sex>> {
     /// A sex value written as its Vietnamese word.
     pub fn sex(sex: Sex) -> Self {
-        let raw = utf8(sex.as_text());
-        Self::from_parts(sex, raw)
+        Self::from_parts(Some(sex), utf8(sex.card_text()))
+    }
+
+    /// A sex entry holding `text` as written, read as DG13 reads it.
+    pub fn sex_text(text: &str) -> Self {
+        Self::from_parts(sex_from_text(text), utf8(text))
     }
 }
 
