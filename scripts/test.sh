@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The library as a reader/verifier sees it: no chip-side tools, no PC/SC (the workspace build
+# above has both, through cccd-sim and the CLI).
+cargo clippy -p cccd --lib --no-default-features --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc -p cccd --no-deps --no-default-features --locked
 # The API docs build without a warning (broken links, private items in public docs).
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 export CCCD_REQUIRE_PCSC=1

@@ -15,7 +15,6 @@ use cccd::lds::dg1::Dg1;
 use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::{Can, Mrz};
 use cccd::session::{AccessKeys, ReadPlan, Session};
-use cccd::transport::Transport;
 use cccd_sim::chip::{
     ATR_INFO_FID, AccessConfig, CardFiles, ChipConfig, Faults, Profile, SimTransport, VirtualChip,
 };
@@ -89,13 +88,9 @@ fn short_protected_answers_fit_256_bytes() {
     for (profile, plain_max) in [(Profile::Cccd2021, 223), (Profile::BacOnly, 231)] {
         let mut t = short_chip(profile);
         let mut s = Session::open_access(&mut t, &keys()).unwrap();
-        let plain = s
-            .with_channel(|c| {
-                assert!(c.transmit(&select(0x0102)).unwrap().is_ok());
-                // Le = 256: DO'97' holds 00 inside a short APDU.
-                c.transmit(&read(0, 256)).unwrap()
-            })
-            .unwrap();
+        assert!(s.transmit(&select(0x0102)).unwrap().is_ok());
+        // Le = 256: DO'97' holds 00 inside a short APDU.
+        let plain = s.transmit(&read(0, 256)).unwrap();
         assert_eq!(plain.sw, StatusWord::Ok, "{profile:?}");
         assert_eq!(plain.data.len(), plain_max, "{profile:?}");
         assert_eq!(
@@ -116,25 +111,22 @@ fn short_protected_answers_fit_256_bytes() {
 fn end_of_file_answers_6282_and_past_the_end_6b00() {
     let mut t = short_chip(Profile::Cccd2021);
     let mut s = Session::open_access(&mut t, &keys()).unwrap();
-    s.with_channel(|c| {
-        assert!(c.transmit(&select(0x011E)).unwrap().is_ok());
-        // 12 bytes in the file; 256 asked: what is left, with 6282 (authenticated in DO'99').
-        let r = c.transmit(&read(0, 256)).unwrap();
-        assert_eq!((r.data.as_slice(), r.sw), (&COM[..], StatusWord::EndOfFile));
-        let r = c.transmit(&read(8, 4)).unwrap();
-        assert_eq!((r.data.as_slice(), r.sw), (&COM[8..], StatusWord::Ok));
-        let r = c.transmit(&read(10, 5)).unwrap();
-        assert_eq!(
-            (r.data.as_slice(), r.sw),
-            (&COM[10..], StatusWord::EndOfFile)
-        );
-        for offset in [12, 13, 400] {
-            let r = c.transmit(&read(offset, 4)).unwrap();
-            assert_eq!(r.sw, StatusWord::WrongP1P2, "offset {offset}");
-            assert!(r.data.is_empty());
-        }
-    })
-    .unwrap();
+    assert!(s.transmit(&select(0x011E)).unwrap().is_ok());
+    // 12 bytes in the file; 256 asked: what is left, with 6282 (authenticated in DO'99').
+    let r = s.transmit(&read(0, 256)).unwrap();
+    assert_eq!((r.data.as_slice(), r.sw), (&COM[..], StatusWord::EndOfFile));
+    let r = s.transmit(&read(8, 4)).unwrap();
+    assert_eq!((r.data.as_slice(), r.sw), (&COM[8..], StatusWord::Ok));
+    let r = s.transmit(&read(10, 5)).unwrap();
+    assert_eq!(
+        (r.data.as_slice(), r.sw),
+        (&COM[10..], StatusWord::EndOfFile)
+    );
+    for offset in [12, 13, 400] {
+        let r = s.transmit(&read(offset, 4)).unwrap();
+        assert_eq!(r.sw, StatusWord::WrongP1P2, "offset {offset}");
+        assert!(r.data.is_empty());
+    }
 }
 
 #[test]

@@ -9,7 +9,6 @@ use cccd::document::Document;
 use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::AccessKey;
 use cccd::session::{AccessKeys, ReadPlan, Session};
-use cccd::transport::Transport;
 use cccd_sim::chip::{ChipConfig, SimTransport, VirtualChip};
 use std::path::PathBuf;
 
@@ -51,17 +50,12 @@ fn select(fid: u16) -> Command {
 fn dg3_answers_6982_and_dg11_6a82_on_a_real_layout_card() {
     let card = card("real-card");
     let mut s = session(&card);
-    let (dg3_select, dg3_read, dg11_select) = s
-        .with_channel(|ch| {
-            let a = ch.transmit(&select(0x0103)).unwrap().sw;
-            let b = ch
-                .transmit(&Command::new(0x00, 0xB0, 0x00, 0x00).with_le(4))
-                .unwrap()
-                .sw;
-            let c = ch.transmit(&select(0x010B)).unwrap().sw;
-            (a, b, c)
-        })
-        .unwrap();
+    let dg3_select = s.transmit(&select(0x0103)).unwrap().sw;
+    let dg3_read = s
+        .transmit(&Command::new(0x00, 0xB0, 0x00, 0x00).with_le(4))
+        .unwrap()
+        .sw;
+    let dg11_select = s.transmit(&select(0x010B)).unwrap().sw;
     assert_eq!(dg3_select, StatusWord::Ok);
     assert_eq!(dg3_read, StatusWord::SecurityStatusNotSatisfied);
     assert_eq!(dg11_select, StatusWord::FileNotFound);
@@ -86,8 +80,6 @@ fn dg3_answers_6982_and_dg11_6a82_on_a_real_layout_card() {
 fn a_legacy_card_has_no_dg3() {
     let card = card("legacy-utf8");
     let mut s = session(&card);
-    let sw = s
-        .with_channel(|ch| ch.transmit(&select(0x0103)).unwrap().sw)
-        .unwrap();
+    let sw = s.transmit(&select(0x0103)).unwrap().sw;
     assert_eq!(sw, StatusWord::FileNotFound);
 }

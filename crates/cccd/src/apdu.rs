@@ -48,6 +48,7 @@ impl fmt::Debug for Command {
 
 /// Why a byte string is not a valid command APDU, or a command cannot be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApduError {
     /// Fewer than 4 header bytes, or fewer bytes than Lc announced.
     #[error("command APDU truncated at offset {offset}")]

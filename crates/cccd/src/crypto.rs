@@ -137,6 +137,7 @@ impl fmt::Debug for SessionKeys {
 
 /// Why a cryptographic operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CryptoError {
     /// The key length does not fit the cipher.
     #[error("key of {actual} bytes does not fit {cipher:?} (needs {expected})")]

@@ -7,6 +7,8 @@
 //! complete, with mode 0600 files in a 0700 folder: a dump holds personal data, and a reader
 //! interrupted mid-write must never leave a folder that looks whole.
 
+/// Why a file could not be read from disk (size, kind, I/O).
+pub use crate::input::InputError;
 use crate::lds::{DataGroup, FileId, LdsError};
 use std::fs;
 use std::io::Write;
@@ -27,6 +29,7 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// Why a dump could not be loaded or saved.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DocumentError {
     /// Reading or writing the folder failed.
     #[error("{path}: {source}")]

@@ -63,6 +63,7 @@ pub enum Curve {
 
 /// Why a curve, point or scalar was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EcError {
     /// A curve or parameter set this crate does not implement, named.
     #[error("unsupported: {what}")]

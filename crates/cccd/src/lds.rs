@@ -3,7 +3,7 @@
 //! Every parser takes the whole file as read from the chip (`&[u8]`) and returns a typed value or
 //! an [`LdsError`] naming the file and the byte offset of the fault. Nothing here does I/O,
 //! nothing panics on input, and nothing allocates in proportion to a length that has not been
-//! bounded by the input (all lengths come from [`crate::tlv`], which checks them).
+//! bounded by the input (all lengths come from `tlv`, which checks them).
 //!
 //! | file | parser | encoder |
 //! |---|---|---|
@@ -14,7 +14,7 @@
 //! | DG13 (Vietnam) | [`dg13::Dg13::parse`] | [`dg13::Dg13::encode`] |
 //! | DG14, EF.CardSecurity | [`dg14::Dg14::parse`], [`card_security::CardSecurity::parse`] | [`dg14::Dg14::encode`] |
 //! | DG15 | [`dg15::Dg15::parse`] | [`dg15::Dg15::encode`] |
-//! | EF.SOD | [`sod::Sod::parse`] | [`sod_builder::SodBuilder`] |
+//! | EF.SOD | [`sod::Sod::parse`] | `sod_builder::SodBuilder` (feature `chip-side`) |
 
 pub mod asn1;
 pub mod card_security;
@@ -27,9 +27,11 @@ pub mod dg15;
 pub mod dg2;
 pub mod security_infos;
 pub mod sod;
+#[cfg(any(test, feature = "chip-side"))]
 pub mod sod_builder;
 
-use crate::tlv::{TlvError, TlvErrorKind};
+/// The BER-TLV layer every LDS file is read with: its errors carry the offset.
+pub use crate::tlv::{Tag, TagClass, TlvError, TlvErrorKind};
 use std::fmt;
 
 /// A data group of the LDS1 eMRTD application.
@@ -196,6 +198,7 @@ pub enum Reason {
 
 /// An error from an LDS parser or encoder.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LdsError {
     /// The file's bytes do not form the structure the file must have.
     #[error("{file} malformed at offset {offset}: {reason}")]

@@ -32,6 +32,7 @@ use std::fmt;
 /// Why a text is not an MRZ (wrong shape). Wrong check digits are not errors: see
 /// [`CheckDigits`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MrzError {
     /// Not 3 lines of 30 (TD1) or 2 lines of 44 (TD3).
     #[error(

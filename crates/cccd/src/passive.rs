@@ -74,6 +74,7 @@ impl fmt::Display for Status {
 
 /// The outcome of one step, with its reason in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Passed.
     Pass,
@@ -144,6 +145,7 @@ impl ChainOutcome {
 
 /// The outcome of one data group's hash check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DgHashOutcome {
     /// The data group hashes to the value in the LDSSecurityObject.
     Match,

@@ -45,6 +45,7 @@ pub use self::prepared::{PREPARED_CAPACITY, PreparedSigner, PreparedStats};
 
 /// Why trust material could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TrustError {
     /// A file or folder could not be read.
     #[error("cannot read {path}: {reason}")]

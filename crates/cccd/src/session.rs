@@ -29,13 +29,14 @@ mod files;
 mod keys;
 mod plan;
 
+pub use crate::sm::SmError;
 pub use chip_auth::{ChipAuthOptions, ChipAuthOutcome};
 pub use error::SessionError;
 pub use keys::AccessKeys;
 pub use plan::{Progress, ReadPlan, ReadStrategy};
 
 use crate::access::{bac, pace};
-use crate::apdu::{Command, StatusWord};
+use crate::apdu::{Command, Response, StatusWord};
 use crate::document::{AccessProtocol, Document, PaceRecord};
 use crate::lds::FileId;
 use crate::lds::security_infos::SecurityInfos;
@@ -160,14 +161,16 @@ impl<T: Transport> Session<T> {
         &self.document
     }
 
-    /// Mutable access to what has been read (to record chip authentication results).
-    pub fn document_mut(&mut self) -> &mut Document {
-        &mut self.document
+    /// Send one command over the secure channel; the answer is the chip's, MAC-verified and
+    /// decrypted. For files or commands [`Session::read`] does not cover. A failure that
+    /// closes the channel ends the session state: the next call needs [`Session::reconnect`].
+    pub fn transmit(&mut self, command: &Command) -> Result<Response, SessionError> {
+        Ok(self.with_channel(|channel| channel.transmit(command))??)
     }
 
     /// Run `f` over the secure channel. A failure that closes the channel ends the session
     /// state: the next call needs [`Session::reconnect`].
-    pub fn with_channel<R>(
+    pub(crate) fn with_channel<R>(
         &mut self,
         f: impl FnOnce(&mut SecureChannel<&mut T>) -> R,
     ) -> Result<R, SessionError> {
@@ -180,11 +183,6 @@ impl<T: Transport> Session<T> {
             self.codec = Some(channel.into_parts().1);
         }
         Ok(result)
-    }
-
-    /// Replace the session keys (after chip authentication restarts secure messaging).
-    pub fn set_codec(&mut self, codec: SmCodec) {
-        self.codec = Some(codec);
     }
 
     /// Read the files of `plan` not read yet; return everything read so far.

@@ -83,6 +83,7 @@ impl fmt::Display for Tag {
 
 /// What was wrong with a TLV encoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TlvErrorKind {
     /// The input ended inside a tag, a length or a value.
     #[error("truncated: needed {needed} more bytes, {available} available")]
@@ -152,6 +153,8 @@ pub struct Tlv<'a> {
 
 /// The header of a TLV: its tag, the length it announces and how many bytes the header took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// `header_len` is the X.690 name; "len" alone would be ambiguous beside `value_len`.
+#[allow(clippy::struct_field_names)]
 pub struct Header {
     /// The tag.
     pub tag: Tag,
@@ -410,6 +413,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// The first child with `tag`, or an error naming it as missing (offset of this object).
+    #[cfg(any(test, feature = "chip-side"))]
     pub fn require(&self, tag: Tag) -> Result<Tlv<'a>, TlvError> {
         self.find(tag)?
             .ok_or(TlvError::at(self.offset, TlvErrorKind::Missing(tag)))

@@ -1,5 +1,5 @@
 //! The [`Transport`] trait: something that carries command APDUs to a chip and brings back
-//! responses. A PC/SC reader ([`pcsc`], feature `pcsc`), a secure-messaging channel wrapping
+//! responses. A PC/SC reader (`pcsc`, feature `pcsc`), a secure-messaging channel wrapping
 //! another transport, and the virtual chip of `cccd-sim` all implement it.
 
 use crate::apdu::{ApduError, Command, Response, StatusWord};
@@ -10,6 +10,7 @@ pub mod pcsc;
 
 /// Why an APDU could not be exchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TransportError {
     /// The card left the field (or was pulled from the reader) during the session.
     /// Retryable: present the card again and resume.

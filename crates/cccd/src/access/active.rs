@@ -25,6 +25,7 @@ use crate::transport::{Transport, TransportError};
 
 /// Why Active Authentication did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AaError {
     /// The APDU could not be exchanged.
     #[error("active authentication: {0}")]

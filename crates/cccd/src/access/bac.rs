@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 
 /// Why BAC did not open a channel.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BacError {
     /// The chip rejected the key: one of document number, date of birth or date of expiry is
     /// wrong. `hint` says which input is the likely culprit.

@@ -30,6 +30,7 @@ use crate::transport::{Transport, TransportError};
 
 /// Why Chip Authentication did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CaError {
     /// DG14 has no ChipAuthenticationPublicKeyInfo.
     #[error("DG14 has no chip authentication public key")]

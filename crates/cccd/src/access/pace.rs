@@ -62,6 +62,7 @@ impl fmt::Display for PaceStep {
 
 /// Why PACE failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PaceError {
     /// The chip refused the password (6300, 63CX or 6982). The hint says what to check.
     #[error("the chip refused the password ({sw}): {hint}")]

@@ -1,4 +1,4 @@
-//! Small DER helpers shared by the LDS parsers: walk with offsets via [`crate::tlv`], decode
+//! Small DER helpers shared by the LDS parsers: walk with offsets via `tlv`, decode
 //! OIDs with `asn1-rs`, and write the few universal types the encoders need.
 //!
 //! X.509 certificates are never decoded here; they are handed to x509-parser.

@@ -40,6 +40,7 @@ const INTEGER: Tag = Tag::new(0x02);
 
 /// Why SecurityInfos could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SecurityInfosError {
     /// The DER structure itself is broken (truncated, bad length, wrong outer tag).
     #[error(transparent)]

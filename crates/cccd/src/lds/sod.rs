@@ -2,7 +2,7 @@
 //! LDSSecurityObject (ICAO 9303-10 4.6.2): the hash of every data group, signed by the document
 //! signer.
 //!
-//! CMS is walked with [`crate::tlv`] so every error carries a file offset and the signed
+//! CMS is walked with the `tlv` reader so every error carries a file offset and the signed
 //! attributes can be kept as their exact bytes; certificates are parsed by x509-parser.
 
 pub mod signed_data;

@@ -160,6 +160,7 @@ impl fmt::Display for ChainFailure {
 
 /// The result of [`verify_chain`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ChainOutcome {
     /// The DSC chains to a CSCA in the store and every check passed.
     Verified {
@@ -195,6 +196,7 @@ pub enum ChainOutcome {
 
 /// What the store's CRLs could say about a DSC whose chain verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Revocation {
     /// A current CRL of the verified CSCA does not list the DSC.
     NotRevoked {

@@ -10,7 +10,7 @@
 //! [`TrustStore::load_path`] detects the kind from the bytes; it is for inspecting files
 //! (`cccd trust`), not for building a verifier's store from operator flags.
 //!
-//! Every file is read through [`crate::input::read_regular_file`]: regular files only,
+//! Every file is read through `input::read_regular_file`: regular files only,
 //! size-checked. Folders are walked without following symbolic links to folders (no loops).
 
 use std::fs;

@@ -31,6 +31,7 @@ pub use crate::ec::Curve;
 
 /// Why a signature was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The signature (or key) algorithm OID is not one this crate verifies.
     #[error("unsupported algorithm {oid}")]

@@ -33,6 +33,7 @@ impl Default for ChipAuthOptions {
 
 /// The plain-words outcome of the genuineness checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ChipAuthOutcome {
     /// CA ran and the chip proved it holds the DG14 private key.
     ChipAuthenticated,

@@ -26,6 +26,7 @@ fn b1_le(chunk: usize) -> usize {
 }
 
 /// How reading a file ended badly.
+#[non_exhaustive]
 pub enum ReadError {
     /// Stopped mid-file; `bytes` were read and stay valid for a resume.
     Interrupted {

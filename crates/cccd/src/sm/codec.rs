@@ -29,6 +29,7 @@ const CLA_SM: u8 = 0x0C;
 
 /// Why a message could not be protected or unprotected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SmError {
     /// Secure messaging data objects are missing (no DO'8E', or no SM at all). The chip answers
     /// `6987`.
@@ -277,6 +278,7 @@ impl SmCodec {
     /// Chip side: verify and decrypt a protected command. Increments the SSC.
     ///
     /// Errors map to the status word the chip answers with ([`SmError::status_word`]).
+    #[cfg(any(test, feature = "chip-side"))]
     pub fn unprotect_command(&mut self, command: &Command) -> Result<Command, SmError> {
         if command.cla & CLA_SM != CLA_SM || command.data.is_empty() {
             return Err(SmError::MissingObjects("command is not protected"));
@@ -310,6 +312,7 @@ impl SmCodec {
 
     /// Chip side: protect a response. Increments the SSC. `odd_ins` tells whether the command
     /// had an odd INS (its response data then goes in DO'85' instead of DO'87').
+    #[cfg(any(test, feature = "chip-side"))]
     pub fn protect_response(
         &mut self,
         response: &Response,

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 /// Why the chip authentication data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CamError {
     /// PACE-CAM is defined with AES only.
     #[error("chip authentication mapping needs AES, not {0:?}")]

@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 
 /// Why a group operation or a peer's value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GroupError {
     /// A curve operation failed (an invalid point, the identity, a curve mismatch).
     #[error(transparent)]

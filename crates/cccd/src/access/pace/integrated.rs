@@ -50,6 +50,7 @@ const fn hex32(s: &str) -> [u8; 32] {
 
 /// Why the integrated mapping could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IntegratedMappingError {
     /// A nonce of the wrong length for the cipher (s must be l bits, t k bits).
     #[error("the {which} nonce has {actual} bytes, {cipher:?} needs {expected}")]

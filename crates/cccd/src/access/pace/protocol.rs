@@ -193,6 +193,7 @@ fn token_over(keys: &SessionKeys, data: Vec<u8>) -> Result<[u8; 8], PaceComputat
 
 /// A failure inside a computation step (not a protocol or transport failure).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PaceComputationError {
     /// A curve operation failed (an invalid point, the identity).
     #[error(transparent)]

@@ -418,6 +418,7 @@ fn parse_attributes(field: &Tlv<'_>, file: FileId) -> Result<SignedAttributes, L
 }
 
 /// Encode `[0] IMPLICIT` from SET DER (for builders).
+#[cfg(any(test, feature = "chip-side"))]
 pub(crate) fn retag_set_as_context0(set_der: &[u8]) -> Vec<u8> {
     let mut v = set_der.to_vec();
     if let Some(first) = v.first_mut() {
