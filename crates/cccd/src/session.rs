@@ -43,14 +43,42 @@ use crate::lds::security_infos::SecurityInfos;
 use crate::sm::{SecureChannel, SmCodec};
 use crate::transport::{Transport, TransportError};
 
+/// Whether the secure channel can carry commands. It closes for good on any secure-messaging
+/// failure (ICAO 9303-11 §9.8.3: the chip drops its keys too); only a new authentication
+/// opens it again. The codec, with its send-sequence counter, is moved in and out, never
+/// copied, so no two holders can reuse a counter value.
+#[derive(Debug)]
+enum ChannelState {
+    /// Keys and counter of the running channel.
+    Open(SmCodec),
+    /// Failed or not yet opened: the next exchange needs [`Session::reconnect`].
+    Closed,
+}
+
+impl ChannelState {
+    /// The codec, leaving the state closed until it is put back.
+    fn take(&mut self) -> Result<SmCodec, SessionError> {
+        match std::mem::replace(self, ChannelState::Closed) {
+            ChannelState::Open(codec) => Ok(codec),
+            ChannelState::Closed => Err(SessionError::SecureMessaging(
+                "the secure channel was closed by an earlier error; reconnect",
+            )),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        matches!(self, ChannelState::Open(_))
+    }
+}
+
 /// The eMRTD application identifier (ICAO 9303-10).
 pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 
 /// An open card: a secure channel and what has been read so far.
 pub struct Session<T: Transport> {
     transport: T,
-    /// The secure-messaging state; `None` once the channel failed (authenticate again).
-    codec: Option<SmCodec>,
+    /// The secure-messaging state.
+    channel: ChannelState,
     keys: AccessKeys,
     access: AccessProtocol,
     card_access: Option<Vec<u8>>,
@@ -68,7 +96,7 @@ impl<T: Transport> std::fmt::Debug for Session<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("access", &self.access)
-            .field("open", &self.codec.is_some())
+            .field("open", &self.channel.is_open())
             .field("document", &self.document)
             .finish_non_exhaustive()
     }
@@ -124,7 +152,7 @@ impl<T: Transport> Session<T> {
         }
         Ok(Self {
             transport,
-            codec: Some(codec),
+            channel: ChannelState::Open(codec),
             keys: keys.clone(),
             access,
             card_access,
@@ -174,13 +202,11 @@ impl<T: Transport> Session<T> {
         &mut self,
         f: impl FnOnce(&mut SecureChannel<&mut T>) -> R,
     ) -> Result<R, SessionError> {
-        let codec = self.codec.take().ok_or(SessionError::SecureMessaging(
-            "the secure channel was closed by an earlier error; reconnect",
-        ))?;
+        let codec = self.channel.take()?;
         let mut channel = SecureChannel::from_parts(&mut self.transport, codec);
         let result = f(&mut channel);
         if !channel.is_closed() {
-            self.codec = Some(channel.into_parts().1);
+            self.channel = ChannelState::Open(channel.into_parts().1);
         }
         Ok(result)
     }
@@ -249,7 +275,7 @@ impl<T: Transport> Session<T> {
         };
         let mut strategy = plan.strategy();
         strategy.extended &= !self.short_only;
-        if self.codec.is_none() {
+        if !self.channel.is_open() {
             // The channel was closed by an earlier failure: authenticate again.
             let read = start.len();
             self.keep_partial(file, start);
@@ -318,9 +344,9 @@ impl<T: Transport> Session<T> {
     /// As [`Session::resume`], on the same transport. When chip authentication had passed,
     /// it runs again: the card that came back must be the same genuine chip.
     pub fn reconnect(&mut self) -> Result<(), SessionError> {
-        self.codec = None;
+        self.channel = ChannelState::Closed;
         let opened = establish(&mut self.transport, &self.keys)?;
-        self.codec = Some(opened.codec);
+        self.channel = ChannelState::Open(opened.codec);
         self.access = opened.access;
         self.cam = opened.pace.and_then(|run| run.cam);
         if self.chip_auth == ChipAuthOutcome::ChipAuthenticated

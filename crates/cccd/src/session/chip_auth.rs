@@ -2,7 +2,7 @@
 //! authentication (AA) with the DG15 key. The outcome is recorded in the document's metadata
 //! (`card.json`), so [`crate::verify`] can report it and a server can re-check AA offline.
 
-use super::{ReadPlan, Session, SessionError};
+use super::{ChannelState, ReadPlan, Session, SessionError};
 use crate::access::active;
 use crate::access::chip::{CaError, CaPlan};
 use crate::document::{ActiveAuthRecord, CaKeySource, ChipAuthRecord};
@@ -226,12 +226,10 @@ impl<T: Transport> Session<T> {
     /// One CA run and its proof. `None`: the chip proved it holds the DG14 key; `Some(why)`:
     /// it did not. I/O failures (card removed) are errors.
     fn ca_attempt(&mut self, plan: &CaPlan) -> Result<Option<String>, SessionError> {
-        let codec = self.codec.take().ok_or(SessionError::SecureMessaging(
-            "the secure channel was closed by an earlier error; reconnect",
-        ))?;
+        let codec = self.channel.take()?;
         let channel = SecureChannel::from_parts(&mut self.transport, codec);
         match plan.run(channel) {
-            Ok(channel) => self.codec = Some(channel.into_parts().1),
+            Ok(channel) => self.channel = ChannelState::Open(channel.into_parts().1),
             Err(CaError::Transport(TransportError::SecureMessaging(why))) => {
                 return Ok(Some(why.to_owned()));
             }
