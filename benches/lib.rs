@@ -15,6 +15,7 @@ use cccd::document::Document;
 use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ReadPlan, ReadStrategy, Session, SessionError};
 use cccd_sim::chip::{ChipConfig, ChipStats, Profile, SimTransport, VirtualChip};
+use cccd_sim::manifest::Manifest;
 use time::Date;
 
 /// Why a benchmark could not be set up.
@@ -82,12 +83,6 @@ pub struct Samples {
     pub reference_date: Date,
 }
 
-fn field<'a>(v: &'a serde_json::Value, key: &str) -> Result<&'a str, BenchError> {
-    v[key]
-        .as_str()
-        .ok_or_else(|| BenchError::Manifest(format!("no string field {key}")))
-}
-
 fn date(text: &str) -> Result<Date, BenchError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, format).map_err(|e| BenchError::Manifest(format!("date {text}: {e}")))
@@ -99,23 +94,14 @@ impl Samples {
         let root = testdata();
         let text = std::fs::read_to_string(root.join("manifest.json"))
             .map_err(|e| BenchError::Manifest(e.to_string()))?;
-        let m: serde_json::Value =
+        // The generator's own types: a missing or unknown field is an error naming it.
+        let m: Manifest =
             serde_json::from_str(&text).map_err(|e| BenchError::Manifest(e.to_string()))?;
-        let paths = |key: &str| -> Result<Vec<PathBuf>, BenchError> {
-            m[key]
-                .as_array()
-                .ok_or_else(|| BenchError::Manifest(format!("no list {key}")))?
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(|p| root.join(p))
-                        .ok_or_else(|| BenchError::Manifest(format!("{key}: not a path")))
-                })
-                .collect()
-        };
+        let paths =
+            |files: &[String]| -> Vec<PathBuf> { files.iter().map(|p| root.join(p)).collect() };
         let mut cards = Vec::new();
-        for c in m["cards"].as_array().into_iter().flatten() {
-            let dir = root.join(field(c, "dir")?);
+        for c in &m.cards {
+            let dir = root.join(&c.dir);
             let doc = Document::load(&dir).map_err(|e| BenchError::Dump {
                 dir: dir.display().to_string(),
                 reason: e.to_string(),
@@ -127,18 +113,18 @@ impl Samples {
                     .unwrap_or_default(),
                 dir,
                 doc,
-                dsc_algorithm: field(c, "dsc_algorithm")?.to_owned(),
-                expected_verdict: field(c, "expected_verdict")?.to_owned(),
-                id_number: field(c, "id_number")?.to_owned(),
-                date_of_birth: date(field(c, "dob")?)?,
-                secrets: root.join(field(c, "secrets_dir")?),
+                dsc_algorithm: c.dsc_algorithm.clone(),
+                expected_verdict: c.expected_verdict.clone(),
+                id_number: c.id_number.clone(),
+                date_of_birth: date(&c.dob)?,
+                secrets: root.join(&c.secrets_dir),
             });
         }
         Ok(Self {
             cards,
-            anchor_paths: paths("trust_anchors")?,
-            crl_paths: paths("crls")?,
-            reference_date: date(field(&m, "reference_date")?)?,
+            anchor_paths: paths(&m.trust_anchors),
+            crl_paths: paths(&m.crls),
+            reference_date: date(&m.reference_date)?,
         })
     }
 

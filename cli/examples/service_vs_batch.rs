@@ -17,6 +17,7 @@
 // Measurement code: counts and durations far below 2^52.
 #![allow(clippy::unwrap_used, clippy::cast_precision_loss)]
 
+use cccd_testkit::{Manifest, manifest, testdata};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -27,15 +28,6 @@ use std::time::Instant;
 
 const CLIENT_THREADS: usize = 4;
 
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata"))
-}
-
-fn manifest() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(testdata().join("manifest.json")).unwrap())
-        .unwrap()
-}
-
 /// `cccd` beside this example's directory (target/PROFILE/cccd).
 fn cccd_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
@@ -44,18 +36,15 @@ fn cccd_binary() -> PathBuf {
     bin
 }
 
-fn common_args(m: &serde_json::Value) -> Vec<String> {
-    let mut args = vec![
-        "--at".to_owned(),
-        m["reference_date"].as_str().unwrap().to_owned(),
-    ];
-    for a in m["trust_anchors"].as_array().unwrap() {
+fn common_args(m: &Manifest) -> Vec<String> {
+    let mut args = vec!["--at".to_owned(), m.reference_date.clone()];
+    for a in &m.trust_anchors {
         args.push("--csca".into());
-        args.push(testdata().join(a.as_str().unwrap()).display().to_string());
+        args.push(testdata().join(a).display().to_string());
     }
-    for c in m["crls"].as_array().unwrap() {
+    for c in &m.crls {
         args.push("--crl".into());
-        args.push(testdata().join(c.as_str().unwrap()).display().to_string());
+        args.push(testdata().join(c).display().to_string());
     }
     args
 }
@@ -245,12 +234,7 @@ fn main() {
     let m = manifest();
     let bin = cccd_binary();
     let common = common_args(&m);
-    let cards: Vec<PathBuf> = m["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| testdata().join(c["dir"].as_str().unwrap()))
-        .collect();
+    let cards: Vec<PathBuf> = m.cards.iter().map(|c| testdata().join(&c.dir)).collect();
 
     // The batch's folder: DUMPS symlinks to the sample dumps, cycled in manifest order.
     let folder = tempfile::tempdir().unwrap();

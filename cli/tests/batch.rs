@@ -63,7 +63,7 @@ fn scratch(tag: &str) -> PathBuf {
 fn linked_cards(tag: &str, prefix: &str) -> PathBuf {
     let dir = scratch(tag);
     for card in cards() {
-        let src = testdata().join(card["dir"].as_str().unwrap());
+        let src = testdata().join(card.dir.as_str());
         let name = src.file_name().unwrap().to_owned();
         if name.to_string_lossy().starts_with(prefix) {
             std::os::unix::fs::symlink(&src, dir.join(name)).unwrap();
@@ -84,18 +84,18 @@ fn every_line_has_the_manifest_verdict_and_failed_checks() {
     let cards = cards();
     assert_eq!(got.len(), cards.len(), "{got:?}");
     for card in &cards {
-        let dir = card["dir"].as_str().unwrap();
+        let dir = card.dir.as_str();
         let name = dir.rsplit('/').next().unwrap();
         let (verdict, failed) = got.get(name).unwrap_or_else(|| panic!("no line for {dir}"));
-        assert_eq!(verdict, card["expected_verdict"].as_str().unwrap(), "{dir}");
+        assert_eq!(verdict, card.expected_verdict.as_str(), "{dir}");
         assert_eq!(
             alone[name].0,
-            card["expected_verdict_dump_alone"].as_str().unwrap(),
+            card.expected_verdict_dump_alone.as_str(),
             "{dir} without trusting card.json"
         );
-        for must in card["failing_checks"].as_array().unwrap() {
+        for must in &card.failing_checks {
             assert!(
-                failed.contains(must.as_str().unwrap()),
+                failed.contains(must),
                 "{dir}: {must} not among failed {failed:?}"
             );
         }
@@ -104,7 +104,7 @@ fn every_line_has_the_manifest_verdict_and_failed_checks() {
         }
     }
     // Broken cards are among them: exit 1.
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
 }
 
 #[test]
@@ -156,14 +156,14 @@ fn a_folder_that_is_not_a_dump_is_reported_and_exits_two() {
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got["v01-hung-ec-bp384"].0, "verified");
     assert_eq!(got["not-a-dump"].0, "error");
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_missing_folder_or_conflicting_flags_are_bad_input() {
     let out = batch(Path::new("/nonexistent/cccd-batch"), 1, &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     // Under --json the error is an error document on standard output.
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["error"]["kind"], "bad_input");
@@ -174,7 +174,7 @@ fn a_missing_folder_or_conflicting_flags_are_bad_input() {
         .args(["--name", "Nguyễn Văn A"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
 }
 
 #[test]

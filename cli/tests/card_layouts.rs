@@ -7,7 +7,7 @@
 mod support;
 use support::*;
 
-fn card_where(f: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+fn card_where(f: impl Fn(&CardEntry) -> bool) -> CardEntry {
     cards().into_iter().find(|c| f(c)).unwrap()
 }
 
@@ -18,28 +18,31 @@ fn stdout(out: &std::process::Output) -> String {
 #[test]
 fn inspect_json_shows_indices_15_and_16_and_the_generation() {
     let card = card_where(|c| {
-        c["generation"] == "cccd-2021"
-            && c["dg13_previous_document_number"].is_string()
-            && c["dg13_layout"] == "real-card"
-            && c["expected_verdict"] == "verified"
+        c.generation == "cccd-2021"
+            && c.dg13_previous_document_number.is_some()
+            && c.dg13_layout == "real-card"
+            && c.expected_verdict == "verified"
     });
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(card.dir.as_str());
     let out = cccd()
         .arg("inspect")
         .arg(&dir)
         .arg("--json")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let j = json_of(&out);
     let id = &j["identity"];
     assert_eq!(id["card_generation"], "cccd_2021");
     assert_eq!(
         id["previous_document_number"],
-        card["dg13_previous_document_number"]
+        serde_json::json!(card.dg13_previous_document_number)
     );
     assert_eq!(id["dg13_index_16"]["index"], 16);
-    assert_eq!(id["dg13_index_16"]["text"], card["dg13_index_16"]);
+    assert_eq!(
+        id["dg13_index_16"]["text"],
+        serde_json::json!(card.dg13_index_16)
+    );
     assert!(
         id["dg13_index_16"]["hex"]
             .as_str()
@@ -64,18 +67,18 @@ fn inspect_json_shows_indices_15_and_16_and_the_generation() {
         .output()
         .unwrap();
     let text = stdout(&out);
-    assert!(!text.contains(card["dg13_index_16"].as_str().unwrap()));
-    assert!(!text.contains(card["dg13_previous_document_number"].as_str().unwrap()));
+    assert!(!text.contains(card.dg13_index_16.as_deref().unwrap()));
+    assert!(!text.contains(card.dg13_previous_document_number.as_deref().unwrap()));
 }
 
 #[test]
 fn a_2024_card_uses_the_2024_labels_in_verify_and_html() {
     let card = card_where(|c| {
-        c["generation"] == "can-cuoc-2024"
-            && c["expected_verdict"] == "verified"
-            && c["face_format"] != "none"
+        c.generation == "can-cuoc-2024"
+            && c.expected_verdict == "verified"
+            && c.face_format != "none"
     });
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(card.dir.as_str());
     let out = cccd()
         .arg("verify")
         .arg(&dir)
@@ -119,9 +122,9 @@ fn a_2024_card_uses_the_2024_labels_in_verify_and_html() {
 
 #[test]
 fn a_card_without_a_face_verifies_and_says_why_there_is_no_face() {
-    let card = card_where(|c| c["face_format"] == "none");
-    assert_eq!(card["expected_verdict"], "verified");
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let card = card_where(|c| c.face_format == "none");
+    assert_eq!(card.expected_verdict, "verified");
+    let dir = testdata().join(card.dir.as_str());
     let out = cccd()
         .arg("verify")
         .arg(&dir)
@@ -160,28 +163,27 @@ fn a_card_without_a_face_verifies_and_says_why_there_is_no_face() {
         .arg(std::env::temp_dir().join("cccd-never-written.png"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no face image"), "{err}");
 }
 
 #[test]
 fn qr_command_shows_cancelled_numbers_parents_and_certificates() {
-    let card = card_where(|c| {
-        c["qr_cancelled_id_numbers"]
-            .as_array()
-            .is_some_and(|a| !a.is_empty())
-    });
+    let card = card_where(|c| !c.qr_cancelled_id_numbers.is_empty());
     let out = cccd()
-        .args(["qr", card["qr_text"].as_str().unwrap(), "--json"])
+        .args(["qr", card.qr_text.as_str(), "--json"])
         .output()
         .unwrap();
     let j = json_of(&out);
-    assert_eq!(j["cancelled_id_numbers"], card["qr_cancelled_id_numbers"]);
+    assert_eq!(
+        j["cancelled_id_numbers"],
+        serde_json::json!(card.qr_cancelled_id_numbers)
+    );
     assert_eq!(j["has_chip"], true);
-    let child = card_where(|c| c["qr_has_parents"] == true);
+    let child = card_where(|c| c.qr_has_parents);
     let out = cccd()
-        .args(["qr", child["qr_text"].as_str().unwrap(), "--json"])
+        .args(["qr", child.qr_text.as_str(), "--json"])
         .output()
         .unwrap();
     let j = json_of(&out);
@@ -197,14 +199,10 @@ fn qr_command_shows_cancelled_numbers_parents_and_certificates() {
 
 #[test]
 fn verify_with_a_superseded_id_claim_warns() {
-    let card = card_where(|c| {
-        c["qr_cancelled_id_numbers"]
-            .as_array()
-            .is_some_and(|a| !a.is_empty())
-            && c["expected_verdict"] == "verified"
-    });
-    let dir = testdata().join(card["dir"].as_str().unwrap());
-    let cancelled = card["qr_cancelled_id_numbers"][0].as_str().unwrap();
+    let card =
+        card_where(|c| !c.qr_cancelled_id_numbers.is_empty() && c.expected_verdict == "verified");
+    let dir = testdata().join(card.dir.as_str());
+    let cancelled = card.qr_cancelled_id_numbers[0].as_str();
     let out = cccd()
         .arg("verify")
         .arg(&dir)
@@ -230,5 +228,5 @@ fn verify_with_a_superseded_id_claim_warns() {
             .unwrap()
             .contains(&"claim.id_number".into())
     );
-    assert_eq!(out.status.code(), Some(4));
+    assert_exit(&out, 4);
 }

@@ -11,7 +11,7 @@ const MRZ: &str =
 #[test]
 fn mrz_reports_every_check_digit_and_the_key_seed() {
     let out = cccd().args(["mrz", MRZ, "--json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let j = json_of(&out);
     assert_eq!(j["document_number"], "099000001");
     assert_eq!(j["vietnam_id_number"], "001099000001");
@@ -20,7 +20,7 @@ fn mrz_reports_every_check_digit_and_the_key_seed() {
     // A wrong check digit: exit 1, and the field is named.
     let bad = MRZ.replacen("<<8|", "<<7|", 1);
     let out = cccd().args(["mrz", &bad, "--json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let j = json_of(&out);
     let failed: Vec<&str> = j["checks"]
         .as_array()
@@ -33,22 +33,22 @@ fn mrz_reports_every_check_digit_and_the_key_seed() {
     assert_eq!(failed, ["composite", "vietnamese_id_number"]);
     // Not an MRZ: exit 2.
     let out = cccd().args(["mrz", "hello"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
 }
 
 #[test]
 fn qr_text_and_picture() {
     let card = &cards()[0];
     let out = cccd()
-        .args(["qr", card["qr_text"].as_str().unwrap(), "--json"])
+        .args(["qr", card.qr_text.as_str(), "--json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let j = json_of(&out);
-    assert_eq!(j["id_number"], card["id_number"]);
-    assert_eq!(j["can"], card["can"]);
+    assert_eq!(j["id_number"], card.id_number);
+    assert_eq!(j["can"], card.can);
     assert_eq!(j["consistent"], true);
-    let png = testdata().join(card["qr_png"].as_str().unwrap());
+    let png = testdata().join(card.qr_png.as_str());
     let out = cccd()
         .arg("qr")
         .arg("--image")
@@ -56,30 +56,25 @@ fn qr_text_and_picture() {
         .arg("--json")
         .output()
         .unwrap();
-    assert_eq!(json_of(&out)["id_number"], card["id_number"]);
+    assert_eq!(json_of(&out)["id_number"], card.id_number);
     let out = cccd()
-        .args([
-            "qr",
-            card["qr_text"].as_str().unwrap(),
-            "--json",
-            "--redact",
-        ])
+        .args(["qr", card.qr_text.as_str(), "--json", "--redact"])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(!text.contains(card["id_number"].as_str().unwrap()));
-    assert!(!text.contains(card["name"].as_str().unwrap()));
+    assert!(!text.contains(card.id_number.as_str()));
+    assert!(!text.contains(card.name.as_str()));
     let out = cccd().args(["qr", "001|x"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
 }
 
 #[test]
 fn inspect_shows_files_and_saves_the_face() {
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(card.dir.as_str());
     let face = std::env::temp_dir().join(format!("cccd-face-{}.png", std::process::id()));
     let out = cccd()
         .arg("inspect")
@@ -96,7 +91,7 @@ fn inspect_shows_files_and_saves_the_face() {
         String::from_utf8_lossy(&out.stderr)
     );
     let j = json_of(&out);
-    assert_eq!(j["identity"]["id_number"], card["id_number"]);
+    assert_eq!(j["identity"]["id_number"], card.id_number);
     assert!(
         j["files"]
             .as_array()
@@ -122,7 +117,7 @@ fn inspect_shows_files_and_saves_the_face() {
         .arg("--json")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let j = json_of(&out);
     let dg13 = j["files"]
         .as_array()
@@ -135,18 +130,10 @@ fn inspect_shows_files_and_saves_the_face() {
 
 #[test]
 fn trust_lists_the_real_icao_master_list() {
-    let ml = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/realworld/icao-masterlist-2025-07.ml"
-    ));
-    let ml = if ml.exists() {
-        ml
-    } else {
-        std::path::PathBuf::from(std::env::var("CCCD_SHARED").unwrap())
-            .join("realworld/icao-masterlist-2025-07.ml")
-    };
+    let ml = cccd_testkit::realworld("icao-masterlist-2025-07.ml")
+        .expect("shared/realworld/icao-masterlist-2025-07.ml not found: set CCCD_SHARED");
     let out = cccd().arg("trust").arg(&ml).arg("--json").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let j = json_of(&out);
     // 2 of the 520 are not CA certificates (China's without keyUsage, Turkey's CA:FALSE):
     // listed as skipped, never anchors.

@@ -15,7 +15,7 @@ const SUBCOMMANDS: [&str; 11] = [
 /// The `cccd ...` example lines of a subcommand's help.
 fn examples(sub: &str) -> Vec<String> {
     let out = cccd().args([sub, "--help"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()

@@ -37,17 +37,17 @@ fn the_report_renders_with_verdict_and_a_decoded_face() {
     let page = tmp.join("report.html");
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let out = cccd()
         .arg("verify")
-        .arg(testdata().join(card["dir"].as_str().unwrap()))
+        .arg(testdata().join(card.dir.as_str()))
         .args(["--at", &reference_date(), "--html"])
         .arg(&page)
         .args(proven_args(&card))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let url = format!("file://{}", page.display());
 
     // The DOM after load: verdict element, face element, and the face decoded by the browser.

@@ -3,35 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use std::process::{Child, Command, Stdio};
+use cccd_testkit::assert_exit;
+use cccd_testkit::pcscd::{Simulated, VPCD_READER_1};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-        // Leave the reader empty for the next test binary: wait until pcscd sees the card go.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            let out = cccd().args(["readers", "--json"]).output();
-            let present = out
-                .ok()
-                .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
-                .is_some_and(|rows| {
-                    rows["readers"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .any(|r| r["name"] == "Virtual PCD 00 01" && r["card_present"] == true)
-                });
-            if !present {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 fn cccd() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cccd"))
@@ -40,13 +15,15 @@ fn cccd() -> Command {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn simulate_then_probe_finds_the_emrtd_application() {
-    let _sim = Killed(
+    // Dropped last: kills the simulator and leaves the reader empty for the next test binary.
+    let _sim = Simulated::from_child(
         cccd()
             .args(["simulate", "--port", "35964"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
+        VPCD_READER_1,
     );
     let deadline = Instant::now() + Duration::from_secs(15);
     let rows = loop {
@@ -100,7 +77,7 @@ fn readers_without_pcscd_or_with_it_never_panics_and_uses_documented_codes() {
 #[test]
 fn usage_errors_exit_2_and_help_has_examples() {
     let out = cccd().args(["no-such-command"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let out = cccd().args(["readers", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"));
     let out = cccd().args(["--help"]).output().unwrap();

@@ -8,90 +8,33 @@
 
 mod service_support;
 mod support;
+use cccd_testkit::pcscd::{Simulated, VPCD_READER_1 as READER, lock_reader, wait_while_present};
 use service_support::Served;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 use support::*;
 
-const READER: &str = "Virtual PCD 00 01";
-
-/// One card at a time in the reader.
-static READER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    READER_LOCK
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-struct Simulated(Child);
-
-impl Drop for Simulated {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-        // Wait until pcscd has seen the card leave, so the next card starts clean.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && card_present() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-fn card_present() -> bool {
-    let out = cccd().args(["readers", "--json"]).output().unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    rows["readers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|r| r["name"] == READER && r["card_present"] == true)
-}
-
-fn simulate(card: &serde_json::Value) -> Simulated {
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+fn simulate(card: &CardEntry) -> Simulated {
+    let dir = testdata().join(&card.dir);
     // A card left by an earlier test (another binary) must be gone first, or "present" below
     // would describe the old card and the relay would see it leave.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && card_present() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    for _attempt in 0..2 {
-        let child = cccd()
-            .arg("simulate")
-            .arg(&dir)
-            .args(["--port", "35964"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut sim = Simulated(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if card_present() {
-                return sim;
-            }
-            if let Ok(Some(status)) = sim.0.try_wait() {
-                panic!("cccd simulate {} exited: {status}", dir.display());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        drop(sim);
-    }
-    panic!("pcscd never reported the card {}", dir.display());
+    wait_while_present(READER);
+    Simulated::start(
+        || {
+            let mut command = cccd();
+            command.arg("simulate").arg(&dir).args(["--port", "35964"]);
+            command
+        },
+        READER,
+        &format!("cccd simulate {}", dir.display()),
+    )
 }
 
-fn relay(served: &Served, card: &serde_json::Value, extra: &[&str]) -> std::process::Command {
+fn relay(served: &Served, card: &CardEntry, extra: &[&str]) -> std::process::Command {
     let mut command = cccd();
     command
         .args(["relay", "--server", &served.ws_url(), "--reader", READER])
-        .args([
-            "--can",
-            card["can"].as_str().unwrap(),
-            "--json",
-            "--wait",
-            "2",
-        ])
+        .args(["--can", card.can.as_str(), "--json", "--wait", "2"])
         .args(extra);
     command
 }
@@ -109,28 +52,25 @@ fn check_status(report: &serde_json::Value, name: &str) -> String {
 #[test]
 #[ignore = "needs pcscd with vsmartcard-vpcd (scripts/with-pcscd.sh)"]
 fn every_valid_card_is_verified_by_the_server_through_pcscd_and_the_clone_fails() {
-    let _reader = lock();
+    let _reader = lock_reader();
     let served = Served::start(&[]);
-    for card in cards()
-        .iter()
-        .filter(|c| c["expected_verdict"] == "verified")
-    {
+    for card in cards().iter().filter(|c| c.expected_verdict == "verified") {
         let _sim = simulate(card);
         let out = relay(&served, card, &[]).output().unwrap();
         let report = json_of(&out);
-        assert_eq!(out.status.code(), Some(0), "{}: {report}", card["dir"]);
-        assert_eq!(report["verdict"], "verified", "{}", card["dir"]);
+        assert_eq!(out.status.code(), Some(0), "{}: {report}", card.dir);
+        assert_eq!(report["verdict"], "verified", "{}", card.dir);
         assert_eq!(report["source"], "relay");
         assert_eq!(
             check_status(&report, "chip.authentication"),
             "pass",
             "{}",
-            card["dir"]
+            card.dir
         );
     }
     let cloned = cards()
         .into_iter()
-        .find(|c| c["dir"].as_str().unwrap().ends_with("b12-cloned-chip"))
+        .find(|c| c.dir.as_str().ends_with("b12-cloned-chip"))
         .unwrap();
     let _sim = simulate(&cloned);
     let out = relay(&served, &cloned, &[]).output().unwrap();
@@ -146,11 +86,11 @@ fn every_valid_card_is_verified_by_the_server_through_pcscd_and_the_clone_fails(
 #[test]
 #[ignore = "needs pcscd with vsmartcard-vpcd (scripts/with-pcscd.sh)"]
 fn a_card_pulled_mid_session_gives_a_typed_error_and_never_a_report() {
-    let _reader = lock();
+    let _reader = lock_reader();
     let served = Served::start(&["--card-return-timeout".into(), "2".into()]);
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let mut sim = simulate(&card);
     // 100 ms per round trip: the session lasts seconds; the card leaves after one.
@@ -160,7 +100,7 @@ fn a_card_pulled_mid_session_gives_a_typed_error_and_never_a_report() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_secs(1));
-    let _ = sim.0.kill();
+    let _ = sim.child().kill();
     let out = relay.wait_with_output().unwrap();
     drop(sim);
     assert_eq!(

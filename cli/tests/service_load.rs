@@ -86,13 +86,13 @@ enum Ended {
 }
 
 /// One `cccd relay --sim` process for `card`; its time is the device's: start to exit.
-fn relay_process(addr: &str, card: &serde_json::Value) -> Ended {
+fn relay_process(addr: &str, card: &CardEntry) -> Ended {
     let started = Instant::now();
     let out = cccd()
         .args(["relay", "--server", &format!("ws://{addr}/v1/read")])
         .arg("--sim")
-        .arg(testdata().join(card["dir"].as_str().unwrap()))
-        .args(["--can", card["can"].as_str().unwrap(), "--json"])
+        .arg(testdata().join(card.dir.as_str()))
+        .args(["--can", card.can.as_str(), "--json"])
         .output()
         .unwrap();
     let elapsed = started.elapsed();
@@ -116,7 +116,7 @@ fn relay_process(addr: &str, card: &serde_json::Value) -> Ended {
 }
 
 /// `n` relay processes started together; their endings, in no particular order.
-fn relay_wave(addr: &str, cards: &[serde_json::Value], n: usize) -> Vec<Ended> {
+fn relay_wave(addr: &str, cards: &[CardEntry], n: usize) -> Vec<Ended> {
     let threads: Vec<_> = (0..n)
         .map(|i| {
             let (addr, card) = (addr.to_owned(), cards[i % cards.len()].clone());
@@ -127,12 +127,12 @@ fn relay_wave(addr: &str, cards: &[serde_json::Value], n: usize) -> Vec<Ended> {
 }
 
 /// JSON upload bodies (base64 files) of `cards`.
-fn upload_bodies(cards: &[serde_json::Value]) -> Vec<serde_json::Value> {
+fn upload_bodies(cards: &[CardEntry]) -> Vec<serde_json::Value> {
     use base64::Engine;
     cards
         .iter()
         .map(|card| {
-            let dir = testdata().join(card["dir"].as_str().unwrap());
+            let dir = testdata().join(card.dir.as_str());
             let mut files = serde_json::Map::new();
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -152,7 +152,7 @@ fn upload_bodies(cards: &[serde_json::Value]) -> Vec<serde_json::Value> {
 /// every verdict must be the manifest's dump-alone verdict. Returns the number of uploads.
 fn upload_until(
     addr: &str,
-    cards: &[serde_json::Value],
+    cards: &[CardEntry],
     minimum: usize,
     stop: &Arc<std::sync::atomic::AtomicBool>,
 ) -> usize {
@@ -160,12 +160,7 @@ fn upload_until(
     let expected: Arc<Vec<String>> = Arc::new(
         cards
             .iter()
-            .map(|c| {
-                c["expected_verdict_dump_alone"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned()
-            })
+            .map(|c| c.expected_verdict_dump_alone.clone())
             .collect(),
     );
     let done = Arc::new(AtomicUsize::new(0));
@@ -262,9 +257,9 @@ fn concurrent_relayed_sessions_and_uploads_all_end_in_reports() {
         (2 * n).to_string(),
     ]);
     let pid = served.pid();
-    let cards: Vec<serde_json::Value> = cards()
+    let cards: Vec<CardEntry> = cards()
         .into_iter()
-        .filter(|c| c["expected_verdict"] == "verified")
+        .filter(|c| c.expected_verdict == "verified")
         .collect();
     assert!(cards.len() >= 10);
 

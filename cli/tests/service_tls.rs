@@ -9,7 +9,7 @@ use service_support::{Served, TestPki};
 use std::sync::Arc;
 use support::*;
 
-fn relay_wss(served: &Served, card: &serde_json::Value, extra: &[&str]) -> std::process::Output {
+fn relay_wss(served: &Served, card: &CardEntry, extra: &[&str]) -> std::process::Output {
     cccd()
         .args([
             "relay",
@@ -17,8 +17,8 @@ fn relay_wss(served: &Served, card: &serde_json::Value, extra: &[&str]) -> std::
             &format!("wss://{}/v1/read", served.addr),
         ])
         .arg("--sim")
-        .arg(testdata().join(card["dir"].as_str().unwrap()))
-        .args(["--can", card["can"].as_str().unwrap(), "--json"])
+        .arg(testdata().join(card.dir.as_str()))
+        .args(["--can", card.can.as_str(), "--json"])
         .args(extra)
         .output()
         .unwrap()
@@ -26,11 +26,11 @@ fn relay_wss(served: &Served, card: &serde_json::Value, extra: &[&str]) -> std::
 
 #[test]
 fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
-    let pki = TestPki::new("serve-tls");
+    let pki = TestPki::new();
     let served = Served::start(&pki.serve_args());
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
 
     // /v1/verify over https, trusting the test CA only.
@@ -43,7 +43,7 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
         )
         .build()
         .into();
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(card.dir.as_str());
     let mut files = serde_json::Map::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -60,7 +60,7 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
         .send_json(serde_json::json!({ "files": files }))
         .unwrap();
     let report: serde_json::Value = response.body_mut().read_json().unwrap();
-    assert_eq!(report["verdict"], card["expected_verdict_dump_alone"]);
+    assert_eq!(report["verdict"], card.expected_verdict_dump_alone);
 
     // A relayed read over wss with the CA: verified, exit 0.
     let out = relay_wss(&served, &card, &["--ca-cert", &pki.ca]);
@@ -77,7 +77,7 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
     // Without the CA the server's certificate is not trusted: a connection error (exit 3)
     // that says why, and never a report.
     let out = relay_wss(&served, &card, &[]);
-    assert_eq!(out.status.code(), Some(3));
+    assert_exit(&out, 3);
     // Under --json the error is a JSON error document on stdout (the contract), never a report.
     let error = json_of(&out);
     assert_eq!(error["error"]["kind"], "io", "{error}");
@@ -99,16 +99,16 @@ fn serve_with_tls_answers_https_and_a_relay_over_wss_is_verified() {
         ])
         .arg("--sim")
         .arg(&dir)
-        .args(["--can", card["can"].as_str().unwrap(), "--ca-cert", &pki.ca])
+        .args(["--can", card.can.as_str(), "--ca-cert", &pki.ca])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("wss://"));
 }
 
 #[test]
 fn serve_refuses_half_a_tls_configuration_with_exit_2() {
-    let pki = TestPki::new("serve-half-tls");
+    let pki = TestPki::new();
     let serve = |args: &[&str], env: &[(&str, &str)]| {
         cccd()
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -142,7 +142,7 @@ fn serve_refuses_half_a_tls_configuration_with_exit_2() {
     }
     // Both given, but the key file holds a certificate: refused naming the file.
     let out = serve(&["--tls-cert", &pki.cert, "--tls-key", &pki.cert], &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("server.pem") && stderr.contains("private key"),

@@ -12,22 +12,14 @@
 
 mod support;
 use cccd::document::Document;
+use cccd_testkit::pcscd::{VPCD_READER_1 as READER, lock_reader, wait_while_present};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
 
-const READER: &str = "Virtual PCD 00 01";
 const CARD: &str = "cards/v03-minh-rsa-pkcs1";
-
-static READER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    READER_LOCK
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 /// `cccd simulate --control --json`, driven through its stdin.
 struct Controlled {
@@ -103,27 +95,14 @@ impl Drop for Controlled {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && card_present() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_while_present(READER);
     }
 }
 
-fn card_present() -> bool {
-    let out = cccd().args(["readers", "--json"]).output().unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    rows["readers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|r| r["name"] == READER && r["card_present"] == true)
-}
-
-fn card() -> serde_json::Value {
+fn card() -> CardEntry {
     cards()
         .into_iter()
-        .find(|c| c["dir"] == CARD)
+        .find(|c| c.dir == CARD)
         .expect("sample card in the manifest")
 }
 
@@ -139,8 +118,8 @@ fn start_read(out: &Path) -> Child {
     cccd()
         .args(["read", "--reader", READER, "--wait", "20", "--face", "-o"])
         .arg(out)
-        .args(["--id", card["id_number"].as_str().unwrap()])
-        .args(["--dob", card["dob"].as_str().unwrap()])
+        .args(["--id", card.id_number.as_str()])
+        .args(["--dob", card.dob.as_str()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -159,7 +138,7 @@ fn assert_same_files(out: &Path, source: &Path) {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn a_card_pulled_mid_read_and_put_back_gives_the_same_dump() {
-    let _g = lock();
+    let _g = lock_reader();
     let source = testdata().join(CARD);
     let mut sim = Controlled::slow(&source);
     let out = temp_out("pulled");
@@ -184,7 +163,7 @@ fn a_card_pulled_mid_read_and_put_back_gives_the_same_dump() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn a_probe_during_a_read_leaves_the_card_alone() {
-    let _g = lock();
+    let _g = lock_reader();
     let source = testdata().join(CARD);
     let mut sim = Controlled::slow(&source);
     let out = temp_out("probed");
@@ -217,7 +196,7 @@ fn a_probe_during_a_read_leaves_the_card_alone() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn an_empty_sod_is_read_dumped_and_explained() {
-    let _g = lock();
+    let _g = lock_reader();
     let source = temp_out("empty-sod-card").join("v03-minh-rsa-pkcs1");
     std::fs::create_dir_all(&source).unwrap();
     for entry in std::fs::read_dir(testdata().join(CARD)).unwrap() {

@@ -74,7 +74,7 @@ fn an_edited_card_json_cannot_make_a_cloned_chip_verified() {
     let out = verify(&dump.0, &trust_args());
     let report = json_of(&out);
     assert_eq!(report["verdict"], "inconclusive", "{report:#}");
-    assert_eq!(out.status.code(), Some(4));
+    assert_exit(&out, 4);
     let ca = check(&report, "chip.authentication");
     assert_eq!(ca["status"], "warn");
     let reason = ca["reason"].as_str().unwrap();
@@ -103,7 +103,7 @@ fn a_deleted_card_json_leaves_the_chip_unproven() {
     let out = verify(&dump.0, &trust_args());
     let report = json_of(&out);
     assert_eq!(report["verdict"], "inconclusive");
-    assert_eq!(out.status.code(), Some(4));
+    assert_exit(&out, 4);
     assert_eq!(check(&report, "chip.authentication")["status"], "skip");
 }
 
@@ -111,20 +111,20 @@ fn a_deleted_card_json_leaves_the_chip_unproven() {
 fn the_verifiers_challenge_is_enforced() {
     let card = cards()
         .into_iter()
-        .find(|c| c["dir"] == "cards/v04-ngoc-ec-p256")
+        .find(|c| c.dir == "cards/v04-ngoc-ec-p256")
         .unwrap();
     let dump = Copy::of("v04-ngoc-ec-p256", "challenge");
     // The right challenge: AA proves the chip genuine to this verifier.
     let out = verify(&dump.0, &proven_args(&card));
     assert_eq!(json_of(&out)["verdict"], "verified");
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     // Another challenge (the dump replays someone's earlier answer): fail.
     let mut other = trust_args();
     other.extend(["--aa-challenge".into(), "0011223344556677".into()]);
     let out = verify(&dump.0, &other);
     let report = json_of(&out);
     assert_eq!(report["verdict"], "not_verified");
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert_eq!(check(&report, "chip.authentication")["status"], "fail");
     // A challenge was issued but the dump holds no answer: fail, even with CA recorded.
     let mut meta = dump.meta();
@@ -168,7 +168,7 @@ fn trust_files_only_do_what_their_flag_says() {
     let crl = testdata().join("pki/csca-ec.crl.pem");
     // A certificate passed as a CRL does not become an anchor: refused, exit 2, named.
     let out = verify(&v01, &["--crl".into(), csca.display().to_string()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = error_message(&out);
     assert!(
         err.contains("csca-ec.crt.pem") && err.contains("CRL"),
@@ -177,11 +177,11 @@ fn trust_files_only_do_what_their_flag_says() {
     // Nor a master list.
     if let Some(ml) = real_master_list() {
         let out = verify(&v01, &["--crl".into(), ml.display().to_string()]);
-        assert_eq!(out.status.code(), Some(2));
+        assert_exit(&out, 2);
     }
     // A CRL given as a CSCA adds nothing either.
     let out = verify(&v01, &["--csca".into(), crl.display().to_string()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     // A document signer given as a CSCA is skipped with a warning: not an anchor.
     let dsc = testdata().join("pki/dsc-ec-bp384.crt.pem");
     let out = verify(&v01, &["--csca".into(), dsc.display().to_string()]);
@@ -191,15 +191,7 @@ fn trust_files_only_do_what_their_flag_says() {
 }
 
 fn real_master_list() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/realworld/icao-masterlist-2025-07.ml"
-    ));
-    if p.exists() {
-        return Some(p);
-    }
-    std::env::var_os("CCCD_SHARED")
-        .map(|s| PathBuf::from(s).join("realworld/icao-masterlist-2025-07.ml"))
+    cccd_testkit::realworld("icao-masterlist-2025-07.ml")
 }
 
 #[test]
@@ -224,7 +216,7 @@ open(sys.argv[2], 'wb').write(bytes(b))\n";
     assert!(status.success());
     let v01 = testdata().join("cards/v01-hung-ec-bp384");
     let out = verify(&v01, &["--masterlist".into(), bad.display().to_string()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = error_message(&out);
     assert!(
         err.contains("signature invalid") && err.contains("nothing loaded"),
@@ -258,7 +250,7 @@ fn hostile_dump_folders_are_refused_naming_the_file() {
     std::fs::remove_file(dump.0.join("DG1")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", dump.0.join("DG1")).unwrap();
     let out = verify(&dump.0, &trust_args());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = error_message(&out);
     assert!(err.contains("DG1") && err.contains("outside"), "{err}");
     assert!(!err.contains("root:"), "file content echoed: {err}");
@@ -288,7 +280,7 @@ fn hostile_dump_folders_are_refused_naming_the_file() {
             .success()
     );
     let out = verify(&dump.0, &trust_args());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = error_message(&out);
     assert!(err.contains("DG13") && err.contains("FIFO"), "{err}");
 }

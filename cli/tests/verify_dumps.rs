@@ -6,8 +6,8 @@
 mod support;
 use support::*;
 
-fn verify(card: &serde_json::Value, extra: &[String]) -> std::process::Output {
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+fn verify(card: &CardEntry, extra: &[String]) -> std::process::Output {
+    let dir = testdata().join(card.dir.as_str());
     cccd()
         .arg("verify")
         .arg(&dir)
@@ -26,17 +26,12 @@ fn every_sample_card_with_the_test_cscas() {
         assert_verdict(
             card,
             &out,
-            card["expected_verdict"].as_str().unwrap(),
+            card.expected_verdict.as_str(),
             &expected_failures(card),
         );
         // The dump alone: nothing proves the chip genuine to this verifier.
         let out = verify(card, &trust_args());
-        assert_verdict(
-            card,
-            &out,
-            card["expected_verdict_dump_alone"].as_str().unwrap(),
-            &[],
-        );
+        assert_verdict(card, &out, card.expected_verdict_dump_alone.as_str(), &[]);
     }
 }
 
@@ -44,9 +39,7 @@ fn every_sample_card_with_the_test_cscas() {
 fn every_sample_card_without_trust_anchors() {
     for card in cards() {
         let out = verify(&card, &challenge_args(&card));
-        let verdict = card["expected_verdict_without_trust_anchors"]
-            .as_str()
-            .unwrap();
+        let verdict = card.expected_verdict_without_trust_anchors.as_str();
         assert_verdict(&card, &out, verdict, &[]);
         let report = json_of(&out);
         let chain = report["checks"]
@@ -57,28 +50,28 @@ fn every_sample_card_without_trust_anchors() {
         if let Some(chain) = chain
             && verdict == "inconclusive"
         {
-            assert_eq!(chain["status"], "warn", "{}", card["dir"]);
+            assert_eq!(chain["status"], "warn", "{}", card.dir);
         }
     }
 }
 
-fn valid_cards() -> Vec<serde_json::Value> {
+fn valid_cards() -> Vec<CardEntry> {
     cards()
         .into_iter()
-        .filter(|c| c["expected_verdict"] == "verified")
+        .filter(|c| c.expected_verdict == "verified")
         .collect()
 }
 
-fn claim_args(card: &serde_json::Value) -> Vec<String> {
+fn claim_args(card: &CardEntry) -> Vec<String> {
     vec![
         "--id".into(),
-        card["id_number"].as_str().unwrap().into(),
+        card.id_number.as_str().into(),
         "--name".into(),
-        card["name"].as_str().unwrap().into(),
+        card.name.as_str().into(),
         "--dob".into(),
-        card["dob"].as_str().unwrap().into(),
+        card.dob.as_str().into(),
         "--sex".into(),
-        card["sex"].as_str().unwrap().into(),
+        card.sex.as_str().into(),
     ]
 }
 
@@ -87,7 +80,7 @@ fn matching_claims_and_qr_keep_valid_cards_verified() {
     for card in valid_cards() {
         let mut args = proven_args(&card);
         args.extend(claim_args(&card));
-        args.extend(["--qr".into(), card["qr_text"].as_str().unwrap().into()]);
+        args.extend(["--qr".into(), card.qr_text.as_str().into()]);
         let out = verify(&card, &args);
         assert_verdict(&card, &out, "verified", &[]);
         let report = json_of(&out);
@@ -104,7 +97,7 @@ fn matching_claims_and_qr_keep_valid_cards_verified() {
                 .iter()
                 .find(|c| c["name"] == name)
                 .unwrap();
-            assert_eq!(c["status"], "pass", "{}: {name}: {c}", card["dir"]);
+            assert_eq!(c["status"], "pass", "{}: {name}: {c}", card.dir);
         }
     }
 }
@@ -116,10 +109,10 @@ fn mismatching_claims_and_qr_fail_with_the_check_named() {
         let other = &valid[(i + 1) % valid.len()];
         // Another persona's name and QR.
         let mut args = trust_args();
-        args.extend(["--name".into(), other["name"].as_str().unwrap().into()]);
-        args.extend(["--qr".into(), other["qr_text"].as_str().unwrap().into()]);
+        args.extend(["--name".into(), other.name.as_str().into()]);
+        args.extend(["--qr".into(), other.qr_text.as_str().into()]);
         let out = verify(card, &args);
-        if other["name"] == card["name"] {
+        if other.name == card.name {
             continue;
         }
         assert_verdict(
@@ -137,10 +130,7 @@ fn the_qr_picture_of_each_persona_matches_its_card() {
         let mut args = proven_args(card);
         args.extend([
             "--qr-image".into(),
-            testdata()
-                .join(card["qr_png"].as_str().unwrap())
-                .display()
-                .to_string(),
+            testdata().join(card.qr_png.as_str()).display().to_string(),
         ]);
         let out = verify(card, &args);
         assert_verdict(card, &out, "verified", &[]);
@@ -150,15 +140,15 @@ fn the_qr_picture_of_each_persona_matches_its_card() {
 #[test]
 fn bad_inputs_exit_2_with_a_message() {
     let out = cccd().args(["verify", "/no/such/dump"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(!out.stderr.is_empty());
     let card = &cards()[0];
     let out = verify(card, &["--dob".into(), "1999-02-30".into()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let out = verify(card, &["--qr".into(), "not a card qr".into()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let out = verify(card, &["--csca".into(), "/no/such/csca.pem".into()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
 }
 
 #[test]
@@ -167,9 +157,9 @@ fn redact_hides_personal_data_in_json() {
     let out = verify(card, &["--redact".into()]);
     let text = String::from_utf8(out.stdout).unwrap();
     for secret in [
-        card["id_number"].as_str().unwrap(),
-        card["name"].as_str().unwrap(),
-        card["dob"].as_str().unwrap(),
+        card.id_number.as_str(),
+        card.name.as_str(),
+        card.dob.as_str(),
     ] {
         assert!(!text.contains(secret), "{secret} leaked");
     }
@@ -183,7 +173,7 @@ fn html_report_is_written_private_and_self_contained() {
     let mut args = proven_args(card);
     args.extend(["--html".into(), path.display().to_string()]);
     let out = verify(card, &args);
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let page = std::fs::read_to_string(&path).unwrap();
     assert!(page.contains(r#"id="verdict" class="verified""#));
     assert!(page.contains(r#"<img id="face""#));

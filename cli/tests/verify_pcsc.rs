@@ -6,86 +6,39 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use cccd_testkit::pcscd::{Simulated, VPCD_READER_1 as READER, lock_reader};
 use support::*;
-
-const READER: &str = "Virtual PCD 00 01";
-
-/// One card at a time in the reader.
-static READER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    READER_LOCK
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-struct Simulated(Child);
-
-impl Drop for Simulated {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-        // Wait until pcscd has seen the card leave, so the next card starts clean.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && card_present() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-fn card_present() -> bool {
-    let out = cccd().args(["readers", "--json"]).output().unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    rows["readers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|r| r["name"] == READER && r["card_present"] == true)
-}
 
 /// Start `cccd simulate` and wait until pcscd reports the card; one retry if vpcd was still
 /// settling after the previous card.
-fn simulate(card: &serde_json::Value) -> Simulated {
+fn simulate(card: &CardEntry) -> Simulated {
     simulate_with(card, &[])
 }
 
-fn simulate_with(card: &serde_json::Value, extra: &[&str]) -> Simulated {
-    let dir = testdata().join(card["dir"].as_str().unwrap());
-    for _attempt in 0..2 {
-        let child = cccd()
-            .arg("simulate")
-            .arg(&dir)
-            .args(["--port", "35964"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut sim = Simulated(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if card_present() {
-                return sim;
-            }
-            if let Ok(Some(status)) = sim.0.try_wait() {
-                panic!("cccd simulate {} exited: {status}", dir.display());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        drop(sim);
-    }
-    panic!("pcscd never reported the card {}", dir.display());
+fn simulate_with(card: &CardEntry, extra: &[&str]) -> Simulated {
+    let dir = testdata().join(&card.dir);
+    Simulated::start(
+        || {
+            let mut command = cccd();
+            command
+                .arg("simulate")
+                .arg(&dir)
+                .args(["--port", "35964"])
+                .args(extra);
+            command
+        },
+        READER,
+        &format!("cccd simulate {}", dir.display()),
+    )
 }
 
-fn verify_reader(card: &serde_json::Value, extra: &[String]) -> std::process::Output {
+fn verify_reader(card: &CardEntry, extra: &[String]) -> std::process::Output {
     cccd()
         .args([
             "verify", "--reader", READER, "--wait", "15", "--face", "--json",
         ])
         .args(["--at", &reference_date()])
-        .args(["--mrz", card["mrz"].as_str().unwrap()])
+        .args(["--mrz", card.mrz.as_str()])
         .args(extra)
         .output()
         .unwrap()
@@ -94,27 +47,27 @@ fn verify_reader(card: &serde_json::Value, extra: &[String]) -> std::process::Ou
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn every_sample_card_through_pcscd_reaches_its_verdict() {
-    let _g = lock();
+    let _g = lock_reader();
     for card in cards() {
         // A truncated file cannot be served as the card would (the chip would not hold a
         // broken TLV); it is covered by the dump tests.
-        if card["dir"].as_str().unwrap_or("").contains("truncated") {
+        if card.dir.contains("truncated") {
             continue;
         }
         let _sim = simulate(&card);
-        eprintln!("card {}", card["dir"]);
+        eprintln!("card {}", card.dir);
         let out = verify_reader(&card, &trust_args());
         assert_verdict(
             &card,
             &out,
-            card["expected_verdict"].as_str().unwrap(),
+            card.expected_verdict.as_str(),
             &expected_failures(&card),
         );
         let report = json_of(&out);
         assert!(report["source"].as_str().unwrap().contains(READER));
         // Read here: chip authentication was performed by this verifier, not recorded.
         assert_eq!(report["provenance"], "read_here");
-        if card["expected_verdict"] == "verified" {
+        if card.expected_verdict == "verified" {
             let ca = report["checks"]
                 .as_array()
                 .unwrap()
@@ -135,11 +88,11 @@ fn every_sample_card_through_pcscd_reaches_its_verdict() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn claims_and_qr_through_pcscd() {
-    let _g = lock();
+    let _g = lock_reader();
     let cards = cards();
     let valid: Vec<_> = cards
         .iter()
-        .filter(|c| c["expected_verdict"] == "verified")
+        .filter(|c| c.expected_verdict == "verified")
         .collect();
     let card = valid[0];
     let other = valid[1];
@@ -148,9 +101,9 @@ fn claims_and_qr_through_pcscd() {
         let mut args = trust_args();
         args.extend([
             "--name".into(),
-            card["name"].as_str().unwrap().into(),
+            card.name.as_str().into(),
             "--qr".into(),
-            card["qr_text"].as_str().unwrap().into(),
+            card.qr_text.as_str().into(),
         ]);
         let out = verify_reader(card, &args);
         assert_verdict(card, &out, "verified", &[]);
@@ -158,7 +111,7 @@ fn claims_and_qr_through_pcscd() {
     {
         let _sim = simulate(card);
         let mut args = trust_args();
-        args.extend(["--name".into(), other["name"].as_str().unwrap().into()]);
+        args.extend(["--name".into(), other.name.as_str().into()]);
         let out = verify_reader(card, &args);
         assert_verdict(card, &out, "not_verified", &["claim.name".into()]);
     }
@@ -176,7 +129,7 @@ fn claims_and_qr_through_pcscd() {
                 "--at",
                 &reference_date(),
             ])
-            .args(["--qr", card["qr_text"].as_str().unwrap()])
+            .args(["--qr", card.qr_text.as_str()])
             .args(trust_args())
             .output()
             .unwrap();
@@ -195,10 +148,10 @@ fn claims_and_qr_through_pcscd() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn read_writes_a_private_dump_that_verifies_offline() {
-    let _g = lock();
+    let _g = lock_reader();
     let card = &cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let out_dir = std::env::temp_dir().join(format!("cccd-read-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
@@ -207,12 +160,7 @@ fn read_writes_a_private_dump_that_verifies_offline() {
         let out = cccd()
             .args(["read", "--reader", READER, "--wait", "15", "--face", "-o"])
             .arg(&out_dir)
-            .args([
-                "--id",
-                card["id_number"].as_str().unwrap(),
-                "--dob",
-                card["dob"].as_str().unwrap(),
-            ])
+            .args(["--id", card.id_number.as_str(), "--dob", card.dob.as_str()])
             .output()
             .unwrap();
         assert_eq!(
@@ -271,10 +219,10 @@ fn read_writes_a_private_dump_that_verifies_offline() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn verbose_logs_carry_no_personal_data() {
-    let _g = lock();
+    let _g = lock_reader();
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let _sim = simulate(&card);
     let out = cccd()
@@ -282,32 +230,31 @@ fn verbose_logs_carry_no_personal_data() {
             "-vvv", "verify", "--reader", READER, "--wait", "15", "--face", "--json",
         ])
         .args(["--at", &reference_date()])
-        .args(["--qr", card["qr_text"].as_str().unwrap()])
-        .args(["--name", card["name"].as_str().unwrap()])
+        .args(["--qr", card.qr_text.as_str()])
+        .args(["--name", card.name.as_str()])
         .args(trust_args())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let log = String::from_utf8(out.stderr).unwrap();
     // Not vacuous: the trace shows every APDU and the protocol steps.
     assert!(log.matches("apdu >").count() > 10, "{log}");
     assert!(log.contains("access: pace_ecdh_gm_can"), "{log}");
-    let dob = card["dob"].as_str().unwrap(); // YYYY-MM-DD
+    let dob = card.dob.as_str(); // YYYY-MM-DD
     let (y, m, d) = (&dob[..4], &dob[5..7], &dob[8..10]);
-    let mrz = card["mrz"].as_str().unwrap();
+    let mrz = card.mrz.as_str();
     let mut secrets = vec![
-        card["id_number"].as_str().unwrap().to_owned(),
-        card["can"].as_str().unwrap().to_owned(),
-        card["name"].as_str().unwrap().to_owned(),
+        card.id_number.as_str().to_owned(),
+        card.can.as_str().to_owned(),
+        card.name.as_str().to_owned(),
         dob.to_owned(),
         format!("{d}{m}{y}"),
         format!("{d}/{m}/{y}"),
         format!("{}{m}{d}", &y[2..]),
     ];
     secrets.extend(
-        card["name"]
+        card.name
             .as_str()
-            .unwrap()
             .split_whitespace()
             .filter(|w| w.chars().count() > 3)
             .map(str::to_owned),
@@ -324,10 +271,10 @@ fn verbose_logs_carry_no_personal_data() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn bac_only_and_pace_only_chips_through_pcscd() {
-    let _g = lock();
+    let _g = lock_reader();
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let run = |profile: &str, key: &[&str]| {
         let _sim = simulate_with(&card, &["--profile", profile, "--no-extended"]);
@@ -349,12 +296,9 @@ fn bac_only_and_pace_only_chips_through_pcscd() {
         assert_verdict(&card, &out, "verified", &[]);
         json_of(&out)["access"].as_str().unwrap().to_owned()
     };
-    let mrz = card["mrz"].as_str().unwrap();
+    let mrz = card.mrz.as_str();
     assert_eq!(run("bac-only", &["--mrz", mrz]), "bac");
-    assert_eq!(
-        run("pace-only", &["--can", card["can"].as_str().unwrap()]),
-        "pace_can"
-    );
+    assert_eq!(run("pace-only", &["--can", card.can.as_str()]), "pace_can");
     assert_eq!(run("pace-only", &["--mrz", mrz]), "pace_mrz");
 }
 
@@ -364,10 +308,10 @@ fn bac_only_and_pace_only_chips_through_pcscd() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn every_pace_mapping_through_pcscd_is_named() {
-    let _g = lock();
+    let _g = lock_reader();
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     for (profile, name) in [
         ("pace-dh-gm", "pace_dh_gm_can"),
@@ -387,7 +331,7 @@ fn every_pace_mapping_through_pcscd_is_named() {
                 "--at",
                 &reference_date(),
                 "--can",
-                card["can"].as_str().unwrap(),
+                card.can.as_str(),
             ])
             .args(trust_args())
             .output()

@@ -7,17 +7,14 @@
 //! The `--read` variant needs pcscd with a virtual card (`cccd simulate`): ignored by plain
 //! `cargo test`, run by scripts/test.sh under scripts/with-pcscd.sh.
 
+use cccd_testkit::{cards, pcscd, testdata};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 fn crate_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn testdata() -> PathBuf {
-    crate_dir().join("../../testdata")
 }
 
 /// target/<profile>, where cargo put libcccd_c.so (the test binary is in its deps/).
@@ -80,22 +77,17 @@ fn sanitized(program: &Path) -> Command {
     cmd
 }
 
-fn manifest() -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).expect("manifest");
-    serde_json::from_str(&text).expect("manifest JSON")
-}
-
 #[test]
 fn c_program_verifies_the_samples_and_drives_the_error_paths() {
     let program = compile();
     let mut cases = String::new();
-    for card in manifest()["cards"].as_array().expect("cards") {
+    for card in cards() {
         writeln!(
             cases,
             "{} {} {}",
-            card["dir"].as_str().expect("dir"),
-            card["expected_verdict"].as_str().expect("verdict"),
-            card["aa_challenge"].as_str().unwrap_or("-"),
+            card.dir,
+            card.expected_verdict,
+            card.aa_challenge.as_deref().unwrap_or("-"),
         )
         .expect("write to a String");
     }
@@ -118,35 +110,34 @@ fn c_program_verifies_the_samples_and_drives_the_error_paths() {
 }
 
 /// The virtual reader `cccd simulate --port 35964` serves.
-const READER: &str = "Virtual PCD 00 01";
+const READER: &str = pcscd::VPCD_READER_1;
 
 #[test]
 #[ignore = "needs pcscd with vpcd: scripts/with-pcscd.sh cargo test -- --include-ignored"]
 fn c_program_reads_a_card_through_pcscd() {
     let program = compile();
-    let cards = manifest();
-    let card = cards["cards"]
-        .as_array()
-        .expect("cards")
-        .iter()
-        .find(|c| c["expected_verdict"] == "verified")
-        .expect("a valid card")
-        .clone();
+    let card = cards()
+        .into_iter()
+        .find(|c| c.expected_verdict == "verified")
+        .expect("a valid card");
     let cccd = profile_dir().join("cccd");
     assert!(
         cccd.is_file(),
         "build the CLI first: cargo build -p cccd-cli"
     );
-    let mut sim = Command::new(&cccd)
-        .arg("simulate")
-        .arg(testdata().join(card["dir"].as_str().expect("dir")))
-        .args(["--port", "35964"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cccd simulate");
-    std::thread::sleep(Duration::from_millis(300));
-    let can = card["can"].as_str().expect("can");
+    let dir = testdata().join(&card.dir);
+    let _reader = pcscd::lock_reader();
+    // Waits until pcscd reports the card; dropped, it leaves the reader empty again.
+    let sim = pcscd::Simulated::start(
+        || {
+            let mut command = Command::new(&cccd);
+            command.arg("simulate").arg(&dir).args(["--port", "35964"]);
+            command
+        },
+        READER,
+        &format!("cccd simulate {}", dir.display()),
+    );
+    let can = card.can.as_str();
     let wrong: String = can
         .chars()
         .map(|c| {
@@ -167,8 +158,7 @@ fn c_program_reads_a_card_through_pcscd() {
         .arg(testdata())
         .output()
         .expect("run verify_cards --read");
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

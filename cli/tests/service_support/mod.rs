@@ -66,47 +66,24 @@ impl Served {
     }
 }
 
-/// A private CA and a server certificate it signed for 127.0.0.1 and localhost, made with
-/// rcgen (ECDSA P-256), as PEM files in a temporary folder.
+/// The TLS test PKI (rcgen, from the test support crate) with its paths as text, for `cccd`
+/// arguments.
 pub struct TestPki {
-    pub dir: std::path::PathBuf,
+    _pki: cccd_testkit::tls::TlsPki,
     pub ca: String,
     pub cert: String,
     pub key: String,
 }
 
 impl TestPki {
-    pub fn new(name: &str) -> Self {
-        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "cccd test CA");
-        ca_params.key_usages = vec![
-            rcgen::KeyUsagePurpose::KeyCertSign,
-            rcgen::KeyUsagePurpose::CrlSign,
-        ];
-        let ca =
-            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
-                .unwrap();
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params =
-            rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-                .unwrap();
-        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-        let cert = params.signed_by(&key, &ca).unwrap();
-        let dir = std::env::temp_dir().join(format!("cccd-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let write = |file: &str, pem: String| {
-            let path = dir.join(file);
-            std::fs::write(&path, pem).unwrap();
-            path.display().to_string()
-        };
+    pub fn new() -> Self {
+        let pki = cccd_testkit::tls::TlsPki::new();
+        let text = |p: &std::path::Path| p.display().to_string();
         Self {
-            ca: write("ca.pem", ca.pem()),
-            cert: write("server.pem", cert.pem()),
-            key: write("server-key.pem", key.serialize_pem()),
-            dir,
+            ca: text(&pki.ca),
+            cert: text(&pki.cert),
+            key: text(&pki.key),
+            _pki: pki,
         }
     }
 
@@ -118,11 +95,5 @@ impl TestPki {
             "--tls-key".into(),
             self.key.clone(),
         ]
-    }
-}
-
-impl Drop for TestPki {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

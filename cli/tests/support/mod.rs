@@ -1,58 +1,45 @@
 //! Shared helpers for the CLI tests: the sample-card manifest and running `cccd`.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
+pub use cccd_testkit::{CardEntry, assert_exit, cards, manifest, testdata};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// The repository's testdata folder.
-pub fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata"))
-}
-
-/// testdata/manifest.json.
-pub fn manifest() -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Every sample card.
-pub fn cards() -> Vec<serde_json::Value> {
-    manifest()["cards"].as_array().unwrap().clone()
-}
-
 /// The reference date the sample cards are valid at.
 pub fn reference_date() -> String {
-    manifest()["reference_date"].as_str().unwrap().to_owned()
+    manifest().reference_date
 }
 
-/// `--csca X --csca Y ... --crl Z` for the test trust anchors.
 /// `--aa-challenge` with the challenge recorded in the card's dump: it stands for the one
 /// a backend issued, so the dump proves its chip genuine to the verifier.
-pub fn challenge_args(card: &serde_json::Value) -> Vec<String> {
+pub fn challenge_args(card: &CardEntry) -> Vec<String> {
     vec![
         "--aa-challenge".to_owned(),
-        card["aa_challenge"].as_str().unwrap().to_owned(),
+        card.aa_challenge
+            .clone()
+            .expect("the card records an AA challenge"),
     ]
 }
 
 /// The trust anchors and CRL, plus the card's AA challenge.
-pub fn proven_args(card: &serde_json::Value) -> Vec<String> {
+pub fn proven_args(card: &CardEntry) -> Vec<String> {
     let mut out = trust_args();
     out.extend(challenge_args(card));
     out
 }
 
+/// `--csca X --csca Y ... --crl Z` for the test trust anchors.
 pub fn trust_args() -> Vec<String> {
     let m = manifest();
     let mut out = Vec::new();
-    for a in m["trust_anchors"].as_array().unwrap() {
+    for a in &m.trust_anchors {
         out.push("--csca".to_owned());
-        out.push(testdata().join(a.as_str().unwrap()).display().to_string());
+        out.push(testdata().join(a).display().to_string());
     }
-    for c in m["crls"].as_array().unwrap() {
+    for c in &m.crls {
         out.push("--crl".to_owned());
-        out.push(testdata().join(c.as_str().unwrap()).display().to_string());
+        out.push(testdata().join(c).display().to_string());
     }
     out
 }
@@ -85,13 +72,8 @@ pub fn failed(report: &serde_json::Value) -> Vec<String> {
 }
 
 /// The checks the manifest says must fail for a card.
-pub fn expected_failures(card: &serde_json::Value) -> Vec<String> {
-    card["failing_checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
+pub fn expected_failures(card: &CardEntry) -> Vec<String> {
+    card.failing_checks.clone()
 }
 
 /// The exit code a verdict must give.
@@ -105,9 +87,9 @@ pub fn exit_for(verdict: &str) -> i32 {
 }
 
 /// Assert a verify run reached the manifest's verdict and failed the named checks.
-pub fn assert_verdict(card: &serde_json::Value, out: &Output, verdict: &str, must_fail: &[String]) {
+pub fn assert_verdict(card: &CardEntry, out: &Output, verdict: &str, must_fail: &[String]) {
     let report = json_of(out);
-    let dir = card["dir"].as_str().unwrap();
+    let dir = card.dir.as_str();
     assert_eq!(report["verdict"], verdict, "{dir}: {report:#}");
     assert_eq!(out.status.code(), Some(exit_for(verdict)), "{dir}");
     let got = failed(&report);

@@ -15,39 +15,17 @@
     clippy::cast_sign_loss
 )]
 
-use cccd::pki::TrustStore;
 use cccd_service::challenge::ChallengeIssuer;
 use cccd_service::protocol::{ClaimsInput, DeviceMessage, KeyInput, PROTOCOL_VERSION};
 use cccd_service::relay_client::{RelayOptions, RelayOutcome, SimCard, relay};
 use cccd_service::server::{AppState, Limits, ServiceConfig};
-use std::path::PathBuf;
+use cccd_testkit::{CardEntry, cards, reference_date, testdata, trust_store};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
-}
-
-fn manifest() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(testdata().join("manifest.json")).unwrap())
-        .unwrap()
-}
-
 fn config() -> ServiceConfig {
-    let m = manifest();
-    let mut trust = TrustStore::new();
-    for a in m["trust_anchors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(m["crls"].as_array().unwrap())
-    {
-        let _ = trust
-            .load_path(&testdata().join(a.as_str().unwrap()))
-            .unwrap();
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let at = time::Date::parse(m["reference_date"].as_str().unwrap(), &format).unwrap();
+    let trust = trust_store();
+    let at = reference_date();
     let mut limits = Limits::default();
     limits.relay.apdu_timeout = Duration::from_secs(10);
     limits.relay.session_timeout = Duration::from_mins(2);
@@ -107,7 +85,7 @@ struct Run {
 
 fn run(
     url: &str,
-    cards: &[serde_json::Value],
+    cards: &[CardEntry],
     sessions: usize,
     concurrency: usize,
     rtt: Duration,
@@ -141,7 +119,7 @@ fn run(
                     };
                     let card = &cards[i % cards.len()];
                     let mut sim = SimCard::from_dump(
-                        &testdata().join(card["dir"].as_str().unwrap()),
+                        &testdata().join(&card.dir),
                         None,
                         cccd_sim::chip::ChipConfig::default(),
                     )
@@ -152,7 +130,7 @@ fn run(
                         hello: DeviceMessage::Hello {
                             version: PROTOCOL_VERSION,
                             key: KeyInput {
-                                can: Some(card["can"].as_str().unwrap().into()),
+                                can: Some(card.can.clone()),
                                 ..KeyInput::default()
                             },
                             claims: ClaimsInput::default(),
@@ -193,12 +171,12 @@ fn run(
 }
 
 /// `requests` uploads to `/v1/verify` from 4 threads: requests per second and CPU per request.
-fn verify_load(url: &str, cards: &[serde_json::Value], requests: usize) {
+fn verify_load(url: &str, cards: &[CardEntry], requests: usize) {
     use base64::Engine;
     let bodies: Vec<serde_json::Value> = cards
         .iter()
         .map(|card| {
-            let dir = testdata().join(card["dir"].as_str().unwrap());
+            let dir = testdata().join(&card.dir);
             let mut files = serde_json::Map::new();
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -272,12 +250,9 @@ fn main() {
         |a| a.split(',').filter_map(|x| x.parse().ok()).collect(),
     );
     let face = args.iter().any(|a| a == "face");
-    let cards: Vec<serde_json::Value> = manifest()["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["expected_verdict"] == "verified")
-        .cloned()
+    let cards: Vec<CardEntry> = cards()
+        .into_iter()
+        .filter(|c| c.expected_verdict == "verified")
         .collect();
 
     let state = AppState::new(config());

@@ -169,11 +169,11 @@ fn uploads_reach_the_manifest_verdicts_and_bad_uploads_are_400() {
     let server = TestServer::start(config());
     for card in cards() {
         let (status, report) = post(&server, "/v1/verify", None, &json_upload(&card, None));
-        assert_eq!(status, 200, "{}", card["dir"]);
+        assert_eq!(status, 200, "{}", card.dir);
         assert_eq!(
-            report["verdict"], card["expected_verdict_dump_alone"],
+            report["verdict"], card.expected_verdict_dump_alone,
             "{}: {report}",
-            card["dir"]
+            card.dir
         );
         assert_eq!(report["source"], "upload");
         assert_eq!(report["provenance"], "dump");
@@ -226,7 +226,7 @@ fn a_remote_read_returns_a_receipt_that_binds_the_report_and_every_file() {
     assert_eq!(claims.report, report);
     assert_eq!(claims.session_id, session_id);
     assert!(claims.tool.starts_with("cccd "));
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(card.dir.as_str());
     for name in ["EF.SOD", "DG1", "DG13", "DG14"] {
         let digest = cccd::hex::encode(&Sha256::digest(std::fs::read(dir.join(name)).unwrap()));
         assert_eq!(claims.files.get(name), Some(&digest), "{name}");

@@ -9,7 +9,7 @@ use cccd_service::protocol::{DeviceMessage, ErrorCode};
 use cccd_service::relay_client::{RelayOutcome, relay};
 use support::*;
 
-fn relay_card(server: &TestServer, card: &serde_json::Value) -> RelayOutcome {
+fn relay_card(server: &TestServer, card: &CardEntry) -> RelayOutcome {
     let mut sim = sim_card(card);
     relay(&mut sim, &options(server, card), &mut |_| {}).unwrap()
 }
@@ -19,25 +19,25 @@ fn every_valid_card_is_verified_with_chip_authentication_run_by_the_server() {
     let server = TestServer::start(config());
     let valid: Vec<_> = cards()
         .into_iter()
-        .filter(|c| c["expected_verdict"] == "verified")
+        .filter(|c| c.expected_verdict == "verified")
         .collect();
     assert!(valid.len() >= 10);
     for card in &valid {
         let RelayOutcome::Report { report, apdus, .. } = relay_card(&server, card) else {
-            panic!("{}: no report", card["dir"]);
+            panic!("{}: no report", card.dir);
         };
-        assert_eq!(report["verdict"], "verified", "{}: {report}", card["dir"]);
+        assert_eq!(report["verdict"], "verified", "{}: {report}", card.dir);
         assert_eq!(report["source"], "relay");
         assert_eq!(
             status(&report, "chip.authentication"),
             "pass",
             "{}",
-            card["dir"]
+            card.dir
         );
-        assert_eq!(status(&report, "claim.name"), "pass", "{}", card["dir"]);
-        assert_eq!(report["identity"]["full_name"], card["name"]);
+        assert_eq!(status(&report, "claim.name"), "pass", "{}", card.dir);
+        assert_eq!(report["identity"]["full_name"], card.name);
         // PACE + CA + the verification plan: the target is at most 25 round trips.
-        assert!(apdus <= 30, "{}: {apdus} APDUs", card["dir"]);
+        assert!(apdus <= 30, "{}: {apdus} APDUs", card.dir);
     }
     let metrics = server.state.metrics.render();
     assert!(metrics.contains("outcome=\"report\""), "{metrics}");
@@ -55,10 +55,7 @@ fn the_cloned_chip_fails_against_the_server_and_no_broken_card_is_verified() {
         RelayOutcome::Failed { code, .. } => panic!("cloned chip: error {code:?}, not a verdict"),
     }
     // With the face, so that an altered DG2 is read and caught too.
-    for card in cards()
-        .iter()
-        .filter(|c| c["expected_verdict"] != "verified")
-    {
+    for card in cards().iter().filter(|c| c.expected_verdict != "verified") {
         let mut sim = sim_card(card);
         let mut options = options(&server, card);
         if let DeviceMessage::Hello { face, .. } = &mut options.hello {
@@ -66,7 +63,7 @@ fn the_cloned_chip_fails_against_the_server_and_no_broken_card_is_verified() {
         }
         if let RelayOutcome::Report { report, .. } = relay(&mut sim, &options, &mut |_| {}).unwrap()
         {
-            assert_ne!(report["verdict"], "verified", "{}", card["dir"]);
+            assert_ne!(report["verdict"], "verified", "{}", card.dir);
         }
     }
 }
@@ -106,7 +103,7 @@ fn a_wrong_can_is_access_denied() {
     let server = TestServer::start(config());
     let mut card = card("v02-huong-rsa-pss");
     let mut sim = sim_card(&card);
-    card["can"] = "000000".into();
+    card.can = "000000".into();
     let outcome = relay(&mut sim, &options(&server, &card), &mut |_| {}).unwrap();
     assert!(
         matches!(
@@ -125,7 +122,7 @@ fn concurrent_sessions_all_end_in_reports_and_nothing_is_lost() {
     let server = TestServer::start(config());
     let valid: Vec<_> = cards()
         .into_iter()
-        .filter(|c| c["expected_verdict"] == "verified")
+        .filter(|c| c.expected_verdict == "verified")
         .collect();
     let threads: Vec<_> = (0..24)
         .map(|i| {

@@ -46,7 +46,7 @@ fn relay_over(
 #[test]
 fn verify_over_https_and_a_relayed_read_over_wss_with_a_private_ca() {
     let pki = TestPki::new();
-    let server = TestServer::start_tls(config(), pki.server_config());
+    let server = TestServer::start_tls(config(), server_tls(&pki));
     let card = card("v01-hung-ec-bp384");
     let mut response = agent(Some(&pki.ca))
         .post(&server.https_url("/v1/verify"))
@@ -54,7 +54,7 @@ fn verify_over_https_and_a_relayed_read_over_wss_with_a_private_ca() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let report: serde_json::Value = response.body_mut().read_json().unwrap();
-    assert_eq!(report["verdict"], card["expected_verdict_dump_alone"]);
+    assert_eq!(report["verdict"], card.expected_verdict_dump_alone);
     assert_eq!(report["source"], "upload");
 
     let trusted = client_config(Some(&pki.ca)).unwrap();
@@ -76,7 +76,7 @@ fn verify_over_https_and_a_relayed_read_over_wss_with_a_private_ca() {
 #[test]
 fn a_client_that_does_not_trust_the_certificate_is_refused() {
     let pki = TestPki::new();
-    let server = TestServer::start_tls(config(), pki.server_config());
+    let server = TestServer::start_tls(config(), server_tls(&pki));
     // The relay with the system roots only: the private CA is unknown.
     let system_only = client_config(None).unwrap();
     let refused = relay_over(&server, server.wss_url(), Some(system_only));
@@ -118,7 +118,7 @@ fn a_client_that_does_not_trust_the_certificate_is_refused() {
 #[test]
 fn plain_http_to_the_tls_port_fails_cleanly_and_the_server_keeps_serving() {
     let pki = TestPki::new();
-    let server = TestServer::start_tls(config(), pki.server_config());
+    let server = TestServer::start_tls(config(), server_tls(&pki));
     let started = Instant::now();
     let plain = agent(None).get(&server.http_url("/healthz")).call();
     assert!(plain.is_err(), "plain HTTP was answered: {plain:?}");

@@ -31,10 +31,11 @@ pub mod manifest;
 pub mod meta;
 pub mod persona;
 pub mod pki;
+pub mod spec;
 pub mod testpki;
 
-use card::{AaKind, CardSpec, Fault};
 use cccd::lds::DataGroup;
+use spec::{AaKind, CardSpec, Fault};
 use std::fs;
 use std::path::{Path, PathBuf};
 use testpki::{DscId, TestPki};

@@ -9,6 +9,7 @@ pub mod bac;
 pub mod ca;
 pub mod chip;
 pub mod generator;
+pub mod manifest;
 pub mod pace;
 pub mod sm;
 pub mod vpcd;

@@ -215,18 +215,7 @@ fn rsa_signature_opens_with_openssl_to_the_iso_9796_2_layout() {
     use rsa::pkcs8::DecodePrivateKey;
     let dir = std::env::temp_dir().join(format!("cccd-sim-aa-openssl-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let run = |args: &[&str]| cccd_testkit::openssl_ok(&dir, args);
     run(&[
         "genpkey",
         "-algorithm",

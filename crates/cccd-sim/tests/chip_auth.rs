@@ -214,18 +214,7 @@ fn chip_rejects_an_ephemeral_key_off_the_curve() {
 fn chip_key_agreement_matches_openssl_ecdh() {
     let dir = std::env::temp_dir().join(format!("cccd-sim-ca-openssl-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let run = |args: &[&str]| cccd_testkit::openssl_ok(&dir, args);
     for name in ["chip", "reader"] {
         run(&[
             "genpkey",

@@ -9,11 +9,7 @@ use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ChipAuthOptions, ChipAuthOutcome, ReadPlan, Session};
 use cccd::verify::{CheckId, Claims, Options, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Faults, SimTransport, VirtualChip};
-use std::path::PathBuf;
-
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
-}
+use cccd_testkit::testdata;
 
 fn chip(card: &str) -> (SimTransport, Document) {
     let doc = Document::load(testdata().join("cards").join(card)).unwrap();

@@ -13,13 +13,13 @@ use cccd::document::Document;
 use cccd::mrz::{AccessKey, Mrz};
 use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ReadPlan, Session};
-use cccd::transport::pcsc::{PcscTransport, list_readers, wait_for_card};
+use cccd::transport::pcsc::PcscTransport;
 use cccd::verify::{Claims, Options, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, VirtualChip};
 use cccd_sim::vpcd::{VPCD_PORT_0, VPCD_PORT_1, VPCD_READER_0, VPCD_READER_1, VpcdConnection};
-use std::path::{Path, PathBuf};
+use cccd_testkit::{card, pcscd, testdata, trust_store};
 use std::sync::{Barrier, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// This test takes both readers: one test at a time in this binary.
 static BOTH_READERS: Mutex<()> = Mutex::new(());
@@ -32,39 +32,6 @@ const ROUNDS: [(&str, &str); 4] = [
     ("b02-altered-dg2", "v09-khoi-rsa-pkcs1"),
     ("v07-lananh-rsa-pss", "v03-minh-rsa-pkcs1"),
 ];
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn manifest() -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn card_entry<'m>(m: &'m serde_json::Value, name: &str) -> &'m serde_json::Value {
-    m["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["dir"] == format!("cards/{name}"))
-        .unwrap()
-}
-
-fn trust_store(m: &serde_json::Value) -> TrustStore {
-    let mut store = TrustStore::new();
-    for a in m["trust_anchors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(m["crls"].as_array().unwrap())
-    {
-        let _ = store
-            .load_path(&testdata().join(a.as_str().unwrap()))
-            .unwrap();
-    }
-    store
-}
 
 fn options() -> Options {
     Options::default().at(time::macros::datetime!(2025-06-01 12:00 UTC))
@@ -79,26 +46,7 @@ fn insert(name: &str, port: u16, reader: &str) -> VpcdConnection<VirtualChip> {
         &testdata().join("secrets").join(name),
     )
     .unwrap();
-    let conn = VpcdConnection::insert(("127.0.0.1", port), chip, Duration::from_secs(10))
-        .unwrap_or_else(|e| panic!("vpcd is not listening on {port}: is pcscd running? {e}"));
-    wait_for_card(Some(reader), Duration::from_secs(10))
-        .unwrap_or_else(|e| panic!("{reader}: the card never arrived: {e}"));
-    conn
-}
-
-fn wait_until_empty(reader: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if list_readers()
-            .unwrap()
-            .iter()
-            .any(|r| r.name == reader && !r.card_present)
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("pcscd never noticed the card leaving {reader}");
+    pcscd::insert(chip, port, reader)
 }
 
 /// What one thread read: the ID number in DG1's MRZ and the verdict.
@@ -142,8 +90,7 @@ fn two_readers_read_two_cards_at_once_without_cross_talk() {
     let _both = BOTH_READERS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let m = manifest();
-    let store = trust_store(&m);
+    let store = trust_store();
     let started = Instant::now();
     for (round, (first, second)) in ROUNDS.iter().enumerate() {
         let cards = [
@@ -159,7 +106,7 @@ fn two_readers_read_two_cards_at_once_without_cross_talk() {
             let threads: Vec<_> = cards
                 .iter()
                 .map(|(name, _, reader)| {
-                    let mrz = card_entry(&m, name)["mrz"].as_str().unwrap().to_owned();
+                    let mrz = card(name).mrz;
                     let (store, start) = (&store, &start);
                     s.spawn(move || read_and_verify(reader, &mrz, store, start))
                 })
@@ -167,16 +114,15 @@ fn two_readers_read_two_cards_at_once_without_cross_talk() {
             threads.into_iter().map(|t| t.join().unwrap()).collect()
         });
         for ((name, _, reader), got) in cards.iter().zip(&seen) {
-            let entry = card_entry(&m, name);
+            let entry = card(name);
             assert_eq!(got.reader, *reader);
             assert_eq!(
-                got.id_number,
-                entry["id_number"].as_str().unwrap(),
+                got.id_number, entry.id_number,
                 "round {round}: {reader} returned another card's identity"
             );
             assert_eq!(
                 verdict_name(got.verdict),
-                entry["expected_verdict"].as_str().unwrap(),
+                entry.expected_verdict,
                 "round {round}: {reader} ({name}) got the wrong verdict"
             );
         }
@@ -189,8 +135,8 @@ fn two_readers_read_two_cards_at_once_without_cross_talk() {
         for conn in connections {
             conn.remove().unwrap();
         }
-        wait_until_empty(VPCD_READER_0);
-        wait_until_empty(VPCD_READER_1);
+        pcscd::assert_empties(VPCD_READER_0);
+        pcscd::assert_empties(VPCD_READER_1);
         println!(
             "round {round}: {first} on {VPCD_READER_0} and {second} on {VPCD_READER_1}: identities and verdicts as in the manifest"
         );

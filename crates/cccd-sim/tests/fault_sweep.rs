@@ -28,16 +28,13 @@ use cccd::document::Document;
 use cccd::lds::FileId;
 use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
 use cccd_sim::chip::{ChipConfig, Faults, Profile, SimTransport, VirtualChip};
+use cccd_testkit::testdata;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// An RSA card (the fastest to verify); its chip has CA and AA keys in testdata/secrets.
 const CARD: &str = "v03-minh-rsa-pkcs1";
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
 
 fn sample() -> Document {
     Document::load(testdata().join("cards").join(CARD)).unwrap()

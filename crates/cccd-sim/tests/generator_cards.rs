@@ -7,23 +7,10 @@ use cccd::document::Document;
 use cccd::lds::DataGroup;
 use cccd::lds::dg2::ImageFormat;
 use cccd::mrz::Mrz;
+use cccd_testkit::{CardEntry, manifest, testdata};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::Date;
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn manifest() -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).expect("manifest");
-    serde_json::from_str(&text).expect("manifest JSON")
-}
-
-fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
-    v[k].as_str()
-        .unwrap_or_else(|| panic!("manifest field {k}"))
-}
 
 fn iso(text: &str) -> Date {
     Date::parse(
@@ -33,21 +20,16 @@ fn iso(text: &str) -> Date {
     .expect("ISO date")
 }
 
-fn failing(card: &serde_json::Value) -> Vec<String> {
-    card["failing_checks"]
-        .as_array()
-        .expect("failing_checks")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
+fn failing(card: &CardEntry) -> Vec<String> {
+    card.failing_checks.clone()
 }
 
 /// The data groups a card's EF.COM lists, by its manifest entry: a real card's list (with
 /// DG3, in a real card's order) unless the card keeps the legacy layout; no DG2 on a card
 /// without a face.
-fn com_groups(card: &serde_json::Value) -> Vec<DataGroup> {
-    let legacy = s(card, "dg13_layout") == "legacy-utf8";
-    let face = s(card, "face_format") != "none";
+fn com_groups(card: &CardEntry) -> Vec<DataGroup> {
+    let legacy = card.dg13_layout.as_str() == "legacy-utf8";
+    let face = card.face_format.as_str() != "none";
     let all: &[DataGroup] = if legacy {
         &[
             DataGroup::Dg1,
@@ -75,11 +57,11 @@ fn com_groups(card: &serde_json::Value) -> Vec<DataGroup> {
 #[test]
 fn manifest_lists_the_expected_cards() {
     let m = manifest();
-    let cards = m["cards"].as_array().expect("cards");
+    let cards = &m.cards;
     assert_eq!(cards.len(), 26);
     let verified = cards
         .iter()
-        .filter(|c| s(c, "expected_verdict") == "verified")
+        .filter(|c| c.expected_verdict.as_str() == "verified")
         .count();
     assert_eq!(verified, 11);
     // Every DSC algorithm signs at least one valid card.
@@ -92,8 +74,8 @@ fn manifest_lists_the_expected_cards() {
         assert!(
             cards
                 .iter()
-                .any(|c| s(c, "expected_verdict") == "verified"
-                    && s(c, "dsc_algorithm").contains(alg)),
+                .any(|c| c.expected_verdict.as_str() == "verified"
+                    && c.dsc_algorithm.as_str().contains(alg)),
             "no valid card signed with {alg}"
         );
     }
@@ -116,34 +98,29 @@ fn manifest_lists_the_expected_cards() {
         );
     }
     for c in cards {
-        let verdict = s(c, "expected_verdict");
+        let verdict = c.expected_verdict.as_str();
         assert_eq!(
             verdict == "verified",
             failing(c).is_empty(),
             "{}",
-            s(c, "dir")
+            c.dir.as_str()
         );
-        assert!(testdata().join(s(c, "dir")).join("card.json").is_file());
+        assert!(testdata().join(c.dir.as_str()).join("card.json").is_file());
     }
 }
 
 #[test]
 fn files_parse_and_hashes_match_the_sod() {
     let m = manifest();
-    for card in m["cards"].as_array().expect("cards") {
-        let dir = s(card, "dir");
+    for card in &m.cards {
+        let dir = card.dir.as_str();
         let fails = failing(card);
         let doc = Document::load(testdata().join(dir)).expect("dump loads");
         let sod = doc.sod().expect("EF.SOD present").expect("EF.SOD parses");
         let com = doc.com().expect("EF.COM").expect("EF.COM parses");
         let groups = com_groups(card);
         assert_eq!(com.data_groups, groups, "{dir}");
-        let listed: Vec<String> = card["ef_com_data_groups"]
-            .as_array()
-            .expect("ef_com_data_groups")
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
+        let listed: Vec<String> = card.ef_com_data_groups.clone();
         let want: Vec<String> = groups.iter().map(ToString::to_string).collect();
         assert_eq!(listed, want, "{dir}: manifest EF.COM");
         let hash = sod.lds_security_object.hash().expect("hash algorithm");
@@ -168,7 +145,7 @@ fn files_parse_and_hashes_match_the_sod() {
             }
         }
         doc.dg1().expect("DG1").expect("DG1 parses");
-        if s(card, "face_format") == "none" {
+        if card.face_format.as_str() == "none" {
             assert!(
                 doc.dg2().is_none(),
                 "{dir}: a card without a face has no DG2"
@@ -193,11 +170,11 @@ fn files_parse_and_hashes_match_the_sod() {
     }
 }
 
-fn check_face(doc: &Document, card: &serde_json::Value) {
-    let dir = s(card, "dir");
+fn check_face(doc: &Document, card: &CardEntry) {
+    let dir = card.dir.as_str();
     let dg2 = doc.dg2().expect("DG2").expect("DG2 parses");
     let face = dg2.first_image().expect("a face");
-    let want = if s(card, "face_format") == "jpeg" {
+    let want = if card.face_format.as_str() == "jpeg" {
         ImageFormat::Jpeg
     } else {
         ImageFormat::Jpeg2000
@@ -214,12 +191,12 @@ fn check_face(doc: &Document, card: &serde_json::Value) {
 fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
     let m = manifest();
     let today = iso("2025-06-01");
-    for card in m["cards"].as_array().expect("cards") {
-        let dir = s(card, "dir");
+    for card in &m.cards {
+        let dir = card.dir.as_str();
         let fails = failing(card);
-        let id = s(card, "id_number");
-        let dob = iso(s(card, "dob"));
-        let sex = if s(card, "sex") == "M" {
+        let id = card.id_number.as_str();
+        let dob = iso(card.dob.as_str());
+        let sex = if card.sex.as_str() == "M" {
             cccd_qr::Sex::Male
         } else {
             cccd_qr::Sex::Female
@@ -229,7 +206,7 @@ fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
         parsed
             .consistent_with(dob, sex)
             .expect("ID agrees with DOB and sex");
-        assert_eq!(s(card, "can"), &id[6..]);
+        assert_eq!(card.can.as_str(), &id[6..]);
 
         let doc = Document::load(testdata().join(dir)).expect("dump");
         let dg1 = doc.dg1().expect("DG1").expect("DG1");
@@ -237,7 +214,7 @@ fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
         // The manifest's MRZ is the one printed on the card (and signed); DG1 altered after
         // signing differs from it.
         let dg1_altered = fails.iter().any(|f| f == "dg.hash.DG1");
-        assert_eq!(mrz_text == s(card, "mrz"), !dg1_altered, "{dir}");
+        assert_eq!(mrz_text == card.mrz.as_str(), !dg1_altered, "{dir}");
         let mrz = Mrz::parse(&mrz_text).expect("MRZ shape");
         let digits_ok = mrz.checks.all_valid();
         assert_eq!(
@@ -254,7 +231,7 @@ fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
             "{dir}: expiry {} not among the candidates",
             mrz.date_of_expiry
         );
-        match card["date_of_expiry"].as_str() {
+        match card.date_of_expiry.as_deref() {
             Some(e) => {
                 let e = iso(e);
                 let yymmdd = format!(
@@ -273,7 +250,7 @@ fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
             assert_eq!(g.id_number.as_ref().map(|f| f.value().as_str()), Some(id));
             assert_eq!(
                 g.full_name.as_ref().map(|f| f.value().as_str()),
-                Some(s(card, "name"))
+                Some(card.name.as_str())
             );
             let dg13_dob = g.date_of_birth.as_ref().and_then(|f| *f.value());
             let mismatch = fails.iter().any(|f| f == "dg1.matches.dg13");
@@ -281,14 +258,14 @@ fn mrz_dg13_id_number_and_qr_agree_with_the_manifest() {
         }
 
         // QR text parses and agrees; the QR picture decodes to the same text.
-        let qr_text = s(card, "qr_text");
+        let qr_text = card.qr_text.as_str();
         let qr = cccd_qr::parse(qr_text).expect("QR text parses");
         assert_eq!(qr.id_number().as_str(), id);
-        assert_eq!(qr.full_name(), s(card, "name"));
+        assert_eq!(qr.full_name(), card.name.as_str());
         assert_eq!(qr.date_of_birth(), dob);
         assert_eq!(qr.sex(), sex);
-        let decoded =
-            cccd_qr::decode_image_file(testdata().join(s(card, "qr_png"))).expect("QR PNG decodes");
+        let decoded = cccd_qr::decode_image_file(testdata().join(card.qr_png.as_str()))
+            .expect("QR PNG decodes");
         assert_eq!(decoded, vec![qr_text.to_owned()], "{dir}");
     }
 }
@@ -308,22 +285,22 @@ fn secrets_hold_the_chip_keys_except_on_the_cloned_chip() {
     use rsa::signature::Verifier;
     let m = manifest();
     let mut aa_records = 0;
-    for card in m["cards"].as_array().expect("cards") {
-        let dir = s(card, "dir");
+    for card in &m.cards {
+        let dir = card.dir.as_str();
         let cloned = failing(card).iter().any(|f| f == "chip.authentication");
         // DG14/DG15 swapped for another key after signing (not b11, whose DG15 is genuine
         // but unhashed).
         let altered_14 = dir.contains("altered-dg14");
         let altered_15 = dir.contains("altered-dg15");
         let altered_14_15 = altered_14 || altered_15;
-        let secrets = testdata().join(s(card, "secrets_dir"));
+        let secrets = testdata().join(card.secrets_dir.as_str());
         let doc = Document::load(testdata().join(dir)).expect("dump");
         let ca_pem = std::fs::read_to_string(secrets.join("ca-private.pem")).expect("CA key");
         let ca = ecdsa::SigningKey::<bp256::BrainpoolP256r1>::from_pkcs8_pem(&ca_pem)
             .expect("bp256 key");
         let ca_point = ca.verifying_key().to_sec1_point(false).as_bytes().to_vec();
         let aa_pem = std::fs::read_to_string(secrets.join("aa-private.pem")).expect("AA key");
-        let aa_spki = if s(card, "aa_key") == "rsa-1024" {
+        let aa_spki = if card.aa_key.as_str() == "rsa-1024" {
             let k = rsa::PrivateKey::from_pkcs8_pem(&aa_pem).expect("RSA key");
             assert_eq!(rsa::traits::PublicKeyParts::size(&k), 128);
             k.to_public_key()
@@ -358,9 +335,9 @@ fn secrets_hold_the_chip_keys_except_on_the_cloned_chip() {
             assert_ne!(dg15.spki_der(), aa_spki.as_slice());
         }
         let mrz = std::fs::read_to_string(secrets.join("mrz.txt")).expect("mrz");
-        assert_eq!(mrz.trim_end(), s(card, "mrz"));
+        assert_eq!(mrz.trim_end(), card.mrz.as_str());
         let can = std::fs::read_to_string(secrets.join("can.txt")).expect("can");
-        assert_eq!(can.trim_end(), s(card, "can"));
+        assert_eq!(can.trim_end(), card.can.as_str());
 
         // The recorded AA exchange verifies with DG15 unless the chip is a clone (or DG15 was
         // swapped).
@@ -368,7 +345,7 @@ fn secrets_hold_the_chip_keys_except_on_the_cloned_chip() {
         let challenge = hex(&aa.challenge);
         assert_eq!(challenge.len(), 8);
         let response = hex(&aa.response);
-        let aa_ok = if s(card, "aa_key") == "rsa-1024" {
+        let aa_ok = if card.aa_key.as_str() == "rsa-1024" {
             rsa_aa_verifies(dg15.spki_der(), &challenge, &response)
         } else {
             let vk =

@@ -3,17 +3,12 @@
 //! is generated again from the seed and must equal the committed files).
 
 use cccd_sim::generator::{GenOptions, generate};
+use cccd_testkit::{manifest, testdata};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
+use std::path::Path;
 
 fn seed() -> u64 {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).expect("manifest");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("manifest JSON");
-    v["seed"].as_u64().expect("seed")
+    manifest().seed
 }
 
 /// Every file under `root` (relative path -> bytes).

@@ -8,22 +8,7 @@
 use cccd::document::Document;
 use cccd::lds::dg13::{Dg13, Field};
 use cccd::tlv::{Tag, Tlv, Tlvs};
-use std::path::{Path, PathBuf};
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn cards() -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
-    m["cards"].as_array().unwrap().clone()
-}
-
-fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
-    v[k].as_str()
-        .unwrap_or_else(|| panic!("manifest field {k}"))
-}
+use cccd_testkit::{CardEntry, cards, testdata};
 
 const UTF8: Tag = Tag::new(0x0C);
 const PRINTABLE: Tag = Tag::new(0x13);
@@ -60,8 +45,8 @@ fn raw_of(g: &Dg13, index: u32) -> Option<Vec<u8>> {
     typed.map(<[u8]>::to_vec)
 }
 
-fn dg13(card: &serde_json::Value) -> Option<Dg13> {
-    let dir = s(card, "dir");
+fn dg13(card: &CardEntry) -> Option<Dg13> {
+    let dir = card.dir.as_str();
     if dir.contains("truncated") {
         return None;
     }
@@ -73,11 +58,11 @@ fn dg13(card: &serde_json::Value) -> Option<Dg13> {
 fn real_card_layout_string_types_per_index() {
     let mut seen = 0;
     for card in cards() {
-        if s(&card, "dg13_layout") == "legacy-utf8" {
+        if card.dg13_layout.as_str() == "legacy-utf8" {
             continue;
         }
         let Some(g) = dg13(&card) else { continue };
-        let dir = s(&card, "dir");
+        let dir = card.dir.as_str();
         for index in [1, 3, 11, 15, 16] {
             let Some(raw) = raw_of(&g, index) else {
                 assert_eq!(index, 15, "{dir}: index {index} missing");
@@ -108,7 +93,7 @@ fn real_card_layout_string_types_per_index() {
         // 15: the previous document number; 16: a 16-character code.
         assert_eq!(
             g.previous_document_number().as_deref(),
-            card["dg13_previous_document_number"].as_str(),
+            card.dg13_previous_document_number.as_deref(),
             "{dir}"
         );
         if let Some(p) = g.previous_document_number() {
@@ -118,7 +103,14 @@ fn real_card_layout_string_types_per_index() {
             );
         }
         let code = g.index16().unwrap().texts();
-        assert_eq!(code, [s(&card, "dg13_index_16")], "{dir}");
+        assert_eq!(
+            code,
+            [card
+                .dg13_index_16
+                .as_deref()
+                .expect("index 16 in the manifest")],
+            "{dir}"
+        );
         assert_eq!(code[0].len(), 16, "{dir}");
         seen += 1;
     }
@@ -129,11 +121,11 @@ fn real_card_layout_string_types_per_index() {
 fn one_card_keeps_the_legacy_layout() {
     let legacy: Vec<_> = cards()
         .into_iter()
-        .filter(|c| s(c, "dg13_layout") == "legacy-utf8")
+        .filter(|c| c.dg13_layout.as_str() == "legacy-utf8")
         .collect();
     assert!(!legacy.is_empty());
     for card in legacy {
-        let dir = s(&card, "dir");
+        let dir = card.dir.as_str();
         let g = dg13(&card).unwrap();
         for index in 1..=12 {
             let t = tlvs(&raw_of(&g, index).unwrap());
@@ -144,8 +136,8 @@ fn one_card_keeps_the_legacy_layout() {
         assert_eq!(tlvs(&parents[0].1).len(), 2, "{dir}");
         assert_eq!(tlvs(&raw_of(&g, 14).unwrap())[0].0, SEQUENCE, "{dir}");
         assert!(g.index16().is_none(), "{dir}");
-        assert!(card["dg13_index_16"].is_null(), "{dir}");
-        let com: Vec<_> = card["ef_com_data_groups"].as_array().unwrap().clone();
+        assert!(card.dg13_index_16.is_none(), "{dir}");
+        let com: Vec<_> = card.ef_com_data_groups.clone();
         assert!(!com.iter().any(|d| d == "DG3"), "{dir}");
     }
 }
@@ -155,54 +147,51 @@ fn the_2024_persons_are_present_with_their_qr() {
     let cards = cards();
     let valid_2024: Vec<_> = cards
         .iter()
-        .filter(|c| s(c, "generation") == "can-cuoc-2024" && s(c, "expected_verdict") == "verified")
+        .filter(|c| {
+            c.generation.as_str() == "can-cuoc-2024" && c.expected_verdict.as_str() == "verified"
+        })
         .collect();
-    let age_at_issue = |c: &serde_json::Value| {
-        let born: i32 = s(c, "dob")[..4].parse().unwrap();
-        let issued: i32 = s(c, "date_of_issue")[..4].parse().unwrap();
+    let age_at_issue = |c: &CardEntry| {
+        let born: i32 = c.dob.as_str()[..4].parse().unwrap();
+        let issued: i32 = c.date_of_issue.as_str()[..4].parse().unwrap();
         issued - born
     };
     let adult = valid_2024.iter().find(|c| age_at_issue(c) >= 18).unwrap();
     let under_6 = valid_2024
         .iter()
-        .find(|c| s(c, "face_format") == "none")
+        .find(|c| c.face_format.as_str() == "none")
         .unwrap();
     assert!(age_at_issue(under_6) < 6);
     let under_14 = valid_2024
         .iter()
-        .find(|c| c["qr_has_parents"] == true && s(c, "face_format") != "none")
+        .find(|c| c.qr_has_parents && c.face_format.as_str() != "none")
         .unwrap();
     assert!(age_at_issue(under_14) < 14);
     for c in [adult, under_6, under_14] {
-        assert!(testdata().join(s(c, "qr_png")).is_file());
-        assert_eq!(c["layout_is_assumption"], true);
-        let qr = cccd_qr::parse(s(c, "qr_text")).unwrap();
+        assert!(testdata().join(c.qr_png.as_str()).is_file());
+        assert!(c.layout_is_assumption);
+        let qr = cccd_qr::parse(c.qr_text.as_str()).unwrap();
         assert_eq!(qr.generation(), cccd_qr::CardGeneration::CanCuoc2024);
-        assert_eq!(qr.parents().is_some(), c["qr_has_parents"] == true);
-        let cancelled: Vec<&str> = c["qr_cancelled_id_numbers"]
-            .as_array()
-            .unwrap()
+        assert_eq!(qr.parents().is_some(), c.qr_has_parents);
+        let cancelled: Vec<&str> = c
+            .qr_cancelled_id_numbers
             .iter()
-            .filter_map(|v| v.as_str())
+            .map(String::as_str)
             .collect();
         assert_eq!(qr.cancelled_id_numbers(), cancelled.as_slice());
     }
     // Some 2024 QR lists a cancelled number, and the chip records it at DG13 index 15.
     let with_cancelled = cards
         .iter()
-        .find(|c| {
-            c["qr_cancelled_id_numbers"]
-                .as_array()
-                .is_some_and(|a| !a.is_empty())
-        })
+        .find(|c| !c.qr_cancelled_id_numbers.is_empty())
         .unwrap();
     assert_eq!(
-        with_cancelled["qr_cancelled_id_numbers"][0],
-        with_cancelled["dg13_previous_document_number"]
+        Some(&with_cancelled.qr_cancelled_id_numbers[0]),
+        with_cancelled.dg13_previous_document_number.as_ref()
     );
     // The thin 2024 layout keeps the entries a 2024 chip may hold encrypted empty.
     let g = dg13(under_6).unwrap();
-    assert_eq!(s(under_6, "dg13_layout"), "thin-2024-assumed");
+    assert_eq!(under_6.dg13_layout.as_str(), "thin-2024-assumed");
     for f in [&g.ethnicity, &g.religion, &g.identifying_marks] {
         assert_eq!(f.as_ref().unwrap().value(), "");
     }

@@ -9,26 +9,15 @@
 //! signature is checked with `openssl dgst -verify` over the TBSCertificate, and the SOD with
 //! `cms -verify -noverify` (signature against the embedded DSC).
 
+use cccd_testkit::{Manifest, manifest, testdata};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// 2025-06-01T00:00:00Z, the generator's reference day.
 const AT: &str = "1748736000";
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn manifest() -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).expect("manifest");
-    serde_json::from_str(&text).expect("manifest JSON")
-}
-
+/// Whether `openssl args...` succeeded, and its stdout then stderr.
 fn openssl(args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl runs");
+    let out = cccd_testkit::openssl(args);
     (
         out.status.success(),
         format!(
@@ -107,14 +96,8 @@ fn signature_checks_out(cert: &str, issuer: &str) -> bool {
 fn every_certificate_and_the_crl_parse_with_openssl() {
     let m = manifest();
     let mut n = 0;
-    for c in m["cscas"].as_array().expect("cscas") {
-        let (ok, text) = openssl(&[
-            "x509",
-            "-in",
-            &td(c["cert"].as_str().expect("cert")),
-            "-noout",
-            "-text",
-        ]);
+    for c in &m.cscas {
+        let (ok, text) = openssl(&["x509", "-in", &td(&c.cert), "-noout", "-text"]);
         assert!(ok, "{text}");
         assert!(
             text.contains("CA:TRUE") && text.contains("Certificate Sign, CRL Sign"),
@@ -123,14 +106,8 @@ fn every_certificate_and_the_crl_parse_with_openssl() {
         assert!(text.contains("TEST") && text.contains("C = VN"));
         n += 1;
     }
-    for d in m["document_signers"].as_array().expect("dscs") {
-        let (ok, text) = openssl(&[
-            "x509",
-            "-in",
-            &td(d["cert"].as_str().expect("cert")),
-            "-noout",
-            "-text",
-        ]);
+    for d in &m.document_signers {
+        let (ok, text) = openssl(&["x509", "-in", &td(&d.cert), "-noout", "-text"]);
         assert!(ok, "{text}");
         assert!(
             text.contains("Digital Signature") && text.contains("X509v3 Authority Key Identifier")
@@ -153,12 +130,9 @@ fn every_certificate_and_the_crl_parse_with_openssl() {
 #[test]
 fn openssl_verify_accepts_each_dsc_under_its_csca() {
     let m = manifest();
-    for d in m["document_signers"].as_array().expect("dscs") {
-        let (cert, issuer) = (
-            td(d["cert"].as_str().expect("c")),
-            td(d["issuer"].as_str().expect("i")),
-        );
-        let status = d["status"].as_str().expect("status");
+    for d in &m.document_signers {
+        let (cert, issuer) = (td(&d.cert), td(&d.issuer));
+        let status = d.status.as_str();
         if issuer.ends_with("csca-ec-explicit.crt.pem") {
             let (ok, out) = openssl(&["verify", "-attime", AT, "-CAfile", &issuer, &cert]);
             assert!(!ok && out.contains("explicit ECC parameters"), "{out}");
@@ -219,10 +193,9 @@ fn openssl_verify_accepts_each_dsc_under_its_csca() {
 }
 
 /// The trust anchors (except the explicit-parameter one, which OpenSSL refuses) in one file.
-fn trust_bundle(m: &serde_json::Value) -> String {
+fn trust_bundle(m: &Manifest) -> String {
     let mut pem = String::new();
-    for a in m["trust_anchors"].as_array().expect("anchors") {
-        let a = a.as_str().expect("anchor");
+    for a in &m.trust_anchors {
         if !a.contains("explicit") {
             pem.push_str(&std::fs::read_to_string(testdata().join(a)).expect("anchor"));
         }
@@ -268,18 +241,13 @@ fn cms_verify(content: &Path, ca: &str, extra: &[&str]) -> (bool, String) {
 fn openssl_cms_verify_accepts_valid_sods_and_rejects_broken_ones() {
     let m = manifest();
     let (mut accepted, mut rejected) = (0, 0);
-    for card in m["cards"].as_array().expect("cards") {
-        let dir = card["dir"].as_str().expect("dir");
-        let csca = td(card["csca"].as_str().expect("csca"));
-        let failing: Vec<&str> = card["failing_checks"]
-            .as_array()
-            .expect("failing")
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect();
+    for card in &m.cards {
+        let dir = card.dir.as_str();
+        let csca = td(card.csca.as_str());
+        let failing: Vec<&str> = card.failing_checks.iter().map(String::as_str).collect();
         let content = sod_content(dir);
         let explicit = csca.ends_with("csca-ec-explicit.crt.pem");
-        let anchor = card["csca_is_trust_anchor"].as_bool() == Some(true);
+        let anchor = card.csca_is_trust_anchor;
         let (ok, out) = if explicit {
             cms_verify(&content, &csca, &["-noverify"])
         } else if anchor {
@@ -297,7 +265,7 @@ fn openssl_cms_verify_accepts_valid_sods_and_rejects_broken_ones() {
         if must_pass {
             assert!(ok, "{dir}: openssl cms -verify rejected a valid SOD: {out}");
             accepted += 1;
-        } else if failing.contains(&"sod.chain") && card["requires_crl"].as_bool() == Some(true) {
+        } else if failing.contains(&"sod.chain") && card.requires_crl {
             assert!(
                 ok,
                 "{dir}: without the CRL the revoked DSC still chains: {out}"

@@ -43,16 +43,7 @@ impl Dir {
     }
 
     fn openssl(&self, args: &[&str]) {
-        let out = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(&self.0)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        cccd_testkit::openssl_ok(&self.0, args);
     }
 
     fn read(&self, name: &str) -> Vec<u8> {
@@ -230,13 +221,9 @@ fn decrypt_with_openssl(dir: &Dir, k: Vec<u8>, encrypted_ca: &[u8]) -> Vec<u8> {
 
 #[test]
 fn pace_cam_key_agreement_and_ca_data_agree_with_openssl() {
-    if std::process::Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_err()
-    {
-        panic!("openssl is needed (see README: the outside tools behind the tests)");
-    }
+    // Panics naming the command when openssl is missing (see README: the outside tools
+    // behind the tests).
+    let _ = cccd_testkit::openssl(&["version"]);
     let dir = Dir::new();
     let curve = Curve::BrainpoolP256r1;
     let chip_static = openssl_key(&dir, "chip-static");

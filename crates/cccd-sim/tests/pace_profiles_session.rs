@@ -10,15 +10,10 @@
 use cccd::crypto::Cipher;
 use cccd::document::{CaKeySource, Document};
 use cccd::lds::FileId;
-use cccd::pki::TrustStore;
 use cccd::session::{AccessKeys, ChipAuthOutcome, ReadPlan, Session};
 use cccd::verify::{CheckId, Claims, Options, Report, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Profile, SimTransport, VirtualChip};
-use std::path::PathBuf;
-
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
-}
+use cccd_testkit::testdata;
 
 fn chip(card: &str, profile: Profile) -> (SimTransport, Document) {
     let doc = Document::load(testdata().join("cards").join(card)).unwrap();
@@ -96,24 +91,6 @@ fn pace_cam_is_the_chip_authentication() {
     );
 }
 
-/// The test CSCAs and CRL of the manifest, as trust anchors.
-fn store() -> TrustStore {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let mut store = TrustStore::new();
-    for a in manifest["trust_anchors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(manifest["crls"].as_array().unwrap())
-    {
-        let _ = store
-            .load_path(&testdata().join(a.as_str().unwrap()))
-            .unwrap();
-    }
-    store
-}
-
 fn options() -> Options {
     Options::default().at(time::macros::datetime!(2025-06-01 12:00 UTC))
 }
@@ -136,7 +113,13 @@ fn pace_cam_relies_on_the_passively_authenticated_card_security() {
     assert_eq!(record.key_source, Some(CaKeySource::CardSecurity));
     let json = serde_json::to_string(&read.meta).unwrap();
     assert!(json.contains("\"key_source\":\"card_security\""), "{json}");
-    let report = verify(&read, &store(), &Claims::default(), None, &options());
+    let report = verify(
+        &read,
+        &cccd_testkit::trust_store(),
+        &Claims::default(),
+        None,
+        &options(),
+    );
     assert_eq!(
         status(&report, CheckId::CardSecuritySignature),
         Status::Pass
@@ -150,7 +133,13 @@ fn pace_cam_relies_on_the_passively_authenticated_card_security() {
     // Generic mapping reads no EF.CardSecurity: no such checks then.
     let (gm, _, _) = open("v01-hung-ec-bp384", Profile::Cccd2021);
     assert_eq!(gm.get(FileId::CardSecurity), None);
-    let report = verify(&gm, &store(), &Claims::default(), None, &options());
+    let report = verify(
+        &gm,
+        &cccd_testkit::trust_store(),
+        &Claims::default(),
+        None,
+        &options(),
+    );
     assert!(report.check(CheckId::CardSecuritySignature).is_none());
 }
 
@@ -174,7 +163,13 @@ fn pace_cam_with_a_forged_card_security_fails_chip_authentication() {
     let mut s = Session::open(SimTransport::new(chip), &keys(&doc)).unwrap();
     assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
-    let report = verify(&read, &store(), &Claims::default(), None, &options());
+    let report = verify(
+        &read,
+        &cccd_testkit::trust_store(),
+        &Claims::default(),
+        None,
+        &options(),
+    );
     assert_eq!(
         status(&report, CheckId::CardSecuritySignature),
         Status::Fail

@@ -7,41 +7,17 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use cccd::apdu::{Command, StatusWord};
-use cccd::transport::pcsc::{PcscTransport, list_readers, wait_for_card};
+use cccd::transport::pcsc::{PcscTransport, list_readers};
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::vpcd::{Card, SelectOnlyCard, VPCD_PORT_0, VPCD_READER_0, VpcdConnection};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-/// vpcd serves one card per reader: tests using reader 0 take turns.
-static READER_0: Mutex<()> = Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    READER_0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use cccd_testkit::pcscd;
 
 fn insert<C: Card + 'static>(card: C) -> VpcdConnection<C> {
-    let conn = VpcdConnection::insert(("127.0.0.1", VPCD_PORT_0), card, Duration::from_secs(10))
-        .expect("vpcd is not listening on 35963: is pcscd running with vsmartcard-vpcd?");
-    wait_for_card(Some(VPCD_READER_0), Duration::from_secs(10)).expect("card never arrived");
-    conn
+    pcscd::insert(card, VPCD_PORT_0, VPCD_READER_0)
 }
 
 fn wait_until_absent() {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        let readers = list_readers().unwrap();
-        if readers
-            .iter()
-            .any(|r| r.name == VPCD_READER_0 && !r.card_present)
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("pcscd never noticed the card leaving");
+    pcscd::assert_empties(VPCD_READER_0);
 }
 
 fn select_emrtd() -> Command {
@@ -60,7 +36,7 @@ fn the_virtual_readers_are_listed() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn select_of_the_emrtd_application_answers_9000() {
-    let _g = lock();
+    let _g = pcscd::lock_reader();
     let conn = insert(SelectOnlyCard);
     let mut t = PcscTransport::connect(VPCD_READER_0).unwrap();
     assert_eq!(t.atr().unwrap(), cccd_sim::vpcd::CONTACTLESS_ATR);
@@ -78,7 +54,7 @@ fn select_of_the_emrtd_application_answers_9000() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn a_card_pulled_mid_session_is_card_removed() {
-    let _g = lock();
+    let _g = pcscd::lock_reader();
     let conn = insert(SelectOnlyCard);
     let mut t = PcscTransport::connect(VPCD_READER_0).unwrap();
     assert!(t.transmit(&select_emrtd()).unwrap().is_ok());
@@ -141,7 +117,7 @@ impl Card for EchoCard {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn an_extended_apdu_round_trips_intact() {
-    let _g = lock();
+    let _g = pcscd::lock_reader();
     let conn = insert(EchoCard::default());
     let mut t = PcscTransport::connect(VPCD_READER_0).unwrap();
     let data: Vec<u8> = (0..600u32).map(|i| (i * 7 % 256) as u8).collect();
@@ -173,7 +149,7 @@ fn an_extended_apdu_round_trips_intact() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn a_61xx_answer_is_collected_with_get_response() {
-    let _g = lock();
+    let _g = pcscd::lock_reader();
     let conn = insert(EchoCard::default());
     let mut t = PcscTransport::connect(VPCD_READER_0).unwrap();
     let r = t

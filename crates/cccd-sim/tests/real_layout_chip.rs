@@ -10,26 +10,17 @@ use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::AccessKey;
 use cccd::session::{AccessKeys, ReadPlan, Session};
 use cccd_sim::chip::{ChipConfig, SimTransport, VirtualChip};
-use std::path::PathBuf;
+use cccd_testkit::{CardEntry, cards, testdata};
 
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
+fn card(layout: &str) -> CardEntry {
+    cards()
+        .into_iter()
+        .find(|c| c.dg13_layout == layout && c.expected_verdict == "verified")
+        .unwrap()
 }
 
-fn card(layout: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
-    m["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["dg13_layout"] == layout && c["expected_verdict"] == "verified")
-        .unwrap()
-        .clone()
-}
-
-fn session(card: &serde_json::Value) -> Session<SimTransport> {
-    let dir = card["dir"].as_str().unwrap();
+fn session(card: &CardEntry) -> Session<SimTransport> {
+    let dir = card.dir.as_str();
     let dump = Document::load(testdata().join(dir)).unwrap();
     let name = dir.rsplit('/').next().unwrap();
     let chip = VirtualChip::from_document_with_keys(
@@ -38,7 +29,7 @@ fn session(card: &serde_json::Value) -> Session<SimTransport> {
         &testdata().join("secrets").join(name),
     )
     .unwrap();
-    let key = AccessKey::from_mrz(card["mrz"].as_str().unwrap()).unwrap();
+    let key = AccessKey::from_mrz(card.mrz.as_str()).unwrap();
     Session::open(SimTransport::new(chip), &AccessKeys::from_key(key)).unwrap()
 }
 

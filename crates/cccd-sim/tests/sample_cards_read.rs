@@ -7,30 +7,21 @@ use cccd::document::{AccessProtocol, Document};
 use cccd::mrz::{AccessKey, Can};
 use cccd::session::{AccessKeys, ReadPlan, Session};
 use cccd_sim::chip::{ChipConfig, Profile, SimTransport, VirtualChip};
-use std::path::PathBuf;
+use cccd_testkit::{CardEntry, cards, testdata};
 
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
-}
-
-fn valid_cards() -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
-    m["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["expected_verdict"] == "verified")
-        .cloned()
+fn valid_cards() -> Vec<CardEntry> {
+    cards()
+        .into_iter()
+        .filter(|c| c.expected_verdict == "verified")
         .collect()
 }
 
 fn read(
-    card: &serde_json::Value,
+    card: &CardEntry,
     profile: Profile,
     keys: &AccessKeys,
 ) -> (Document, Document, AccessProtocol) {
-    let dir = card["dir"].as_str().unwrap();
+    let dir = card.dir.as_str();
     let name = dir.rsplit('/').next().unwrap();
     let dump = Document::load(testdata().join(dir)).unwrap();
     let chip = VirtualChip::from_document_with_keys(
@@ -93,9 +84,9 @@ fn every_valid_card_reads_back_identically_with_bac_and_pace() {
     let cards = valid_cards();
     assert!(cards.len() >= 10);
     for card in &cards {
-        let dir = card["dir"].as_str().unwrap();
-        let mrz = AccessKey::from_mrz(card["mrz"].as_str().unwrap()).unwrap();
-        let can = Can::new(card["can"].as_str().unwrap()).unwrap();
+        let dir = card.dir.as_str();
+        let mrz = AccessKey::from_mrz(card.mrz.as_str()).unwrap();
+        let can = Can::new(card.can.as_str()).unwrap();
 
         let (dump, got, access) = read(card, Profile::BacOnly, &AccessKeys::from_key(mrz.clone()));
         assert_eq!(access, AccessProtocol::Bac);

@@ -18,8 +18,8 @@ use cccd::document::Document;
 use cccd::lds::{DataGroup, FileId};
 use cccd::pki::TrustStore;
 use cccd::verify::{Claims, Options, Report, Verdict, verify};
+use cccd_testkit::{Manifest, manifest, testdata, trust_store};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
 
 /// The files whose every byte is covered by the SOD's signature, directly (EF.SOD's signed
 /// attributes and LDS security object) or through a hash in it (the data groups).
@@ -41,35 +41,10 @@ const UNPROTECTED: [FileId; 2] = [FileId::Com, FileId::CardAccess];
 const DEFAULT_FLIPS_PER_FILE: usize = 400;
 const DEFAULT_FLIPS_PER_FILE_BP384: usize = 60;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-fn manifest() -> serde_json::Value {
-    let text = std::fs::read_to_string(testdata().join("manifest.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-/// The test CSCAs and the CRL the manifest names.
-fn trust_store(m: &serde_json::Value) -> TrustStore {
-    let mut store = TrustStore::new();
-    for a in m["trust_anchors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(m["crls"].as_array().unwrap())
-    {
-        let _ = store
-            .load_path(&testdata().join(a.as_str().unwrap()))
-            .unwrap();
-    }
-    store
-}
-
 /// Verification at the manifest's reference date (2025-06-01).
-fn options(m: &serde_json::Value) -> Options {
+fn options(m: &Manifest) -> Options {
     let date = time::Date::parse(
-        m["reference_date"].as_str().unwrap(),
+        &m.reference_date,
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .unwrap();
@@ -77,18 +52,13 @@ fn options(m: &serde_json::Value) -> Options {
 }
 
 /// The valid sample cards: folder, and whether the document signer is brainpoolP384r1.
-fn valid_cards(m: &serde_json::Value) -> Vec<(String, bool)> {
-    m["cards"]
-        .as_array()
-        .unwrap()
+fn valid_cards(m: &Manifest) -> Vec<(String, bool)> {
+    m.cards
         .iter()
-        .filter(|c| c["expected_verdict"] == "verified")
+        .filter(|c| c.expected_verdict == "verified")
         .map(|c| {
-            let slow = c["dsc_algorithm"]
-                .as_str()
-                .unwrap()
-                .contains("brainpoolP384r1");
-            (c["dir"].as_str().unwrap().to_owned(), slow)
+            let slow = c.dsc_algorithm.contains("brainpoolP384r1");
+            (c.dir.clone(), slow)
         })
         .collect()
 }
@@ -269,7 +239,7 @@ fn sweep_card(
 #[test]
 fn every_single_bit_flip_in_a_protected_file_is_detected() {
     let m = manifest();
-    let store = trust_store(&m);
+    let store = trust_store();
     let opts = options(&m);
     let cards = valid_cards(&m);
     assert!(cards.len() >= 10, "valid sample cards: {}", cards.len());
@@ -371,7 +341,7 @@ fn every_single_bit_flip_in_a_protected_file_is_detected() {
 #[test]
 fn files_outside_the_sod_do_not_change_the_report() {
     let m = manifest();
-    let store = trust_store(&m);
+    let store = trust_store();
     let opts = options(&m);
     let mut counts = [0usize; 2];
     for (i, (dir, slow)) in valid_cards(&m).into_iter().enumerate() {
@@ -434,7 +404,7 @@ fn files_outside_the_sod_do_not_change_the_report() {
 #[test]
 fn sod_envelope_flips_are_not_verified() {
     let m = manifest();
-    let store = trust_store(&m);
+    let store = trust_store();
     let opts = options(&m);
     let doc = Document::load(testdata().join("cards/v03-minh-rsa-pkcs1")).unwrap();
     let sod = doc.get(FileId::Sod).unwrap();
@@ -479,7 +449,7 @@ fn sod_envelope_flips_are_not_verified() {
 #[test]
 fn sod_pss_parameter_flips_are_not_verified() {
     let m = manifest();
-    let store = trust_store(&m);
+    let store = trust_store();
     let opts = options(&m);
     let doc = Document::load(testdata().join("cards/v02-huong-rsa-pss")).unwrap();
     let sod = doc.get(FileId::Sod).unwrap();

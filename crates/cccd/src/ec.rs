@@ -283,3 +283,8 @@ impl fmt::Display for Curve {
 
 #[cfg(test)]
 mod tests;
+
+/// Deterministic test scalars shared by the unit tests of `ec::fixed_base` and
+/// `pki::signature::prepared`.
+#[cfg(test)]
+pub(crate) mod test_scalars;

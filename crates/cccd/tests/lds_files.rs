@@ -429,11 +429,7 @@ fn dg15_rsa_key_matches_openssl() {
             "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der",
         ],
     );
-    let out = std::process::Command::new("openssl")
-        .args(["rsa", "-in", "k.pem", "-noout", "-modulus"])
-        .current_dir(&dir.0)
-        .output()
-        .unwrap();
+    let out = cccd_testkit::openssl_in(&dir.0, &["rsa", "-in", "k.pem", "-noout", "-modulus"]);
     let text = String::from_utf8(out.stdout).unwrap();
     let modulus_hex = text.trim().trim_start_matches("Modulus=").to_lowercase();
     let dg15 = Dg15::from_spki(&spki).unwrap();

@@ -273,14 +273,10 @@ fn parser_rejects_truncated_overlong_and_wrong_tag() {
 #[test]
 fn icao_master_list_cms_parses() {
     use cccd::lds::sod::SignedData;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/realworld/icao-masterlist-2025-07.ml"
-    );
-    let Ok(bytes) = std::fs::read(path) else {
-        eprintln!("master list not present; skipped");
-        return;
-    };
+    // Required, as in tests/masterlist.rs: a missing sample fails rather than skips.
+    let path = cccd_testkit::realworld("icao-masterlist-2025-07.ml")
+        .expect("shared/realworld/icao-masterlist-2025-07.ml not found: set CCCD_SHARED");
+    let bytes = std::fs::read(&path).expect("read the master list");
     let sd = SignedData::parse_der(&bytes, FileId::CardSecurity).unwrap();
     assert_eq!(sd.content_type.to_id_string(), "2.23.136.1.1.2");
     assert!(!sd.certificates.is_empty());

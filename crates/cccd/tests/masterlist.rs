@@ -3,8 +3,6 @@
 //!
 //! Run with `--nocapture` to see the figures.
 
-use std::path::PathBuf;
-
 use cccd::pki::signature::{Curve, KeyAlgorithm};
 use cccd::pki::{TrustError, TrustStore};
 
@@ -21,22 +19,8 @@ const NOT_CA: [(usize, &str); 2] = [
     (347, "Passport CSCA Turkey"),
 ];
 
-fn realworld(name: &str) -> Option<PathBuf> {
-    let mut roots = Vec::new();
-    if let Some(dir) = std::env::var_os("CCCD_SHARED") {
-        roots.push(PathBuf::from(dir));
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    roots.push(manifest.join("../../../shared"));
-    roots.push(manifest.join("../../shared"));
-    roots
-        .into_iter()
-        .map(|root| root.join("realworld").join(name))
-        .find(|p| p.is_file())
-}
-
 fn master_list_bytes() -> Vec<u8> {
-    let path = realworld("icao-masterlist-2025-07.ml")
+    let path = cccd_testkit::realworld("icao-masterlist-2025-07.ml")
         .expect("shared/realworld/icao-masterlist-2025-07.ml not found: set CCCD_SHARED");
     std::fs::read(path).expect("read master list")
 }
@@ -203,7 +187,8 @@ fn vietnam_csca_brainpool_p512_explicit_parameters() {
     }
 
     // The same certificate from its PEM file.
-    let pem_path = realworld("csca-epassport-vietnam.pem").expect("csca-epassport-vietnam.pem");
+    let pem_path =
+        cccd_testkit::realworld("csca-epassport-vietnam.pem").expect("csca-epassport-vietnam.pem");
     let mut from_pem = TrustStore::new();
     let summary = from_pem.load_cscas(&pem_path).expect("PEM loads");
     assert_eq!(summary.certificates_added, 1);

@@ -4,17 +4,12 @@
 //! DSC before (decoded key, EC tables built).
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 
-use std::path::{Path, PathBuf};
-
 use cccd::document::Document;
 use cccd::lds::FileId;
 use cccd::passive::{PassiveReport, verify_sod};
 use cccd::pki::TrustStore;
+use cccd_testkit::testdata;
 use time::OffsetDateTime;
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
 
 fn store() -> TrustStore {
     let mut store = TrustStore::new();

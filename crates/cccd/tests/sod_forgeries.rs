@@ -12,12 +12,9 @@ use std::process::Command;
 use cccd::document::Document;
 use cccd::pki::TrustStore;
 use cccd::verify::{CheckId, Claims, Options, Report, Status, Verdict, verify};
+use cccd_testkit::testdata;
 
 const CARD: &str = "v04-ngoc-ec-p256";
-
-fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
-}
 
 fn store_of(files: &[PathBuf]) -> TrustStore {
     let mut store = TrustStore::new();

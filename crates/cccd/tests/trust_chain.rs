@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::too_many_arguments)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cccd::pki::TrustStore;
 use cccd::pki::chain::{ChainFailure, ChainOutcome, Revocation, verify_chain};
@@ -31,16 +30,7 @@ impl Pki {
     }
 
     fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&self.dir)
-            .output()
-            .expect("openssl CLI is needed for this test");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        cccd_testkit::openssl_ok(&self.dir, args);
     }
 
     fn ec_key(&self, name: &str, curve: &str, explicit: bool) {

@@ -170,21 +170,14 @@ fn a_certificate_of_identity_qr_is_reported_as_having_no_chip() {
 fn a_card_without_a_face_skips_the_face_with_a_reason() {
     // A SOD is needed to tell "no DG2 on the card" from "DG2 not read": use the sample
     // card of a child under 6 (testdata, generated).
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/cards/v11-an-child-no-photo"
-    );
-    let doc = Document::load(dir).unwrap();
+    let doc = Document::load(cccd_testkit::testdata().join("cards/v11-an-child-no-photo")).unwrap();
     let r = run(&doc, &Claims::default(), None);
     let c = check(&r, "dg.hash.DG2");
     assert_eq!(c.status, Status::Skip);
     assert!(c.reason.contains("no face image"), "{}", c.reason);
     assert!(r.failures().is_empty(), "{:?}", r.failures());
     // A card whose SOD lists DG2 gets no such skip.
-    let with_face = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/cards/v01-hung-ec-bp384"
-    );
+    let with_face = cccd_testkit::testdata().join("cards/v01-hung-ec-bp384");
     let r = run(
         &Document::load(with_face).unwrap(),
         &Claims::default(),

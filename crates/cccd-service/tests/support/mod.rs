@@ -1,68 +1,17 @@
 //! Shared helpers: the sample-card manifest, a trust store, and a real server on an ephemeral
 //! loopback port that stops when its handle is dropped.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
-use cccd::pki::TrustStore;
 use cccd_service::challenge::ChallengeIssuer;
 use cccd_service::protocol::{ClaimsInput, DeviceMessage, KeyInput, PROTOCOL_VERSION};
 use cccd_service::relay_client::RelayOptions;
 use cccd_service::server::{AppState, Limits, ServiceConfig};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The repository's testdata folder.
-pub fn testdata() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata"))
-}
-
-/// testdata/manifest.json.
-pub fn manifest() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(testdata().join("manifest.json")).unwrap())
-        .unwrap()
-}
-
-/// Every sample card.
-pub fn cards() -> Vec<serde_json::Value> {
-    manifest()["cards"].as_array().unwrap().clone()
-}
-
-/// A card by its folder name.
-pub fn card(name: &str) -> serde_json::Value {
-    cards()
-        .into_iter()
-        .find(|c| c["dir"].as_str().unwrap().ends_with(name))
-        .unwrap()
-}
-
-/// The time the sample cards are valid at.
-pub fn reference_time() -> time::OffsetDateTime {
-    let text = manifest()["reference_date"].as_str().unwrap().to_owned();
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(&text, &format)
-        .unwrap()
-        .midnight()
-        .assume_utc()
-}
-
-/// The test trust anchors and CRLs.
-pub fn trust_store() -> TrustStore {
-    let m = manifest();
-    let mut store = TrustStore::new();
-    for a in m["trust_anchors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(m["crls"].as_array().unwrap())
-    {
-        let _ = store
-            .load_path(&testdata().join(a.as_str().unwrap()))
-            .unwrap();
-    }
-    store
-}
+pub use cccd_testkit::{CardEntry, card, cards, manifest, reference_time, testdata, trust_store};
 
 /// A configuration for tests: the test trust store, the reference time, short timeouts.
 pub fn config() -> ServiceConfig {
@@ -151,59 +100,12 @@ impl TestServer {
     }
 }
 
-/// A private CA and a server certificate it signed for 127.0.0.1 and localhost, made in the
-/// test with rcgen (ECDSA P-256), as PEM files in a temporary folder.
-pub struct TestPki {
-    _dir: tempfile::TempDir,
-    /// The CA certificate.
-    pub ca: PathBuf,
-    /// The server's certificate.
-    pub cert: PathBuf,
-    /// The server's private key (PKCS#8).
-    pub key: PathBuf,
-}
+/// The TLS test PKI (rcgen) of the test support crate.
+pub use cccd_testkit::tls::TlsPki as TestPki;
 
-impl TestPki {
-    pub fn new() -> Self {
-        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "cccd test CA");
-        ca_params.key_usages = vec![
-            rcgen::KeyUsagePurpose::KeyCertSign,
-            rcgen::KeyUsagePurpose::CrlSign,
-        ];
-        let ca =
-            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
-                .unwrap();
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params =
-            rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-                .unwrap();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "cccd test server");
-        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-        let cert = params.signed_by(&key, &ca).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, pem: String| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, pem).unwrap();
-            path
-        };
-        Self {
-            ca: write("ca.pem", ca.pem()),
-            cert: write("server.pem", cert.pem()),
-            key: write("server-key.pem", key.serialize_pem()),
-            _dir: dir,
-        }
-    }
-
-    /// The server's TLS configuration.
-    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
-        cccd_service::tls::server_config(&self.cert, &self.key).unwrap()
-    }
+/// The server's TLS configuration for `pki`'s server certificate and key.
+pub fn server_tls(pki: &TestPki) -> Arc<rustls::ServerConfig> {
+    cccd_service::tls::server_config(&pki.cert, &pki.key).unwrap()
 }
 
 impl Drop for TestServer {
@@ -218,15 +120,15 @@ impl Drop for TestServer {
 }
 
 /// A hello opening `card` with its CAN and claiming its name.
-pub fn hello_for(card: &serde_json::Value) -> DeviceMessage {
+pub fn hello_for(card: &CardEntry) -> DeviceMessage {
     DeviceMessage::Hello {
         version: PROTOCOL_VERSION,
         key: KeyInput {
-            can: Some(card["can"].as_str().unwrap().to_owned()),
+            can: Some(card.can.clone()),
             ..KeyInput::default()
         },
         claims: ClaimsInput {
-            full_name: Some(card["name"].as_str().unwrap().to_owned()),
+            full_name: Some(card.name.clone()),
             ..ClaimsInput::default()
         },
         qr: None,
@@ -236,7 +138,7 @@ pub fn hello_for(card: &serde_json::Value) -> DeviceMessage {
 }
 
 /// Relay options for `card` against `server`.
-pub fn options(server: &TestServer, card: &serde_json::Value) -> RelayOptions {
+pub fn options(server: &TestServer, card: &CardEntry) -> RelayOptions {
     RelayOptions {
         server: server.ws_url(),
         api_key: None,
@@ -248,9 +150,9 @@ pub fn options(server: &TestServer, card: &serde_json::Value) -> RelayOptions {
 }
 
 /// The in-process chip of `card`.
-pub fn sim_card(card: &serde_json::Value) -> cccd_service::relay_client::SimCard {
+pub fn sim_card(card: &CardEntry) -> cccd_service::relay_client::SimCard {
     cccd_service::relay_client::SimCard::from_dump(
-        &testdata().join(card["dir"].as_str().unwrap()),
+        &testdata().join(&card.dir),
         None,
         cccd_sim::chip::ChipConfig::default(),
     )
@@ -269,9 +171,9 @@ pub fn status(report: &serde_json::Value, name: &str) -> String {
 }
 
 /// A JSON `/v1/verify` body with every file of `card`, base64.
-pub fn json_upload(card: &serde_json::Value, token: Option<&str>) -> serde_json::Value {
+pub fn json_upload(card: &CardEntry, token: Option<&str>) -> serde_json::Value {
     use base64::Engine;
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(&card.dir);
     let mut files = serde_json::Map::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

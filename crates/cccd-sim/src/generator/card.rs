@@ -4,6 +4,7 @@
 use super::GenError;
 use super::keys::{KeyKind, PrivateKey, rng_for};
 use super::persona::{Derived, Persona};
+use super::spec::{AaKind, CardSpec, Fault};
 use super::testpki::{DscId, TestPki};
 use cccd::crypto::Cipher;
 use cccd::document::Document;
@@ -26,56 +27,6 @@ use std::path::Path;
 
 /// EF.CardAccess as read from the cards (CARD-FACTS, "cccd-2021 profile").
 pub const CARD_ACCESS_HEX: &str = "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d";
-
-/// The Active Authentication key type in DG15.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AaKind {
-    /// RSA-1024.
-    Rsa1024,
-    /// ECDSA P-256.
-    EcP256,
-}
-
-/// What is wrong with a sample card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Nothing.
-    None,
-    /// This data group was changed after signing.
-    Altered(DataGroup),
-    /// A byte of the SOD signature flipped.
-    BadSignature,
-    /// The messageDigest signed attribute does not match the LDSSecurityObject (signature
-    /// over the attributes is valid).
-    WrongMessageDigest,
-    /// The data group is on the card, but its hash is not in the SOD.
-    MissingHash(DataGroup),
-    /// DG14/DG15 are genuine but the chip holds other private keys.
-    ClonedChip,
-    /// The MRZ's document-number check digit is wrong; the SOD was signed over it.
-    MrzCheckDigit,
-    /// DG13's date of birth differs from DG1's; both signed.
-    Dg1Dg13Mismatch,
-    /// DG13 cut short after signing.
-    TruncatedDg13,
-}
-
-/// One sample card to generate.
-#[derive(Debug, Clone, Copy)]
-pub struct CardSpec {
-    /// Folder name under `cards/` and `secrets/`.
-    pub dir: &'static str,
-    /// Index into [`super::persona::personas`].
-    pub persona: usize,
-    /// The document signer.
-    pub dsc: DscId,
-    /// The AA key type.
-    pub aa: AaKind,
-    /// The fault.
-    pub fault: Fault,
-    /// How DG13 (and EF.COM) are laid out.
-    pub dg13: super::persona::Dg13Layout,
-}
 
 /// What the generator learnt while building a card (for the manifest).
 #[derive(Debug, Clone)]
@@ -523,11 +474,6 @@ fn write_secrets(
         fs::write(&p, text).map_err(|e| GenError::io(&p, &e))?;
     }
     Ok(())
-}
-
-/// Lower-case hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-    cccd::hex::encode(bytes)
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, GenError> {

@@ -1,11 +1,12 @@
 //! `manifest.json`, the READMEs and the QR pictures: what each sample is and the verdict it
 //! must get.
 
-use super::card::{AaKind, BuiltCard, CardSpec, Fault};
-use super::persona::{Derived, Dg13Layout, FaceFormat, Generation, Persona, Sex};
+use super::card::BuiltCard;
+use super::persona::{Derived, Dg13Layout, FaceFormat, Generation, Persona};
+use super::spec::{AaKind, CardSpec, Fault};
 use super::testpki::{CRL_FILE, CSCAS, CscaId, DSCS, DscId};
 use super::{CARDS, GenError};
-use serde_json::{Value, json};
+use crate::manifest::{CardEntry, CscaEntry, DocumentSignerEntry, Manifest};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
@@ -174,6 +175,71 @@ fn dsc_spec(dsc: DscId) -> (&'static str, &'static str) {
         .map_or(("?", "?"), |d| (d.file, d.algorithm))
 }
 
+/// The manifest entry of one built card.
+fn card_entry(
+    seed: u64,
+    spec: &CardSpec,
+    p: &Persona,
+    d: &Derived,
+    b: &BuiltCard,
+    e: &Expectation,
+) -> CardEntry {
+    let (csca, trusted) = csca_of(spec.dsc);
+    let (dsc, alg) = dsc_spec(spec.dsc);
+    let can_cuoc = p.generation == Generation::CanCuoc2024;
+    CardEntry {
+        aa_challenge: b.aa_challenge.clone(),
+        aa_key: match spec.aa {
+            AaKind::Rsa1024 => "rsa-1024",
+            AaKind::EcP256 => "ec-p256",
+        }
+        .to_owned(),
+        broken: e.broken.clone(),
+        can: d.can.clone(),
+        csca: format!("pki/{csca}.crt.pem"),
+        csca_is_trust_anchor: trusted,
+        date_of_expiry: d.expiry.map(iso),
+        date_of_issue: iso(p.issued),
+        dg13_index_16: (spec.dg13 != Dg13Layout::Legacy).then(|| p.index16_code(seed)),
+        dg13_layout: spec.dg13.as_str().to_owned(),
+        dg13_previous_document_number: p.previous_document_number().map(str::to_owned),
+        dir: format!("cards/{}", spec.dir),
+        dob: iso(p.dob),
+        dsc: format!("pki/{dsc}.crt.pem"),
+        dsc_algorithm: alg.to_owned(),
+        ef_com_data_groups: b.com_data_groups.iter().map(ToString::to_string).collect(),
+        expected_verdict: e.verdict.to_owned(),
+        expected_verdict_dump_alone: e.verdict_dump_alone.to_owned(),
+        expected_verdict_without_trust_anchors: e.verdict_without_anchors.to_owned(),
+        expiry_rule: p.rule.to_owned(),
+        face_format: match p.face {
+            _ if !p.has_photo() => "none",
+            FaceFormat::Jpeg => "jpeg",
+            FaceFormat::Jpeg2000 => "jpeg2000",
+        }
+        .to_owned(),
+        failing_checks: e.failing.clone(),
+        generation: p.generation.as_str().to_owned(),
+        id_number: d.id_number.clone(),
+        layout_is_assumption: can_cuoc,
+        mrz: b.mrz.clone(),
+        mrz_name: d.mrz_name.clone(),
+        name: p.full_name.to_owned(),
+        persona: p.key.to_owned(),
+        qr_cancelled_id_numbers: if can_cuoc { p.cancelled_ids } else { &[] }
+            .iter()
+            .map(|id| (*id).to_owned())
+            .collect(),
+        qr_has_parents: can_cuoc && p.age_on(p.issued) < 14,
+        qr_png: format!("qr/{}.png", p.key),
+        qr_text: d.qr_text.clone(),
+        requires_crl: e.requires_crl,
+        secrets_dir: format!("secrets/{}", spec.dir),
+        sex: p.sex.mrz_letter().to_string(),
+        sex_vi: p.sex.card_text().to_owned(),
+    }
+}
+
 /// Write `manifest.json`, `README.md`, `pki/README.md` and `secrets/README.md`.
 #[allow(clippy::too_many_lines)]
 pub fn write_all(
@@ -191,51 +257,9 @@ pub fn write_all(
             return Err(GenError::Data("persona index".into()));
         };
         let e = expectation(spec);
-        let (csca, trusted) = csca_of(spec.dsc);
-        let (dsc, alg) = dsc_spec(spec.dsc);
-        cards.push(json!({
-            "dir": format!("cards/{}", spec.dir),
-            "secrets_dir": format!("secrets/{}", spec.dir),
-            "persona": p.key,
-            "name": p.full_name,
-            "mrz_name": d.mrz_name,
-            "sex": match p.sex { Sex::Male => "M", Sex::Female => "F" },
-            "sex_vi": p.sex.card_text(),
-            "dob": iso(p.dob),
-            "id_number": d.id_number,
-            "can": d.can,
-            "mrz": b.mrz,
-            "qr_text": d.qr_text,
-            "qr_png": format!("qr/{}.png", p.key),
-            "generation": p.generation.as_str(),
-            "date_of_issue": iso(p.issued),
-            "date_of_expiry": d.expiry.map(iso),
-            "expiry_rule": p.rule,
-            "face_format": match p.face {
-                _ if !p.has_photo() => "none",
-                FaceFormat::Jpeg => "jpeg",
-                FaceFormat::Jpeg2000 => "jpeg2000",
-            },
-            "dg13_layout": spec.dg13.as_str(),
-            "ef_com_data_groups": b.com_data_groups.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "dg13_previous_document_number": p.previous_document_number(),
-            "dg13_index_16": (spec.dg13 != Dg13Layout::Legacy).then(|| p.index16_code(seed)),
-            "qr_cancelled_id_numbers": if p.generation == Generation::CanCuoc2024 { p.cancelled_ids } else { &[] },
-            "qr_has_parents": p.generation == Generation::CanCuoc2024 && p.age_on(p.issued) < 14,
-            "layout_is_assumption": p.generation == Generation::CanCuoc2024,
-            "aa_key": match spec.aa { AaKind::Rsa1024 => "rsa-1024", AaKind::EcP256 => "ec-p256" },
-            "dsc": format!("pki/{dsc}.crt.pem"),
-            "dsc_algorithm": alg,
-            "csca": format!("pki/{csca}.crt.pem"),
-            "csca_is_trust_anchor": trusted,
-            "broken": e.broken,
-            "expected_verdict": e.verdict,
-            "expected_verdict_dump_alone": e.verdict_dump_alone,
-            "aa_challenge": b.aa_challenge,
-            "failing_checks": e.failing,
-            "expected_verdict_without_trust_anchors": e.verdict_without_anchors,
-            "requires_crl": e.requires_crl,
-        }));
+        let (csca, _) = csca_of(spec.dsc);
+        let (_, alg) = dsc_spec(spec.dsc);
+        cards.push(card_entry(seed, spec, p, d, b, &e));
         let _ = writeln!(
             table,
             "| `cards/{}` | {} ({}) | {} | {} | `{}` | {} | {} | {} | {} |",
@@ -259,32 +283,32 @@ pub fn write_all(
             e.verdict_without_anchors,
         );
     }
-    let manifest = json!({
-        "about": "TEST DATA ONLY. Every person is fictional; every key is a test key. Generated by cccd-gen.",
-        "seed": seed,
-        "reference_date": "2025-06-01",
-        "regenerate": format!("cargo run -p cccd-sim --bin cccd-gen -- --seed {seed} --out testdata"),
-        "trust_anchors": CSCAS.iter().filter(|c| c.trusted).map(|c| format!("pki/{}.crt.pem", c.file)).collect::<Vec<_>>(),
-        "untrusted_cscas": CSCAS.iter().filter(|c| !c.trusted).map(|c| format!("pki/{}.crt.pem", c.file)).collect::<Vec<_>>(),
-        "crls": [format!("pki/{CRL_FILE}")],
-        "document_signers": DSCS.iter().map(|d| json!({
-            "cert": format!("pki/{}.crt.pem", d.file),
-            "key": format!("pki/keys/{}.key.pem", d.file),
-            "issuer": format!("pki/{}.crt.pem", CSCAS.iter().find(|c| c.id == d.issuer).map_or("?", |c| c.file)),
-            "algorithm": d.algorithm,
-            "not_before": format!("{:04}-{:02}-{:02}", d.not_before.0, d.not_before.1, d.not_before.2),
-            "not_after": format!("{:04}-{:02}-{:02}", d.not_after.0, d.not_after.1, d.not_after.2),
-            "status": match d.id { DscId::Expired => "expired", DscId::Revoked => "revoked", DscId::Unrelated => "untrusted issuer", _ => "valid" },
-        })).collect::<Vec<_>>(),
-        "cscas": CSCAS.iter().map(|c| json!({
-            "cert": format!("pki/{}.crt.pem", c.file),
-            "key": format!("pki/keys/{}.key.pem", c.file),
-            "subject": c.dn,
-            "explicit_curve_parameters": c.id == CscaId::EcExplicit,
-            "trust_anchor": c.trusted,
-        })).collect::<Vec<_>>(),
-        "cards": cards,
-    });
+    let manifest = Manifest {
+        about: "TEST DATA ONLY. Every person is fictional; every key is a test key. Generated by cccd-gen.".to_owned(),
+        cards,
+        crls: vec![format!("pki/{CRL_FILE}")],
+        cscas: CSCAS.iter().map(|c| CscaEntry {
+            cert: format!("pki/{}.crt.pem", c.file),
+            explicit_curve_parameters: c.id == CscaId::EcExplicit,
+            key: format!("pki/keys/{}.key.pem", c.file),
+            subject: c.dn.to_owned(),
+            trust_anchor: c.trusted,
+        }).collect(),
+        document_signers: DSCS.iter().map(|d| DocumentSignerEntry {
+            algorithm: d.algorithm.to_owned(),
+            cert: format!("pki/{}.crt.pem", d.file),
+            issuer: format!("pki/{}.crt.pem", CSCAS.iter().find(|c| c.id == d.issuer).map_or("?", |c| c.file)),
+            key: format!("pki/keys/{}.key.pem", d.file),
+            not_after: format!("{:04}-{:02}-{:02}", d.not_after.0, d.not_after.1, d.not_after.2),
+            not_before: format!("{:04}-{:02}-{:02}", d.not_before.0, d.not_before.1, d.not_before.2),
+            status: match d.id { DscId::Expired => "expired", DscId::Revoked => "revoked", DscId::Unrelated => "untrusted issuer", _ => "valid" }.to_owned(),
+        }).collect(),
+        reference_date: "2025-06-01".to_owned(),
+        regenerate: format!("cargo run -p cccd-sim --bin cccd-gen -- --seed {seed} --out testdata"),
+        seed,
+        trust_anchors: CSCAS.iter().filter(|c| c.trusted).map(|c| format!("pki/{}.crt.pem", c.file)).collect(),
+        untrusted_cscas: CSCAS.iter().filter(|c| !c.trusted).map(|c| format!("pki/{}.crt.pem", c.file)).collect(),
+    };
     let text = serde_json::to_string_pretty(&manifest)
         .map_err(|e| GenError::Data(format!("manifest: {e}")))?;
     write(&out.join("manifest.json"), &(text + "\n"))?;
@@ -308,7 +332,6 @@ pub fn write_all(
                 "none (under 6)".to_owned()
             },
         );
-        let _ = Value::Null;
     }
     write(&out.join("README.md"), &readme(seed, &personas_md, &table))?;
     write(&out.join("pki").join("README.md"), PKI_README)?;

@@ -7,8 +7,8 @@
 //! operation is unblinded, so the record is reproducible.
 
 use super::GenError;
-use super::card::{CardSpec, Fault, to_hex};
 use super::keys::{PrivateKey, random_bytes};
+use super::spec::{CardSpec, Fault};
 use cccd::document::{AccessProtocol, ActiveAuthRecord, ChipAuthRecord, ReadMeta};
 use rsa::BoxedUint;
 use rsa::traits::PublicKeyParts;
@@ -88,8 +88,8 @@ pub fn read_meta(seed: u64, spec: &CardSpec, chip_aa: &PrivateKey) -> Result<Rea
             key_source: None,
         }),
         active_authentication: Some(ActiveAuthRecord {
-            challenge: to_hex(&challenge),
-            response: to_hex(&response),
+            challenge: cccd::hex::encode(&challenge),
+            response: cccd::hex::encode(&response),
         }),
         tool: Some("cccd-gen (TEST DATA, fictional person)".into()),
     })

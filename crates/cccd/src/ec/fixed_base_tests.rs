@@ -1,30 +1,13 @@
 //! The table arithmetic against the curve crates' own scalar multiplication.
 
+use crate::ec::test_scalars::scalar;
 use elliptic_curve::Field;
 use elliptic_curve::group::Group;
-use elliptic_curve::ops::Reduce;
 use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{FieldBytes, Scalar};
 use primeorder::{PrimeCurveParams, ProjectivePoint};
-use sha2::{Digest, Sha512};
 
 use super::*;
-
-/// A deterministic pseudo-random scalar (SHA-512 of a label, reduced).
-fn scalar<C: PrimeCurveParams>(label: &str, i: u64) -> Scalar<C> {
-    let mut wide = Vec::new();
-    for block in 0u8..2 {
-        let mut h = Sha512::new();
-        h.update(label.as_bytes());
-        h.update(i.to_be_bytes());
-        h.update([block]);
-        wide.extend_from_slice(&h.finalize());
-    }
-    let mut bytes = FieldBytes::<C>::default();
-    let len = bytes.len();
-    bytes.copy_from_slice(&wide[..len]);
-    <Scalar<C> as Reduce<FieldBytes<C>>>::reduce(&bytes)
-}
 
 /// The Jacobian accumulator's affine x, for comparison with the crate.
 fn affine_x<C: PrimeCurveParams>(acc: &Jacobian<C::FieldElement>) -> Option<FieldBytes<C>> {

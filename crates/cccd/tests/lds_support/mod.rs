@@ -4,7 +4,6 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A folder under the system temp dir, removed on drop.
@@ -29,22 +28,15 @@ impl Drop for TempDir {
     }
 }
 
+pub use cccd_testkit::openssl_ok;
+
 /// Run openssl in `dir`; return (success, stderr).
 pub fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl is installed");
+    let out = cccd_testkit::openssl_in(dir, args);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-pub fn openssl_ok(dir: &Path, args: &[&str]) {
-    let (ok, err) = openssl(dir, args);
-    assert!(ok, "openssl {args:?} failed: {err}");
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,5 @@
 //! brainpoolP512r1 against published values: RFC 5639 (domain parameters), RFC 7027 appendix
-//! A.3 (ECDH key pairs and shared point) and Wycheproof (ECDSA with SHA-512).
+//! A.3 (ECDH key pairs and shared point) and the whole Wycheproof ECDSA SHA-512 file.
 
 use super::{AffinePoint, BrainpoolP512r1, ORDER_HEX, ProjectivePoint, Scalar, VerifyingKey};
 use elliptic_curve::Group;
@@ -130,47 +130,59 @@ fn off_curve_point_is_rejected() {
     assert!(AffinePoint::from_sec1_bytes(&sec1).is_err());
 }
 
-// Wycheproof testvectors_v1/ecdsa_brainpoolP512r1_sha512_test.json (C2SP/wycheproof),
-// tcId 3 (first key group) and tcId 6 (second key group): valid signatures over "123400".
+// Wycheproof testvectors_v1/ecdsa_brainpoolP512r1_sha512_test.json (C2SP/wycheproof at
+// dac1dd4729fd1f8dd9e1e9f3dce51d783da6c166, Apache-2.0; tests/fixtures/wycheproof/README.md),
+// the whole file: DER signatures over SHA-512, each with the verdict the file gives. A valid
+// signature must also fail over another message.
 #[test]
-fn wycheproof_ecdsa_sha512_signatures_verify() {
+fn wycheproof_ecdsa_sha512_every_vector() {
     use ecdsa::signature::Verifier;
-    let msg = b"123400";
-    let cases: [(&[u8], &[u8]); 2] = [
-        (
-            &hex!(
-                "041ec7fe2275860c3bc0e4e6e459af7e16985d37adba7351ac357a7c397e07522ea41bcca8e89777fe"
-                "05b8f0d9dc8c614004fcaf30a97001a5011a159f46fcd5443cbc1ddfc7ac89a1a2f8eef77bf9bba8ad"
-                "e73da2100cb6a371546b495fb5ea885eb631645e79591db659c49266d263d5cbd3403081cb407536ef"
-                "e9a5bec69955"
-            ),
-            &hex!(
-                "308184024061483c729369413144a6be0dd05c1ac29bc440bbdaf87e572aa987e9ca423639f339bcaa"
-                "ad99cb1fa80b7c35416a1834ec04bcf0fe7812c712eb1f06a16daca3024041bb956c339ebcf5e4e403"
-                "c7d8928d5eb4fdf7d3f53a2c06d6c9fac347f603ac3209a2af37516f807b50363b5328bc98b94354af"
-                "7d59966d160f68e80c6b2dc0"
-            ),
-        ),
-        (
-            &hex!(
-                "0467cea1bedf84cbdcba69a05bb2ce3a2d1c9d911d236c480929a16ad697b45a6ca127079fe8d78686"
-                "71e28ef33bdf9319e2e51c84b190ac5c91b51baf0a980ba500a7e79006194b5378f65cbe625ef2c47c"
-                "64e56040d873b995b5b1ebaa4a6ce971da164391ff619af3bcfc71c5e1ad27ee0e859c2943e2de8ef7"
-                "c43d3c976e9b"
-            ),
-            &hex!(
-                "30818402400bd2593447cc6c02caf99d60418dd42e9a194c910e6755ed0c7059acac656b04ccfe1e83"
-                "48462ee43066823aee2fed7ca012e9890dfb69866d7ae88b6506f9c7024066297ab3f5564b25270455"
-                "d2689fd6b6076515606db7ebeefc91f709dca7ace18e51086e7a1f8c2e85ad79a052959077c58d4140"
-                "cdf3cb60ec3b22e00cf194f8"
-            ),
-        ),
-    ];
-    for (key, der) in cases {
-        let key = VerifyingKey::from_sec1_bytes(key).expect("key");
-        let sig = ecdsa::Signature::<BrainpoolP512r1>::from_der(der).expect("DER signature");
-        assert!(key.verify(msg, &sig).is_ok());
-        // The same signature must not verify another message.
-        assert!(key.verify(b"123401", &sig).is_err());
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/wycheproof/ecdsa_brainpoolP512r1_sha512_test.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let file: serde_json::Value = serde_json::from_str(&text).expect("Wycheproof JSON");
+    let unhex = |field: &serde_json::Value| {
+        crate::hex::decode(field.as_str().expect("hex string"), usize::MAX).expect("hex")
+    };
+    let (mut valid, mut invalid, mut acceptable) = (0usize, 0usize, 0usize);
+    for group in file["testGroups"].as_array().expect("testGroups") {
+        assert_eq!(group["publicKey"]["curve"], "brainpoolP512r1");
+        assert_eq!(group["sha"], "SHA-512");
+        let key = VerifyingKey::from_sec1_bytes(&unhex(&group["publicKey"]["uncompressed"]))
+            .expect("group key on the curve");
+        for test in group["tests"].as_array().expect("tests") {
+            let (id, comment) = (&test["tcId"], &test["comment"]);
+            let msg = unhex(&test["msg"]);
+            let der = unhex(&test["sig"]);
+            let sig = ecdsa::Signature::<BrainpoolP512r1>::from_der(&der);
+            let verifies = sig.as_ref().is_ok_and(|s| key.verify(&msg, s).is_ok());
+            match test["result"].as_str().expect("result") {
+                "valid" => {
+                    assert!(verifies, "tcId {id} ({comment}) is valid");
+                    let mut other = msg.clone();
+                    other.push(0x01);
+                    let sig = sig.expect("valid DER");
+                    assert!(
+                        key.verify(&other, &sig).is_err(),
+                        "tcId {id}: other message"
+                    );
+                    valid += 1;
+                }
+                "invalid" => {
+                    assert!(!verifies, "tcId {id} ({comment}) is invalid");
+                    invalid += 1;
+                }
+                "acceptable" => acceptable += 1,
+                other => panic!("tcId {id}: result {other}"),
+            }
+        }
     }
+    assert_eq!(
+        valid + invalid + acceptable,
+        usize::try_from(file["numberOfTests"].as_u64().expect("numberOfTests")).expect("count")
+    );
+    // The file as committed: 252 valid, 307 invalid, no acceptable vector.
+    assert_eq!((valid, invalid, acceptable), (252, 307, 0));
 }

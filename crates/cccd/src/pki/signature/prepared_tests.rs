@@ -9,6 +9,7 @@
 // ECDSA's own names (d, k, r, s, x, n, G, Q) keep the equations readable.
 #![allow(clippy::many_single_char_names, clippy::type_complexity)]
 
+use crate::ec::test_scalars::{field_bytes, scalar};
 use ::ecdsa::{EcdsaCurve, Signature};
 use elliptic_curve::ff::{Field, PrimeField};
 use elliptic_curve::group::Group;
@@ -17,33 +18,12 @@ use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::sec1::ToSec1Point;
 use elliptic_curve::{FieldBytes, Scalar};
 use primeorder::{PrimeCurveParams, ProjectivePoint};
-use sha2::{Digest, Sha512};
 
 use super::super::prepared_ecdsa::{PreparedEcdsa, digest_scalar, verify_with_tables};
 use super::super::rsa::PssParameters;
 use super::super::rsa_f4::PreparedRsa;
 use super::super::{EcdsaEncoding, HashAlgorithm, SignatureError};
 use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW, SIGNER_WINDOW};
-
-/// Deterministic pseudo-random field-length bytes.
-fn bytes<C: PrimeCurveParams>(label: &str, i: u64) -> FieldBytes<C> {
-    let mut wide = Vec::new();
-    for block in 0u8..2 {
-        let mut h = Sha512::new();
-        h.update(label.as_bytes());
-        h.update(i.to_be_bytes());
-        h.update([block]);
-        wide.extend_from_slice(&h.finalize());
-    }
-    let mut out = FieldBytes::<C>::default();
-    let len = out.len();
-    out.copy_from_slice(&wide[..len]);
-    out
-}
-
-fn scalar<C: PrimeCurveParams>(label: &str, i: u64) -> Scalar<C> {
-    <Scalar<C> as Reduce<FieldBytes<C>>>::reduce(&bytes::<C>(label, i))
-}
 
 fn signature<C: PrimeCurveParams + EcdsaCurve>(r: Scalar<C>, s: Scalar<C>) -> Option<Signature<C>>
 where
@@ -109,7 +89,7 @@ fn forge_for_x<C: PrimeCurveParams + EcdsaCurve>(
     let r_point = ProjectivePoint::<C>::from(*r_point.as_affine());
     let r = <Scalar<C> as Reduce<FieldBytes<C>>>::reduce(x);
     let s = scalar::<C>("forge-s", i);
-    let prehash = bytes::<C>("forge-z", i).to_vec();
+    let prehash = field_bytes::<C>("forge-z", i).to_vec();
     let s_inv = Option::<Scalar<C>>::from(s.invert())?;
     let (u1, u2) = (digest_scalar::<C>(&prehash) * s_inv, r * s_inv);
     let u2_inv = Option::<Scalar<C>>::from(u2.invert())?;
@@ -145,7 +125,7 @@ where
     let key = Fixture::new(&g_table, g * d);
     let other = Fixture::new(&g_table, g * scalar::<C>("d", 1));
     for i in 0..rounds {
-        let prehash = bytes::<C>("z", i).to_vec();
+        let prehash = field_bytes::<C>("z", i).to_vec();
         let (r, s) = sign::<C>(d, scalar::<C>("k", i), &prehash).unwrap();
         let sig = signature::<C>(r, s).unwrap();
         assert!(key.verdict(&prehash, &sig, "valid"));
@@ -261,7 +241,7 @@ fn prepared_ecdsa_before_and_after_its_table() {
     let d = scalar::<C>("d", 7);
     let q = (ProjectivePoint::<C>::generator() * d).to_affine();
     let prepared = PreparedEcdsa::<C>::new(q.to_sec1_point(false).as_bytes()).unwrap();
-    let prehash = bytes::<C>("z", 7).to_vec();
+    let prehash = field_bytes::<C>("z", 7).to_vec();
     let (r, s) = sign::<C>(d, scalar::<C>("k", 7), &prehash).unwrap();
     let sig = [r.to_repr().as_slice(), s.to_repr().as_slice()].concat();
     let g = || -> &'static FixedBaseTable<C> {
