@@ -229,6 +229,29 @@ impl PreparedKey {
             oid::EC_PUBLIC_KEY => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
             _ => scheme_for(algorithm)?,
         };
+        self.verify_scheme(scheme, message, signature, plain)
+    }
+
+    /// [`super::verify_signature`] with this key (a signature algorithm OID, not a bare key
+    /// algorithm); `spki` must be the key it was prepared from.
+    pub fn verify(
+        &self,
+        spki: &SubjectPublicKeyInfo<'_>,
+        algorithm: &AlgorithmIdentifier<'_>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let plain = || super::verify_signature(spki, algorithm, message, signature);
+        self.verify_scheme(scheme_for(algorithm)?, message, signature, plain)
+    }
+
+    fn verify_scheme(
+        &self,
+        scheme: Scheme,
+        message: &[u8],
+        signature: &[u8],
+        plain: impl FnOnce() -> Result<(), SignatureError>,
+    ) -> Result<(), SignatureError> {
         match (&self.kind, scheme) {
             (Kind::Rsa(rsa), Scheme::RsaPkcs1(hash)) => {
                 rsa.verify_pkcs1v15(hash, message, signature)
