@@ -123,3 +123,38 @@ fn prepared_aa_verdicts_equal_plain_ones_on_sample_cards() {
     assert!(valid >= 5, "too few sample cards with a valid EC AA answer: {valid}");
     assert!(compared > 500, "{compared}");
 }
+
+/// The e = 65537 path of the RSA AA public operation against the `rsa` crate's, on every
+/// sample card's RSA AA key: the recorded answer and values derived from it.
+#[test]
+fn rsa_aa_f4_path_equals_the_crate() {
+    let cards = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cards");
+    let mut keys = 0;
+    for entry in std::fs::read_dir(cards).unwrap() {
+        let doc = crate::document::Document::load(&entry.unwrap().path()).unwrap();
+        let (Some(record), Some(Ok(dg15))) = (&doc.meta.active_authentication, doc.dg15()) else {
+            continue;
+        };
+        let AaPublicKey::Rsa { modulus, exponent } = dg15.key() else {
+            continue;
+        };
+        let key = iso9796::public_key(modulus, exponent).unwrap();
+        assert!(crate::pki::signature::is_f4(&key));
+        let response = crate::hex::decode(&record.response, 1024).unwrap();
+        let n = rsa::traits::PublicKeyParts::n(&key).as_ref().clone();
+        for shift in 0..16u32 {
+            let s = rsa::BoxedUint::from_be_slice(&response, n.bits_precision()).unwrap();
+            // s >> shift (still below n), and s = 1, 2 at the ends.
+            let s = match shift {
+                14 => rsa::BoxedUint::one_with_precision(n.bits_precision()),
+                15 => rsa::BoxedUint::from_be_slice(&[2], n.bits_precision()).unwrap(),
+                _ => s.shr_vartime(shift).unwrap(),
+            };
+            let ours = crate::pki::signature::pow_f4(&key, s.clone());
+            let crates = rsa::hazmat::rsa_encrypt(&key, &s).unwrap();
+            assert_eq!(ours, crates);
+        }
+        keys += 1;
+    }
+    assert!(keys >= 5, "too few RSA AA keys in the samples: {keys}");
+}
