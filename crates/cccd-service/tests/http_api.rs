@@ -64,8 +64,8 @@ fn health_readiness_and_metrics_answer() {
     for figure in [
         "cccd_prepared_signers{figure=\"held\"} 1",
         "cccd_prepared_signers{figure=\"misses\"} 1",
-        "cccd_prepared_signers{figure=\"hits\"} 0",
         "cccd_prepared_signers{figure=\"capacity\"} 32",
+        "cccd_prepared_signers{figure=\"evictions\"} 0",
     ] {
         assert!(text.contains(figure), "{figure} missing: {text}");
     }
