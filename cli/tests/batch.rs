@@ -241,7 +241,10 @@ fn jobs_keep_the_listing_order_and_report_the_signer_cache() {
     for out in [&one, &two] {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("prepared signers: "), "{stderr}");
-        assert!(stderr.contains(" hits, ") && stderr.contains(" misses"), "{stderr}");
+        assert!(
+            stderr.contains(" hits, ") && stderr.contains(" misses"),
+            "{stderr}"
+        );
     }
     let zero = run("0");
     assert_eq!(zero.status.code(), Some(2), "--jobs 0 is refused");

@@ -126,7 +126,10 @@ impl Metrics {
             ("hits", stats.hits),
             ("misses", stats.misses),
             ("tables_built", stats.tables_built),
-            ("table_bytes", u64::try_from(stats.table_bytes).unwrap_or(u64::MAX)),
+            (
+                "table_bytes",
+                u64::try_from(stats.table_bytes).unwrap_or(u64::MAX),
+            ),
             ("evictions", stats.evictions),
         ];
         for (figure, value) in figures {

@@ -477,5 +477,8 @@ fn a_declared_short_only_chip_opens_in_as_many_apdus_as_an_extended_one() {
     let short = open(ChipConfig::default().short_only());
     assert_eq!(short.1, 0, "an extended read reached the short-only chip");
     assert_eq!((extended.2, short.2), (1, 1));
-    assert_eq!(short.0, extended.0, "short-only {short:?}, extended {extended:?}");
+    assert_eq!(
+        short.0, extended.0,
+        "short-only {short:?}, extended {extended:?}"
+    );
 }

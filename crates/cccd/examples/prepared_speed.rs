@@ -85,8 +85,7 @@ fn aa_of(doc: &Document) -> Option<Aa> {
 }
 
 fn aa_prepared(aa: &Aa) -> bool {
-    cccd::access::active::verify_aa(&aa.dg15, aa.dg14.as_ref(), &aa.challenge, &aa.response)
-        .is_ok()
+    cccd::access::active::verify_aa(&aa.dg15, aa.dg14.as_ref(), &aa.challenge, &aa.response).is_ok()
 }
 
 /// The ECDSA AA answer by the plain path (the `ecdsa` crate), as before the wNAF path.

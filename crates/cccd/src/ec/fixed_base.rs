@@ -308,7 +308,10 @@ fn add_be<C: PrimeCurveParams>(a: &FieldBytes<C>, b: &FieldBytes<C>) -> Option<F
 }
 
 /// Whether the Jacobian point's affine x, reduced mod n, equals `r` (`0 < r < n`).
-pub(crate) fn x_matches<C: PrimeCurveParams>(point: &Jacobian<C::FieldElement>, r: &Scalar<C>) -> bool {
+pub(crate) fn x_matches<C: PrimeCurveParams>(
+    point: &Jacobian<C::FieldElement>,
+    r: &Scalar<C>,
+) -> bool {
     if point.is_infinity() {
         return false;
     }

@@ -38,7 +38,10 @@ fn check_wnaf<C: PrimeCurveParams>(k: &Scalar<C>, width: u32) {
             assert!(d % 2 != 0, "even digit {d}");
             assert!(d.unsigned_abs() < 1 << (width - 1), "digit {d} too large");
             if let Some(j) = last_nonzero {
-                assert!(i - j >= width as usize, "non-zero digits closer than {width}");
+                assert!(
+                    i - j >= width as usize,
+                    "non-zero digits closer than {width}"
+                );
             }
             last_nonzero = Some(i);
             let magnitude = Scalar::<C>::from(u64::from(d.unsigned_abs()));
@@ -92,7 +95,14 @@ fn sums_match_the_crate<C: PrimeCurveParams>() {
         let (u1, u2) = (scalar::<C>("u1", i), scalar::<C>("u2", i));
         let r = expected_r(&u1, &u2, &q).unwrap();
         assert!(verify_scalars(&odd, &qx, &qy, &u1, &u2, &r));
-        assert!(!verify_scalars(&odd, &qx, &qy, &u1, &u2, &(r + Scalar::<C>::ONE)));
+        assert!(!verify_scalars(
+            &odd,
+            &qx,
+            &qy,
+            &u1,
+            &u2,
+            &(r + Scalar::<C>::ONE)
+        ));
         assert!(!verify_scalars(&odd, &qx, &qy, &u2, &u1, &r));
     }
 }

@@ -120,7 +120,10 @@ fn prepared_aa_verdicts_equal_plain_ones_on_sample_cards() {
             assert!(!both(&tampered, &response));
         }
     }
-    assert!(valid >= 5, "too few sample cards with a valid EC AA answer: {valid}");
+    assert!(
+        valid >= 5,
+        "too few sample cards with a valid EC AA answer: {valid}"
+    );
     assert!(compared > 500, "{compared}");
 }
 
