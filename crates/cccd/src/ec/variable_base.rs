@@ -126,6 +126,8 @@ fn key_odd_multiples<C: PrimeCurveParams>(
 
 /// `x(u1·G + u2·Q) mod n == r` for an affine key `Q = (qx, qy)` (on the curve, not the
 /// identity: the caller decoded it).
+// ECDSA's own names (G, Q, u1, u2, r) keep the equation readable.
+#[allow(clippy::many_single_char_names)]
 pub fn verify_scalars<C: PrimeCurveParams>(
     generator: &GeneratorOddMultiples<C>,
     qx: &C::FieldElement,

@@ -59,6 +59,7 @@ fn check_wnaf<C: PrimeCurveParams>(k: &Scalar<C>, width: u32) {
 #[test]
 fn wnaf_rebuilds_the_scalar() {
     type C = p256::NistP256;
+    type B = crate::ec::bp512::BrainpoolP512r1;
     for width in 2..=8 {
         for i in 0..32 {
             check_wnaf::<C>(&scalar::<C>("wnaf", i), width);
@@ -67,7 +68,6 @@ fn wnaf_rebuilds_the_scalar() {
         check_wnaf::<C>(&Scalar::<C>::ONE, width);
         check_wnaf::<C>(&Scalar::<C>::ZERO, width);
     }
-    type B = crate::ec::bp512::BrainpoolP512r1;
     check_wnaf::<B>(&-Scalar::<B>::ONE, KEY_NAF_WIDTH);
     check_wnaf::<B>(&scalar::<B>("wnaf", 1), GENERATOR_NAF_WIDTH);
 }
@@ -137,16 +137,13 @@ fn exceptional_sums<C: PrimeCurveParams>() {
         for c in scalars {
             for (u1, u2) in [(c, c), (c, -c), (c * three, c), (Scalar::<C>::ZERO, c)] {
                 let verdict = |r| verify_scalars(&odd, &qx, &qy, &u1, &u2, &r);
-                match expected_r(&u1, &u2, &q) {
-                    Some(r) => {
-                        assert!(verdict(r), "valid sum refused");
-                        assert!(!verdict(r + Scalar::<C>::ONE), "wrong r accepted");
-                    }
+                if let Some(r) = expected_r(&u1, &u2, &q) {
+                    assert!(verdict(r), "valid sum refused");
+                    assert!(!verdict(r + Scalar::<C>::ONE), "wrong r accepted");
+                } else {
                     // The sum is the point at infinity: no r is accepted.
-                    None => {
-                        assert!(!verdict(Scalar::<C>::ONE));
-                        assert!(!verdict(-Scalar::<C>::ONE));
-                    }
+                    assert!(!verdict(Scalar::<C>::ONE));
+                    assert!(!verdict(-Scalar::<C>::ONE));
                 }
             }
         }

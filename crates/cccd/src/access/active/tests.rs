@@ -134,7 +134,7 @@ fn rsa_aa_f4_path_equals_the_crate() {
     let cards = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cards");
     let mut keys = 0;
     for entry in std::fs::read_dir(cards).unwrap() {
-        let doc = crate::document::Document::load(&entry.unwrap().path()).unwrap();
+        let doc = crate::document::Document::load(entry.unwrap().path()).unwrap();
         let (Some(record), Some(Ok(dg15))) = (&doc.meta.active_authentication, doc.dg15()) else {
             continue;
         };

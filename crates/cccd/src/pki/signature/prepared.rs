@@ -146,7 +146,8 @@ impl PreparedEc {
 enum Kind {
     Rsa(PreparedRsa),
     Ec {
-        key: PreparedEc,
+        // Boxed: a curve's key with its coordinates is far larger than the other variants.
+        key: Box<PreparedEc>,
         field_len: usize,
     },
     /// A key this module does not accelerate (or that does not decode): the plain path
@@ -173,7 +174,7 @@ impl PreparedKey {
             oid::EC_PUBLIC_KEY => super::ecdsa::curve_of(spki)
                 .and_then(|curve| {
                     PreparedEc::new(curve, &spki.subject_public_key.data).map(|key| Kind::Ec {
-                        key,
+                        key: Box::new(key),
                         field_len: curve.field_size(),
                     })
                 })
