@@ -201,3 +201,51 @@ fn a_reader_that_stops_early_does_not_make_it_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.code().is_some(), "killed by a signal");
 }
+
+/// `--jobs N`: the lines come in the folder's listing order, so one and two threads print the
+/// very same lines in the same order; the end summary on standard error reports the
+/// prepared-signer cache.
+#[test]
+fn jobs_keep_the_listing_order_and_report_the_signer_cache() {
+    let dir = testdata().join("cards");
+    let run = |jobs: &str| {
+        cccd()
+            .args(["verify", "--batch"])
+            .arg(&dir)
+            .args(["--json", "--at", &reference_date(), "--jobs", jobs])
+            .args(trust_args())
+            .output()
+            .unwrap()
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert_eq!(one.status.code(), Some(1));
+    let names = |out: &std::process::Output| -> Vec<String> {
+        String::from_utf8(out.stdout.clone())
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["source"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let listed: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(listed.len() >= 20);
+    assert_eq!(names(&one), listed);
+    assert_eq!(one.stdout, two.stdout);
+    for out in [&one, &two] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("prepared signers: "), "{stderr}");
+        assert!(
+            stderr.contains(" hits, ") && stderr.contains(" misses"),
+            "{stderr}"
+        );
+    }
+    let zero = run("0");
+    assert_eq!(zero.status.code(), Some(2), "--jobs 0 is refused");
+}

@@ -1,14 +1,13 @@
-//! `cccd verify --batch DIR`: verify every dump folder in `DIR` on all cores, printing one
-//! result per dump as soon as it is known.
+//! `cccd verify --batch DIR`: verify every dump folder in `DIR` on all cores (or `--jobs N`),
+//! printing one result per dump, in the directory's listing order.
 //!
 //! Memory stays bounded whatever the batch size: the directory is listed lazily
-//! (`read_dir`), rayon's `par_bridge` pulls one entry at a time per idle worker, each dump is
-//! loaded, verified and dropped inside its worker, and each result goes to a 64 KiB output
-//! buffer (flushed per line on a terminal). Nothing else is collected. Document signer keys
-//! are prepared once per DSC in the trust store's bounded cache (`cccd::pki::prepared`);
-//! its figures are printed with the summary on a terminal or when `CCCD_BATCH_STATS` is set. The order of the output lines is the order in which verifications
-//! finish, not the directory's order; with one thread (`RAYON_NUM_THREADS=1`) it is the
-//! directory's listing order.
+//! (`read_dir`) and taken [`DUMPS_PER_THREAD`] dumps per worker thread at a time; the workers
+//! load, verify and drop those dumps, their result lines are written in listing order to a
+//! 64 KiB output buffer (flushed per line on a terminal), and the next group is taken.
+//! Nothing else is collected. Document signer keys are prepared once per DSC in the trust
+//! store's bounded cache (`cccd::pki::prepared`); its figures (signers held, EC tables, hits,
+//! misses, evictions) are printed on standard error with the end summary.
 
 use crate::args::TrustArgs;
 use crate::commands::verify::ReportOutput;
@@ -18,11 +17,15 @@ use cccd::document::Document;
 use cccd::pki::TrustStore;
 use cccd::verify::{Claims, Options, Report, Verdict, verify};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::iter::{ParallelBridge, ParallelIterator};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Dumps handed to each worker thread per group: enough to keep the threads busy across a
+/// group's slowest dump, few enough that a group's result lines stay small (a few hundred
+/// KiB with --json).
+pub const DUMPS_PER_THREAD: usize = 32;
 
 /// What a batch run needs from the `verify` arguments.
 #[derive(Debug)]
@@ -37,6 +40,8 @@ pub struct BatchArgs<'a> {
     pub json: bool,
     /// Mask personal data in each report.
     pub redact: bool,
+    /// Worker threads; `None`: rayon's default (`RAYON_NUM_THREADS`, else one per core).
+    pub jobs: Option<usize>,
 }
 
 /// Counts of outcomes, updated by the workers.
@@ -84,66 +89,62 @@ impl Tally {
     }
 }
 
-/// Run a batch. Lines go to standard output as results come; a progress spinner goes to
-/// standard error when it is a terminal.
+/// Run a batch. Lines go to standard output in listing order; a progress spinner goes to
+/// standard error when it is a terminal, and the end summary always.
 pub fn run(args: &BatchArgs<'_>) -> Result<Exit, CliError> {
     let store = args.trust.store()?;
     let entries = std::fs::read_dir(args.dir)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", args.dir.display())))?;
-    let options = args.options;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::Io(format!("cannot start the worker threads: {e}")))?;
+    let group = pool.current_num_threads() * DUMPS_PER_THREAD;
     let bar = progress_bar();
     let tally = Tally::default();
     // Buffered: one write per block of lines, not per line; flushed per line only when a
     // person watches (a terminal), and at the end.
     let interactive = std::io::stdout().is_terminal();
-    let out = Mutex::new(std::io::BufWriter::with_capacity(
-        64 * 1024,
-        std::io::stdout(),
-    ));
-    // Set when standard output is closed (e.g. `| head`): the remaining dumps are skipped.
-    let closed = std::sync::atomic::AtomicBool::new(false);
-
-    entries
-        .filter_map(|entry| match entry {
-            Ok(e) if is_dump_candidate(&e) => Some(Ok(e.path())),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .par_bridge()
-        .for_each(|entry| {
-            if closed.load(Ordering::Relaxed) {
-                return;
-            }
-            let (dir, result) = match entry {
-                Ok(path) => {
-                    let result = verify_one(&path, &store, options, args.redact);
-                    (path, result)
-                }
-                Err(e) => (args.dir.to_path_buf(), Err(e.to_string())),
-            };
-            let text = render(&dir, &result, args.json);
-            tally.add(result.as_ref().ok().map(|r| r.verdict));
-            bar.inc(1);
-            let mut out = out
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // A closed stdout (e.g. `| head`) ends the batch quietly: later dumps are skipped.
-            let written = writeln!(out, "{text}")
-                .and_then(|()| if interactive { out.flush() } else { Ok(()) });
-            if written.is_err() {
-                closed.store(true, Ordering::Relaxed);
-            }
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+    let mut entries = entries.filter_map(|entry| match entry {
+        Ok(e) if is_dump_candidate(&e) => Some(Ok(e.path())),
+        Ok(_) => None,
+        Err(e) => Some(Err(e)),
+    });
+    loop {
+        let next: Vec<_> = entries.by_ref().take(group).collect();
+        if next.is_empty() {
+            break;
+        }
+        let lines: Vec<String> = pool.install(|| {
+            next.into_par_iter()
+                .map(|entry| {
+                    let (dir, result) = match entry {
+                        Ok(path) => {
+                            let result = verify_one(&path, &store, args.options, args.redact);
+                            (path, result)
+                        }
+                        Err(e) => (args.dir.to_path_buf(), Err(e.to_string())),
+                    };
+                    tally.add(result.as_ref().ok().map(|r| r.verdict));
+                    bar.inc(1);
+                    render(&dir, &result, args.json)
+                })
+                .collect()
         });
+        // A closed stdout (e.g. `| head`) ends the batch quietly: later dumps are skipped.
+        let written = lines.iter().try_for_each(|text| {
+            writeln!(out, "{text}").and_then(|()| if interactive { out.flush() } else { Ok(()) })
+        });
+        if written.is_err() {
+            break;
+        }
+    }
     bar.finish_and_clear();
     // A closed stdout at the end is the same quiet ending as above.
-    let _ = out
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .flush();
-    if std::io::stderr().is_terminal() || std::env::var_os("CCCD_BATCH_STATS").is_some() {
-        eprintln!("{}", tally.summary());
-        eprintln!("{}", signer_cache_summary(&store));
-    }
+    let _ = out.flush();
+    eprintln!("{}", tally.summary());
+    eprintln!("{}", signer_cache_summary(&store));
     Ok(tally.exit())
 }
 

@@ -21,10 +21,13 @@ pub struct Args {
     )]
     dump: Option<PathBuf>,
     /// Verify every dump folder inside DIR on all cores, one result line per dump (JSON Lines
-    /// with --json), in completion order. Exit 0 all verified, 1 any not verified, 4 any
-    /// inconclusive and none failed, 2 bad input.
+    /// with --json), in the folder's listing order. Exit 0 all verified, 1 any not verified,
+    /// 4 any inconclusive and none failed, 2 bad input.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["dump", "reader", "name", "qr_image", "html", "face"])]
     batch: Option<PathBuf>,
+    /// With --batch: verify on N threads (default: RAYON_NUM_THREADS, else one per core).
+    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
     #[command(flatten)]
     reader: OptReader,
     #[command(flatten)]
@@ -103,6 +106,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             options: &options_from(args),
             json: args.out.json,
             redact: args.out.redact,
+            jobs: args.jobs.map(usize::from),
         });
     }
     let (doc, source) = load(args)?;

@@ -30,6 +30,10 @@ pub struct Metrics {
     pub verify_seconds: Histogram,
     /// Requests refused before any work: `unauthorized`, `busy`.
     pub refused: Family<Labels, Counter>,
+    /// The trust store's prepared-signer cache (`cccd::pki::prepared`), by figure: `held`,
+    /// `capacity`, `hits`, `misses`, `tables_built`, `table_bytes`, `evictions`. Set from the
+    /// cache's own counters at each scrape ([`Metrics::observe_prepared`]).
+    pub prepared_signers: Family<Labels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -50,6 +54,7 @@ impl Metrics {
         let verify_requests = Family::<Labels, Counter>::default();
         let verify_seconds = Histogram::new(exponential_buckets(0.000_5, 2.0, 14));
         let refused = Family::<Labels, Counter>::default();
+        let prepared_signers = Family::<Labels, Gauge>::default();
         registry.register(
             "read_sessions",
             "Remote-read sessions ended, by outcome",
@@ -90,6 +95,12 @@ impl Metrics {
             "Requests refused, by reason",
             refused.clone(),
         );
+        registry.register(
+            "prepared_signers",
+            "Prepared document signer cache, by figure (held, capacity, hits, misses, \
+             tables_built, table_bytes, evictions; counts since start)",
+            prepared_signers.clone(),
+        );
         Self {
             registry,
             sessions,
@@ -100,6 +111,31 @@ impl Metrics {
             verify_requests,
             verify_seconds,
             refused,
+            prepared_signers,
+        }
+    }
+
+    /// Copy the prepared-signer cache's figures into [`Metrics::prepared_signers`].
+    pub fn observe_prepared(&self, stats: cccd::pki::PreparedStats) {
+        let figures = [
+            ("held", u64::try_from(stats.entries).unwrap_or(u64::MAX)),
+            (
+                "capacity",
+                u64::try_from(cccd::pki::PREPARED_CAPACITY).unwrap_or(u64::MAX),
+            ),
+            ("hits", stats.hits),
+            ("misses", stats.misses),
+            ("tables_built", stats.tables_built),
+            (
+                "table_bytes",
+                u64::try_from(stats.table_bytes).unwrap_or(u64::MAX),
+            ),
+            ("evictions", stats.evictions),
+        ];
+        for (figure, value) in figures {
+            self.prepared_signers
+                .get_or_create(&vec![("figure", figure)])
+                .set(i64::try_from(value).unwrap_or(i64::MAX));
         }
     }
 

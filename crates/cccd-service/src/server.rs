@@ -244,6 +244,9 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    state
+        .metrics
+        .observe_prepared(state.config.trust.prepared_stats());
     (
         [(
             header::CONTENT_TYPE,

@@ -60,6 +60,15 @@ fn health_readiness_and_metrics_answer() {
         text.contains("cccd_verdicts_total{endpoint=\"verify\",verdict=\"inconclusive\"} 1"),
         "{text}"
     );
+    // One upload: its document signer prepared once (a miss), held in the bounded cache.
+    for figure in [
+        "cccd_prepared_signers{figure=\"held\"} 1",
+        "cccd_prepared_signers{figure=\"misses\"} 1",
+        "cccd_prepared_signers{figure=\"capacity\"} 32",
+        "cccd_prepared_signers{figure=\"evictions\"} 0",
+    ] {
+        assert!(text.contains(figure), "{figure} missing: {text}");
+    }
 }
 
 #[test]

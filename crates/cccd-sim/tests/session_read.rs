@@ -451,3 +451,34 @@ fn bac_fallback_can_be_refused() {
     .unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::Bac);
 }
+
+/// Behind a reader that claims extended length (ATR silent), a chip that declares short
+/// APDUs only in EF.ATR/INFO opens (access control up to the application's SELECT) in exactly
+/// as many APDUs as an extended-length chip: one READ BINARY (B1, by file identifier) answers
+/// for both, and the short chip never sees an extended read to refuse. (Reading a file larger
+/// than one short answer afterwards takes more APDUs on the short chip, as it must.)
+#[test]
+fn a_declared_short_only_chip_opens_in_as_many_apdus_as_an_extended_one() {
+    let open = |config: ChipConfig| {
+        let t = chip(config).with_reader_extended_length(true).with_log();
+        let mut s = Session::open_access(t, &keys_from_qr()).unwrap();
+        let log = s.transport_mut().log();
+        let refused = log
+            .iter()
+            .filter(|(c, r)| c.is_extended() && r.sw == cccd::apdu::StatusWord::WrongLength)
+            .count();
+        let atr_info_reads = log
+            .iter()
+            .filter(|(c, _)| c.ins == 0xB1 && [c.p1, c.p2] == [0x2F, 0x01])
+            .count();
+        (log.len(), refused, atr_info_reads)
+    };
+    let extended = open(ChipConfig::default());
+    let short = open(ChipConfig::default().short_only());
+    assert_eq!(short.1, 0, "an extended read reached the short-only chip");
+    assert_eq!((extended.2, short.2), (1, 1));
+    assert_eq!(
+        short.0, extended.0,
+        "short-only {short:?}, extended {extended:?}"
+    );
+}

@@ -26,6 +26,7 @@ pub mod fixed_base;
 mod oid;
 mod params;
 mod point;
+pub mod variable_base;
 
 pub use explicit::ExplicitParams;
 pub use oid::oid_to_string;

@@ -112,7 +112,12 @@ impl VirtualChip {
         if command.ins == 0xB1 {
             // P1-P2: a file id, or 0000 for the current EF; offset in DO'54'.
             let fid = u16::from_be_bytes([command.p1, command.p2]);
-            if fid != 0 {
+            if fid == ATR_INFO_FID
+                && matches!(self.df, super::Df::Master)
+                && self.atr_info().is_some()
+            {
+                self.ef = Some(Selected::AtrInfo);
+            } else if fid != 0 {
                 let id = self
                     .files
                     .find(self.df, fid)

@@ -14,6 +14,8 @@
 pub mod iso9796;
 
 use asn1_rs::Oid;
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::AlgorithmIdentifier;
 
 use crate::apdu::{Command, StatusWord};
 use crate::crypto::HashAlgorithm;
@@ -184,7 +186,7 @@ fn verify_ecdsa(
             what: format!("AA signature algorithm {algorithm_oid}"),
         })?;
     let algorithm_der = enc_seq(&[&enc_oid(&oid)]);
-    match signature::verify_signature_der(dg15.spki_der(), &algorithm_der, challenge, response) {
+    match verify_with_prepared_key(dg15.spki_der(), &algorithm_der, challenge, response) {
         Ok(()) => Ok(AaAlgorithm::Ecdsa { hash, defaulted }),
         Err(signature::SignatureError::Invalid) => Err(AaError::Invalid {
             reason: "the ECDSA signature does not verify with the DG15 key",
@@ -196,6 +198,24 @@ fn verify_ecdsa(
             what: e.to_string(),
         }),
     }
+}
+
+/// [`signature::verify_signature_der`] through a [`signature::PreparedKey`]: an AA key is
+/// used once, so it gets no table, and its ECDSA verification runs the interleaved wNAF path
+/// instead of the `ecdsa` crate's (same verdicts, see `crate::ec::variable_base`).
+fn verify_with_prepared_key(
+    spki_der: &[u8],
+    algorithm_der: &[u8],
+    message: &[u8],
+    response: &[u8],
+) -> Result<(), signature::SignatureError> {
+    let spki = signature::parse_spki(spki_der)?;
+    let (_, algorithm) = AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| {
+        signature::SignatureError::UnsupportedAlgorithm {
+            oid: "unparseable AlgorithmIdentifier".to_owned(),
+        }
+    })?;
+    signature::PreparedKey::new(&spki).verify(&spki, &algorithm, message, response)
 }
 
 #[cfg(test)]

@@ -30,14 +30,14 @@ pub const GENERATOR_WINDOW: u32 = 8;
 
 /// A point with `Z = 0` meaning the point at infinity; otherwise `x = X/Z²`, `y = Y/Z³`.
 #[derive(Clone, Copy)]
-struct Jacobian<F> {
-    x: F,
-    y: F,
-    z: F,
+pub(crate) struct Jacobian<F> {
+    pub(crate) x: F,
+    pub(crate) y: F,
+    pub(crate) z: F,
 }
 
 impl<F: Field> Jacobian<F> {
-    const fn infinity() -> Self {
+    pub(crate) const fn infinity() -> Self {
         Self {
             x: F::ONE,
             y: F::ONE,
@@ -45,12 +45,12 @@ impl<F: Field> Jacobian<F> {
         }
     }
 
-    fn is_infinity(&self) -> bool {
+    pub(crate) fn is_infinity(&self) -> bool {
         bool::from(self.z.is_zero())
     }
 
     /// `2·self` (dbl-2007-bl, any `a`). A point with `Y = 0` doubles to `Z = 0`, infinity.
-    fn double(&self, a: &F) -> Self {
+    pub(crate) fn double(&self, a: &F) -> Self {
         let xx = self.x.square();
         let yy = self.y.square();
         let yyyy = yy.square();
@@ -68,7 +68,7 @@ impl<F: Field> Jacobian<F> {
     }
 
     /// `self + (x2, y2)` for an affine point, with the doubling and inverse cases handled.
-    fn add_affine(&mut self, x2: &F, y2: &F, a: &F) {
+    pub(crate) fn add_affine(&mut self, x2: &F, y2: &F, a: &F) {
         if self.is_infinity() {
             *self = Self {
                 x: *x2,
@@ -104,6 +104,50 @@ impl<F: Field> Jacobian<F> {
             z: z3,
         };
     }
+
+    /// `self + other` for two Jacobian points (add-1998-cmo-2), with the infinity, doubling
+    /// and inverse cases handled. `negate` adds `-other` instead.
+    pub(crate) fn add(&mut self, other: &Self, negate: bool, a: &F) {
+        if other.is_infinity() {
+            return;
+        }
+        let y2 = if negate { -other.y } else { other.y };
+        if self.is_infinity() {
+            *self = Self {
+                x: other.x,
+                y: y2,
+                z: other.z,
+            };
+            return;
+        }
+        let z1z1 = self.z.square();
+        let z2z2 = other.z.square();
+        let u1 = self.x * z2z2;
+        let u2 = other.x * z1z1;
+        let s1 = self.y * other.z * z2z2;
+        let s2 = y2 * self.z * z1z1;
+        let h = u2 - u1;
+        let r = s2 - s1;
+        if bool::from(h.is_zero()) {
+            *self = if bool::from(r.is_zero()) {
+                self.double(a)
+            } else {
+                Self::infinity()
+            };
+            return;
+        }
+        let hh = h.square();
+        let hhh = h * hh;
+        let v = u1 * hh;
+        let x3 = r.square() - hhh - v.double();
+        let y3 = r * (v - x3) - s1 * hhh;
+        let z3 = self.z * other.z * h;
+        *self = Self {
+            x: x3,
+            y: y3,
+            z: z3,
+        };
+    }
 }
 
 /// `d · 2^(w·i) · P` for every window `i` and digit `d` in `1..=2^(w-1)`, affine.
@@ -133,7 +177,7 @@ fn window_count<C: PrimeCurveParams>(window: u32) -> usize {
 
 /// `w` bits of the big-endian `bytes` starting at bit `start` (bit 0 is the least
 /// significant); bits past the end read as zero.
-fn bits_at(bytes: &[u8], start: usize, width: u32) -> u32 {
+pub(crate) fn bits_at(bytes: &[u8], start: usize, width: u32) -> u32 {
     let len = bytes.len();
     let mut out = 0u32;
     for k in 0..width as usize {
@@ -264,7 +308,10 @@ fn add_be<C: PrimeCurveParams>(a: &FieldBytes<C>, b: &FieldBytes<C>) -> Option<F
 }
 
 /// Whether the Jacobian point's affine x, reduced mod n, equals `r` (`0 < r < n`).
-fn x_matches<C: PrimeCurveParams>(point: &Jacobian<C::FieldElement>, r: &Scalar<C>) -> bool {
+pub(crate) fn x_matches<C: PrimeCurveParams>(
+    point: &Jacobian<C::FieldElement>,
+    r: &Scalar<C>,
+) -> bool {
     if point.is_infinity() {
         return false;
     }

@@ -27,6 +27,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
 pub use self::prepared::PreparedKey;
+pub(crate) use self::rsa_f4::{is_f4, pow_f4};
 pub use crate::ec::Curve;
 
 /// Why a signature was not accepted.

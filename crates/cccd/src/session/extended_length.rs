@@ -5,8 +5,13 @@
 //! card capabilities do not settle it ([`crate::transport::Transport::extended_length_confirmed`]),
 //! a short-only chip would refuse the first extended read after PACE and the session would
 //! have to open again (EF.CardAccess, PACE, SELECT: ten APDUs). Reading EF.ATR/INFO in the
-//! clear first costs two APDUs on every such chip instead, so a short-only chip opens in as
-//! many APDUs as an extended one.
+//! clear first costs one APDU on every such chip instead: READ BINARY with the odd
+//! instruction `B1`, whose P1-P2 name the file by its identifier (ISO 7816-4 §11.3.3), so no
+//! SELECT is needed and a chip without the file answers that one command with `6A82`. A
+//! short-only chip and an extended one therefore open in the same number of APDUs. (The short
+//! EF identifier route, `B0` with P1 = `9D`, is not usable: in an eMRTD's master file SFI
+//! `1D` is EF.CardSecurity, ICAO 9303-10.) A chip that does not implement `B1` by file
+//! identifier is asked again the long way, SELECT then `B0`.
 //!
 //! EF.ATR/INFO holds interindustry data objects (ISO 7816-4 §12.2.2.9): the card
 //! capabilities `47` (third byte, bit 7 `0x40`: "extended Lc and Le fields") and the extended
@@ -51,11 +56,33 @@ pub fn declared_extended_length(atr_info: &[u8]) -> Option<bool> {
 pub fn chip_declares_short_only<T: Transport + ?Sized>(
     transport: &mut T,
 ) -> Result<bool, SessionError> {
+    // READ BINARY (B1) of file 2F01 from offset 0 (DO'54'), short Le: the file is a few dozen
+    // bytes, answered inside a DO'53'.
+    let read = Command::new(0x00, 0xB1, ATR_INFO_FID[0], ATR_INFO_FID[1])
+        .with_data(vec![0x54, 0x01, 0x00])
+        .with_le(256);
+    let response = transport.transmit(&read)?;
+    match response.sw {
+        StatusWord::Ok | StatusWord::EndOfFile => {
+            let content = Tlv::parse(&response.data)
+                .ok()
+                .filter(|(object, _)| object.tag() == Tag::new(0x53))
+                .map(|(object, _)| object.value().to_vec());
+            Ok(content.is_some_and(|c| declared_extended_length(&c) == Some(false)))
+        }
+        // The chip has no EF.ATR/INFO (or keeps it from the reader): nothing declared.
+        StatusWord::FileNotFound | StatusWord::SecurityStatusNotSatisfied => Ok(false),
+        // B1 by file identifier not implemented: SELECT, then B0.
+        _ => select_and_read(transport),
+    }
+}
+
+/// The long way for a chip without `B1` by file identifier: SELECT 2F01, READ BINARY.
+fn select_and_read<T: Transport + ?Sized>(transport: &mut T) -> Result<bool, SessionError> {
     let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(ATR_INFO_FID.to_vec());
     if transport.transmit(&select)?.sw != StatusWord::Ok {
         return Ok(false);
     }
-    // A short read: the file is a few dozen bytes.
     let read = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(256);
     let response = transport.transmit(&read)?;
     if !matches!(response.sw, StatusWord::Ok | StatusWord::EndOfFile) {

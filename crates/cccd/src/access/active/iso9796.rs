@@ -79,9 +79,15 @@ fn open(key: &PublicKey, signature: &[u8]) -> Result<Zeroizing<Vec<u8>>, AaError
             reason: "the RSA signature is not smaller than the modulus".to_owned(),
         });
     }
-    let j = rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| AaError::MalformedResponse {
-        reason: "the RSA public operation failed".to_owned(),
-    })?;
+    // e = 65537 (as on most chips): 17 Montgomery operations instead of the crate's
+    // generic windowed exponentiation; the same value (see the tests).
+    let j = if crate::pki::signature::is_f4(key) {
+        crate::pki::signature::pow_f4(key, s)
+    } else {
+        rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| AaError::MalformedResponse {
+            reason: "the RSA public operation failed".to_owned(),
+        })?
+    };
     let to_bytes = |v: &BoxedUint| -> Zeroizing<Vec<u8>> {
         let raw = v.to_be_bytes();
         let mut out = Zeroizing::new(vec![0u8; k]);

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::ec::bp512::BrainpoolP512r1;
 use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW};
+use crate::ec::variable_base::GeneratorOddMultiples;
 
 /// The process-wide generator table of a curve, built on first use.
 fn generator<C: PrimeCurveParams>(
@@ -27,6 +28,20 @@ fn generator<C: PrimeCurveParams>(
 ) -> &'static FixedBaseTable<C> {
     cell.get_or_init(|| FixedBaseTable::build(&ProjectivePoint::<C>::generator(), GENERATOR_WINDOW))
 }
+
+/// The process-wide odd multiples of a curve's generator (the wNAF path), built on first use.
+fn odd_multiples<C: PrimeCurveParams>(
+    cell: &'static OnceLock<GeneratorOddMultiples<C>>,
+) -> &'static GeneratorOddMultiples<C> {
+    cell.get_or_init(GeneratorOddMultiples::build)
+}
+
+static ODD_P256: OnceLock<GeneratorOddMultiples<p256::NistP256>> = OnceLock::new();
+static ODD_P384: OnceLock<GeneratorOddMultiples<p384::NistP384>> = OnceLock::new();
+static ODD_P521: OnceLock<GeneratorOddMultiples<p521::NistP521>> = OnceLock::new();
+static ODD_BP256: OnceLock<GeneratorOddMultiples<bp256::r1::BrainpoolP256r1>> = OnceLock::new();
+static ODD_BP384: OnceLock<GeneratorOddMultiples<bp384::r1::BrainpoolP384r1>> = OnceLock::new();
+static ODD_BP512: OnceLock<GeneratorOddMultiples<BrainpoolP512r1>> = OnceLock::new();
 
 static G_P256: OnceLock<FixedBaseTable<p256::NistP256>> = OnceLock::new();
 static G_P384: OnceLock<FixedBaseTable<p384::NistP384>> = OnceLock::new();
@@ -46,32 +61,33 @@ enum PreparedEc {
     Bp512(PreparedEcdsa<BrainpoolP512r1>),
 }
 
-/// Run `$body` with `$key` bound to the curve-specific key and `$g` to its generator cell.
+/// Run `$body` with `$key` bound to the curve-specific key and `$g` to its generator cells
+/// (the fixed-base table, the odd multiples).
 macro_rules! on_curve {
     ($self:expr, $key:ident, $g:ident => $body:expr) => {
         match $self {
             PreparedEc::P256($key) => {
-                let $g = &G_P256;
+                let $g = (&G_P256, &ODD_P256);
                 $body
             }
             PreparedEc::P384($key) => {
-                let $g = &G_P384;
+                let $g = (&G_P384, &ODD_P384);
                 $body
             }
             PreparedEc::P521($key) => {
-                let $g = &G_P521;
+                let $g = (&G_P521, &ODD_P521);
                 $body
             }
             PreparedEc::Bp256($key) => {
-                let $g = &G_BP256;
+                let $g = (&G_BP256, &ODD_BP256);
                 $body
             }
             PreparedEc::Bp384($key) => {
-                let $g = &G_BP384;
+                let $g = (&G_BP384, &ODD_BP384);
                 $body
             }
             PreparedEc::Bp512($key) => {
-                let $g = &G_BP512;
+                let $g = (&G_BP512, &ODD_BP512);
                 $body
             }
         }
@@ -104,12 +120,19 @@ impl PreparedEc {
         signature: &[u8],
         encoding: EcdsaEncoding,
     ) -> Result<(), SignatureError> {
-        on_curve!(self, key, g => key.verify(|| generator(g), prehash, signature, encoding, field_len))
+        on_curve!(self, key, g => key.verify(
+            || generator(g.0),
+            || odd_multiples(g.1),
+            prehash,
+            signature,
+            encoding,
+            field_len,
+        ))
     }
 
     fn build_table(&self) {
         on_curve!(self, key, g => {
-            generator(g);
+            generator(g.0);
             key.build_table();
         });
     }
@@ -123,7 +146,8 @@ impl PreparedEc {
 enum Kind {
     Rsa(PreparedRsa),
     Ec {
-        key: PreparedEc,
+        // Boxed: a curve's key with its coordinates is far larger than the other variants.
+        key: Box<PreparedEc>,
         field_len: usize,
     },
     /// A key this module does not accelerate (or that does not decode): the plain path
@@ -150,7 +174,7 @@ impl PreparedKey {
             oid::EC_PUBLIC_KEY => super::ecdsa::curve_of(spki)
                 .and_then(|curve| {
                     PreparedEc::new(curve, &spki.subject_public_key.data).map(|key| Kind::Ec {
-                        key,
+                        key: Box::new(key),
                         field_len: curve.field_size(),
                     })
                 })
@@ -206,6 +230,29 @@ impl PreparedKey {
             oid::EC_PUBLIC_KEY => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
             _ => scheme_for(algorithm)?,
         };
+        self.verify_scheme(scheme, message, signature, plain)
+    }
+
+    /// [`super::verify_signature`] with this key (a signature algorithm OID, not a bare key
+    /// algorithm); `spki` must be the key it was prepared from.
+    pub fn verify(
+        &self,
+        spki: &SubjectPublicKeyInfo<'_>,
+        algorithm: &AlgorithmIdentifier<'_>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let plain = || super::verify_signature(spki, algorithm, message, signature);
+        self.verify_scheme(scheme_for(algorithm)?, message, signature, plain)
+    }
+
+    fn verify_scheme(
+        &self,
+        scheme: Scheme,
+        message: &[u8],
+        signature: &[u8],
+        plain: impl FnOnce() -> Result<(), SignatureError>,
+    ) -> Result<(), SignatureError> {
         match (&self.kind, scheme) {
             (Kind::Rsa(rsa), Scheme::RsaPkcs1(hash)) => {
                 rsa.verify_pkcs1v15(hash, message, signature)

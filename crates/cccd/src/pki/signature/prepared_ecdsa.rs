@@ -1,6 +1,8 @@
 //! ECDSA with a decoded key kept across verifications and, once the key has been seen twice,
 //! a fixed-base table of it ([`crate::ec::fixed_base`]); the curve generator's table is built
-//! once per process.
+//! once per process. Before its table exists (and for a key used once, such as a chip's
+//! Active Authentication key) a key is verified by interleaved wNAF
+//! ([`crate::ec::variable_base`]).
 //!
 //! Signature decoding, the digest-to-scalar conversion and the range checks are the ones the
 //! `ecdsa` crate applies in `VerifyingKey::verify_prehash`, so the verdict is the plain
@@ -9,7 +11,6 @@
 
 use std::sync::OnceLock;
 
-use ::ecdsa::signature::hazmat::PrehashVerifier;
 use ::ecdsa::{EcdsaCurve, Signature, VerifyingKey};
 use elliptic_curve::Scalar;
 use elliptic_curve::array::ArraySize;
@@ -20,10 +21,13 @@ use primeorder::{PrimeCurveParams, ProjectivePoint};
 
 use super::{EcdsaEncoding, SignatureError};
 use crate::ec::fixed_base::{FixedBaseTable, SIGNER_WINDOW, verify_scalars};
+use crate::ec::variable_base::{self, GeneratorOddMultiples};
 
 /// A decoded EC public key and, once built, its fixed-base table.
 pub(crate) struct PreparedEcdsa<C: PrimeCurveParams + EcdsaCurve> {
     key: VerifyingKey<C>,
+    /// The key's affine coordinates as field elements, for the wNAF path.
+    affine: (C::FieldElement, C::FieldElement),
     table: OnceLock<FixedBaseTable<C>>,
 }
 
@@ -85,8 +89,14 @@ where
         let key = VerifyingKey::<C>::from_sec1_bytes(sec1).map_err(|_| SignatureError::BadKey {
             reason: "EC point is not a valid point on the curve".to_owned(),
         })?;
+        let affine = variable_base::affine_coordinates::<C>(key.as_affine()).ok_or_else(|| {
+            SignatureError::BadKey {
+                reason: "EC point is the point at infinity".to_owned(),
+            }
+        })?;
         Ok(Self {
             key,
+            affine,
             table: OnceLock::new(),
         })
     }
@@ -107,28 +117,55 @@ where
     }
 
     /// Verify with the tables when the key's table exists (`generator` is the curve's
-    /// process-wide table), else with the `ecdsa` crate.
+    /// process-wide table), else by interleaved wNAF (`odd_multiples` is the curve's
+    /// process-wide generator table for it).
     pub fn verify(
         &self,
         generator: impl FnOnce() -> &'static FixedBaseTable<C>,
+        odd_multiples: impl FnOnce() -> &'static GeneratorOddMultiples<C>,
         prehash: &[u8],
         signature: &[u8],
         encoding: EcdsaEncoding,
         field_len: usize,
     ) -> Result<(), SignatureError> {
         let signature = parse_signature::<C>(signature, encoding, field_len)?;
-        let Some(table) = self.table.get() else {
-            return self
-                .key
-                .verify_prehash(prehash, &signature)
-                .map_err(|_| SignatureError::Invalid);
+        let verified = match self.table.get() {
+            Some(table) => verify_with_tables(generator(), table, prehash, &signature),
+            None => verify_with_wnaf(odd_multiples(), &self.affine, prehash, &signature),
         };
-        if verify_with_tables(generator(), table, prehash, &signature) {
+        if verified {
             Ok(())
         } else {
             Err(SignatureError::Invalid)
         }
     }
+}
+
+/// `u1`, `u2` of `ecdsa::hazmat::verify_prehashed`, with its checks; `None` when `s` is high
+/// on a curve that normalizes it.
+fn verification_scalars<C: PrimeCurveParams + EcdsaCurve>(
+    prehash: &[u8],
+    signature: &Signature<C>,
+) -> Option<(Scalar<C>, Scalar<C>, Scalar<C>)> {
+    let (r, s) = signature.split_scalars();
+    if C::NORMALIZE_S && bool::from(s.is_high()) {
+        return None;
+    }
+    let z = digest_scalar::<C>(prehash);
+    let s_inv: Scalar<C> = *s.invert_vartime();
+    Some((z * s_inv, *r * s_inv, *r))
+}
+
+/// The verification equation by interleaved wNAF, for a key without a table.
+pub(crate) fn verify_with_wnaf<C: PrimeCurveParams + EcdsaCurve>(
+    generator: &GeneratorOddMultiples<C>,
+    key: &(C::FieldElement, C::FieldElement),
+    prehash: &[u8],
+    signature: &Signature<C>,
+) -> bool {
+    verification_scalars(prehash, signature).is_some_and(|(u1, u2, r)| {
+        variable_base::verify_scalars(generator, &key.0, &key.1, &u1, &u2, &r)
+    })
 }
 
 /// The fixed-base verification equation, with `ecdsa::hazmat::verify_prehashed`'s checks.
@@ -138,13 +175,6 @@ pub(crate) fn verify_with_tables<C: PrimeCurveParams + EcdsaCurve>(
     prehash: &[u8],
     signature: &Signature<C>,
 ) -> bool {
-    let (r, s) = signature.split_scalars();
-    if C::NORMALIZE_S && bool::from(s.is_high()) {
-        return false;
-    }
-    let z = digest_scalar::<C>(prehash);
-    let s_inv: Scalar<C> = *s.invert_vartime();
-    let u1 = z * s_inv;
-    let u2 = *r * s_inv;
-    verify_scalars(generator, key, &u1, &u2, &r)
+    verification_scalars(prehash, signature)
+        .is_some_and(|(u1, u2, r)| verify_scalars(generator, key, &u1, &u2, &r))
 }

@@ -1,6 +1,6 @@
 //! The prepared paths against the plain ones: every input must get the same verdict.
 //!
-//! ECDSA: `verify_with_tables` against `ecdsa::hazmat::verify_prehashed` (what the `ecdsa`
+//! ECDSA: `verify_with_tables` and `verify_with_wnaf` against `ecdsa::hazmat::verify_prehashed` (what the `ecdsa`
 //! crate's `VerifyingKey::verify_prehash` runs) on random valid signatures, (r, n − s),
 //! flipped digests, swapped r/s, wrong keys, r = n − 1, x(R) ≥ n (the r + n case) and
 //! signatures whose verification adds a point to itself or to its negation.
@@ -19,11 +19,14 @@ use elliptic_curve::sec1::ToSec1Point;
 use elliptic_curve::{FieldBytes, Scalar};
 use primeorder::{PrimeCurveParams, ProjectivePoint};
 
-use super::super::prepared_ecdsa::{PreparedEcdsa, digest_scalar, verify_with_tables};
+use super::super::prepared_ecdsa::{
+    PreparedEcdsa, digest_scalar, verify_with_tables, verify_with_wnaf,
+};
 use super::super::rsa::PssParameters;
 use super::super::rsa_f4::PreparedRsa;
 use super::super::{EcdsaEncoding, HashAlgorithm, SignatureError};
 use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW, SIGNER_WINDOW};
+use crate::ec::variable_base::{GeneratorOddMultiples, affine_coordinates};
 
 fn signature<C: PrimeCurveParams + EcdsaCurve>(r: Scalar<C>, s: Scalar<C>) -> Option<Signature<C>>
 where
@@ -32,11 +35,13 @@ where
     Signature::<C>::from_scalars(r.to_repr(), s.to_repr()).ok()
 }
 
-/// One key with both verifiers: the crate's, and the tables.
+/// One key with three verifiers: the crate's, the tables, and the wNAF path.
 struct Fixture<'g, C: PrimeCurveParams> {
     q: ProjectivePoint<C>,
     g_table: &'g FixedBaseTable<C>,
     q_table: FixedBaseTable<C>,
+    g_odd: GeneratorOddMultiples<C>,
+    q_affine: (C::FieldElement, C::FieldElement),
 }
 
 fn generator_table<C: PrimeCurveParams>() -> FixedBaseTable<C> {
@@ -52,14 +57,18 @@ where
             q,
             g_table,
             q_table: FixedBaseTable::build(&q, SIGNER_WINDOW),
+            g_odd: GeneratorOddMultiples::build(),
+            q_affine: affine_coordinates::<C>(&q.to_affine()).unwrap(),
         }
     }
 
-    /// Both verdicts, asserted equal; returns the verdict.
+    /// The three verdicts, asserted equal; returns the verdict.
     fn verdict(&self, prehash: &[u8], sig: &Signature<C>, what: &str) -> bool {
         let plain = ::ecdsa::hazmat::verify_prehashed::<C>(&self.q, prehash, sig).is_ok();
         let tables = verify_with_tables(self.g_table, &self.q_table, prehash, sig);
         assert_eq!(plain, tables, "{what}: plain and prepared verdicts differ");
+        let wnaf = verify_with_wnaf(&self.g_odd, &self.q_affine, prehash, sig);
+        assert_eq!(plain, wnaf, "{what}: plain and wNAF verdicts differ");
         plain
     }
 }
@@ -248,7 +257,11 @@ fn prepared_ecdsa_before_and_after_its_table() {
         static G: std::sync::OnceLock<FixedBaseTable<C>> = std::sync::OnceLock::new();
         G.get_or_init(|| FixedBaseTable::build(&ProjectivePoint::<C>::generator(), 6))
     };
-    let verify = |sig: &[u8], enc| prepared.verify(g, &prehash, sig, enc, 48);
+    let odd = || -> &'static GeneratorOddMultiples<C> {
+        static ODD: std::sync::OnceLock<GeneratorOddMultiples<C>> = std::sync::OnceLock::new();
+        ODD.get_or_init(GeneratorOddMultiples::build)
+    };
+    let verify = |sig: &[u8], enc| prepared.verify(g, odd, &prehash, sig, enc, 48);
     assert_eq!(prepared.table_bytes(), 0);
     assert_eq!(verify(&sig, EcdsaEncoding::Plain), Ok(()));
     prepared.build_table();

@@ -43,9 +43,7 @@ impl PreparedRsa {
 
     /// Wrap an already decoded key.
     pub fn from_key(key: PublicKey) -> Self {
-        let e = key.e_bytes();
-        let first = e.iter().position(|&b| b != 0).unwrap_or(e.len());
-        let f4 = e[first..] == [0x01, 0x00, 0x01];
+        let f4 = is_f4(&key);
         Self { key, f4 }
     }
 
@@ -66,12 +64,7 @@ impl PreparedRsa {
         if s >= *self.key.n().as_ref() {
             return Err(SignatureError::Invalid);
         }
-        let base = crypto_bigint::modular::BoxedMontyForm::new(s, self.key.n_params());
-        let mut acc = base.square();
-        for _ in 1..16 {
-            acc = acc.square();
-        }
-        let m = acc.mul(&base).retrieve();
+        let m = pow_f4(&self.key, s);
         let bytes = m.to_be_bytes();
         // m < n < 2^(8k): the bytes beyond the last k are zero padding of the precision.
         Ok(bytes[bytes.len() - k..].to_vec())
@@ -133,6 +126,24 @@ impl PreparedRsa {
             Err(SignatureError::Invalid)
         }
     }
+}
+
+/// Whether the key's public exponent is 65537.
+pub(crate) fn is_f4(key: &PublicKey) -> bool {
+    let e = key.e_bytes();
+    let first = e.iter().position(|&b| b != 0).unwrap_or(e.len());
+    e[first..] == [0x01, 0x00, 0x01]
+}
+
+/// `s^65537 mod n` (the caller checked `s < n` and that the exponent is 65537): 16 Montgomery
+/// squarings and one multiplication.
+pub(crate) fn pow_f4(key: &PublicKey, s: BoxedUint) -> BoxedUint {
+    let base = crypto_bigint::modular::BoxedMontyForm::new(s, key.n_params());
+    let mut acc = base.square();
+    for _ in 1..16 {
+        acc = acc.square();
+    }
+    acc.mul(&base).retrieve()
 }
 
 /// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with MGF1 over the message hash and a fixed salt length.
