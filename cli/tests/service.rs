@@ -91,13 +91,7 @@ fn relay_sim_exit_codes_and_a_receipt_that_verifies() {
     std::fs::create_dir_all(&tmp).unwrap();
     let private = tmp.join("receipt.pem");
     let public = tmp.join("receipt-pub.pem");
-    let openssl = |args: &[&str]| {
-        let status = std::process::Command::new("openssl")
-            .args(args)
-            .status()
-            .unwrap();
-        assert!(status.success(), "openssl {args:?}");
-    };
+    let openssl = |args: &[&str]| cccd_testkit::openssl_ok(&tmp, args);
     openssl(&[
         "genpkey",
         "-algorithm",

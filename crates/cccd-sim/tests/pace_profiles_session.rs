@@ -13,7 +13,7 @@ use cccd::lds::FileId;
 use cccd::session::{AccessKeys, ChipAuthOutcome, ReadPlan, Session};
 use cccd::verify::{CheckId, Claims, Options, Report, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Profile, SimTransport, VirtualChip};
-use cccd_testkit::testdata;
+use cccd_testkit::{testdata, trust_store};
 
 fn chip(card: &str, profile: Profile) -> (SimTransport, Document) {
     let doc = Document::load(testdata().join("cards").join(card)).unwrap();
@@ -113,13 +113,7 @@ fn pace_cam_relies_on_the_passively_authenticated_card_security() {
     assert_eq!(record.key_source, Some(CaKeySource::CardSecurity));
     let json = serde_json::to_string(&read.meta).unwrap();
     assert!(json.contains("\"key_source\":\"card_security\""), "{json}");
-    let report = verify(
-        &read,
-        &cccd_testkit::trust_store(),
-        &Claims::default(),
-        None,
-        &options(),
-    );
+    let report = verify(&read, &trust_store(), &Claims::default(), None, &options());
     assert_eq!(
         status(&report, CheckId::CardSecuritySignature),
         Status::Pass
@@ -133,13 +127,7 @@ fn pace_cam_relies_on_the_passively_authenticated_card_security() {
     // Generic mapping reads no EF.CardSecurity: no such checks then.
     let (gm, _, _) = open("v01-hung-ec-bp384", Profile::Cccd2021);
     assert_eq!(gm.get(FileId::CardSecurity), None);
-    let report = verify(
-        &gm,
-        &cccd_testkit::trust_store(),
-        &Claims::default(),
-        None,
-        &options(),
-    );
+    let report = verify(&gm, &trust_store(), &Claims::default(), None, &options());
     assert!(report.check(CheckId::CardSecuritySignature).is_none());
 }
 
@@ -163,13 +151,7 @@ fn pace_cam_with_a_forged_card_security_fails_chip_authentication() {
     let mut s = Session::open(SimTransport::new(chip), &keys(&doc)).unwrap();
     assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
-    let report = verify(
-        &read,
-        &cccd_testkit::trust_store(),
-        &Claims::default(),
-        None,
-        &options(),
-    );
+    let report = verify(&read, &trust_store(), &Claims::default(), None, &options());
     assert_eq!(
         status(&report, CheckId::CardSecuritySignature),
         Status::Fail

@@ -26,11 +26,6 @@ pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
 }
 
-/// The path of a file named relative to `testdata/` (as the manifest names them).
-pub fn testdata_path(relative: &str) -> PathBuf {
-    testdata().join(relative)
-}
-
 /// `testdata/manifest.json`, typed. Unknown or missing fields fail here, naming the field.
 pub fn manifest() -> Manifest {
     let path = testdata().join("manifest.json");
