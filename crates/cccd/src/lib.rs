@@ -5,14 +5,14 @@
 //!
 //! | layer | module | job |
 //! |---|---|---|
-//! | encoding | [`tlv`], [`hex`], [`input`] | BER-TLV read and write; hex; bounded reads of untrusted files |
+//! | encoding | [`tlv`], [`hex`], [`input`], [`oid`] | BER-TLV read and write; hex; bounded reads of untrusted files; OID constants |
 //! | commands | [`apdu`] | command/response APDUs, status words |
 //! | primitives | [`crypto`], [`ec`] | ICAO KDF, ciphers, MACs, hashes; curves (named, explicit, brainpoolP512r1) |
 //! | identity | [`mrz`] | MRZ parsing, check digits, BAC key seeds, expiry candidates |
 //! | I/O | [`transport`] | the [`transport::Transport`] trait and the PC/SC backend |
 //! | channel | [`sm`] | secure messaging over any transport |
+//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS SignedData |
 //! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15, SecurityInfos: parsers and encoders |
-//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS |
 //! | protocols | [`access`] | BAC, PACE; active and chip authentication |
 //! | proof | [`passive`] | passive authentication: SOD signature, chain, data group hashes |
 //! | results | [`document`], [`verify`], [`session`] | a card's files; the verdict; reading a card |
@@ -40,6 +40,7 @@ pub mod hex;
 pub mod input;
 pub mod lds;
 pub mod mrz;
+pub mod oid;
 pub mod passive;
 pub mod pki;
 pub mod session;

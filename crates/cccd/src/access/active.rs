@@ -13,8 +13,6 @@
 
 pub mod iso9796;
 
-use asn1_rs::Oid;
-
 use crate::apdu::{Command, StatusWord};
 use crate::crypto::HashAlgorithm;
 use crate::lds::asn1::{enc_oid, enc_seq};
@@ -177,11 +175,12 @@ fn verify_ecdsa(
     let hash = ecdsa_hash(algorithm_oid).ok_or_else(|| AaError::UnsupportedAlgorithm {
         what: format!("AA signature algorithm {algorithm_oid}"),
     })?;
-    let oid: Oid<'static> = algorithm_oid
-        .parse()
-        .map_err(|_| AaError::UnsupportedAlgorithm {
-            what: format!("AA signature algorithm {algorithm_oid}"),
-        })?;
+    let oid: crate::oid::ObjectIdentifier =
+        algorithm_oid
+            .parse()
+            .map_err(|_| AaError::UnsupportedAlgorithm {
+                what: format!("AA signature algorithm {algorithm_oid}"),
+            })?;
     let algorithm_der = enc_seq(&[&enc_oid(&oid)]);
     match signature::verify_signature_der(dg15.spki_der(), &algorithm_der, challenge, response) {
         Ok(()) => Ok(AaAlgorithm::Ecdsa { hash, defaulted }),
