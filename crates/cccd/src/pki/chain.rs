@@ -336,7 +336,7 @@ fn unknown_critical_extension(cert: &X509Certificate<'_>) -> Option<String> {
 }
 
 /// The countryName of a name, upper-cased, if it has one.
-pub fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+pub(crate) fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
     name.iter_country()
         .next()
         .and_then(|c| c.as_str().ok())

@@ -204,7 +204,7 @@ pub(crate) fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, 
 ///
 /// The message is hashed here with the algorithm's hash. Keys must match the family:
 /// an RSA scheme with an EC key is [`SignatureError::BadKey`].
-pub fn verify_signature(
+pub(crate) fn verify_signature(
     spki: &SubjectPublicKeyInfo<'_>,
     algorithm: &AlgorithmIdentifier<'_>,
     message: &[u8],
@@ -223,7 +223,7 @@ pub fn verify_signature(
 /// Verify a CMS SignerInfo signature (RFC 5652 §5.6). CMS allows the signature algorithm to
 /// be the bare key algorithm (rsaEncryption, id-ecPublicKey) with the hash taken from the
 /// SignerInfo's digestAlgorithm; eMRTD SODs and master lists use both forms.
-pub fn verify_cms_signature(
+pub(crate) fn verify_cms_signature(
     spki: &SubjectPublicKeyInfo<'_>,
     algorithm: &AlgorithmIdentifier<'_>,
     digest_algorithm: HashAlgorithm,
@@ -248,16 +248,38 @@ pub fn verify_signature_der(
     signature: &[u8],
 ) -> Result<(), SignatureError> {
     let spki = parse_spki(spki_der)?;
-    let (_, algorithm) = AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| {
-        SignatureError::UnsupportedAlgorithm {
-            oid: "unparseable AlgorithmIdentifier".to_owned(),
-        }
-    })?;
+    let algorithm = parse_algorithm(algorithm_der)?;
     verify_signature(&spki, &algorithm, message, signature)
 }
 
+/// [`verify_cms_signature`] on DER encodings: a SubjectPublicKeyInfo and the SignerInfo's
+/// signatureAlgorithm.
+pub fn verify_cms_signature_der(
+    spki_der: &[u8],
+    algorithm_der: &[u8],
+    digest_algorithm: HashAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let spki = parse_spki(spki_der)?;
+    let algorithm = parse_algorithm(algorithm_der)?;
+    verify_cms_signature(&spki, &algorithm, digest_algorithm, message, signature)
+}
+
+/// Parse a DER AlgorithmIdentifier, mapping failures to
+/// [`SignatureError::UnsupportedAlgorithm`].
+pub(crate) fn parse_algorithm(
+    algorithm_der: &[u8],
+) -> Result<AlgorithmIdentifier<'_>, SignatureError> {
+    AlgorithmIdentifier::from_der(algorithm_der)
+        .map(|(_, algorithm)| algorithm)
+        .map_err(|_| SignatureError::UnsupportedAlgorithm {
+            oid: "unparseable AlgorithmIdentifier".to_owned(),
+        })
+}
+
 /// Parse a DER SubjectPublicKeyInfo, mapping failures to [`SignatureError::BadKey`].
-pub fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, SignatureError> {
+pub(crate) fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, SignatureError> {
     SubjectPublicKeyInfo::from_der(spki_der)
         .map(|(_, spki)| spki)
         .map_err(|e| SignatureError::BadKey {
@@ -265,8 +287,13 @@ pub fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, Signature
         })
 }
 
+/// [`describe_key`] of a DER SubjectPublicKeyInfo; `None` when it does not parse.
+pub fn describe_key_der(spki_der: &[u8]) -> Option<KeyDescription> {
+    parse_spki(spki_der).ok().map(|spki| describe_key(&spki))
+}
+
 /// Describe the key in `spki`: RSA size, or EC curve and whether its parameters are explicit.
-pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
+pub(crate) fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
     let oid_text = spki.algorithm.algorithm.to_id_string();
     match oid_text.as_str() {
         oid::RSA_ENCRYPTION | oid::RSASSA_PSS => match rsa::public_key(spki) {

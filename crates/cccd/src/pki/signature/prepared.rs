@@ -139,9 +139,15 @@ pub struct PreparedKey {
 }
 
 impl PreparedKey {
+    /// Decode and describe the key of a DER SubjectPublicKeyInfo (see [`Self::new`]); an
+    /// encoding that does not parse is [`SignatureError::BadKey`].
+    pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, SignatureError> {
+        Ok(Self::new(&super::parse_spki(spki_der)?))
+    }
+
     /// Decode and describe the key of `spki`. Never fails: a key that does not decode is
     /// kept as "plain", and every verification reports the plain path's error.
-    pub fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
+    pub(crate) fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
         let key_oid = spki.algorithm.algorithm.to_id_string();
         let kind = match key_oid.as_str() {
             oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
@@ -189,9 +195,24 @@ impl PreparedKey {
         }
     }
 
+    /// [`Self::verify_cms`] on DER encodings: `spki_der` must be the key this one was
+    /// prepared from, `algorithm_der` the SignerInfo's signatureAlgorithm.
+    pub fn verify_cms_der(
+        &self,
+        spki_der: &[u8],
+        algorithm_der: &[u8],
+        digest_algorithm: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let spki = super::parse_spki(spki_der)?;
+        let algorithm = super::parse_algorithm(algorithm_der)?;
+        self.verify_cms(&spki, &algorithm, digest_algorithm, message, signature)
+    }
+
     /// [`super::verify_cms_signature`] with this key; `spki` must be the key it was prepared
     /// from (the plain path gets it for the combinations not accelerated here).
-    pub fn verify_cms(
+    pub(crate) fn verify_cms(
         &self,
         spki: &SubjectPublicKeyInfo<'_>,
         algorithm: &AlgorithmIdentifier<'_>,

@@ -23,7 +23,7 @@ pub(crate) struct PssParameters {
 impl PssParameters {
     /// Parse `RSASSA-PSS-params` (RFC 4055 §3.1). Absent parameters mean all defaults:
     /// SHA-1, MGF1 with SHA-1, salt 20, trailer 1.
-    pub fn parse(algorithm: &AlgorithmIdentifier<'_>) -> Result<Self, SignatureError> {
+    pub(crate) fn parse(algorithm: &AlgorithmIdentifier<'_>) -> Result<Self, SignatureError> {
         let Some(any) = algorithm.parameters.as_ref() else {
             return Ok(Self {
                 hash: HashAlgorithm::Sha1,
