@@ -30,17 +30,6 @@ impl HashAlgorithm {
         Self::Sha512,
     ];
 
-    /// The digest algorithm's OID, dotted.
-    pub fn dotted_oid(self) -> &'static str {
-        match self {
-            Self::Sha1 => "1.3.14.3.2.26",
-            Self::Sha224 => "2.16.840.1.101.3.4.2.4",
-            Self::Sha256 => "2.16.840.1.101.3.4.2.1",
-            Self::Sha384 => "2.16.840.1.101.3.4.2.2",
-            Self::Sha512 => "2.16.840.1.101.3.4.2.3",
-        }
-    }
-
     /// The digest algorithm's OID.
     pub const fn oid(self) -> ObjectIdentifier {
         match self {
@@ -50,11 +39,6 @@ impl HashAlgorithm {
             Self::Sha384 => oid::SHA384,
             Self::Sha512 => oid::SHA512,
         }
-    }
-
-    /// The hash of a digest AlgorithmIdentifier OID given dotted, e.g. `2.16.840.1.101.3.4.2.1`.
-    pub fn from_dotted_oid(oid: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|h| h.dotted_oid() == oid)
     }
 
     /// The hash of a digest AlgorithmIdentifier OID.

@@ -148,12 +148,11 @@ impl PreparedKey {
     /// Decode and describe the key of `spki`. Never fails: a key that does not decode is
     /// kept as "plain", and every verification reports the plain path's error.
     pub(crate) fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
-        let key_oid = spki.algorithm.algorithm.to_id_string();
-        let kind = match key_oid.as_str() {
-            oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
+        let kind = match super::oid_of(&spki.algorithm.algorithm) {
+            Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS) => {
                 PreparedRsa::new(spki).map_or(Kind::Plain, Kind::Rsa)
             }
-            oid::EC_PUBLIC_KEY => super::ecdsa::curve_of(spki)
+            Some(oid::EC_PUBLIC_KEY) => super::ecdsa::curve_of(spki)
                 .and_then(|curve| {
                     PreparedEc::new(curve, &spki.subject_public_key.data).map(|key| Kind::Ec {
                         key,
@@ -222,9 +221,9 @@ impl PreparedKey {
     ) -> Result<(), SignatureError> {
         let plain =
             || super::verify_cms_signature(spki, algorithm, digest_algorithm, message, signature);
-        let scheme = match algorithm.algorithm.to_id_string().as_str() {
-            oid::RSA_ENCRYPTION => Scheme::RsaPkcs1(digest_algorithm),
-            oid::EC_PUBLIC_KEY => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
+        let scheme = match super::oid_of(&algorithm.algorithm) {
+            Some(oid::RSA_ENCRYPTION) => Scheme::RsaPkcs1(digest_algorithm),
+            Some(oid::EC_PUBLIC_KEY) => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
             _ => scheme_for(algorithm)?,
         };
         match (&self.kind, scheme) {
