@@ -1,6 +1,6 @@
 //! Signature verification for every algorithm an eMRTD PKI uses.
 //!
-//! One entry point, [`verify_signature`], takes the signer's SubjectPublicKeyInfo, the
+//! One entry point, [`verify_signature_der`], takes the signer's SubjectPublicKeyInfo, the
 //! signature AlgorithmIdentifier (OID and parameters), the signed bytes and the signature,
 //! and answers `Ok(())` or a typed [`SignatureError`]. It covers:
 //!
@@ -212,7 +212,8 @@ pub(crate) fn verify_cms_signature(
     }
 }
 
-/// [`verify_signature`] on DER encodings: a SubjectPublicKeyInfo and an AlgorithmIdentifier.
+/// Verify `signature` over `message` with the key of a DER SubjectPublicKeyInfo, using a DER
+/// AlgorithmIdentifier (the message is hashed with the algorithm's hash).
 pub fn verify_signature_der(
     spki_der: &[u8],
     algorithm_der: &[u8],
@@ -224,8 +225,9 @@ pub fn verify_signature_der(
     verify_signature(&spki, &algorithm, message, signature)
 }
 
-/// [`verify_cms_signature`] on DER encodings: a SubjectPublicKeyInfo and the SignerInfo's
-/// signatureAlgorithm.
+/// Verify a CMS SignerInfo signature (RFC 5652 §5.6) with the key of a DER
+/// SubjectPublicKeyInfo and the SignerInfo's DER signatureAlgorithm, which may be the bare
+/// key algorithm (rsaEncryption, id-ecPublicKey) with the hash from `digest_algorithm`.
 pub fn verify_cms_signature_der(
     spki_der: &[u8],
     algorithm_der: &[u8],
@@ -259,7 +261,8 @@ pub(crate) fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, Si
         })
 }
 
-/// [`describe_key`] of a DER SubjectPublicKeyInfo; `None` when it does not parse.
+/// The key of a DER SubjectPublicKeyInfo described (RSA size, or EC curve and whether its
+/// parameters are explicit); `None` when it does not parse.
 pub fn describe_key_der(spki_der: &[u8]) -> Option<KeyDescription> {
     parse_spki(spki_der).ok().map(|spki| describe_key(&spki))
 }

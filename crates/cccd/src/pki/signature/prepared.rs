@@ -139,7 +139,8 @@ pub struct PreparedKey {
 }
 
 impl PreparedKey {
-    /// Decode and describe the key of a DER SubjectPublicKeyInfo (see [`Self::new`]); an
+    /// Decode and describe the key of a DER SubjectPublicKeyInfo; a key that parses but does
+    /// not decode is kept as "plain" (each verification reports the plain path's error), an
     /// encoding that does not parse is [`SignatureError::BadKey`].
     pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, SignatureError> {
         Ok(Self::new(&super::parse_spki(spki_der)?))
@@ -194,8 +195,9 @@ impl PreparedKey {
         }
     }
 
-    /// [`Self::verify_cms`] on DER encodings: `spki_der` must be the key this one was
-    /// prepared from, `algorithm_der` the SignerInfo's signatureAlgorithm.
+    /// Verify a CMS SignerInfo signature with this key: `spki_der` must be the key this one
+    /// was prepared from (the plain path uses it for the combinations not accelerated here),
+    /// `algorithm_der` the SignerInfo's signatureAlgorithm.
     pub fn verify_cms_der(
         &self,
         spki_der: &[u8],

@@ -24,6 +24,7 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 }
 
 /// DER OBJECT IDENTIFIER from dotted text.
+#[allow(clippy::needless_pass_by_value)] // a dotted &str or an ObjectIdentifier alike
 fn oid_der(dotted: impl ToString) -> Vec<u8> {
     let dotted = dotted.to_string();
     let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
