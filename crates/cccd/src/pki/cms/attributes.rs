@@ -158,3 +158,116 @@ impl SignedAttributes {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tlv::{self, Tag};
+
+    fn enc_oid(oid: &ObjectIdentifier) -> Vec<u8> {
+        tlv::encode(Tag::new(0x06), oid.as_bytes())
+    }
+
+    fn enc_octets(value: &[u8]) -> Vec<u8> {
+        tlv::encode(Tag::new(0x04), value)
+    }
+
+    fn enc_seq(parts: &[&[u8]]) -> Vec<u8> {
+        tlv::encode_constructed(SEQUENCE, parts.iter().copied())
+    }
+
+    fn enc_set_of(parts: &[&[u8]]) -> Vec<u8> {
+        tlv::encode_constructed(SET, parts.iter().copied())
+    }
+
+    fn attribute(kind: ObjectIdentifier, values: &[&[u8]]) -> Vec<u8> {
+        enc_seq(&[&enc_oid(&kind), &enc_set_of(values)])
+    }
+
+    /// `[0] IMPLICIT SET OF Attribute` as a SignerInfo carries it, parsed.
+    fn signed_attributes(attributes: &[Vec<u8>]) -> SignedAttributes {
+        let parts: Vec<&[u8]> = attributes.iter().map(Vec::as_slice).collect();
+        let field = tlv::encode_constructed(Tag::new(0xA0), parts.iter().copied());
+        let (tlv, _) = Tlv::parse(&field).unwrap();
+        SignedAttributes::parse(&tlv).unwrap()
+    }
+
+    const CONTENT: &[u8] = b"the signed content";
+
+    fn content_type() -> Vec<u8> {
+        attribute(
+            oid::ATTR_CONTENT_TYPE,
+            &[&enc_oid(&oid::LDS_SECURITY_OBJECT)],
+        )
+    }
+
+    fn digest_of(content: &[u8]) -> Vec<u8> {
+        attribute(
+            oid::ATTR_MESSAGE_DIGEST,
+            &[&enc_octets(&HashAlgorithm::Sha256.digest(content))],
+        )
+    }
+
+    #[test]
+    fn one_content_type_and_one_matching_digest_pass() {
+        let attrs = signed_attributes(&[content_type(), digest_of(CONTENT)]);
+        assert_eq!(attrs.check_content_type(&oid::LDS_SECURITY_OBJECT), Ok(()));
+        assert_eq!(
+            attrs.check_message_digest(Some(HashAlgorithm::Sha256), CONTENT),
+            Ok(())
+        );
+        // The signature covers the field re-tagged as SET.
+        assert_eq!(attrs.der_for_signature.first(), Some(&0x31));
+    }
+
+    #[test]
+    fn each_broken_binding_is_named() {
+        let attrs = signed_attributes(&[content_type(), digest_of(b"other content")]);
+        assert_eq!(
+            attrs.check_message_digest(Some(HashAlgorithm::Sha256), CONTENT),
+            Err(AttributeProblem::DigestDiffers {
+                hash: HashAlgorithm::Sha256
+            })
+        );
+        assert_eq!(
+            attrs.check_message_digest(None, CONTENT),
+            Err(AttributeProblem::UnsupportedDigest)
+        );
+        assert_eq!(
+            attrs.check_content_type(&oid::SECURITY_OBJECT),
+            Err(AttributeProblem::ContentTypeDiffers {
+                signed: oid::LDS_SECURITY_OBJECT
+            })
+        );
+
+        let no_content_type = signed_attributes(&[digest_of(CONTENT)]);
+        assert_eq!(
+            no_content_type.check_content_type(&oid::LDS_SECURITY_OBJECT),
+            Err(AttributeProblem::Missing {
+                attribute: oid::ATTR_CONTENT_TYPE
+            })
+        );
+
+        let twice = signed_attributes(&[content_type(), digest_of(CONTENT), digest_of(CONTENT)]);
+        assert_eq!(
+            twice.check_message_digest(Some(HashAlgorithm::Sha256), CONTENT),
+            Err(AttributeProblem::Repeated {
+                attribute: oid::ATTR_MESSAGE_DIGEST,
+                count: 2
+            })
+        );
+
+        // One attribute with two values is not "exactly one messageDigest".
+        let digest = enc_octets(&HashAlgorithm::Sha256.digest(CONTENT));
+        let two_values = signed_attributes(&[
+            content_type(),
+            attribute(oid::ATTR_MESSAGE_DIGEST, &[&digest, &digest]),
+        ]);
+        assert_eq!(
+            two_values.check_message_digest(Some(HashAlgorithm::Sha256), CONTENT),
+            Err(AttributeProblem::Missing {
+                attribute: oid::ATTR_MESSAGE_DIGEST
+            })
+        );
+    }
+}
