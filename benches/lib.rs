@@ -515,18 +515,9 @@ impl Primitives {
     /// The signature over the signed attributes, the messageDigest and every data group hash;
     /// true when all hold.
     pub fn run(&self) -> bool {
-        use x509_parser::prelude::FromDer;
-        use x509_parser::x509::AlgorithmIdentifier;
-        let Ok(spki) = cccd::pki::signature::parse_spki(&self.spki_der) else {
-            return false;
-        };
-        let Ok((_, algorithm)) = AlgorithmIdentifier::from_der(&self.signature_algorithm_der)
-        else {
-            return false;
-        };
-        let signature_ok = cccd::pki::signature::verify_cms_signature(
-            &spki,
-            &algorithm,
+        let signature_ok = cccd::pki::signature::verify_cms_signature_der(
+            &self.spki_der,
+            &self.signature_algorithm_der,
             self.digest,
             &self.signed_attributes,
             &self.signature,
@@ -548,17 +539,9 @@ impl Primitives {
     /// The signature over the signed attributes alone, on the plain path (the RustCrypto
     /// crates' own verification): the primitive floor.
     pub fn signature_plain(&self) -> bool {
-        use x509_parser::prelude::FromDer;
-        use x509_parser::x509::AlgorithmIdentifier;
-        let (Ok(spki), Ok((_, algorithm))) = (
-            cccd::pki::signature::parse_spki(&self.spki_der),
-            AlgorithmIdentifier::from_der(&self.signature_algorithm_der),
-        ) else {
-            return false;
-        };
-        cccd::pki::signature::verify_cms_signature(
-            &spki,
-            &algorithm,
+        cccd::pki::signature::verify_cms_signature_der(
+            &self.spki_der,
+            &self.signature_algorithm_der,
             self.digest,
             &self.signed_attributes,
             &self.signature,
@@ -569,9 +552,8 @@ impl Primitives {
     /// The same signature with the DSC key prepared (decoded once; EC tables built), as the
     /// trust store's prepared-signer cache holds it from a DSC's second sighting.
     pub fn prepared(&self) -> Result<PreparedSignature, BenchError> {
-        let spki = cccd::pki::signature::parse_spki(&self.spki_der)
+        let key = cccd::pki::signature::PreparedKey::from_spki_der(&self.spki_der)
             .map_err(|e| BenchError::Chip(format!("primitives: {e}")))?;
-        let key = cccd::pki::signature::PreparedKey::new(&spki);
         key.build_table();
         Ok(PreparedSignature {
             primitives: self.clone(),
@@ -590,19 +572,11 @@ pub struct PreparedSignature {
 impl PreparedSignature {
     /// Verify the signature over the signed attributes with the prepared key.
     pub fn run(&self) -> bool {
-        use x509_parser::prelude::FromDer;
-        use x509_parser::x509::AlgorithmIdentifier;
         let p = &self.primitives;
-        let (Ok(spki), Ok((_, algorithm))) = (
-            cccd::pki::signature::parse_spki(&p.spki_der),
-            AlgorithmIdentifier::from_der(&p.signature_algorithm_der),
-        ) else {
-            return false;
-        };
         self.key
-            .verify_cms(
-                &spki,
-                &algorithm,
+            .verify_cms_der(
+                &p.spki_der,
+                &p.signature_algorithm_der,
                 p.digest,
                 &p.signed_attributes,
                 &p.signature,

@@ -166,7 +166,7 @@ pub fn certificate(data: &[u8]) {
 pub fn masterlist(data: &[u8]) {
     let mut store = cccd::pki::TrustStore::new();
     let _ = store.load_master_list(data, "fuzz");
-    let _ = cccd::pki::cms::parse_signed_data(data);
+    let _ = cccd::pki::cms::SignedData::parse_der(data);
 }
 
 /// Active Authentication: a DG15 (first byte * 2 bytes, when it parses) with an arbitrary

@@ -18,7 +18,7 @@ use cccd::document::Document;
 use cccd::lds::FileId;
 use cccd::passive::verify_sod;
 use cccd::pki::TrustStore;
-use cccd::pki::signature::{PreparedKey, parse_spki, verify_cms_signature};
+use cccd::pki::signature::{PreparedKey, verify_cms_signature_der};
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::x509::AlgorithmIdentifier;
 
@@ -104,9 +104,7 @@ fn aa_ec_plain(aa: &Aa) -> bool {
 }
 
 fn verify_plain(s: &Signed) -> bool {
-    let spki = parse_spki(&s.spki).unwrap();
-    let (_, alg) = AlgorithmIdentifier::from_der(&s.algorithm).unwrap();
-    verify_cms_signature(&spki, &alg, s.digest, &s.attributes, &s.signature).is_ok()
+    verify_cms_signature_der(&s.spki, &s.algorithm, s.digest, &s.attributes, &s.signature).is_ok()
 }
 
 /// Passive authentication, full `verify`, AA (all, then the ECDSA ones by the plain path and
@@ -188,11 +186,10 @@ fn main() {
     for dir in dirs {
         let doc = Document::load(&dir).unwrap();
         let s = signed_of(&doc);
-        let spki = parse_spki(&s.spki).unwrap();
         let (_, alg) = AlgorithmIdentifier::from_der(&s.algorithm).unwrap();
         let label = format!(
             "{} {}",
-            PreparedKey::new(&spki).description(),
+            PreparedKey::from_spki_der(&s.spki).unwrap().description(),
             alg.algorithm.to_id_string()
         );
         match groups.iter_mut().find(|(l, _)| *l == label) {
@@ -206,15 +203,13 @@ fn main() {
         let prepared: Vec<(PreparedKey, &Signed)> = signed
             .iter()
             .map(|s| {
-                let key = PreparedKey::new(&parse_spki(&s.spki).unwrap());
+                let key = PreparedKey::from_spki_der(&s.spki).unwrap();
                 key.build_table();
                 (key, s)
             })
             .collect();
         let fast = micros(&prepared, budget, |(key, s)| {
-            let spki = parse_spki(&s.spki).unwrap();
-            let (_, alg) = AlgorithmIdentifier::from_der(&s.algorithm).unwrap();
-            key.verify_cms(&spki, &alg, s.digest, &s.attributes, &s.signature)
+            key.verify_cms_der(&s.spki, &s.algorithm, s.digest, &s.attributes, &s.signature)
                 .is_ok()
         });
         let [passive, full, aa, ec_plain, ec_wnaf] = stages(docs, &store, at, budget);

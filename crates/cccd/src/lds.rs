@@ -238,6 +238,21 @@ impl LdsError {
         }
     }
 
+    /// Attach a file to a CMS error (EF.SOD, EF.CardSecurity), keeping offset and reason.
+    pub(crate) fn cms(file: FileId, e: crate::pki::cms::CmsError) -> Self {
+        use crate::pki::cms::CmsReason;
+        let reason = match e.reason {
+            CmsReason::Tlv(kind) => Reason::Tlv(kind),
+            CmsReason::Invalid(what) => Reason::Invalid(what),
+            CmsReason::Certificate(why) => Reason::Certificate(why),
+        };
+        LdsError::Malformed {
+            file,
+            offset: e.offset,
+            reason,
+        }
+    }
+
     /// Attach a file to a TLV error.
     pub(crate) fn tlv(file: FileId, e: TlvError) -> Self {
         LdsError::Malformed {

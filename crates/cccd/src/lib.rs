@@ -55,14 +55,14 @@
 //!
 //! | layer | module | job |
 //! |---|---|---|
-//! | encoding | [`hex`], `tlv` (public with `chip-side`), `input` (private) | BER-TLV; hex; bounded reads of untrusted files |
+//! | encoding | [`hex`], [`oid`], `tlv` (public with `chip-side`), `input` (private) | BER-TLV; hex; OID constants; bounded reads of untrusted files |
 //! | commands | [`apdu`] | command/response APDUs, status words |
 //! | primitives | [`crypto`], [`ec`] | ICAO KDF, ciphers, MACs, hashes; curves (named, explicit, brainpoolP512r1) |
 //! | identity | [`mrz`] | MRZ parsing, check digits, BAC key seeds, expiry candidates |
 //! | I/O | [`transport`] | the [`Transport`] trait and the PC/SC backend |
 //! | channel | [`sm`] | secure messaging over any transport |
-//! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15, SecurityInfos |
-//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS |
+//! | PKI | [`pki`] | signatures, certificates, chains, trust store, CRLs, master lists, CMS SignedData |
+//! | files | [`lds`] | EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15, SecurityInfos: parsers and encoders |
 //! | protocols | [`access`] | BAC, PACE; active and chip authentication |
 //! | proof | [`passive`] | passive authentication: SOD signature, chain, data group hashes |
 //! | results | [`document`], [`verify`](mod@verify), [`session`] | a card's files; the verdict; reading a card |
@@ -90,6 +90,7 @@ pub mod hex;
 mod input;
 pub mod lds;
 pub mod mrz;
+pub mod oid;
 pub mod passive;
 pub mod pki;
 pub mod session;

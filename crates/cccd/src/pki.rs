@@ -175,7 +175,7 @@ impl Anchor {
     }
 
     /// Parse the certificate (it parsed when it was added, so this only fails on a bug).
-    pub fn parse(&self) -> Option<X509Certificate<'_>> {
+    pub(crate) fn parse(&self) -> Option<X509Certificate<'_>> {
         X509Certificate::from_der(&self.der).ok().map(|(_, c)| c)
     }
 }
@@ -198,7 +198,7 @@ fn ca_capable(cert: &X509Certificate<'_>) -> Result<(), &'static str> {
 }
 
 /// The subjectKeyIdentifier extension's value, if present.
-pub fn subject_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
+pub(crate) fn subject_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
     cert.extensions()
         .iter()
         .find_map(|ext| match ext.parsed_extension() {
@@ -209,7 +209,7 @@ pub fn subject_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
 
 /// Whether two names are the same: byte-equal DER, or (as issuers often re-encode a name,
 /// e.g. PrintableString vs UTF8String) equal as text ignoring case.
-pub fn distinguished_names_equal(
+pub(crate) fn distinguished_names_equal(
     a: &x509_parser::x509::X509Name<'_>,
     b: &x509_parser::x509::X509Name<'_>,
 ) -> bool {
@@ -217,7 +217,7 @@ pub fn distinguished_names_equal(
 }
 
 /// The authorityKeyIdentifier's keyIdentifier, if present.
-pub fn authority_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
+pub(crate) fn authority_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
     cert.extensions()
         .iter()
         .find_map(|ext| match ext.parsed_extension() {
@@ -324,7 +324,7 @@ impl TrustStore {
 
     /// Anchors that may have issued `cert`: those whose subjectKeyIdentifier equals its
     /// authorityKeyIdentifier, then those whose subject equals its issuer name.
-    pub fn issuer_candidates(&self, cert: &X509Certificate<'_>) -> Vec<&Anchor> {
+    pub(crate) fn issuer_candidates(&self, cert: &X509Certificate<'_>) -> Vec<&Anchor> {
         let issuer = cert.issuer().as_raw();
         let issuer_text = cert.issuer().to_string().to_lowercase();
         let mut out: Vec<&Anchor> = Vec::new();
@@ -389,7 +389,7 @@ impl TrustStore {
 
     /// The prepared signer (decoded key, EC tables from its second sighting) of the document
     /// signer certificate `dsc_der`, whose key is `spki`; see [`prepared`].
-    pub fn prepared_signer(
+    pub(crate) fn prepared_signer(
         &self,
         dsc_der: &[u8],
         spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>,
@@ -467,7 +467,7 @@ impl TrustStore {
     }
 
     /// Verify `cert` (DER `der`) with any issuer candidate in the store other than itself.
-    pub fn verify_with_store(
+    pub(crate) fn verify_with_store(
         &self,
         der: &[u8],
         cert: &X509Certificate<'_>,

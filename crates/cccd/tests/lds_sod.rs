@@ -102,10 +102,7 @@ fn check(kind: KeyKind, pss: bool, hash: HashAlgorithm) {
     let attrs = si.signed_attrs.as_ref().unwrap();
     assert_eq!(attrs.der_for_signature[0], 0x31);
     assert!(attrs.signing_time().is_some());
-    assert_eq!(
-        attrs.content_type(),
-        Some(cccd::lds::sod::lds_security_object_oid())
-    );
+    assert_eq!(attrs.content_type(), Some(cccd::oid::LDS_SECURITY_OBJECT));
     assert_eq!(
         attrs.message_digest().map(<[u8]>::len),
         Some(key.digest().output_len())
@@ -277,8 +274,8 @@ fn icao_master_list_cms_parses() {
     let path = cccd_testkit::realworld("icao-masterlist-2025-07.ml")
         .expect("shared/realworld/icao-masterlist-2025-07.ml not found: set CCCD_SHARED");
     let bytes = std::fs::read(&path).expect("read the master list");
-    let sd = SignedData::parse_der(&bytes, FileId::CardSecurity).unwrap();
-    assert_eq!(sd.content_type.to_id_string(), "2.23.136.1.1.2");
+    let sd = SignedData::parse_der(&bytes).unwrap();
+    assert_eq!(sd.content_type.to_string(), "2.23.136.1.1.2");
     assert!(!sd.certificates.is_empty());
     let si = &sd.signer_infos[0];
     assert!(sd.signer_certificate(si).is_some());

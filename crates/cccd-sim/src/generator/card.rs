@@ -160,7 +160,7 @@ fn dg14(ca_key: &PrivateKey, aa: AaKind) -> Result<Vec<u8>, GenError> {
         infos.push(SecurityInfo::ActiveAuthentication(
             ActiveAuthenticationInfo {
                 version: 1,
-                signature_algorithm: ECDSA_PLAIN_SHA256.to_owned(),
+                signature_algorithm: ECDSA_PLAIN_SHA256.to_string(),
             },
         ));
     }

@@ -13,17 +13,16 @@
 
 pub mod iso9796;
 
-use asn1_rs::Oid;
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::AlgorithmIdentifier;
-
 use crate::apdu::{Command, StatusWord};
 use crate::crypto::HashAlgorithm;
 use crate::lds::asn1::{enc_oid, enc_seq};
 use crate::lds::dg14::Dg14;
 use crate::lds::dg15::{AaPublicKey, Dg15};
-use crate::pki::signature::{self, oid as sig_oid};
+use crate::oid::{self as sig_oid, ObjectIdentifier};
+use crate::pki::signature;
 use crate::transport::{Transport, TransportError};
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::AlgorithmIdentifier;
 
 /// Why Active Authentication did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -150,7 +149,7 @@ pub fn verify_aa(
 }
 
 /// The hash of an AA ECDSA signature algorithm OID (X9.62 or BSI plain).
-fn ecdsa_hash(oid: &str) -> Option<HashAlgorithm> {
+fn ecdsa_hash(oid: ObjectIdentifier) -> Option<HashAlgorithm> {
     use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
     match oid {
         sig_oid::ECDSA_WITH_SHA1 | sig_oid::ECDSA_PLAIN_SHA1 => Some(Sha1),
@@ -173,18 +172,23 @@ fn verify_ecdsa(
 ) -> Result<AaAlgorithm, AaError> {
     let (algorithm_oid, defaulted) =
         match dg14.and_then(|d| d.security_infos.active_authentication()) {
-            Some(info) => (info.signature_algorithm.as_str(), false),
+            // The SecurityInfos model keeps the OID dotted.
+            Some(info) => (
+                info.signature_algorithm.parse::<ObjectIdentifier>().ok(),
+                false,
+            ),
             // ecdsa-plain-SHA256 (BSI TR-03111).
-            None => (sig_oid::ECDSA_PLAIN_SHA256, true),
+            None => (Some(sig_oid::ECDSA_PLAIN_SHA256), true),
         };
-    let hash = ecdsa_hash(algorithm_oid).ok_or_else(|| AaError::UnsupportedAlgorithm {
-        what: format!("AA signature algorithm {algorithm_oid}"),
-    })?;
-    let oid: Oid<'static> = algorithm_oid
-        .parse()
-        .map_err(|_| AaError::UnsupportedAlgorithm {
-            what: format!("AA signature algorithm {algorithm_oid}"),
-        })?;
+    let unsupported = || AaError::UnsupportedAlgorithm {
+        what: format!(
+            "AA signature algorithm {}",
+            dg14.and_then(|d| d.security_infos.active_authentication())
+                .map_or("(none)", |info| info.signature_algorithm.as_str())
+        ),
+    };
+    let oid = algorithm_oid.ok_or_else(unsupported)?;
+    let hash = ecdsa_hash(oid).ok_or_else(unsupported)?;
     let algorithm_der = enc_seq(&[&enc_oid(&oid)]);
     match verify_with_prepared_key(dg15.spki_der(), &algorithm_der, challenge, response) {
         Ok(()) => Ok(AaAlgorithm::Ecdsa { hash, defaulted }),

@@ -1,7 +1,7 @@
 //! The hash functions of eMRTD digests and signatures: the one `HashAlgorithm` that the SOD,
 //! EF.CardSecurity, master lists, certificates and active authentication all name.
 
-use asn1_rs::Oid;
+use crate::oid::{self, ObjectIdentifier};
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
@@ -30,37 +30,19 @@ impl HashAlgorithm {
         Self::Sha512,
     ];
 
-    /// The digest algorithm's OID, dotted.
-    pub fn dotted_oid(self) -> &'static str {
+    /// The digest algorithm's OID.
+    pub const fn oid(self) -> ObjectIdentifier {
         match self {
-            Self::Sha1 => "1.3.14.3.2.26",
-            Self::Sha224 => "2.16.840.1.101.3.4.2.4",
-            Self::Sha256 => "2.16.840.1.101.3.4.2.1",
-            Self::Sha384 => "2.16.840.1.101.3.4.2.2",
-            Self::Sha512 => "2.16.840.1.101.3.4.2.3",
+            Self::Sha1 => oid::SHA1,
+            Self::Sha224 => oid::SHA224,
+            Self::Sha256 => oid::SHA256,
+            Self::Sha384 => oid::SHA384,
+            Self::Sha512 => oid::SHA512,
         }
     }
 
-    /// The digest algorithm's OID.
-    pub fn oid(self) -> Oid<'static> {
-        let arcs: &[u64] = match self {
-            Self::Sha1 => &[1, 3, 14, 3, 2, 26],
-            Self::Sha224 => &[2, 16, 840, 1, 101, 3, 4, 2, 4],
-            Self::Sha256 => &[2, 16, 840, 1, 101, 3, 4, 2, 1],
-            Self::Sha384 => &[2, 16, 840, 1, 101, 3, 4, 2, 2],
-            Self::Sha512 => &[2, 16, 840, 1, 101, 3, 4, 2, 3],
-        };
-        // Constant arcs always encode; an empty OID (matching nothing) beats a panic.
-        Oid::from(arcs).unwrap_or_else(|_| Oid::new(std::borrow::Cow::Borrowed(&[])))
-    }
-
-    /// The hash of a digest AlgorithmIdentifier OID given dotted, e.g. `2.16.840.1.101.3.4.2.1`.
-    pub fn from_dotted_oid(oid: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|h| h.dotted_oid() == oid)
-    }
-
     /// The hash of a digest AlgorithmIdentifier OID.
-    pub fn from_oid(oid: &Oid<'_>) -> Option<Self> {
+    pub fn from_oid(oid: &ObjectIdentifier) -> Option<Self> {
         Self::ALL.into_iter().find(|h| h.oid() == *oid)
     }
 

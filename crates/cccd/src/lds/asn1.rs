@@ -1,12 +1,11 @@
 //! Small DER helpers shared by the LDS parsers: walk with offsets via `tlv`, decode
-//! OIDs with `asn1-rs`, and write the few universal types the encoders need.
+//! OIDs into [`ObjectIdentifier`], and write the few universal types the encoders need.
 //!
 //! X.509 certificates are never decoded here; they are handed to x509-parser.
 
 use super::{FileId, LdsError};
+use crate::oid::ObjectIdentifier;
 use crate::tlv::{self, Tag, Tlv, Tlvs};
-use asn1_rs::Oid;
-use std::borrow::Cow;
 
 /// `SEQUENCE`.
 pub const SEQUENCE: Tag = Tag::new(0x30);
@@ -43,20 +42,6 @@ pub(crate) fn objects_at(input: &[u8], file: FileId) -> Result<Vec<Tlv<'_>>, Lds
         .map_err(|e| LdsError::tlv(file, e))
 }
 
-/// Require `tlv` to carry `tag`.
-pub(crate) fn expect<'a>(
-    tlv: Tlv<'a>,
-    tag: Tag,
-    file: FileId,
-    what: &'static str,
-) -> Result<Tlv<'a>, LdsError> {
-    if tlv.tag() == tag {
-        Ok(tlv)
-    } else {
-        Err(LdsError::invalid(file, tlv.offset(), what))
-    }
-}
-
 /// The `i`th element of `items`, or an error at `parent`'s offset naming what is missing.
 pub(crate) fn nth<'a>(
     items: &[Tlv<'a>],
@@ -69,20 +54,6 @@ pub(crate) fn nth<'a>(
         .get(i)
         .copied()
         .ok_or_else(|| LdsError::invalid(file, parent.offset(), what))
-}
-
-/// Decode an OBJECT IDENTIFIER.
-pub(crate) fn oid(tlv: &Tlv<'_>, file: FileId) -> Result<Oid<'static>, LdsError> {
-    let v = tlv.value();
-    // The last byte of an OID must end a sub-identifier (high bit clear).
-    if tlv.tag() != OID || v.is_empty() || v.last().is_some_and(|b| b & 0x80 != 0) {
-        return Err(LdsError::invalid(
-            file,
-            tlv.offset(),
-            "expected an OBJECT IDENTIFIER",
-        ));
-    }
-    Ok(Oid::new(Cow::Owned(v.to_vec())))
 }
 
 /// Decode a non-negative INTEGER that fits in a `u64`.
@@ -101,112 +72,35 @@ pub(crate) fn small_uint(tlv: &Tlv<'_>, file: FileId) -> Result<u64, LdsError> {
     Ok(v.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
 }
 
-/// An `AlgorithmIdentifier`: the OID and the exact DER of its parameters, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlgorithmIdentifier {
-    /// The algorithm.
-    pub oid: Oid<'static>,
-    /// The parameters as DER (e.g. `05 00` for NULL, or RSASSA-PSS-params), if present.
-    pub parameters: Option<Vec<u8>>,
-}
+/// An `AlgorithmIdentifier` (the CMS model's type; parsed here with the file's name in errors).
+pub use crate::pki::cms::AlgorithmIdentifier;
 
-impl AlgorithmIdentifier {
-    /// An identifier with no parameters.
-    pub fn new(oid: Oid<'static>) -> Self {
-        Self {
-            oid,
-            parameters: None,
-        }
-    }
-
-    /// An identifier with explicit NULL parameters (as RSA PKCS#1 v1.5 uses).
-    pub fn with_null(oid: Oid<'static>) -> Self {
-        Self {
-            oid,
-            parameters: Some(vec![0x05, 0x00]),
-        }
-    }
-
-    /// Parse from a SEQUENCE.
-    pub(crate) fn parse(tlv: &Tlv<'_>, file: FileId) -> Result<Self, LdsError> {
-        let seq = expect(
-            *tlv,
-            SEQUENCE,
-            file,
-            "expected AlgorithmIdentifier SEQUENCE",
-        )?;
-        let items = children(&seq, file)?;
-        let oid = oid(&nth(&items, 0, &seq, file, "algorithm OID missing")?, file)?;
-        let parameters = match items.as_slice() {
-            [_] => None,
-            [_, p] => Some(raw(p)),
-            _ => {
-                return Err(LdsError::invalid(
-                    file,
-                    seq.offset(),
-                    "AlgorithmIdentifier has extra fields",
-                ));
-            }
-        };
-        Ok(Self { oid, parameters })
-    }
-
-    /// DER encoding.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut v = enc_oid(&self.oid);
-        if let Some(p) = &self.parameters {
-            v.extend_from_slice(p);
-        }
-        tlv::encode(SEQUENCE, &v)
-    }
-
-    /// The OID in dotted form.
-    pub fn dotted(&self) -> String {
-        self.oid.to_id_string()
-    }
+/// Parse an `AlgorithmIdentifier` SEQUENCE of `file`.
+pub(crate) fn algorithm_identifier(
+    tlv: &Tlv<'_>,
+    file: FileId,
+) -> Result<AlgorithmIdentifier, LdsError> {
+    AlgorithmIdentifier::parse(tlv).map_err(|e| LdsError::cms(file, e))
 }
 
 /// The complete encoding (header and value) of a parsed object, re-assembled from the parts the
 /// parser saw. For definite-length input this equals the input bytes.
-pub(crate) fn raw(tlv: &Tlv<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(tlv.total_len());
-    tlv.tag().write(&mut out);
-    // Keep the input's length form: the header length tells whether it was minimal.
-    let minimal_header = tlv.tag().encoded_len() + minimal_len_size(tlv.value().len());
-    if minimal_header == tlv.header_len() {
-        tlv::write_length(tlv.value().len(), &mut out);
-    } else {
-        // Non-minimal long form: reproduce with the same number of length bytes.
-        let n = tlv.header_len() - tlv.tag().encoded_len() - 1;
-        out.push(0x80 | n as u8);
-        let len = tlv.value().len() as u64;
-        for i in (0..n).rev() {
-            out.push((len >> (8 * i)) as u8);
-        }
-    }
-    out.extend_from_slice(tlv.value());
-    out
-}
+pub(crate) use crate::pki::cms::raw;
 
-fn minimal_len_size(len: usize) -> usize {
-    match len {
-        0..=0x7F => 1,
-        0x80..=0xFF => 2,
-        0x100..=0xFFFF => 3,
-        0x1_0000..=0xFF_FFFF => 4,
-        _ => 5,
-    }
-}
-
-/// Build an OID from its arcs (for constants).
-pub fn oid_from_arcs(arcs: &[u64]) -> Oid<'static> {
-    // Every constant in this crate has a valid first and second arc, so `from` succeeds;
-    // fall back to an empty OID rather than panicking if a caller passes nonsense.
-    Oid::from(arcs).unwrap_or_else(|_| Oid::new(Cow::Borrowed(&[])))
+/// Build an OID from arcs the caller writes down (encoders of the chip side and tests; the
+/// crate's own OIDs are the compile-time constants of [`crate::oid`]).
+///
+/// # Panics
+/// If the arcs are not an OID (first arc above 2, an arc above `u32::MAX`, more than
+/// [`ObjectIdentifier::MAX_SIZE`] bytes): a mistake in the caller's constant, as with
+/// [`ObjectIdentifier::new_unwrap`]. Never called on input read from a card or a file.
+pub fn oid_from_arcs(arcs: &[u64]) -> ObjectIdentifier {
+    let arcs = arcs.iter().map(|&a| u32::try_from(a).unwrap_or(u32::MAX));
+    ObjectIdentifier::from_arcs(arcs).expect("the caller's constant arcs form an OID")
 }
 
 /// Encode an OBJECT IDENTIFIER.
-pub fn enc_oid(oid: &Oid<'_>) -> Vec<u8> {
+pub fn enc_oid(oid: &ObjectIdentifier) -> Vec<u8> {
     tlv::encode(OID, oid.as_bytes())
 }
 

@@ -1,18 +1,11 @@
 //! EF.CardSecurity (ICAO 9303-11 §9.2.3): the chip's SecurityInfos, signed by a document
 //! signer, so PACE-CAM and chip authentication keys can be proven without DG14.
 
-use asn1_rs::Oid;
-
-use super::asn1::{SEQUENCE, objects_at, oid_from_arcs, root};
+use super::asn1::{SEQUENCE, objects_at, root};
 use super::dg14::security_infos_error;
 use super::security_infos::SecurityInfos;
 use super::sod::SignedData;
 use super::{FileId, LdsError};
-
-/// id-SecurityObject, bsi-de 3.2.1 (0.4.0.127.0.7.3.2.1): the eContentType of EF.CardSecurity.
-pub fn id_security_object() -> Oid<'static> {
-    oid_from_arcs(&[0, 4, 0, 127, 0, 7, 3, 2, 1])
-}
 
 /// EF.CardSecurity: a CMS SignedData (no outer application tag) whose content is SecurityInfos.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +21,10 @@ impl CardSecurity {
     pub fn parse(input: &[u8]) -> Result<Self, LdsError> {
         let file = FileId::CardSecurity;
         let ci = root(input, SEQUENCE, file)?;
-        let signed_data = SignedData::parse_content_info(&ci, file)?;
-        if signed_data.content_type != id_security_object() {
+        let signed_data =
+            SignedData::parse_content_info(&ci).map_err(|e| LdsError::cms(file, e))?;
+        // id-SecurityObject (bsi-de 3.2.1).
+        if signed_data.content_type != crate::oid::SECURITY_OBJECT {
             return Err(LdsError::invalid(
                 file,
                 signed_data.content_offset,

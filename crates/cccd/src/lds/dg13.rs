@@ -19,7 +19,7 @@ mod value;
 
 pub use value::{Expiry, Field, Parents, Sex, is_printable_string};
 
-use super::asn1::{SEQUENCE, SET, children, enc_oid, enc_uint, oid_from_arcs, root, small_uint};
+use super::asn1::{SEQUENCE, SET, children, enc_oid, enc_uint, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
 use crate::tlv::{self, Tag, Tlv};
 use std::fmt;
@@ -27,12 +27,6 @@ use time::Date;
 
 const FILE: FileId = FileId::Dg(DataGroup::Dg13);
 const DG13_TAG: Tag = Tag::new(0x6D);
-
-/// The character-set OID that introduces the entries: ISO/IEC 10646 UTF-8 level,
-/// 1.0.10646.1.0.8.
-pub fn utf8_charset_oid() -> asn1_rs::Oid<'static> {
-    oid_from_arcs(&[1, 0, 10646, 1, 0, 8])
-}
 
 /// An entry that has no typed field (indices 15, 16 and unknown ones, or a repeated index).
 #[derive(Clone, PartialEq, Eq)]
@@ -125,7 +119,7 @@ impl fmt::Debug for Dg13 {
 impl Default for Dg13 {
     fn default() -> Self {
         let mut prefix = enc_uint(1);
-        prefix.extend_from_slice(&enc_oid(&utf8_charset_oid()));
+        prefix.extend_from_slice(&enc_oid(&crate::oid::UTF8_CHARSET));
         Self {
             id_number: None,
             full_name: None,

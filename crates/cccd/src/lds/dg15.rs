@@ -5,7 +5,7 @@
 //! explicit parameters against the six curves eMRTDs use. A curve it does not know is kept as
 //! [`EcCurve::Unknown`] with its exact parameter bytes.
 
-use super::asn1::{AlgorithmIdentifier, children, nth, root};
+use super::asn1::{algorithm_identifier, children, nth, root};
 use super::{DataGroup, FileId, LdsError, Reason};
 use crate::tlv::{self, Tag, Tlv};
 use x509_parser::prelude::FromDer;
@@ -102,7 +102,7 @@ impl Dg15 {
         })?;
         let items = children(spki, FILE)?;
         let alg_tlv = nth(&items, 0, spki, FILE, "algorithm missing")?;
-        AlgorithmIdentifier::parse(&alg_tlv, FILE)?;
+        algorithm_identifier(&alg_tlv, FILE)?;
         let key = match parsed.parsed() {
             Ok(PublicKey::RSA(rsa)) => AaPublicKey::Rsa {
                 modulus: strip_zero(rsa.modulus).to_vec(),

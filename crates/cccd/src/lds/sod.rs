@@ -2,30 +2,22 @@
 //! LDSSecurityObject (ICAO 9303-10 4.6.2): the hash of every data group, signed by the document
 //! signer.
 //!
-//! CMS is walked with the `tlv` reader so every error carries a file offset and the signed
-//! attributes can be kept as their exact bytes; certificates are parsed by x509-parser.
+//! The CMS envelope is [`crate::pki::cms`]'s model (shared with EF.CardSecurity and master
+//! lists); this module adds what ICAO 9303-10 fixes in it and the LDSSecurityObject.
 
-pub mod signed_data;
+pub use crate::pki::cms::{Attribute, SignedAttributes, SignedData, SignerIdentifier, SignerInfo};
 
-pub use signed_data::{
-    Attribute, SignedAttributes, SignedData, SignerIdentifier, SignerInfo, content_type_attr_oid,
-    message_digest_attr_oid,
+use super::asn1::{
+    AlgorithmIdentifier, SEQUENCE, algorithm_identifier, children, nth, root, small_uint,
 };
-
-use super::asn1::{AlgorithmIdentifier, SEQUENCE, children, nth, oid_from_arcs, root, small_uint};
 use super::{DataGroup, FileId, LdsError};
 use crate::crypto::HashAlgorithm;
+use crate::oid;
 use crate::tlv::{Tag, Tlv};
-use asn1_rs::Oid;
 
 const FILE: FileId = FileId::Sod;
 const SOD_TAG: Tag = Tag::new(0x77);
 const PRINTABLE_STRING: Tag = Tag::new(0x13);
-
-/// id-icao-mrtd-security-ldsSecurityObject, 2.23.136.1.1.1.
-pub fn lds_security_object_oid() -> Oid<'static> {
-    oid_from_arcs(&[2, 23, 136, 1, 1, 1])
-}
 
 /// One DataGroupHash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +63,8 @@ impl LdsSecurityObject {
         let seq = root(der, SEQUENCE, FILE)?;
         let items = children(&seq, FILE)?;
         let version = small_uint(&nth(&items, 0, &seq, FILE, "version missing")?, FILE)?;
-        let hash_algorithm = AlgorithmIdentifier::parse(
-            &nth(&items, 1, &seq, FILE, "hash algorithm missing")?,
-            FILE,
-        )?;
+        let hash_algorithm =
+            algorithm_identifier(&nth(&items, 1, &seq, FILE, "hash algorithm missing")?, FILE)?;
         let list = nth(&items, 2, &seq, FILE, "data group hashes missing")?;
         if list.tag() != SEQUENCE {
             return Err(LdsError::invalid(
@@ -211,8 +201,8 @@ fn check_profile(sd: &SignedData, at: usize) -> Result<(), LdsError> {
     }
     for si in &sd.signer_infos {
         let expected = match si.sid {
-            signed_data::SignerIdentifier::IssuerAndSerialNumber { .. } => 1,
-            signed_data::SignerIdentifier::SubjectKeyIdentifier(_) => 3,
+            SignerIdentifier::IssuerAndSerialNumber { .. } => 1,
+            SignerIdentifier::SubjectKeyIdentifier(_) => 3,
         };
         if si.version != expected {
             return Err(LdsError::invalid(
@@ -235,7 +225,7 @@ fn check_profile(sd: &SignedData, at: usize) -> Result<(), LdsError> {
         // Hash and ECDSA/RSA PKCS#1 identifiers take no parameters or NULL; only RSASSA-PSS
         // carries parameters (checked where the signature is verified).
         for alg in [&si.digest_algorithm, &si.signature_algorithm] {
-            let pss = alg.oid.to_id_string() == "1.2.840.113549.1.1.10";
+            let pss = alg.oid == oid::RSASSA_PSS;
             if pss && !alg.parameters.as_deref().is_some_and(strict_pss_params) {
                 return Err(LdsError::invalid(
                     FILE,
@@ -336,8 +326,8 @@ impl Sod {
                 "EF.SOD must hold one ContentInfo",
             ));
         };
-        let signed_data = SignedData::parse_content_info(ci, FILE)?;
-        if signed_data.content_type != lds_security_object_oid() {
+        let signed_data = SignedData::parse_content_info(ci).map_err(|e| LdsError::cms(FILE, e))?;
+        if signed_data.content_type != oid::LDS_SECURITY_OBJECT {
             return Err(LdsError::invalid(
                 FILE,
                 signed_data.content_offset,

@@ -3,16 +3,12 @@
 //! by a document signer key, with the DSC certificate embedded. Used by the card simulator and
 //! tests; the output is accepted by `openssl cms -verify`.
 
-use super::asn1::{
-    AlgorithmIdentifier, enc_octets, enc_oid, enc_seq, enc_set_of, enc_uint, oid_from_arcs,
-};
-use super::sod::signed_data::{
-    content_type_attr_oid, message_digest_attr_oid, retag_set_as_context0, signed_data_oid,
-    signing_time_attr_oid,
-};
-use super::sod::{DataGroupHash, LdsSecurityObject, lds_security_object_oid};
+use super::asn1::{AlgorithmIdentifier, enc_octets, enc_oid, enc_seq, enc_set_of, enc_uint};
+use super::sod::{DataGroupHash, LdsSecurityObject};
 use super::{DataGroup, FileId, LdsError};
 use crate::crypto::HashAlgorithm;
+use crate::oid::{self, ObjectIdentifier};
+use crate::pki::cms::retag_set_as_context0;
 use crate::tlv::{self, Tag};
 use ecdsa::signature::Signer;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -46,10 +42,7 @@ impl std::fmt::Debug for DocumentSignerKey {
 /// RSASSA-PSS-params for SHA-256, MGF1-SHA-256, salt 32, trailer 1 (RFC 4055 section 3.1).
 fn pss_sha256_params() -> Vec<u8> {
     let sha256 = AlgorithmIdentifier::with_null(HashAlgorithm::Sha256.oid()).encode();
-    let mgf1 = enc_seq(&[
-        &enc_oid(&oid_from_arcs(&[1, 2, 840, 113_549, 1, 1, 8])),
-        &sha256,
-    ]);
+    let mgf1 = enc_seq(&[&enc_oid(&oid::MGF1), &sha256]);
     enc_seq(&[
         &tlv::encode(Tag::new(0xA0), &sha256),
         &tlv::encode(Tag::new(0xA1), &mgf1),
@@ -70,17 +63,15 @@ impl DocumentSignerKey {
     pub fn signature_algorithm(&self) -> AlgorithmIdentifier {
         match self {
             DocumentSignerKey::RsaPkcs1v15Sha256(_) => {
-                AlgorithmIdentifier::with_null(oid_from_arcs(&[1, 2, 840, 113_549, 1, 1, 11]))
+                AlgorithmIdentifier::with_null(oid::SHA256_WITH_RSA)
             }
             DocumentSignerKey::RsaPssSha256(_) => AlgorithmIdentifier {
-                oid: oid_from_arcs(&[1, 2, 840, 113_549, 1, 1, 10]),
+                oid: oid::RSASSA_PSS,
                 parameters: Some(pss_sha256_params()),
             },
-            DocumentSignerKey::EcdsaP256(_) => {
-                AlgorithmIdentifier::new(oid_from_arcs(&[1, 2, 840, 10045, 4, 3, 2]))
-            }
+            DocumentSignerKey::EcdsaP256(_) => AlgorithmIdentifier::new(oid::ECDSA_WITH_SHA256),
             DocumentSignerKey::EcdsaBrainpoolP384(_) => {
-                AlgorithmIdentifier::new(oid_from_arcs(&[1, 2, 840, 10045, 4, 3, 3]))
+                AlgorithmIdentifier::new(oid::ECDSA_WITH_SHA384)
             }
         }
     }
@@ -189,7 +180,7 @@ impl SodBuilder {
     /// Sign and return the complete EF.SOD (`77 { ContentInfo }`).
     pub fn build(&self, dsc_der: &[u8], key: &DocumentSignerKey) -> Result<Vec<u8>, LdsError> {
         let content = self.security_object().encode();
-        let content_info = self.sign(&lds_security_object_oid(), &content, dsc_der, key, FILE)?;
+        let content_info = self.sign(&oid::LDS_SECURITY_OBJECT, &content, dsc_der, key, FILE)?;
         Ok(tlv::encode(Tag::new(0x77), &content_info))
     }
 
@@ -204,7 +195,7 @@ impl SodBuilder {
         key: &DocumentSignerKey,
     ) -> Result<Vec<u8>, LdsError> {
         self.sign(
-            &super::card_security::id_security_object(),
+            &oid::SECURITY_OBJECT,
             security_infos,
             dsc_der,
             key,
@@ -215,7 +206,7 @@ impl SodBuilder {
     /// CMS SignedData (a ContentInfo) over `content` of type `content_type`.
     fn sign(
         &self,
-        content_type: &asn1_rs::Oid<'static>,
+        content_type: &ObjectIdentifier,
         content: &[u8],
         dsc_der: &[u8],
         key: &DocumentSignerKey,
@@ -228,19 +219,19 @@ impl SodBuilder {
         let digest = key.digest();
         let digest_alg = AlgorithmIdentifier::new(digest.oid()).encode();
 
-        let attr = |oid: asn1_rs::Oid<'static>, value: &[u8]| {
-            enc_seq(&[&enc_oid(&oid), &enc_set_of(&[value])])
+        let attr = |attribute: ObjectIdentifier, value: &[u8]| {
+            enc_seq(&[&enc_oid(&attribute), &enc_set_of(&[value])])
         };
         let mut attrs = vec![
-            attr(content_type_attr_oid(), &enc_oid(content_type)),
+            attr(oid::ATTR_CONTENT_TYPE, &enc_oid(content_type)),
             attr(
-                message_digest_attr_oid(),
+                oid::ATTR_MESSAGE_DIGEST,
                 &enc_octets(&digest.digest(content)),
             ),
         ];
         if let Some(t) = &self.signing_time {
             attrs.push(attr(
-                signing_time_attr_oid(),
+                oid::ATTR_SIGNING_TIME,
                 &tlv::encode(Tag::new(0x17), t.as_bytes()),
             ));
         }
@@ -272,7 +263,7 @@ impl SodBuilder {
             &enc_set_of(&[&signer_info]),
         ]);
         Ok(enc_seq(&[
-            &enc_oid(&signed_data_oid()),
+            &enc_oid(&oid::SIGNED_DATA),
             &tlv::encode(Tag::new(0xA0), &signed_data),
         ]))
     }

@@ -6,7 +6,7 @@
 use time::OffsetDateTime;
 
 use super::{ChainOutcome, Outcome, SignerCertificate, signer};
-use crate::lds::card_security::{CardSecurity, id_security_object};
+use crate::lds::card_security::CardSecurity;
 use crate::pki::TrustStore;
 use crate::pki::chain::verify_chain;
 
@@ -54,7 +54,7 @@ pub fn verify_card_security(
     };
     let signed = signer::check_signed_data(
         &card_security.signed_data,
-        &id_security_object(),
+        &crate::oid::SECURITY_OBJECT,
         "EF.CardSecurity",
         store,
     );

@@ -6,12 +6,11 @@ use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
 
 use super::Outcome;
 use crate::crypto::HashAlgorithm;
-use crate::crypto::ct_eq;
-use crate::lds::sod::signed_data::SignedData;
-use crate::lds::sod::{Sod, lds_security_object_oid};
+use crate::lds::sod::Sod;
+use crate::oid::{self, ObjectIdentifier};
+use crate::pki::cms::{AttributeProblem, SignedAttributes, SignedData};
 use crate::pki::signature::KeyDescription;
 use crate::pki::{TrustStore, to_datetime};
-use x509_parser::asn1_rs::Oid;
 
 /// The document signer certificate, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,19 +58,14 @@ fn describe(cert: &X509Certificate<'_>, key: KeyDescription) -> SignerCertificat
 
 /// Check the first (for eMRTDs, the only) SignerInfo of EF.SOD.
 pub(super) fn check_signer(sod: &Sod, store: &TrustStore) -> SignerChecks {
-    check_signed_data(
-        &sod.signed_data,
-        &lds_security_object_oid(),
-        "EF.SOD",
-        store,
-    )
+    check_signed_data(&sod.signed_data, &oid::LDS_SECURITY_OBJECT, "EF.SOD", store)
 }
 
 /// Check the first SignerInfo of `sd` (EF.SOD or EF.CardSecurity, named by `file`), whose
 /// signed contentType must be `content_type`; the signer's key comes prepared from `store`.
 pub(super) fn check_signed_data(
     sd: &SignedData,
-    content_type: &Oid<'static>,
+    content_type: &ObjectIdentifier,
     file: &str,
     store: &TrustStore,
 ) -> SignerChecks {
@@ -88,8 +82,8 @@ pub(super) fn check_signed_data(
             dsc_der: None,
         };
     };
-    let digest_oid = signer_info.digest_algorithm.oid.to_id_string();
-    let digest = HashAlgorithm::from_dotted_oid(&digest_oid);
+    let digest_oid = signer_info.digest_algorithm.oid;
+    let digest = HashAlgorithm::from_oid(&digest_oid);
     let Some(attrs) = &signer_info.signed_attrs else {
         // ICAO 9303-10 requires signed attributes; without them nothing binds the content.
         let fail = || Outcome::Fail("the SignerInfo has no signed attributes".to_owned());
@@ -169,49 +163,66 @@ pub(super) fn check_signed_data(
 
 /// `sod.content_type`: exactly one contentType attribute, naming the LDS security object
 /// (`expected`; id-SecurityObject for EF.CardSecurity).
-fn check_content_type(attrs: &crate::lds::sod::SignedAttributes, expected: &Oid<'_>) -> Outcome {
-    let count = attrs.count_of(&crate::lds::sod::content_type_attr_oid());
-    match attrs.content_type() {
-        _ if count > 1 => Outcome::Fail(format!(
-            "the contentType attribute appears {count} times; RFC 5652 allows one"
-        )),
-        Some(oid) if oid == *expected => Outcome::Pass,
-        Some(oid) if *expected == lds_security_object_oid() => Outcome::Fail(format!(
-            "the signed contentType is {oid}, not the LDS security object (2.23.136.1.1.1)"
-        )),
-        Some(oid) => Outcome::Fail(format!(
-            "the signed contentType is {oid}, not the signed content's type {expected}"
-        )),
-        None => Outcome::Fail("the signed contentType attribute is missing".to_owned()),
+fn check_content_type(attrs: &SignedAttributes, expected: &ObjectIdentifier) -> Outcome {
+    match attrs.check_content_type(expected) {
+        Ok(()) => Outcome::Pass,
+        Err(AttributeProblem::ContentTypeDiffers { signed }) => {
+            Outcome::Fail(if *expected == oid::LDS_SECURITY_OBJECT {
+                format!(
+                    "the signed contentType is {signed}, not the LDS security object \
+                     (2.23.136.1.1.1)"
+                )
+            } else {
+                format!(
+                    "the signed contentType is {signed}, not the signed content's type {expected}"
+                )
+            })
+        }
+        Err(problem) => Outcome::Fail(attribute_problem(&problem)),
     }
 }
 
 /// `sod.message_digest`: exactly one messageDigest attribute, the hash of `content`.
 fn check_message_digest(
-    attrs: &crate::lds::sod::SignedAttributes,
+    attrs: &SignedAttributes,
     digest: Option<HashAlgorithm>,
-    digest_oid: &str,
+    digest_oid: &ObjectIdentifier,
     content: &[u8],
 ) -> Outcome {
-    let count = attrs.count_of(&crate::lds::sod::message_digest_attr_oid());
-    match (attrs.message_digest(), digest) {
-        _ if count > 1 => Outcome::Fail(format!(
-            "the messageDigest attribute appears {count} times; RFC 5652 allows one"
-        )),
-        (None, _) => Outcome::Fail("the signed messageDigest attribute is missing".to_owned()),
-        (Some(_), None) => Outcome::Fail(format!(
+    match attrs.check_message_digest(digest, content) {
+        Ok(()) => Outcome::Pass,
+        Err(AttributeProblem::UnsupportedDigest) => Outcome::Fail(format!(
             "the SignerInfo's digest algorithm {digest_oid} is not supported"
         )),
-        (Some(value), Some(hash)) => {
-            if ct_eq(&hash.digest(content), value) {
-                Outcome::Pass
-            } else {
-                Outcome::Fail(format!(
-                    "the signed messageDigest is not the {} of the signed content",
-                    hash.name()
-                ))
-            }
+        Err(problem) => Outcome::Fail(attribute_problem(&problem)),
+    }
+}
+
+/// A signed-attribute problem in the words of the passive authentication report.
+fn attribute_problem(problem: &AttributeProblem) -> String {
+    let name = |attribute: &ObjectIdentifier| {
+        if *attribute == oid::ATTR_CONTENT_TYPE {
+            "contentType"
+        } else {
+            "messageDigest"
         }
+    };
+    match problem {
+        AttributeProblem::Repeated { attribute, count } => format!(
+            "the {} attribute appears {count} times; RFC 5652 allows one",
+            name(attribute)
+        ),
+        AttributeProblem::Missing { attribute } => {
+            format!("the signed {} attribute is missing", name(attribute))
+        }
+        AttributeProblem::ContentTypeDiffers { signed } => {
+            format!("the signed contentType {signed} is not the signed content's type")
+        }
+        AttributeProblem::UnsupportedDigest => "the digest algorithm is not supported".to_owned(),
+        AttributeProblem::DigestDiffers { hash } => format!(
+            "the signed messageDigest is not the {} of the signed content",
+            hash.name()
+        ),
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use crate::oid::ObjectIdentifier;
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
@@ -313,19 +314,19 @@ fn find_issuer<'s>(
 
 /// Extensions this verifier understands or that do not restrict the use of a DSC or CSCA
 /// (RFC 5280 §4.2.1, ICAO 9303-12 §7.1.1); any other extension marked critical fails.
-const KNOWN_EXTENSIONS: [&str; 12] = [
-    "2.5.29.14",        // subjectKeyIdentifier
-    "2.5.29.15",        // keyUsage
-    "2.5.29.16",        // privateKeyUsagePeriod
-    "2.5.29.17",        // subjectAltName
-    "2.5.29.18",        // issuerAltName
-    "2.5.29.19",        // basicConstraints
-    "2.5.29.31",        // cRLDistributionPoints
-    "2.5.29.32",        // certificatePolicies
-    "2.5.29.35",        // authorityKeyIdentifier
-    "2.5.29.37",        // extKeyUsage
-    "2.23.136.1.1.6.1", // ICAO nameChange
-    "2.23.136.1.1.6.2", // ICAO documentTypeList
+const KNOWN_EXTENSIONS: [ObjectIdentifier; 12] = [
+    ObjectIdentifier::new_unwrap("2.5.29.14"), // subjectKeyIdentifier
+    ObjectIdentifier::new_unwrap("2.5.29.15"), // keyUsage
+    ObjectIdentifier::new_unwrap("2.5.29.16"), // privateKeyUsagePeriod
+    ObjectIdentifier::new_unwrap("2.5.29.17"), // subjectAltName
+    ObjectIdentifier::new_unwrap("2.5.29.18"), // issuerAltName
+    ObjectIdentifier::new_unwrap("2.5.29.19"), // basicConstraints
+    ObjectIdentifier::new_unwrap("2.5.29.31"), // cRLDistributionPoints
+    ObjectIdentifier::new_unwrap("2.5.29.32"), // certificatePolicies
+    ObjectIdentifier::new_unwrap("2.5.29.35"), // authorityKeyIdentifier
+    ObjectIdentifier::new_unwrap("2.5.29.37"), // extKeyUsage
+    ObjectIdentifier::new_unwrap("2.23.136.1.1.6.1"), // ICAO nameChange
+    ObjectIdentifier::new_unwrap("2.23.136.1.1.6.2"), // ICAO documentTypeList
 ];
 
 /// The first critical extension of `cert` that is not in [`KNOWN_EXTENSIONS`].
@@ -333,12 +334,14 @@ fn unknown_critical_extension(cert: &X509Certificate<'_>) -> Option<String> {
     cert.extensions()
         .iter()
         .filter(|e| e.critical)
+        .find(|e| {
+            crate::pki::signature::oid_of(&e.oid).is_none_or(|oid| !KNOWN_EXTENSIONS.contains(&oid))
+        })
         .map(|e| e.oid.to_id_string())
-        .find(|oid| !KNOWN_EXTENSIONS.contains(&oid.as_str()))
 }
 
 /// The countryName of a name, upper-cased, if it has one.
-pub fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+pub(crate) fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
     name.iter_country()
         .next()
         .and_then(|c| c.as_str().ok())

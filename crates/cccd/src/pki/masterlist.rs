@@ -8,18 +8,17 @@
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
-use x509_parser::x509::AlgorithmIdentifier;
+use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
 
-use super::cms::{self, SignedData, SignerId, SignerInfo};
+use super::cms::{AttributeProblem, SignedData, SignerInfo};
 use super::{
     TrustError, TrustStore, authority_key_id, distinguished_names_equal, subject_key_id,
     verify_certificate_signature,
 };
 use crate::crypto::HashAlgorithm;
+use crate::oid;
 use crate::pki::signature::verify_cms_signature;
-
-/// id-icao-cscaMasterList.
-pub const CSCA_MASTER_LIST: &str = "2.23.136.1.1.2";
+use crate::tlv::{Tag, Tlv};
 
 /// Largest number of certificates read from one list (ICAO's holds about 500).
 const MAX_CERTIFICATES: usize = 100_000;
@@ -52,60 +51,47 @@ pub struct MasterListReport {
     pub parse_failures: Vec<(usize, String)>,
 }
 
-fn malformed(what: &str) -> TrustError {
-    TrustError::Malformed {
-        what: format!("master list: {what}"),
-        offset: 0,
-    }
-}
-
-/// Split a CscaMasterList into its certificate encodings.
+/// Split a CscaMasterList (`SEQUENCE { version INTEGER, certList SET OF Certificate }`, DER)
+/// into its certificate encodings.
 fn certificate_list(content: &[u8]) -> Result<Vec<&[u8]>, TrustError> {
-    use x509_parser::asn1_rs::{Any, FromBer};
-    let (_, list) =
-        Any::from_ber(content).map_err(|_| malformed("CscaMasterList is not a SEQUENCE"))?;
-    let (rest, _version) = Any::from_ber(list.data).map_err(|_| malformed("missing version"))?;
-    let (_, set) = Any::from_ber(rest).map_err(|_| malformed("missing certList"))?;
+    let at = |offset: usize, what: &str| TrustError::Malformed {
+        what: format!("master list: {what}"),
+        offset,
+    };
+    let list = Tlv::parse_exact(content, Tag::new(0x30))
+        .map_err(|e| at(e.offset, "CscaMasterList is not a SEQUENCE"))?;
+    let mut fields = list.children();
+    let version = fields.next().and_then(Result::ok);
+    if version.is_none_or(|v| v.tag() != Tag::new(0x02)) {
+        return Err(at(list.offset(), "missing version"));
+    }
+    let set = match fields.next() {
+        Some(Ok(set)) if set.tag() == Tag::new(0x31) => set,
+        _ => return Err(at(list.offset(), "missing certList")),
+    };
     let mut out = Vec::new();
-    let mut data = set.data;
-    while !data.is_empty() {
+    for entry in set.children() {
         if out.len() >= MAX_CERTIFICATES {
-            return Err(malformed("too many certificates"));
+            return Err(at(set.offset(), "too many certificates"));
         }
-        let (next, _) = Any::from_ber(data).map_err(|_| TrustError::Malformed {
-            what: "master list: certificate entry does not parse".to_owned(),
-            offset: content.len().saturating_sub(data.len()),
-        })?;
-        let raw = data.get(..data.len() - next.len()).unwrap_or_default();
-        out.push(raw);
-        data = next;
+        let entry = entry.map_err(|e| at(e.offset, "certificate entry does not parse"))?;
+        let start = entry.offset();
+        let bytes = content
+            .get(start..start + entry.total_len())
+            .ok_or_else(|| at(start, "certificate entry does not parse"))?;
+        out.push(bytes);
     }
     Ok(out)
-}
-
-fn signer_matches(cert: &X509Certificate<'_>, sid: &SignerId<'_>) -> bool {
-    match sid {
-        SignerId::KeyId(id) => subject_key_id(cert) == Some(*id),
-        SignerId::IssuerSerial { issuer, serial } => {
-            let strip = |s: &[u8]| {
-                s.iter()
-                    .skip_while(|&&b| b == 0)
-                    .copied()
-                    .collect::<Vec<u8>>()
-            };
-            cert.issuer().as_raw() == *issuer && strip(cert.raw_serial()) == strip(serial)
-        }
-    }
 }
 
 /// The signer certificate (DER, subject) if found, and the signature check result.
 type SignerCheck<'a> = (Option<(&'a [u8], String)>, Result<(), String>);
 
 /// Check one SignerInfo over `signed`; returns the signer certificate's DER and subject.
-fn verify_signer<'a>(signed: &SignedData<'a>, signer: &SignerInfo<'a>) -> SignerCheck<'a> {
-    let found = signed.certificates.iter().find_map(|der| {
+fn verify_signer<'a>(signed: &'a SignedData, signer: &SignerInfo) -> SignerCheck<'a> {
+    let found = signed.signer_certificate(signer).and_then(|der| {
         let (_, cert) = X509Certificate::from_der(der).ok()?;
-        signer_matches(&cert, &signer.sid).then(|| (*der, cert.subject().to_string()))
+        Some((der, cert.subject().to_string()))
     });
     let Some((signer_der, subject)) = found else {
         return (
@@ -118,62 +104,60 @@ fn verify_signer<'a>(signed: &SignedData<'a>, signer: &SignerInfo<'a>) -> Signer
 }
 
 fn check_signature(
-    signed: &SignedData<'_>,
-    signer: &SignerInfo<'_>,
+    signed: &SignedData,
+    signer: &SignerInfo,
     signer_der: &[u8],
 ) -> Result<(), String> {
     let (_, cert) =
         X509Certificate::from_der(signer_der).map_err(|e| format!("signer certificate: {e}"))?;
-    let (_, digest_alg) = AlgorithmIdentifier::from_der(signer.digest_algorithm)
-        .map_err(|_| "digestAlgorithm does not parse".to_owned())?;
-    let digest_oid = digest_alg.algorithm.to_id_string();
-    let hash = HashAlgorithm::from_dotted_oid(&digest_oid)
+    let digest_oid = signer.digest_algorithm.oid;
+    let hash = HashAlgorithm::from_oid(&digest_oid)
         .ok_or_else(|| format!("unsupported digest algorithm {digest_oid}"))?;
-    let (_, signature_alg) = AlgorithmIdentifier::from_der(signer.signature_algorithm)
+    let algorithm_der = signer.signature_algorithm.encode();
+    let (_, signature_alg) = X509AlgorithmIdentifier::from_der(&algorithm_der)
         .map_err(|_| "signatureAlgorithm does not parse".to_owned())?;
-    let message: &[u8] = match &signer.signed_attrs_der {
-        Some(attrs) => {
-            let value_of = |oid: &str| {
-                signer
-                    .signed_attrs
-                    .iter()
-                    .find(|(t, _)| t == oid)
-                    .and_then(|(_, values)| values.first().copied())
-            };
-            let digest_attr =
-                value_of(cms::ATTR_MESSAGE_DIGEST).ok_or("no messageDigest attribute")?;
-            let (_, digest_value) = x509_parser::asn1_rs::OctetString::from_der(digest_attr)
-                .map_err(|_| "messageDigest is not an OCTET STRING".to_owned())?;
-            if digest_value.as_ref() != hash.digest(&signed.content).as_slice() {
-                return Err("messageDigest does not match the list content".to_owned());
-            }
-            if let Some(ct) = value_of(cms::ATTR_CONTENT_TYPE) {
-                let (_, oid) = x509_parser::asn1_rs::Oid::from_der(ct)
-                    .map_err(|_| "contentType attribute".to_owned())?;
-                if oid.to_id_string() != signed.content_type {
-                    return Err("contentType attribute differs from eContentType".to_owned());
-                }
-            }
-            attrs
-        }
-        None => &signed.content,
-    };
+    // The same check as EF.SOD and EF.CardSecurity: exactly one messageDigest equal to the
+    // content's digest, exactly one contentType equal to the eContentType.
+    let attrs = signer
+        .signed_attrs
+        .as_ref()
+        .ok_or("the SignerInfo has no signed attributes")?;
+    attrs
+        .check_message_digest(Some(hash), &signed.content)
+        .and_then(|()| attrs.check_content_type(&signed.content_type))
+        .map_err(|problem| attribute_problem(&problem))?;
     verify_cms_signature(
         cert.public_key(),
         &signature_alg,
         hash,
-        message,
-        signer.signature,
+        &attrs.der_for_signature,
+        &signer.signature,
     )
     .map_err(|e| e.to_string())
 }
 
-fn signing_time(signer: &SignerInfo<'_>) -> Option<String> {
-    let (_, values) = signer
-        .signed_attrs
-        .iter()
-        .find(|(t, _)| t == cms::ATTR_SIGNING_TIME)?;
-    let value = values.first()?;
+/// A signed-attribute problem in the words of the master list report.
+fn attribute_problem(problem: &AttributeProblem) -> String {
+    match problem {
+        AttributeProblem::Repeated { attribute, count } => {
+            format!("signed attribute {attribute} appears {count} times; RFC 5652 allows one")
+        }
+        AttributeProblem::Missing { attribute } if *attribute == oid::ATTR_MESSAGE_DIGEST => {
+            "no messageDigest attribute".to_owned()
+        }
+        AttributeProblem::Missing { .. } => "no contentType attribute".to_owned(),
+        AttributeProblem::ContentTypeDiffers { .. } => {
+            "contentType attribute differs from eContentType".to_owned()
+        }
+        AttributeProblem::UnsupportedDigest => "unsupported digest algorithm".to_owned(),
+        AttributeProblem::DigestDiffers { .. } => {
+            "messageDigest does not match the list content".to_owned()
+        }
+    }
+}
+
+fn signing_time(signer: &SignerInfo) -> Option<String> {
+    let value = signer.signed_attrs.as_ref()?.signing_time()?;
     // UTCTime or GeneralizedTime: tag, short length, ASCII.
     let text = value.get(2..)?;
     std::str::from_utf8(text).ok().map(str::to_owned)
@@ -191,8 +175,11 @@ impl TrustStore {
         bytes: &[u8],
         source: &str,
     ) -> Result<MasterListReport, TrustError> {
-        let signed = cms::parse_signed_data(bytes)?;
-        if signed.content_type != CSCA_MASTER_LIST {
+        let signed = SignedData::parse_der(bytes).map_err(|e| TrustError::Malformed {
+            what: format!("CMS SignedData: {}", e.reason),
+            offset: e.offset,
+        })?;
+        if signed.content_type != oid::CSCA_MASTER_LIST {
             return Err(TrustError::Malformed {
                 what: format!(
                     "CMS content type {} is not id-icao-cscaMasterList",
@@ -202,12 +189,13 @@ impl TrustStore {
             });
         }
         let entries = certificate_list(&signed.content)?;
+        let embedded: Vec<&[u8]> = signed.certificates.iter().map(Vec::as_slice).collect();
         let mut report = MasterListReport {
             source: source.to_owned(),
             certificate_count: entries.len(),
             ..MasterListReport::default()
         };
-        match signed.signers.first() {
+        match signed.signer_infos.first() {
             Some(signer) => {
                 let (found, result) = verify_signer(&signed, signer);
                 report.signing_time = signing_time(signer);
@@ -215,8 +203,7 @@ impl TrustStore {
                 report.signature_problem = result.err();
                 if let Some((signer_der, subject)) = found {
                     report.signer_subject = Some(subject);
-                    if let Some((issuer, in_list)) =
-                        signer_issuer(signer_der, &entries, &signed.certificates)
+                    if let Some((issuer, in_list)) = signer_issuer(signer_der, &entries, &embedded)
                     {
                         report.signer_issued_by = Some(issuer);
                         report.signer_issuer_in_list = in_list;

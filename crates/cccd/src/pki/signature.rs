@@ -1,6 +1,6 @@
 //! Signature verification for every algorithm an eMRTD PKI uses.
 //!
-//! One entry point, [`verify_signature`], takes the signer's SubjectPublicKeyInfo, the
+//! One entry point, [`verify_signature_der`], takes the signer's SubjectPublicKeyInfo, the
 //! signature AlgorithmIdentifier (OID and parameters), the signed bytes and the signature,
 //! and answers `Ok(())` or a typed [`SignatureError`]. It covers:
 //!
@@ -117,46 +117,13 @@ impl fmt::Display for KeyDescription {
     }
 }
 
-/// Object identifiers (dotted form) that this module dispatches on.
-pub mod oid {
-    /// rsaEncryption (RFC 8017).
-    pub const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
-    /// id-RSASSA-PSS (RFC 4055), used both as key and signature algorithm.
-    pub const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
-    /// id-mgf1 (RFC 8017).
-    pub const MGF1: &str = "1.2.840.113549.1.1.8";
-    /// sha1WithRSAEncryption.
-    pub const SHA1_WITH_RSA: &str = "1.2.840.113549.1.1.5";
-    /// sha224WithRSAEncryption.
-    pub const SHA224_WITH_RSA: &str = "1.2.840.113549.1.1.14";
-    /// sha256WithRSAEncryption.
-    pub const SHA256_WITH_RSA: &str = "1.2.840.113549.1.1.11";
-    /// sha384WithRSAEncryption.
-    pub const SHA384_WITH_RSA: &str = "1.2.840.113549.1.1.12";
-    /// sha512WithRSAEncryption.
-    pub const SHA512_WITH_RSA: &str = "1.2.840.113549.1.1.13";
-    /// id-ecPublicKey (RFC 5480).
-    pub const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-    /// ecdsa-with-SHA1 (X9.62).
-    pub const ECDSA_WITH_SHA1: &str = "1.2.840.10045.4.1";
-    /// ecdsa-with-SHA224.
-    pub const ECDSA_WITH_SHA224: &str = "1.2.840.10045.4.3.1";
-    /// ecdsa-with-SHA256.
-    pub const ECDSA_WITH_SHA256: &str = "1.2.840.10045.4.3.2";
-    /// ecdsa-with-SHA384.
-    pub const ECDSA_WITH_SHA384: &str = "1.2.840.10045.4.3.3";
-    /// ecdsa-with-SHA512.
-    pub const ECDSA_WITH_SHA512: &str = "1.2.840.10045.4.3.4";
-    /// BSI TR-03111 ecdsa-plain-SHA1 (plain `r || s` signatures).
-    pub const ECDSA_PLAIN_SHA1: &str = "0.4.0.127.0.7.1.1.4.1.1";
-    /// BSI TR-03111 ecdsa-plain-SHA224.
-    pub const ECDSA_PLAIN_SHA224: &str = "0.4.0.127.0.7.1.1.4.1.2";
-    /// BSI TR-03111 ecdsa-plain-SHA256.
-    pub const ECDSA_PLAIN_SHA256: &str = "0.4.0.127.0.7.1.1.4.1.3";
-    /// BSI TR-03111 ecdsa-plain-SHA384.
-    pub const ECDSA_PLAIN_SHA384: &str = "0.4.0.127.0.7.1.1.4.1.4";
-    /// BSI TR-03111 ecdsa-plain-SHA512.
-    pub const ECDSA_PLAIN_SHA512: &str = "0.4.0.127.0.7.1.1.4.1.5";
+/// The object identifiers this module dispatches on (the crate's one OID home).
+pub use crate::oid;
+
+/// An x509-parser OID as the crate's [`oid::ObjectIdentifier`]; `None` when it does not fit
+/// one (then it matches no constant).
+pub(crate) fn oid_of(parsed: &x509_parser::asn1_rs::Oid<'_>) -> Option<oid::ObjectIdentifier> {
+    oid::ObjectIdentifier::from_bytes(parsed.as_bytes()).ok()
 }
 
 /// How ECDSA signature bytes may be encoded for a given algorithm OID.
@@ -179,25 +146,28 @@ pub(crate) enum Scheme {
 
 pub(crate) fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, SignatureError> {
     use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
-    let oid_text = algorithm.algorithm.to_id_string();
-    let scheme = match oid_text.as_str() {
-        oid::SHA1_WITH_RSA => Scheme::RsaPkcs1(Sha1),
-        oid::SHA224_WITH_RSA => Scheme::RsaPkcs1(Sha224),
-        oid::SHA256_WITH_RSA => Scheme::RsaPkcs1(Sha256),
-        oid::SHA384_WITH_RSA => Scheme::RsaPkcs1(Sha384),
-        oid::SHA512_WITH_RSA => Scheme::RsaPkcs1(Sha512),
-        oid::RSASSA_PSS => Scheme::RsaPss(rsa::PssParameters::parse(algorithm)?),
-        oid::ECDSA_WITH_SHA1 => Scheme::Ecdsa(Sha1, EcdsaEncoding::DerOrPlain),
-        oid::ECDSA_WITH_SHA224 => Scheme::Ecdsa(Sha224, EcdsaEncoding::DerOrPlain),
-        oid::ECDSA_WITH_SHA256 => Scheme::Ecdsa(Sha256, EcdsaEncoding::DerOrPlain),
-        oid::ECDSA_WITH_SHA384 => Scheme::Ecdsa(Sha384, EcdsaEncoding::DerOrPlain),
-        oid::ECDSA_WITH_SHA512 => Scheme::Ecdsa(Sha512, EcdsaEncoding::DerOrPlain),
-        oid::ECDSA_PLAIN_SHA1 => Scheme::Ecdsa(Sha1, EcdsaEncoding::Plain),
-        oid::ECDSA_PLAIN_SHA224 => Scheme::Ecdsa(Sha224, EcdsaEncoding::Plain),
-        oid::ECDSA_PLAIN_SHA256 => Scheme::Ecdsa(Sha256, EcdsaEncoding::Plain),
-        oid::ECDSA_PLAIN_SHA384 => Scheme::Ecdsa(Sha384, EcdsaEncoding::Plain),
-        oid::ECDSA_PLAIN_SHA512 => Scheme::Ecdsa(Sha512, EcdsaEncoding::Plain),
-        _ => return Err(SignatureError::UnsupportedAlgorithm { oid: oid_text }),
+    let scheme = match oid_of(&algorithm.algorithm) {
+        Some(oid::SHA1_WITH_RSA) => Scheme::RsaPkcs1(Sha1),
+        Some(oid::SHA224_WITH_RSA) => Scheme::RsaPkcs1(Sha224),
+        Some(oid::SHA256_WITH_RSA) => Scheme::RsaPkcs1(Sha256),
+        Some(oid::SHA384_WITH_RSA) => Scheme::RsaPkcs1(Sha384),
+        Some(oid::SHA512_WITH_RSA) => Scheme::RsaPkcs1(Sha512),
+        Some(oid::RSASSA_PSS) => Scheme::RsaPss(rsa::PssParameters::parse(algorithm)?),
+        Some(oid::ECDSA_WITH_SHA1) => Scheme::Ecdsa(Sha1, EcdsaEncoding::DerOrPlain),
+        Some(oid::ECDSA_WITH_SHA224) => Scheme::Ecdsa(Sha224, EcdsaEncoding::DerOrPlain),
+        Some(oid::ECDSA_WITH_SHA256) => Scheme::Ecdsa(Sha256, EcdsaEncoding::DerOrPlain),
+        Some(oid::ECDSA_WITH_SHA384) => Scheme::Ecdsa(Sha384, EcdsaEncoding::DerOrPlain),
+        Some(oid::ECDSA_WITH_SHA512) => Scheme::Ecdsa(Sha512, EcdsaEncoding::DerOrPlain),
+        Some(oid::ECDSA_PLAIN_SHA1) => Scheme::Ecdsa(Sha1, EcdsaEncoding::Plain),
+        Some(oid::ECDSA_PLAIN_SHA224) => Scheme::Ecdsa(Sha224, EcdsaEncoding::Plain),
+        Some(oid::ECDSA_PLAIN_SHA256) => Scheme::Ecdsa(Sha256, EcdsaEncoding::Plain),
+        Some(oid::ECDSA_PLAIN_SHA384) => Scheme::Ecdsa(Sha384, EcdsaEncoding::Plain),
+        Some(oid::ECDSA_PLAIN_SHA512) => Scheme::Ecdsa(Sha512, EcdsaEncoding::Plain),
+        _ => {
+            return Err(SignatureError::UnsupportedAlgorithm {
+                oid: algorithm.algorithm.to_id_string(),
+            });
+        }
     };
     Ok(scheme)
 }
@@ -206,7 +176,7 @@ pub(crate) fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, 
 ///
 /// The message is hashed here with the algorithm's hash. Keys must match the family:
 /// an RSA scheme with an EC key is [`SignatureError::BadKey`].
-pub fn verify_signature(
+pub(crate) fn verify_signature(
     spki: &SubjectPublicKeyInfo<'_>,
     algorithm: &AlgorithmIdentifier<'_>,
     message: &[u8],
@@ -225,16 +195,18 @@ pub fn verify_signature(
 /// Verify a CMS SignerInfo signature (RFC 5652 §5.6). CMS allows the signature algorithm to
 /// be the bare key algorithm (rsaEncryption, id-ecPublicKey) with the hash taken from the
 /// SignerInfo's digestAlgorithm; eMRTD SODs and master lists use both forms.
-pub fn verify_cms_signature(
+pub(crate) fn verify_cms_signature(
     spki: &SubjectPublicKeyInfo<'_>,
     algorithm: &AlgorithmIdentifier<'_>,
     digest_algorithm: HashAlgorithm,
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    match algorithm.algorithm.to_id_string().as_str() {
-        oid::RSA_ENCRYPTION => rsa::verify_pkcs1v15(spki, digest_algorithm, message, signature),
-        oid::EC_PUBLIC_KEY => {
+    match oid_of(&algorithm.algorithm) {
+        Some(oid::RSA_ENCRYPTION) => {
+            rsa::verify_pkcs1v15(spki, digest_algorithm, message, signature)
+        }
+        Some(oid::EC_PUBLIC_KEY) => {
             let digest = digest_algorithm.digest(message);
             ecdsa::verify_prehashed(spki, &digest, signature, EcdsaEncoding::DerOrPlain)
         }
@@ -242,7 +214,8 @@ pub fn verify_cms_signature(
     }
 }
 
-/// [`verify_signature`] on DER encodings: a SubjectPublicKeyInfo and an AlgorithmIdentifier.
+/// Verify `signature` over `message` with the key of a DER SubjectPublicKeyInfo, using a DER
+/// AlgorithmIdentifier (the message is hashed with the algorithm's hash).
 pub fn verify_signature_der(
     spki_der: &[u8],
     algorithm_der: &[u8],
@@ -250,16 +223,39 @@ pub fn verify_signature_der(
     signature: &[u8],
 ) -> Result<(), SignatureError> {
     let spki = parse_spki(spki_der)?;
-    let (_, algorithm) = AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| {
-        SignatureError::UnsupportedAlgorithm {
-            oid: "unparseable AlgorithmIdentifier".to_owned(),
-        }
-    })?;
+    let algorithm = parse_algorithm(algorithm_der)?;
     verify_signature(&spki, &algorithm, message, signature)
 }
 
+/// Verify a CMS SignerInfo signature (RFC 5652 §5.6) with the key of a DER
+/// SubjectPublicKeyInfo and the SignerInfo's DER signatureAlgorithm, which may be the bare
+/// key algorithm (rsaEncryption, id-ecPublicKey) with the hash from `digest_algorithm`.
+pub fn verify_cms_signature_der(
+    spki_der: &[u8],
+    algorithm_der: &[u8],
+    digest_algorithm: HashAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let spki = parse_spki(spki_der)?;
+    let algorithm = parse_algorithm(algorithm_der)?;
+    verify_cms_signature(&spki, &algorithm, digest_algorithm, message, signature)
+}
+
+/// Parse a DER AlgorithmIdentifier, mapping failures to
+/// [`SignatureError::UnsupportedAlgorithm`].
+pub(crate) fn parse_algorithm(
+    algorithm_der: &[u8],
+) -> Result<AlgorithmIdentifier<'_>, SignatureError> {
+    AlgorithmIdentifier::from_der(algorithm_der)
+        .map(|(_, algorithm)| algorithm)
+        .map_err(|_| SignatureError::UnsupportedAlgorithm {
+            oid: "unparseable AlgorithmIdentifier".to_owned(),
+        })
+}
+
 /// Parse a DER SubjectPublicKeyInfo, mapping failures to [`SignatureError::BadKey`].
-pub fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, SignatureError> {
+pub(crate) fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, SignatureError> {
     SubjectPublicKeyInfo::from_der(spki_der)
         .map(|(_, spki)| spki)
         .map_err(|e| SignatureError::BadKey {
@@ -267,11 +263,17 @@ pub fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, Signature
         })
 }
 
+/// The key of a DER SubjectPublicKeyInfo described (RSA size, or EC curve and whether its
+/// parameters are explicit); `None` when it does not parse.
+pub fn describe_key_der(spki_der: &[u8]) -> Option<KeyDescription> {
+    parse_spki(spki_der).ok().map(|spki| describe_key(&spki))
+}
+
 /// Describe the key in `spki`: RSA size, or EC curve and whether its parameters are explicit.
-pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
+pub(crate) fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
     let oid_text = spki.algorithm.algorithm.to_id_string();
-    match oid_text.as_str() {
-        oid::RSA_ENCRYPTION | oid::RSASSA_PSS => match rsa::public_key(spki) {
+    match oid_of(&spki.algorithm.algorithm) {
+        Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS) => match rsa::public_key(spki) {
             Ok(key) => KeyDescription {
                 algorithm: KeyAlgorithm::Rsa {
                     bits: rsa::modulus_bits(&key),
@@ -283,7 +285,7 @@ pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
                 explicit_parameters: false,
             },
         },
-        oid::EC_PUBLIC_KEY => {
+        Some(oid::EC_PUBLIC_KEY) => {
             let explicit = ecdsa::has_explicit_parameters(spki);
             let algorithm = match ecdsa::curve_of(spki) {
                 Ok(curve) => KeyAlgorithm::Ec { curve },

@@ -94,9 +94,7 @@ fn prepared_aa_verdicts_equal_plain_ones_on_sample_cards() {
         }
         let challenge = crate::hex::decode(&record.challenge, 1024).unwrap();
         let response = crate::hex::decode(&record.response, 1024).unwrap();
-        let algorithm = enc_seq(&[&enc_oid(
-            &sig_oid::ECDSA_PLAIN_SHA256.parse::<Oid<'static>>().unwrap(),
-        )]);
+        let algorithm = enc_seq(&[&enc_oid(&sig_oid::ECDSA_PLAIN_SHA256)]);
         let mut both = |c: &[u8], r: &[u8]| {
             let plain = signature::verify_signature_der(dg15.spki_der(), &algorithm, c, r);
             let prepared = verify_with_prepared_key(dg15.spki_der(), &algorithm, c, r);

@@ -29,7 +29,7 @@ fn optional(n: Option<u64>) -> Vec<u8> {
 
 /// The DER content bytes of a dotted OID, or `None` when it is not a valid OID.
 fn dotted_oid_content(dotted: &str) -> Option<Vec<u8>> {
-    let oid: asn1_rs::Oid<'static> = dotted.parse().ok()?;
+    let oid: crate::oid::ObjectIdentifier = dotted.parse().ok()?;
     Some(oid.as_bytes().to_vec())
 }
 

@@ -11,8 +11,8 @@ use super::{EcdsaEncoding, SignatureError, oid};
 use crate::ec::{Curve, EcError};
 
 fn ec_parameters<'a>(spki: &'a SubjectPublicKeyInfo<'_>) -> Result<&'a Any<'a>, SignatureError> {
-    let key_oid = spki.algorithm.algorithm.to_id_string();
-    if key_oid != oid::EC_PUBLIC_KEY {
+    if super::oid_of(&spki.algorithm.algorithm) != Some(oid::EC_PUBLIC_KEY) {
+        let key_oid = spki.algorithm.algorithm.to_id_string();
         return Err(SignatureError::BadKey {
             reason: format!("an ECDSA signature needs an EC key, found key algorithm {key_oid}"),
         });

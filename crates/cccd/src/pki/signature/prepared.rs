@@ -163,15 +163,21 @@ pub struct PreparedKey {
 }
 
 impl PreparedKey {
+    /// Decode and describe the key of a DER SubjectPublicKeyInfo; a key that parses but does
+    /// not decode is kept as "plain" (each verification reports the plain path's error), an
+    /// encoding that does not parse is [`SignatureError::BadKey`].
+    pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, SignatureError> {
+        Ok(Self::new(&super::parse_spki(spki_der)?))
+    }
+
     /// Decode and describe the key of `spki`. Never fails: a key that does not decode is
     /// kept as "plain", and every verification reports the plain path's error.
-    pub fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
-        let key_oid = spki.algorithm.algorithm.to_id_string();
-        let kind = match key_oid.as_str() {
-            oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
+    pub(crate) fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
+        let kind = match super::oid_of(&spki.algorithm.algorithm) {
+            Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS) => {
                 PreparedRsa::new(spki).map_or(Kind::Plain, Kind::Rsa)
             }
-            oid::EC_PUBLIC_KEY => super::ecdsa::curve_of(spki)
+            Some(oid::EC_PUBLIC_KEY) => super::ecdsa::curve_of(spki)
                 .and_then(|curve| {
                     PreparedEc::new(curve, &spki.subject_public_key.data).map(|key| Kind::Ec {
                         key: Box::new(key),
@@ -213,9 +219,25 @@ impl PreparedKey {
         }
     }
 
+    /// Verify a CMS SignerInfo signature with this key: `spki_der` must be the key this one
+    /// was prepared from (the plain path uses it for the combinations not accelerated here),
+    /// `algorithm_der` the SignerInfo's signatureAlgorithm.
+    pub fn verify_cms_der(
+        &self,
+        spki_der: &[u8],
+        algorithm_der: &[u8],
+        digest_algorithm: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let spki = super::parse_spki(spki_der)?;
+        let algorithm = super::parse_algorithm(algorithm_der)?;
+        self.verify_cms(&spki, &algorithm, digest_algorithm, message, signature)
+    }
+
     /// [`super::verify_cms_signature`] with this key; `spki` must be the key it was prepared
     /// from (the plain path gets it for the combinations not accelerated here).
-    pub fn verify_cms(
+    pub(crate) fn verify_cms(
         &self,
         spki: &SubjectPublicKeyInfo<'_>,
         algorithm: &AlgorithmIdentifier<'_>,
@@ -225,9 +247,9 @@ impl PreparedKey {
     ) -> Result<(), SignatureError> {
         let plain =
             || super::verify_cms_signature(spki, algorithm, digest_algorithm, message, signature);
-        let scheme = match algorithm.algorithm.to_id_string().as_str() {
-            oid::RSA_ENCRYPTION => Scheme::RsaPkcs1(digest_algorithm),
-            oid::EC_PUBLIC_KEY => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
+        let scheme = match super::oid_of(&algorithm.algorithm) {
+            Some(oid::RSA_ENCRYPTION) => Scheme::RsaPkcs1(digest_algorithm),
+            Some(oid::EC_PUBLIC_KEY) => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
             _ => scheme_for(algorithm)?,
         };
         self.verify_scheme(scheme, message, signature, plain)
@@ -235,7 +257,7 @@ impl PreparedKey {
 
     /// [`super::verify_signature`] with this key (a signature algorithm OID, not a bare key
     /// algorithm); `spki` must be the key it was prepared from.
-    pub fn verify(
+    pub(crate) fn verify(
         &self,
         spki: &SubjectPublicKeyInfo<'_>,
         algorithm: &AlgorithmIdentifier<'_>,

@@ -37,7 +37,9 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-fn oid_der(dotted: &str) -> Vec<u8> {
+#[allow(clippy::needless_pass_by_value)] // a dotted &str or an ObjectIdentifier alike
+fn oid_der(dotted: impl ToString) -> Vec<u8> {
+    let dotted = dotted.to_string();
     let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
     let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
     for &arc in &arcs[2..] {
@@ -53,7 +55,7 @@ fn oid_der(dotted: &str) -> Vec<u8> {
     tlv(0x06, &body)
 }
 
-fn algorithm_der(dotted: &str, params: Option<&[u8]>) -> Vec<u8> {
+fn algorithm_der(dotted: impl ToString, params: Option<&[u8]>) -> Vec<u8> {
     let mut content = oid_der(dotted);
     content.extend_from_slice(params.unwrap_or_default());
     tlv(0x30, &content)
@@ -115,7 +117,7 @@ fn run(name: &str, tables: bool, algorithm: impl Fn(&Value) -> Vec<u8>) -> usize
     count
 }
 
-fn ecdsa_plain_oid(hash: HashAlgorithm) -> &'static str {
+fn ecdsa_plain_oid(hash: HashAlgorithm) -> oid::ObjectIdentifier {
     match hash {
         HashAlgorithm::Sha1 => oid::ECDSA_PLAIN_SHA1,
         HashAlgorithm::Sha224 => oid::ECDSA_PLAIN_SHA224,
@@ -125,7 +127,7 @@ fn ecdsa_plain_oid(hash: HashAlgorithm) -> &'static str {
     }
 }
 
-fn ecdsa_der_oid(hash: HashAlgorithm) -> &'static str {
+fn ecdsa_der_oid(hash: HashAlgorithm) -> oid::ObjectIdentifier {
     match hash {
         HashAlgorithm::Sha1 => oid::ECDSA_WITH_SHA1,
         HashAlgorithm::Sha224 => oid::ECDSA_WITH_SHA224,

@@ -23,7 +23,7 @@ pub(crate) struct PssParameters {
 impl PssParameters {
     /// Parse `RSASSA-PSS-params` (RFC 4055 §3.1). Absent parameters mean all defaults:
     /// SHA-1, MGF1 with SHA-1, salt 20, trailer 1.
-    pub fn parse(algorithm: &AlgorithmIdentifier<'_>) -> Result<Self, SignatureError> {
+    pub(crate) fn parse(algorithm: &AlgorithmIdentifier<'_>) -> Result<Self, SignatureError> {
         let Some(any) = algorithm.parameters.as_ref() else {
             return Ok(Self {
                 hash: HashAlgorithm::Sha1,
@@ -34,24 +34,26 @@ impl PssParameters {
             what: format!("RSASSA-PSS parameters: {what}"),
         };
         let params = RsaSsaPssParams::try_from(any).map_err(|_| bad("do not parse"))?;
-        let hash_oid = params.hash_algorithm_oid().to_id_string();
-        let hash = HashAlgorithm::from_dotted_oid(&hash_oid).ok_or_else(|| {
-            SignatureError::UnsupportedAlgorithm {
-                oid: hash_oid.clone(),
-            }
-        })?;
+        let hash_oid = params.hash_algorithm_oid();
+        let hash = super::oid_of(hash_oid)
+            .and_then(|o| HashAlgorithm::from_oid(&o))
+            .ok_or_else(|| SignatureError::UnsupportedAlgorithm {
+                oid: hash_oid.to_id_string(),
+            })?;
         let mgf = params
             .mask_gen_algorithm()
             .map_err(|_| bad("mask generation algorithm does not parse"))?;
-        let mgf_oid = mgf.mgf.to_id_string();
-        if mgf_oid != oid::MGF1 {
-            return Err(SignatureError::UnsupportedAlgorithm { oid: mgf_oid });
+        if super::oid_of(&mgf.mgf) != Some(oid::MGF1) {
+            return Err(SignatureError::UnsupportedAlgorithm {
+                oid: mgf.mgf.to_id_string(),
+            });
         }
-        let mgf_hash_oid = mgf.hash.to_id_string();
-        if mgf_hash_oid != hash_oid {
+        if super::oid_of(&mgf.hash) != Some(hash.oid()) {
             // The rsa crate uses one digest for the message hash and MGF1.
             return Err(bad(&format!(
-                "MGF1 hash {mgf_hash_oid} differs from message hash {hash_oid}"
+                "MGF1 hash {} differs from message hash {}",
+                mgf.hash.to_id_string(),
+                hash.oid()
             )));
         }
         if params.trailer_field() != 1 {
@@ -64,8 +66,11 @@ impl PssParameters {
 
 /// Decode the RSA key of an rsaEncryption or id-RSASSA-PSS SubjectPublicKeyInfo.
 pub(crate) fn public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, SignatureError> {
-    let key_oid = spki.algorithm.algorithm.to_id_string();
-    if key_oid != oid::RSA_ENCRYPTION && key_oid != oid::RSASSA_PSS {
+    if !matches!(
+        super::oid_of(&spki.algorithm.algorithm),
+        Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS)
+    ) {
+        let key_oid = spki.algorithm.algorithm.to_id_string();
         return Err(SignatureError::BadKey {
             reason: format!("an RSA signature needs an RSA key, found key algorithm {key_oid}"),
         });

@@ -36,7 +36,7 @@ fn digest_info_prefix(hash: HashAlgorithm) -> Box<[u8]> {
 
 impl PreparedRsa {
     /// Decode the key of an rsaEncryption or id-RSASSA-PSS SubjectPublicKeyInfo.
-    pub fn new(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self, SignatureError> {
+    pub(crate) fn new(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self, SignatureError> {
         let key = public_key(spki)?;
         Ok(Self::from_key(key))
     }

@@ -24,7 +24,9 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 }
 
 /// DER OBJECT IDENTIFIER from dotted text.
-fn oid_der(dotted: &str) -> Vec<u8> {
+#[allow(clippy::needless_pass_by_value)] // a dotted &str or an ObjectIdentifier alike
+fn oid_der(dotted: impl ToString) -> Vec<u8> {
+    let dotted = dotted.to_string();
     let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
     let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
     for &arc in &arcs[2..] {
@@ -40,7 +42,7 @@ fn oid_der(dotted: &str) -> Vec<u8> {
     tlv(0x06, &body)
 }
 
-fn algorithm_der(dotted: &str, params: Option<&[u8]>) -> Vec<u8> {
+fn algorithm_der(dotted: impl ToString, params: Option<&[u8]>) -> Vec<u8> {
     let mut content = oid_der(dotted);
     if let Some(p) = params {
         content.extend_from_slice(p);
@@ -92,7 +94,7 @@ fn rsa_pkcs1v15_every_hash() {
     let key = rsa_key();
     let spki = rsa_spki(key);
     let null = [0x05, 0x00];
-    let cases: [(&str, HashAlgorithm, Pkcs1v15Sign); 5] = [
+    let cases: [(oid::ObjectIdentifier, HashAlgorithm, Pkcs1v15Sign); 5] = [
         (
             oid::SHA1_WITH_RSA,
             HashAlgorithm::Sha1,
