@@ -14,7 +14,7 @@
 //!
 //! Everything here is variable-time, which is sound because every input of a signature
 //! verification is public. The exceptional additions (a point plus itself, plus its
-//! negation, or the point at infinity) are handled by the `Jacobian` point type itself.
+//! negation, or the point at infinity) are handled by the Jacobian arithmetic itself.
 
 use elliptic_curve::Field;
 use elliptic_curve::ff::PrimeField;
