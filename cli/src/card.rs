@@ -1,6 +1,5 @@
 //! Reading a card through a PC/SC reader, with a progress bar on standard error.
 
-use crate::args::KeyArgs;
 use crate::exit::CliError;
 use cccd::document::Document;
 use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
@@ -32,7 +31,8 @@ impl From<SessionError> for CliError {
 /// How many times one read waits for the card to come back before giving up.
 const MAX_RESUMES: usize = 5;
 
-/// Open the card and read `plan`, showing progress; the document records the reader and time.
+/// Open the card with `keys` (checked by the caller before any reader is touched) and read
+/// `plan`, showing progress; the document records the reader and time.
 ///
 /// A card pulled away (or a secure session lost for good) does not end the read: the command
 /// says so, waits up to `--wait` seconds for the card to come back in the same reader, checks
@@ -40,11 +40,9 @@ const MAX_RESUMES: usize = 5;
 /// bytes already read.
 pub fn read_card(
     reader: &ReaderArgs,
-    keys: &KeyArgs,
+    keys: &AccessKeys,
     plan: &ReadPlan,
 ) -> Result<Document, CliError> {
-    let today = time::OffsetDateTime::now_utc().date();
-    let keys = keys.keys(today)?;
     let wait = Duration::from_secs(reader.wait);
     let name = wait_for_card(reader.reader.as_deref(), wait)?;
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
@@ -54,7 +52,7 @@ pub fn read_card(
             .progress_chars("=> "),
     );
     bar.set_message("opening");
-    let mut session = open_session(&name, &keys, wait, &bar)?;
+    let mut session = open_session(&name, keys, wait, &bar)?;
     let mut resumes = 0;
     let mut doc = loop {
         let outcome = session.read(plan, &mut |p| {

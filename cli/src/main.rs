@@ -44,11 +44,17 @@ enum Command {
     /// its chip genuine only by an AA answer over the challenge you issued (--aa-challenge);
     /// its card.json counts only with --trust-recorded-auth. Otherwise a good dump is
     /// inconclusive (exit 4).
-    #[command(after_help = "Examples:
+    #[command(
+        arg_required_else_help = true,
+        override_usage = "cccd verify <DIR> [OPTIONS]              (a dump folder)
+       cccd verify --reader <NAME> <KEY> [OPTIONS] (the card in a reader)
+       cccd verify --batch <DIR> [OPTIONS]        (every dump folder inside DIR)",
+        after_help = "Examples:
   cccd verify testdata/cards/v01-hung-ec-bp384 --csca testdata/pki/csca-ec.crt.pem --aa-challenge 8c57d28d2066fdb8 --at 2025-06-01
   cccd verify testdata/cards/v01-hung-ec-bp384 --csca testdata/pki --at 2025-06-01 --json
   cccd verify --batch testdata/cards --csca testdata/pki --trust-recorded-auth --at 2025-06-01 --json
-  cccd verify --reader 'Virtual PCD 00 00' --can 082497 --csca testdata/pki --html report.html")]
+  cccd verify --reader 'Virtual PCD 00 00' --can 082497 --csca testdata/pki --html report.html"
+    )]
     Verify(commands::verify::Args),
     /// Read a card through a PC/SC reader into a dump folder.
     #[command(after_help = "Examples:
@@ -112,9 +118,16 @@ fn main() -> ExitCode {
             // Usage errors are exit 2 as clap has them; --help and --version print as usual.
             let text = e.render().to_string();
             let message = text.trim().trim_start_matches("error: ");
+            // A value that fails its check (a 5-digit CAN, an 11-digit ID) is bad input;
+            // a missing or unknown argument is usage.
+            let kind = if e.kind() == clap::error::ErrorKind::ValueValidation {
+                "bad_input"
+            } else {
+                "usage"
+            };
             outln!(
                 "{}",
-                exit::error_json("usage", exit::Exit::BadInput, message, None)
+                exit::error_json(kind, exit::Exit::BadInput, message, None)
             );
             return exit::Exit::BadInput.into();
         }

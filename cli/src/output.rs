@@ -61,6 +61,27 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), crate::
     Ok(())
 }
 
+/// Check, before a card is read, that `path` can be written: its folder exists and takes a
+/// new file. A read that ends in "cannot write" would have touched the chip for nothing.
+pub fn check_writable(path: &std::path::Path) -> Result<(), crate::exit::CliError> {
+    let fail = |e: &dyn std::fmt::Display| crate::exit::CliError::cannot_write(path, e);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(fail(&format_args!("{} is not a folder", dir.display())));
+    }
+    let probe = dir.join(format!(".cccd-write-probe.{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| fail(&e))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 /// Print a document body as pretty JSON on stdout, under the contract's header
 /// (`schema_version`, `tool`).
 pub fn print_json<T: serde::Serialize>(body: &T) -> Result<(), crate::exit::CliError> {

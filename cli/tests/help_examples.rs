@@ -12,13 +12,15 @@ const SUBCOMMANDS: [&str; 11] = [
     "receipt",
 ];
 
-/// The `cccd ...` example lines of a subcommand's help.
+/// The `cccd ...` example lines of a subcommand's help (under "Examples:"; the usage lines
+/// above it are forms with placeholders, not commands).
 fn examples(sub: &str) -> Vec<String> {
     let out = cccd().args([sub, "--help"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
+        .skip_while(|l| !l.starts_with("Examples:"))
         .map(str::trim)
         .filter(|l| l.starts_with("cccd "))
         .map(str::to_owned)

@@ -105,9 +105,14 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             redact: args.out.redact,
         });
     }
-    let (doc, source) = load(args)?;
+    // Every input is checked before a reader is touched: the QR, the trust anchors and
+    // where the report goes (a card read for nothing is a card read twice).
     let qr = qr_data(args)?;
     let store = args.trust.store()?;
+    if let Some(path) = &args.html {
+        crate::output::check_writable(path)?;
+    }
+    let (doc, source) = load(args)?;
     let claims = Claims {
         id_number: args.keys.id.clone(),
         full_name: args.name.clone(),
@@ -173,7 +178,11 @@ fn load(args: &Args) -> Result<(Document, String), CliError> {
     } else {
         ReadPlan::verification()
     };
-    let doc = read_card(&reader, &args.keys, &plan)?;
+    // --id and --dob are also claims here: not "unused" when another key opens the chip.
+    let keys = args
+        .keys
+        .keys(time::OffsetDateTime::now_utc().date(), true)?;
+    let doc = read_card(&reader, &keys, &plan)?;
     let name = doc.meta.reader.clone().unwrap_or_default();
     Ok((doc, format!("reader {name}")))
 }
