@@ -8,6 +8,9 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The API docs build without a warning (broken links, private items in public docs).
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+# The published crates (cccd-qr, cccd) package offline: metadata, no file reaching outside the
+# package, manifests that normalize (scripts/check-package.sh says what it checks).
+scripts/check-package.sh
 export CCCD_REQUIRE_PCSC=1
 # The Python with asn1crypto and cryptography that setup.sh prepared (attack tests).
 export CCCD_PYTHON="$PWD/target/py-tests/bin/python"

@@ -56,6 +56,8 @@ pub use error::{Error, ErrorKind};
 /// caller uses the same version.
 pub use time;
 
+// The crate's own README (packaged with it); the repository README's examples, which read
+// the sample cards, are doc-tested by cccd-sim (not published).
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
