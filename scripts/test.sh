@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all --check
+# `cccd-cli/sim`: the cccd binary the tests run has `simulate` and `relay --sim` (the shipped
+# binary builds without them and does not link the simulator); clippy checks both builds.
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features cccd-cli/sim -- -D warnings
 # The API docs build without a warning (broken links, private items in public docs).
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # The published crates (cccd-qr, cccd) package offline: metadata, no file reaching outside the
@@ -16,8 +19,8 @@ export CCCD_REQUIRE_PCSC=1
 export CCCD_PYTHON="$PWD/target/py-tests/bin/python"
 # The C test program links the cdylib, which a test build does not produce by itself.
 cargo build --locked -p cccd-c
-scripts/with-pcscd.sh cargo test --workspace --locked --lib --bins --tests --no-fail-fast -- --include-ignored
-scripts/with-pcscd.sh cargo test --workspace --locked --doc
+scripts/with-pcscd.sh cargo test --workspace --locked --features cccd-cli/sim --lib --bins --tests --no-fail-fast -- --include-ignored
+scripts/with-pcscd.sh cargo test --workspace --locked --features cccd-cli/sim --doc
 # The Python binding: wheel built with maturin, installed into a fresh venv, pytest (the read
 # test through pcscd and the virtual chip included).
 scripts/with-pcscd.sh bindings/python/test.sh

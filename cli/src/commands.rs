@@ -9,6 +9,7 @@ pub mod readers;
 pub mod receipt;
 pub mod relay;
 pub mod serve;
+#[cfg(feature = "sim")]
 pub mod simulate;
 pub mod trust;
 pub mod verify;

@@ -86,6 +86,7 @@ enum Command {
     #[command(after_help = "Examples:\n  cccd readers\n  cccd readers --probe --json")]
     Readers(commands::readers::Args),
     /// Serve a dump as a card through pcscd's virtual reader (vpcd).
+    #[cfg(feature = "sim")]
     #[command(after_help = "Examples:
   cccd simulate testdata/cards/v01-hung-ec-bp384 &
   cccd simulate testdata/cards/v03-minh-rsa-pkcs1 --profile bac-only --no-extended --port 35964")]
@@ -95,9 +96,17 @@ enum Command {
   cccd serve --csca testdata/pki --listen 127.0.0.1:8080")]
     Serve(commands::serve::Args),
     /// Relay a card to `cccd serve`, which reads and verifies it itself.
-    #[command(after_help = "Examples:
+    #[cfg_attr(
+        feature = "sim",
+        command(after_help = "Examples:
   cccd relay --server ws://127.0.0.1:8080/v1/read --reader 'Virtual PCD 00 00' --can 082497
-  cccd relay --server ws://127.0.0.1:8080/v1/read --sim testdata/cards/v01-hung-ec-bp384 --can 082497 --rtt-ms 50 --json")]
+  cccd relay --server ws://127.0.0.1:8080/v1/read --sim testdata/cards/v01-hung-ec-bp384 --can 082497 --rtt-ms 50 --json")
+    )]
+    #[cfg_attr(
+        not(feature = "sim"),
+        command(after_help = "Examples:
+  cccd relay --server ws://127.0.0.1:8080/v1/read --reader 'Virtual PCD 00 00' --can 082497 --json")
+    )]
     Relay(commands::relay::Args),
     /// Check a signed receipt from `cccd serve`.
     #[command(after_help = "Examples:\n  cccd receipt verify receipt.jws --key receipt-pub.pem")]
@@ -142,6 +151,7 @@ fn main() -> ExitCode {
         Command::Mrz(args) => commands::mrz::run(&args),
         Command::Trust(args) => commands::trust::run(&args),
         Command::Readers(args) => commands::readers::run(&args),
+        #[cfg(feature = "sim")]
         Command::Simulate(args) => commands::simulate::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
         Command::Relay(args) => commands::relay::run(&args),
