@@ -207,16 +207,16 @@ pub struct OutputArgs {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TrustArgs {
     /// A CSCA certificate (PEM, PEM bundle or DER) or a folder of them: certificates only,
-    /// and only CA certificates. Repeatable.
-    #[arg(long, value_name = "FILE_OR_DIR")]
+    /// and only CA certificates. Repeatable; the environment gives one (a folder for many).
+    #[arg(long, value_name = "FILE_OR_DIR", env = "CCCD_CSCA")]
     pub csca: Vec<PathBuf>,
     /// An ICAO CSCA master list (CMS) whose signature must verify; a list that does not is
     /// refused (exit 2). Repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "CCCD_MASTERLIST")]
     pub masterlist: Vec<PathBuf>,
     /// A certificate revocation list (PEM or DER) or a folder of them: CRLs only, never
     /// trust anchors. Repeatable.
-    #[arg(long, value_name = "FILE_OR_DIR")]
+    #[arg(long, value_name = "FILE_OR_DIR", env = "CCCD_CRL")]
     pub crl: Vec<PathBuf>,
 }
 

@@ -23,6 +23,9 @@ struct Cli {
     /// hold personal data.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
+    /// When to colour human output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = output::ColorChoice::Auto, global = true)]
+    color: output::ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,7 +37,13 @@ Exit codes:
   2  bad input or usage
   3  reader or card I/O error
   4  inconclusive (nothing failed, but a required proof is missing: no CSCA anchors the
-     document signer, or the chip was not proven genuine to this verifier)";
+     document signer, or the chip was not proven genuine to this verifier)
+
+Environment:
+  CCCD_CSCA        a CSCA file or folder, as --csca (for kiosks and services)
+  CCCD_CRL         a CRL file or folder, as --crl
+  CCCD_MASTERLIST  an ICAO CSCA master list, as --masterlist
+  NO_COLOR         no colour in human output (--color auto)";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -108,9 +117,56 @@ enum Command {
   cccd relay --server ws://127.0.0.1:8080/v1/read --reader 'Virtual PCD 00 00' --can 082497 --json")
     )]
     Relay(commands::relay::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Examples:
+  cccd completions bash > ~/.local/share/bash-completion/completions/cccd
+  cccd completions zsh > ~/.zfunc/_cccd")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or a man1 folder.
+    #[command(after_help = "Examples:
+  cccd man > cccd.1")]
+    Man,
     /// Check a signed receipt from `cccd serve`.
     #[command(after_help = "Examples:\n  cccd receipt verify receipt.jws --key receipt-pub.pem")]
     Receipt(commands::receipt::Args),
+}
+
+/// `cccd man`: the manual page of the whole command, subcommands included.
+fn write_man_page() -> Result<exit::Exit, exit::CliError> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    let man = clap_mangen::Man::new(command.clone());
+    man.render_title(&mut page)
+        .and_then(|()| man.render_name_section(&mut page))
+        .and_then(|()| man.render_synopsis_section(&mut page))
+        .and_then(|()| man.render_description_section(&mut page))
+        .and_then(|()| man.render_options_section(&mut page))
+        .and_then(|()| man.render_subcommands_section(&mut page))
+        .and_then(|()| man.render_extra_section(&mut page))
+        .map_err(|e| exit::CliError::Io(format!("cannot render the manual page: {e}")))?;
+    let mut page =
+        String::from_utf8_lossy(&page).replace(".SH EXTRA", ".SH \"EXIT STATUS AND ENVIRONMENT\"");
+    // Each subcommand's synopsis, options and examples, as subsections of one page
+    // (clap_mangen would write one page per command).
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("cccd {}", sub.get_name());
+        let man = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
+        let mut part = Vec::new();
+        man.render_synopsis_section(&mut part)
+            .and_then(|()| man.render_options_section(&mut part))
+            .and_then(|()| man.render_extra_section(&mut part))
+            .map_err(|e| exit::CliError::Io(format!("cannot render the manual page: {e}")))?;
+        let part = String::from_utf8_lossy(&part)
+            .replace(".SH EXTRA", ".SS EXAMPLES")
+            .replace(".SH ", ".SS ");
+        page.push_str(&format!(".SH \"{}\"\n{part}", name.to_uppercase()));
+    }
+    outln!("{}", page.trim_end());
+    Ok(exit::Exit::Success)
 }
 
 /// Whether the command line asks for JSON: errors then go to standard output as an error
@@ -143,6 +199,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     logging::init(cli.verbose);
+    output::set_color(cli.color);
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(&args),
         Command::Read(args) => commands::read::run(&args),
@@ -156,6 +213,12 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(&args),
         Command::Relay(args) => commands::relay::run(&args),
         Command::Receipt(args) => commands::receipt::run(&args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "cccd", &mut std::io::stdout());
+            Ok(exit::Exit::Success)
+        }
+        Command::Man => write_man_page(),
     };
     match result {
         Ok(code) => code.into(),

@@ -3,9 +3,36 @@
 
 use std::io::IsTerminal;
 
-/// Whether to colour human output: a terminal, and `NO_COLOR` unset.
+/// `--color`: when human output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always (a pager that shows colour, `less -R`).
+    Always,
+    /// Never.
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Set the `--color` choice once, at start.
+pub fn set_color(choice: ColorChoice) {
+    let _ = COLOR.set(choice);
+}
+
+/// Whether to colour human output: `--color always`, or `auto` on a terminal with
+/// `NO_COLOR` unset.
 pub fn use_colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 /// Wrap `text` in an ANSI colour when colour is on.
@@ -24,8 +51,10 @@ pub enum Colour {
     Green = 32,
     /// Fail, not verified.
     Red = 31,
-    /// Warn, skip.
+    /// Warn, inconclusive.
     Yellow = 33,
+    /// Skip: not checked, which is neither a warning nor a failure.
+    Cyan = 36,
 }
 
 /// Write a file that holds personal data (a face, an HTML report): mode 0600, written to a

@@ -205,7 +205,7 @@ fn status_label(s: Status) -> String {
     match s {
         Status::Pass => paint("pass", Colour::Green),
         Status::Fail => paint("FAIL", Colour::Red),
-        Status::Skip => paint("skip", Colour::Yellow),
+        Status::Skip => paint("skip", Colour::Cyan),
         Status::Warn => paint("warn", Colour::Yellow),
     }
 }
