@@ -137,6 +137,7 @@ enum Command {
 
 /// `cccd man`: the manual page of the whole command, subcommands included.
 fn write_man_page() -> Result<exit::Exit, exit::CliError> {
+    use std::fmt::Write as _;
     let command = <Cli as clap::CommandFactory>::command();
     let mut page = Vec::new();
     let man = clap_mangen::Man::new(command.clone());
@@ -163,7 +164,7 @@ fn write_man_page() -> Result<exit::Exit, exit::CliError> {
         let part = String::from_utf8_lossy(&part)
             .replace(".SH EXTRA", ".SS EXAMPLES")
             .replace(".SH ", ".SS ");
-        page.push_str(&format!(".SH \"{}\"\n{part}", name.to_uppercase()));
+        let _ = write!(page, ".SH \"{}\"\n{part}", name.to_uppercase());
     }
     outln!("{}", page.trim_end());
     Ok(exit::Exit::Success)
