@@ -26,6 +26,9 @@ struct Cli {
     /// When to colour human output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = output::ColorChoice::Auto, global = true)]
     color: output::ColorChoice,
+    /// Logs as JSON lines (for a log collector) instead of text.
+    #[arg(long, global = true)]
+    log_json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -199,8 +202,11 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    logging::init(cli.verbose);
     output::set_color(cli.color);
+    // `serve` installs its own JSON log subscriber.
+    if !matches!(cli.command, Command::Serve(_)) {
+        logging::init(cli.verbose, cli.log_json);
+    }
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(&args),
         Command::Read(args) => commands::read::run(&args),

@@ -35,6 +35,18 @@ pub fn use_colour() -> bool {
     }
 }
 
+/// Whether to colour what goes to standard error (logs): as [`use_colour`], for stderr.
+pub fn stderr_colour() -> bool {
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
 /// Wrap `text` in an ANSI colour when colour is on.
 pub fn paint(text: &str, colour: Colour) -> String {
     if use_colour() {
