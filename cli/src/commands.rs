@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod inspect;
+pub mod inspect_chip;
 pub mod mrz;
 pub mod qr;
 pub mod read;

@@ -37,6 +37,8 @@ struct SodView {
     hash_algorithm: Option<String>,
     data_groups: Vec<String>,
     signer: Option<String>,
+    /// The document signer certificate's validity.
+    signer_validity: Option<super::inspect_chip::SignerValidity>,
 }
 
 #[derive(serde::Serialize)]
@@ -45,6 +47,8 @@ struct Output {
     files: Vec<FileRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sod: Option<SodView>,
+    /// PACE, chip and active authentication, by protocol name.
+    chip: super::inspect_chip::ChipView,
     meta: cccd::document::ReadMeta,
 }
 
@@ -68,6 +72,14 @@ fn save_face(doc: &Document, out: &std::path::Path) -> Result<(), CliError> {
         .map_err(|e| CliError::BadInput(e.to_string()))?;
     crate::output::write_private(out, &png)?;
     Ok(())
+}
+
+fn or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// Run the command.
@@ -108,6 +120,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
                 .ok()
                 .map(|(_, c)| c.subject().to_string())
         }),
+        signer_validity: sod
+            .signed_data
+            .certificates
+            .first()
+            .and_then(|der| super::inspect_chip::signer_validity(der)),
     });
     if let Some(out) = &args.face {
         save_face(&doc, out)?;
@@ -121,6 +138,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         },
         files,
         sod,
+        chip: super::inspect_chip::chip_view(&doc),
         meta: doc.meta.clone(),
     };
     if args.json {
@@ -155,7 +173,27 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             if let Some(s) = &sod.signer {
                 crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
             }
+            if let Some(v) = &sod.signer_validity {
+                let state = if v.valid_now {
+                    "valid now"
+                } else {
+                    "NOT valid now"
+                };
+                crate::outln!(
+                    "Signer valid    {} to {} ({state})",
+                    v.not_before,
+                    v.not_after
+                );
+            }
         }
+        let chip = &output.chip;
+        crate::outln!();
+        crate::outln!("PACE            {}", or_none(&chip.pace));
+        crate::outln!("Chip auth. (CA) {}", or_none(&chip.chip_authentication));
+        crate::outln!(
+            "Active auth.    {}",
+            chip.active_authentication.as_deref().unwrap_or("none")
+        );
     }
     Ok(Exit::Success)
 }
