@@ -144,56 +144,61 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&output)?;
     } else {
-        let rows = output.identity.rows();
-        let width = rows
-            .iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (k, v) in rows {
-            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
-        }
-        crate::outln!();
-        for f in &output.files {
-            let state = f.error.as_deref().unwrap_or("ok");
-            crate::outln!(
-                "{:16} {:>7} bytes  {}",
-                f.file,
-                f.bytes,
-                crate::output::escape_untrusted(state)
-            );
-        }
-        if let Some(sod) = &output.sod {
-            crate::outln!();
-            crate::outln!(
-                "EF.SOD hash     {}",
-                sod.hash_algorithm.as_deref().unwrap_or("unknown")
-            );
-            crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
-            if let Some(s) = &sod.signer {
-                crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
-            }
-            if let Some(v) = &sod.signer_validity {
-                let state = if v.valid_now {
-                    "valid now"
-                } else {
-                    "NOT valid now"
-                };
-                crate::outln!(
-                    "Signer valid    {} to {} ({state})",
-                    v.not_before,
-                    v.not_after
-                );
-            }
-        }
-        let chip = &output.chip;
-        crate::outln!();
-        crate::outln!("PACE            {}", or_none(&chip.pace));
-        crate::outln!("Chip auth. (CA) {}", or_none(&chip.chip_authentication));
-        crate::outln!(
-            "Active auth.    {}",
-            chip.active_authentication.as_deref().unwrap_or("none")
-        );
+        print_human(&output);
     }
     Ok(Exit::Success)
+}
+
+/// The human view of `inspect`.
+fn print_human(output: &Output) {
+    let rows = output.identity.rows();
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in rows {
+        crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
+    }
+    crate::outln!();
+    for f in &output.files {
+        let state = f.error.as_deref().unwrap_or("ok");
+        crate::outln!(
+            "{:16} {:>7} bytes  {}",
+            f.file,
+            f.bytes,
+            crate::output::escape_untrusted(state)
+        );
+    }
+    if let Some(sod) = &output.sod {
+        crate::outln!();
+        crate::outln!(
+            "EF.SOD hash     {}",
+            sod.hash_algorithm.as_deref().unwrap_or("unknown")
+        );
+        crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
+        if let Some(s) = &sod.signer {
+            crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
+        }
+        if let Some(v) = &sod.signer_validity {
+            let state = if v.valid_now {
+                "valid now"
+            } else {
+                "NOT valid now"
+            };
+            crate::outln!(
+                "Signer valid    {} to {} ({state})",
+                v.not_before,
+                v.not_after
+            );
+        }
+    }
+    let chip = &output.chip;
+    crate::outln!();
+    crate::outln!("PACE            {}", or_none(&chip.pace));
+    crate::outln!("Chip auth. (CA) {}", or_none(&chip.chip_authentication));
+    crate::outln!(
+        "Active auth.    {}",
+        chip.active_authentication.as_deref().unwrap_or("none")
+    );
 }

@@ -45,7 +45,7 @@ fn agreement_name(k: KeyAgreement) -> &'static str {
 }
 
 /// `id-PACE-ECDH-GM-AES-CBC-CMAC-128`.
-pub fn pace_name(p: &PaceProtocol) -> String {
+pub fn pace_name(p: PaceProtocol) -> String {
     let mapping = match p.mapping {
         Mapping::Generic => "GM",
         Mapping::Integrated => "IM",
@@ -59,7 +59,7 @@ pub fn pace_name(p: &PaceProtocol) -> String {
 }
 
 /// `id-CA-ECDH-AES-CBC-CMAC-128`.
-pub fn ca_name(p: &CaProtocol) -> String {
+pub fn ca_name(p: CaProtocol) -> String {
     format!(
         "id-CA-{}-{}",
         agreement_name(p.key_agreement),
@@ -90,10 +90,10 @@ pub fn chip_view(doc: &Document) -> ChipView {
         .iter()
         .flat_map(SecurityInfos::pace_infos)
         .map(|p| match p.curve() {
-            Ok(curve) => format!("{} ({curve:?})", pace_name(&p.protocol)),
+            Ok(curve) => format!("{} ({curve:?})", pace_name(p.protocol)),
             Err(_) => match p.parameter_id {
-                Some(id) => format!("{} (parameter {id})", pace_name(&p.protocol)),
-                None => pace_name(&p.protocol),
+                Some(id) => format!("{} (parameter {id})", pace_name(p.protocol)),
+                None => pace_name(p.protocol),
             },
         })
         .collect();
@@ -101,7 +101,7 @@ pub fn chip_view(doc: &Document) -> ChipView {
     let chip_authentication = dg14
         .iter()
         .flat_map(|d| d.security_infos.chip_authentication_infos())
-        .map(|c| ca_name(&c.protocol))
+        .map(|c| ca_name(c.protocol))
         .collect();
     let aa_signature = dg14
         .as_ref()
@@ -153,12 +153,12 @@ mod tests {
             key_agreement: KeyAgreement::Ecdh,
             cipher: Cipher::Aes128,
         };
-        assert_eq!(pace_name(&p), "id-PACE-ECDH-GM-AES-CBC-CMAC-128");
+        assert_eq!(pace_name(p), "id-PACE-ECDH-GM-AES-CBC-CMAC-128");
         let c = CaProtocol {
             key_agreement: KeyAgreement::Dh,
             cipher: Cipher::TripleDes,
         };
-        assert_eq!(ca_name(&c), "id-CA-DH-3DES-CBC-CBC");
+        assert_eq!(ca_name(c), "id-CA-DH-3DES-CBC-CBC");
         assert_eq!(
             aa_signature_name("0.4.0.127.0.7.1.1.4.1.3"),
             "ecdsa-plain-SHA256"
