@@ -44,8 +44,79 @@ pub(crate) fn card_has_no_face(doc: &Document) -> bool {
     })
 }
 
+/// What the page says about the verification itself, under the verdict.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// When the verification was made as of (`--at`, or now).
+    pub at: time::OffsetDateTime,
+    /// Where the card came from: a dump folder or `reader NAME`.
+    pub source: String,
+    /// The trust anchors given: CSCA subjects.
+    pub anchors: Vec<String>,
+}
+
+/// Why the verdict is what it is: the failed checks, else the required checks not proven.
+fn why(report: &Report) -> String {
+    let failed: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.to_string())
+        .collect();
+    if !failed.is_empty() {
+        return format!("Failed: {}.", failed.join(", "));
+    }
+    if report.unproven.is_empty() {
+        return "Every required check passed.".to_owned();
+    }
+    let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
+    format!("Not proven: {}.", names.join(", "))
+}
+
+/// For an inconclusive verdict: what would settle each unproven check.
+fn what_would_settle(report: &Report) -> Vec<&'static str> {
+    report
+        .unproven
+        .iter()
+        .map(|id| match id.to_string().as_str() {
+            "sod.chain" | "card_security.chain" => {
+                "the CSCA that issued the document signer (--csca or --masterlist)"
+            }
+            "chip.authentication" => {
+                "a proof of the chip: read the card here, or verify the dump with the AA challenge you issued (--aa-challenge)"
+            }
+            _ => "this check passing on a new read of the card",
+        })
+        .collect()
+}
+
+/// Identity rows come from DG1 and DG13: when either's hash failed, the values are untrusted.
+fn tampered_groups(report: &Report) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.to_string())
+        .filter_map(|id| id.strip_prefix("dg.hash.").map(str::to_owned))
+        .filter(|dg| dg == "DG1" || dg == "DG13")
+        .collect()
+}
+
+const STYLE: &str = "
+body{font-family:system-ui,sans-serif;margin:1em auto;padding:0 1em;color:#222;max-width:60em;overflow-wrap:anywhere}
+#verdict{font-size:2em;font-weight:bold;padding:.4em .8em;border-radius:.3em;display:inline-block}
+.verified{background:#d8f5d8;color:#145214} .not_verified{background:#f8d7d7;color:#7a1010} .inconclusive{background:#fff1c7;color:#6b5000}
+#why,#settle,#context{margin:.4em 0} #context{color:#555;font-size:.9em}
+.card{display:flex;flex-wrap:wrap;gap:1.5em;margin:1.5em 0;align-items:flex-start}
+#face{width:180px;height:auto;max-width:100%;object-fit:contain;flex:none;border:1px solid #ccc;border-radius:.3em}
+table{border-collapse:collapse;max-width:100%} td,th{padding:.25em .6em;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
+.pass{color:#145214} .fail{color:#a00;font-weight:bold} .warn{color:#8a4b00;font-weight:bold} .skip{color:#5a6570}
+.untrusted td{background:#fde8e8} .untrusted td::after{content:' (untrusted)';color:#a00;font-size:.85em}
+@media print{body{margin:0;max-width:none;color:#000} #verdict{border:2px solid #000} .card{break-inside:avoid} tr{break-inside:avoid}}
+";
+
 /// Render the report page.
-pub fn render(doc: &Document, report: &Report, redact: bool) -> String {
+pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) -> String {
     let (verdict_class, verdict_text) = match report.verdict {
         Verdict::Verified => ("verified", "Verified"),
         Verdict::NotVerified => ("not_verified", "Not verified"),
@@ -55,18 +126,39 @@ pub fn render(doc: &Document, report: &Report, redact: bool) -> String {
     let _ = write!(
         page,
         r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>cccd report: {verdict_text}</title>
-<style>
-body{{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:60em}}
-#verdict{{font-size:2em;font-weight:bold;padding:.4em .8em;border-radius:.3em;display:inline-block}}
-.verified{{background:#d8f5d8;color:#145214}} .not_verified{{background:#f8d7d7;color:#7a1010}} .inconclusive{{background:#fff1c7;color:#6b5000}}
-.card{{display:flex;gap:2em;margin:1.5em 0}} #face{{width:180px;border:1px solid #ccc;border-radius:.3em}}
-table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;border-bottom:1px solid #eee;vertical-align:top}}
-.pass{{color:#145214}} .fail{{color:#a00;font-weight:bold}} .skip,.warn{{color:#8a6d00}}
-</style></head><body>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cccd report: {verdict_text}</title>
+<style>{STYLE}</style></head><body>
 <h1>Card verification</h1>
 <div id="verdict" class="{verdict_class}">{verdict_text}</div>
-<div class="card">"#
+<p id="why">{}</p>"#,
+        escape(&why(report))
+    );
+    if report.verdict == Verdict::Inconclusive {
+        let settle = what_would_settle(report);
+        let _ = write!(
+            page,
+            r#"<p id="settle">What would settle it: {}.</p>"#,
+            escape(&settle.join("; "))
+        );
+    }
+    let at = context
+        .at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let anchors = if context.anchors.is_empty() {
+        "none given".to_owned()
+    } else {
+        context.anchors.join("; ")
+    };
+    let _ = write!(
+        page,
+        r#"<p id="context">Verified as of {} · source: {} · trust anchors: {} · cccd {}</p>
+<div class="card">"#,
+        escape(&at),
+        escape(&context.source),
+        escape(&anchors),
+        env!("CARGO_PKG_VERSION")
     );
     match face_uri(doc) {
         Some(uri) if !redact => {
@@ -83,11 +175,22 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
         _ => page
             .push_str(r#"<div id="face-missing">No face image (DG2 not read, or redacted).</div>"#),
     }
+    let tampered = tampered_groups(report);
+    let row_class = if tampered.is_empty() {
+        ""
+    } else {
+        let _ = write!(
+            page,
+            r#"<p id="untrusted" class="fail">The data below comes from {} whose hash check failed: it is untrusted.</p>"#,
+            escape(&tampered.join(" and "))
+        );
+        r#" class="untrusted""#
+    };
     page.push_str("<table id=\"identity\">");
     for (k, v) in report.identity.rows() {
         let _ = write!(
             page,
-            "<tr><th>{}</th><td>{}</td></tr>",
+            "<tr{row_class}><th>{}</th><td>{}</td></tr>",
             escape(&k),
             escape(&v)
         );
@@ -107,11 +210,7 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
             escape(&c.reason)
         );
     }
-    let _ = write!(
-        page,
-        "</table>\n<p><small>cccd {}</small></p></body></html>\n",
-        env!("CARGO_PKG_VERSION")
-    );
+    page.push_str("</table>\n</body></html>\n");
     page
 }
 
@@ -121,8 +220,9 @@ pub fn write_report(
     doc: &Document,
     report: &Report,
     redact: bool,
+    context: &Context,
 ) -> Result<(), CliError> {
-    crate::output::write_private(path, render(doc, report, redact).as_bytes())
+    crate::output::write_private(path, render(doc, report, redact, context).as_bytes())
 }
 
 #[cfg(test)]
@@ -148,9 +248,22 @@ mod tests {
             &cccd::verify::Policy::default(),
             cccd::verify::Provenance::Dump,
         );
-        let page = render(&Document::new(), &report, false);
+        let context = Context {
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            source: "dump <x>".into(),
+            anchors: Vec::new(),
+        };
+        let page = render(&Document::new(), &report, false, &context);
         assert!(page.contains(r#"id="verdict" class="not_verified""#));
         assert!(page.contains("&lt;bad&gt;"));
         assert!(page.contains("face-missing"));
+        assert!(
+            page.contains(r#"<p id="why">Failed: sod.signature.</p>"#),
+            "{page}"
+        );
+        assert!(page.contains("source: dump &lt;x&gt;"));
+        assert!(page.contains("trust anchors: none given"));
+        assert!(page.contains(r#"name="viewport""#));
+        assert!(page.contains("@media print"));
     }
 }

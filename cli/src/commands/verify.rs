@@ -125,7 +125,16 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         report = report.redacted();
     }
     if let Some(path) = &args.html {
-        crate::html::write_report(path, &doc, &report, args.out.redact)?;
+        let context = crate::html::Context {
+            at: options.at,
+            source: source.clone(),
+            anchors: store
+                .certificates()
+                .into_iter()
+                .map(|c| c.subject)
+                .collect(),
+        };
+        crate::html::write_report(path, &doc, &report, args.out.redact, &context)?;
     }
     if args.out.json {
         print_json_document(&ReportOutput {
