@@ -5,6 +5,7 @@ use crate::exit::CliError;
 use base64::Engine;
 use cccd::document::Document;
 use cccd::verify::{Report, Status, Verdict};
+use rust_i18n::t;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -64,29 +65,26 @@ fn why(report: &Report) -> String {
         .map(|c| c.id.to_string())
         .collect();
     if !failed.is_empty() {
-        return format!("Failed: {}.", failed.join(", "));
+        return t!("report.why_failed", checks = failed.join(", ")).into_owned();
     }
     if report.unproven.is_empty() {
-        return "Every required check passed.".to_owned();
+        return t!("report.why_all_passed").into_owned();
     }
     let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
-    format!("Not proven: {}.", names.join(", "))
+    t!("report.why_unproven", checks = names.join(", ")).into_owned()
 }
 
 /// For an inconclusive verdict: what would settle each unproven check.
-fn what_would_settle(report: &Report) -> Vec<&'static str> {
+fn what_would_settle(report: &Report) -> Vec<String> {
     report
         .unproven
         .iter()
         .map(|id| match id.to_string().as_str() {
-            "sod.chain" | "card_security.chain" => {
-                "the CSCA that issued the document signer (--csca or --masterlist)"
-            }
-            "chip.authentication" => {
-                "a proof of the chip: read the card here, or verify the dump with the AA challenge you issued (--aa-challenge)"
-            }
-            _ => "this check passing on a new read of the card",
+            "sod.chain" | "card_security.chain" => t!("report.settle_csca"),
+            "chip.authentication" => t!("report.settle_chip"),
+            _ => t!("report.settle_other"),
         })
+        .map(std::borrow::Cow::into_owned)
         .collect()
 }
 
@@ -111,25 +109,27 @@ body{font-family:system-ui,sans-serif;margin:1em auto;padding:0 1em;color:#222;m
 #face{width:180px;height:auto;max-width:100%;object-fit:contain;flex:none;border:1px solid #ccc;border-radius:.3em}
 table{border-collapse:collapse;max-width:100%} td,th{padding:.25em .6em;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
 .pass{color:#145214} .fail{color:#a00;font-weight:bold} .warn{color:#8a4b00;font-weight:bold} .skip{color:#5a6570}
-.untrusted td{background:#fde8e8} .untrusted td::after{content:' (untrusted)';color:#a00;font-size:.85em}
+.untrusted td{background:#fde8e8} .mark{color:#a00;font-size:.85em}
 @media print{body{margin:0;max-width:none;color:#000} #verdict{border:2px solid #000} .card{break-inside:avoid} tr{break-inside:avoid}}
 ";
 
 /// Render the report page.
 pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) -> String {
     let (verdict_class, verdict_text) = match report.verdict {
-        Verdict::Verified => ("verified", "Verified"),
-        Verdict::NotVerified => ("not_verified", "Not verified"),
-        Verdict::Inconclusive => ("inconclusive", "Inconclusive"),
+        Verdict::Verified => ("verified", t!("verdict.verified")),
+        Verdict::NotVerified => ("not_verified", t!("verdict.not_verified")),
+        Verdict::Inconclusive => ("inconclusive", t!("verdict.inconclusive")),
     };
+    let lang = rust_i18n::locale().to_string();
+    let title = t!("report.title");
     let mut page = String::new();
     let _ = write!(
         page,
         r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>cccd report: {verdict_text}</title>
 <style>{STYLE}</style></head><body>
-<h1>Card verification</h1>
+<h1>{title}</h1>
 <div id="verdict" class="{verdict_class}">{verdict_text}</div>
 <p id="why">{}</p>"#,
         escape(&why(report))
@@ -138,8 +138,8 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
         let settle = what_would_settle(report);
         let _ = write!(
             page,
-            r#"<p id="settle">What would settle it: {}.</p>"#,
-            escape(&settle.join("; "))
+            r#"<p id="settle">{}</p>"#,
+            escape(&t!("report.settle", how = settle.join("; ")))
         );
     }
     let at = context
@@ -147,18 +147,21 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let anchors = if context.anchors.is_empty() {
-        "none given".to_owned()
+        t!("report.no_anchors").into_owned()
     } else {
         context.anchors.join("; ")
     };
     let _ = write!(
         page,
-        r#"<p id="context">Verified as of {} · source: {} · trust anchors: {} · cccd {}</p>
+        r#"<p id="context">{}</p>
 <div class="card">"#,
-        escape(&at),
-        escape(&context.source),
-        escape(&anchors),
-        env!("CARGO_PKG_VERSION")
+        escape(&t!(
+            "report.context",
+            at = at,
+            source = context.source,
+            anchors = anchors,
+            tool = concat!("cccd ", env!("CARGO_PKG_VERSION"))
+        ))
     );
     match face_uri(doc) {
         Some(uri) if !redact => {
@@ -166,14 +169,24 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
             // report test reads it back from a headless browser).
             let _ = write!(
                 page,
-                r#"<img id="face" alt="face from the chip (DG2)" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#
+                r#"<img id="face" alt="{}" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#,
+                escape(&t!("report.face_alt"))
             );
         }
-        _ if card_has_no_face(doc) => page.push_str(
-            r#"<div id="face-missing">No face image: this card has no DG2 (Căn cước cards for children under 6 carry no photo).</div>"#,
-        ),
-        _ => page
-            .push_str(r#"<div id="face-missing">No face image (DG2 not read, or redacted).</div>"#),
+        _ if card_has_no_face(doc) => {
+            let _ = write!(
+                page,
+                r#"<div id="face-missing">{}</div>"#,
+                escape(&t!("report.no_face_child"))
+            );
+        }
+        _ => {
+            let _ = write!(
+                page,
+                r#"<div id="face-missing">{}</div>"#,
+                escape(&t!("report.no_face"))
+            );
+        }
     }
     let tampered = tampered_groups(report);
     let row_class = if tampered.is_empty() {
@@ -181,21 +194,36 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
     } else {
         let _ = write!(
             page,
-            r#"<p id="untrusted" class="fail">The data below comes from {} whose hash check failed: it is untrusted.</p>"#,
-            escape(&tampered.join(" and "))
+            r#"<p id="untrusted" class="fail">{}</p>"#,
+            escape(&t!("report.untrusted", groups = tampered.join(", ")))
         );
         r#" class="untrusted""#
+    };
+    let mark = if tampered.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#" <span class="mark">{}</span>"#,
+            escape(&t!("report.untrusted_mark"))
+        )
     };
     page.push_str("<table id=\"identity\">");
     for (k, v) in report.identity.rows() {
         let _ = write!(
             page,
-            "<tr{row_class}><th>{}</th><td>{}</td></tr>",
+            "<tr{row_class}><th>{}</th><td>{}{mark}</td></tr>",
             escape(&k),
             escape(&v)
         );
     }
-    page.push_str("</table></div>\n<h2>Checks</h2>\n<table id=\"checks\"><tr><th>status</th><th>check</th><th>reason</th></tr>");
+    let _ = write!(
+        page,
+        "</table></div>\n<h2>{}</h2>\n<table id=\"checks\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t!("report.checks"),
+        t!("report.col_status"),
+        t!("report.col_check"),
+        t!("report.col_reason")
+    );
     for c in &report.checks {
         let class = match c.status {
             Status::Pass => "pass",
@@ -205,7 +233,8 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
         };
         let _ = write!(
             page,
-            "<tr class=\"check {class}\"><td class=\"{class}\">{class}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"check {class}\"><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&t!(format!("status.{class}"))),
             escape(&c.id.to_string()),
             escape(&c.reason)
         );

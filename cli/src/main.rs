@@ -13,6 +13,9 @@ mod logging;
 mod output;
 
 use clap::{Parser, Subcommand};
+
+// The HTML report's and the verdict's words (cli/locales/app.yml), English by default.
+rust_i18n::i18n!("locales", fallback = "en");
 use std::process::ExitCode;
 
 /// Read and verify the NFC chip of Vietnam's chipped citizen ID cards (CCCD, Căn cước).
@@ -26,6 +29,10 @@ struct Cli {
     /// When to colour human output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = output::ColorChoice::Auto, global = true)]
     color: output::ColorChoice,
+    /// Language of the HTML report and the verdict (default: from LC_ALL, LC_MESSAGES or
+    /// LANG: vi_* gives Vietnamese, anything else English).
+    #[arg(long, value_enum, value_name = "LANG", global = true)]
+    lang: Option<output::Lang>,
     /// Logs as JSON lines (for a log collector) instead of text.
     #[arg(long, global = true)]
     log_json: bool,
@@ -203,6 +210,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     output::set_color(cli.color);
+    rust_i18n::set_locale(cli.lang.unwrap_or_else(output::Lang::from_env).code());
     // `serve` installs its own JSON log subscriber.
     if !matches!(cli.command, Command::Serve(_)) {
         logging::init(cli.verbose, cli.log_json);

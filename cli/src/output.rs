@@ -15,6 +15,40 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--lang`: the language of the HTML report and the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The locale code of the translations.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+
+    /// The language the environment asks for: the first of LC_ALL, LC_MESSAGES, LANG that
+    /// is set; `vi` or `vi_VN...` is Vietnamese.
+    pub fn from_env() -> Self {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if locale == "vi" || locale.starts_with("vi_") || locale.starts_with("vi.") {
+            Self::Vi
+        } else {
+            Self::En
+        }
+    }
+}
+
 static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 /// Set the `--color` choice once, at start.

@@ -167,6 +167,9 @@ fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
             .args(["--at", &reference_date(), "--html"])
             .arg(&page)
             .args(extra)
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .output()
             .unwrap();
         std::fs::read_to_string(page).unwrap()
@@ -202,4 +205,39 @@ fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
     assert!(page.contains("trust anchors: C=VN"), "{page}");
     assert!(page.contains(concat!("cccd ", env!("CARGO_PKG_VERSION"))));
     assert!(page.contains(r#"name="viewport""#));
+    // In Vietnamese (--lang vi, or a vi_VN locale): the verdict and the page's words.
+    let mut args = proven_args(&valid);
+    args.extend(["--lang".to_owned(), "vi".to_owned()]);
+    let page = render(&valid, &args);
+    assert!(page.contains(r#"<html lang="vi">"#), "{page}");
+    assert!(page.contains("Đã xác minh"), "{page}");
+    assert!(
+        page.contains("Mọi bước kiểm tra bắt buộc đều đạt."),
+        "{page}"
+    );
+    let human = cccd()
+        .arg("verify")
+        .arg(testdata().join(valid["dir"].as_str().unwrap()))
+        .args(["--at", &reference_date()])
+        .args(proven_args(&valid))
+        .env("LANG", "vi_VN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.starts_with("ĐÃ XÁC MINH"), "{text}");
+    let human = cccd()
+        .arg("verify")
+        .arg(testdata().join(valid["dir"].as_str().unwrap()))
+        .args(["--at", &reference_date(), "--lang", "en"])
+        .args(proven_args(&valid))
+        .env("LANG", "vi_VN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(human.stdout)
+            .unwrap()
+            .starts_with("VERIFIED")
+    );
 }

@@ -222,9 +222,9 @@ fn status_label(s: Status) -> String {
 fn print_human(report: &Report, source: &str) {
     use crate::output::escape_untrusted as clean;
     let verdict = match report.verdict {
-        Verdict::Verified => paint("VERIFIED", Colour::Green),
-        Verdict::NotVerified => paint("NOT VERIFIED", Colour::Red),
-        Verdict::Inconclusive => paint("INCONCLUSIVE", Colour::Yellow),
+        Verdict::Verified => paint(&rust_i18n::t!("human.verified"), Colour::Green),
+        Verdict::NotVerified => paint(&rust_i18n::t!("human.not_verified"), Colour::Red),
+        Verdict::Inconclusive => paint(&rust_i18n::t!("human.inconclusive"), Colour::Yellow),
     };
     let provenance = match report.provenance {
         cccd::verify::Provenance::ReadHere => "read here",
@@ -233,7 +233,10 @@ fn print_human(report: &Report, source: &str) {
     crate::outln!("{verdict}  ({}, {provenance})", clean(source));
     if !report.unproven.is_empty() && report.verdict == Verdict::Inconclusive {
         let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
-        crate::outln!("  not proven: {}", names.join(", "));
+        crate::outln!(
+            "  {}",
+            rust_i18n::t!("human.not_proven", checks = names.join(", "))
+        );
     }
     crate::outln!();
     let rows = report.identity.rows();
