@@ -113,6 +113,62 @@ table{border-collapse:collapse;max-width:100%} td,th{padding:.25em .6em;text-ali
 @media print{body{margin:0;max-width:none;color:#000} #verdict{border:2px solid #000} .card{break-inside:avoid} tr{break-inside:avoid}}
 ";
 
+/// The face, or why there is none.
+fn push_face(page: &mut String, doc: &Document, redact: bool) {
+    match face_uri(doc) {
+        Some(uri) if !redact => {
+            // data-decoded records the width once the browser has decoded the image (the
+            // report test reads it back from a headless browser).
+            let _ = write!(
+                page,
+                r#"<img id="face" alt="{}" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#,
+                escape(&t!("report.face_alt"))
+            );
+        }
+        _ if card_has_no_face(doc) => {
+            let _ = write!(
+                page,
+                r#"<div id="face-missing">{}</div>"#,
+                escape(&t!("report.no_face_child"))
+            );
+        }
+        _ => {
+            let _ = write!(
+                page,
+                r#"<div id="face-missing">{}</div>"#,
+                escape(&t!("report.no_face"))
+            );
+        }
+    }
+}
+
+/// The checks table's header row and one row per check.
+fn push_checks(page: &mut String, report: &Report) {
+    let _ = write!(
+        page,
+        "</table></div>\n<h2>{}</h2>\n<table id=\"checks\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t!("report.checks"),
+        t!("report.col_status"),
+        t!("report.col_check"),
+        t!("report.col_reason")
+    );
+    for c in &report.checks {
+        let class = match c.status {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Warn => "warn",
+        };
+        let _ = write!(
+            page,
+            "<tr class=\"check {class}\"><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&t!(format!("status.{class}"))),
+            escape(&c.id.to_string()),
+            escape(&c.reason)
+        );
+    }
+}
+
 /// Render the report page.
 pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) -> String {
     let (verdict_class, verdict_text) = match report.verdict {
@@ -163,31 +219,7 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
             tool = concat!("cccd ", env!("CARGO_PKG_VERSION"))
         ))
     );
-    match face_uri(doc) {
-        Some(uri) if !redact => {
-            // data-decoded records the width once the browser has decoded the image (the
-            // report test reads it back from a headless browser).
-            let _ = write!(
-                page,
-                r#"<img id="face" alt="{}" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#,
-                escape(&t!("report.face_alt"))
-            );
-        }
-        _ if card_has_no_face(doc) => {
-            let _ = write!(
-                page,
-                r#"<div id="face-missing">{}</div>"#,
-                escape(&t!("report.no_face_child"))
-            );
-        }
-        _ => {
-            let _ = write!(
-                page,
-                r#"<div id="face-missing">{}</div>"#,
-                escape(&t!("report.no_face"))
-            );
-        }
-    }
+    push_face(&mut page, doc, redact);
     let tampered = tampered_groups(report);
     let row_class = if tampered.is_empty() {
         ""
@@ -216,29 +248,7 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
             escape(&v)
         );
     }
-    let _ = write!(
-        page,
-        "</table></div>\n<h2>{}</h2>\n<table id=\"checks\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t!("report.checks"),
-        t!("report.col_status"),
-        t!("report.col_check"),
-        t!("report.col_reason")
-    );
-    for c in &report.checks {
-        let class = match c.status {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Skip => "skip",
-            Status::Warn => "warn",
-        };
-        let _ = write!(
-            page,
-            "<tr class=\"check {class}\"><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&t!(format!("status.{class}"))),
-            escape(&c.id.to_string()),
-            escape(&c.reason)
-        );
-    }
+    push_checks(&mut page, report);
     page.push_str("</table>\n</body></html>\n");
     page
 }
