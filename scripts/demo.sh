@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --quiet -p cccd-cli
+cargo build --quiet -p cccd-cli --features sim
 cccd="$(realpath "${CARGO_TARGET_DIR:-target}")/debug/cccd"
 card=testdata/cards/v01-hung-ec-bp384
 qr=$(python3 -c 'import json;m=json.load(open("testdata/manifest.json"));print([c for c in m["cards"] if c["dir"].endswith("v01-hung-ec-bp384")][0]["qr_text"])')

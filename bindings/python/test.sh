@@ -15,7 +15,7 @@ rm -rf "$wheels"
 "$tools/maturin" build --quiet -m bindings/python/Cargo.toml --compatibility linux --out "$wheels"
 # The CLI serves the virtual card for the read test (scripts/test.sh has just built it; a
 # build here would rebuild the CLI with other features).
-[ -x "$root/target/debug/cccd" ] || cargo build --quiet -p cccd-cli --bin cccd
+[ -x "$root/target/debug/cccd" ] || cargo build --quiet -p cccd-cli --features sim --bin cccd
 venv="$root/target/py-bindings"
 rm -rf "$venv"
 python3 -m venv "$venv"

@@ -37,6 +37,32 @@ pub fn parse_sex(text: &str) -> Result<cccd_qr::Sex, String> {
     }
 }
 
+/// Parse a 12-digit ID number (spaces between digits allowed): a wrong one is a usage error
+/// (exit 2) found before any reader is touched, not a failed comparison with the chip.
+pub fn parse_id_number(text: &str) -> Result<String, String> {
+    let digits: String = text.chars().filter(|c| *c != ' ').collect();
+    if digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(format!(
+            "'{}' is not an ID number: a CCCD number has 12 digits",
+            text.trim()
+        ))
+    }
+}
+
+/// Parse a card access number: the 6 digits printed on the card (the last 6 of the ID).
+pub fn parse_can(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(t.to_owned())
+    } else {
+        Err(format!(
+            "'{t}' is not a CAN: a CCCD's card access number is 6 digits (the last 6 of the ID number)"
+        ))
+    }
+}
+
 /// An MRZ as typed: `|` between lines, upper-cased (the MRZ alphabet has no lower case;
 /// a note says so when it changed anything).
 pub fn mrz_text(typed: &str) -> String {
@@ -54,7 +80,7 @@ pub struct KeyArgs {
     #[arg(long, value_name = "TEXT", conflicts_with = "can")]
     pub mrz: Option<String>,
     /// The 12-digit ID number (with --dob; the CAN and expiry dates are derived).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = parse_id_number)]
     pub id: Option<String>,
     /// Date of birth (YYYY-MM-DD or DD/MM/YYYY).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -62,8 +88,8 @@ pub struct KeyArgs {
     /// Date of expiry, when known (otherwise the likely ones are tried).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub expiry: Option<Date>,
-    /// The card access number (the last 6 digits of the ID number).
-    #[arg(long, value_name = "CAN")]
+    /// The card access number (6 digits: the last 6 of the ID number).
+    #[arg(long, value_name = "CAN", value_parser = parse_can)]
     pub can: Option<String>,
     /// The card's QR text: its ID number and date of birth open the chip.
     #[arg(long, value_name = "TEXT")]
@@ -74,9 +100,13 @@ pub struct KeyArgs {
 }
 
 impl KeyArgs {
-    /// The keys to try.
-    pub fn keys(&self, today: Date) -> Result<AccessKeys, CliError> {
+    /// The keys to try. `claimed` says whether `--id`/`--dob` also serve as claims to check
+    /// (verify), so that they are not reported unused when another key opens the chip.
+    pub fn keys(&self, today: Date, claimed: bool) -> Result<AccessKeys, CliError> {
         let keys = self.base_keys(today)?;
+        for note in self.unused(claimed) {
+            eprintln!("cccd: note: {note}");
+        }
         Ok(if self.no_bac_fallback {
             keys.without_bac_fallback()
         } else {
@@ -113,23 +143,52 @@ impl KeyArgs {
             (Some(id), Some(dob), None, _) => {
                 AccessKeys::from_id_and_dob(id, dob, today).map_err(|e| bad(&e))
             }
-            (Some(_), None, _, _) => Err(CliError::BadInput(
+            (_, _, _, Some(can)) => Ok(AccessKeys::from_key(
+                AccessKey::can(can).map_err(|e| bad(&e))?,
+            )),
+            (Some(_), None, _, None) => Err(CliError::BadInput(
                 "--id needs --dob (the date of birth) to open the chip".into(),
             )),
-            (None, dob, expiry, Some(can)) => {
-                if dob.is_some() || expiry.is_some() {
-                    eprintln!(
-                        "cccd: note: --dob/--expiry not used to open the chip: the CAN opens it"
-                    );
-                }
-                Ok(AccessKeys::from_key(
-                    AccessKey::can(can).map_err(|e| bad(&e))?,
-                ))
-            }
             _ => Err(CliError::BadInput(
                 "give a key: --mrz, --id with --dob, --can, or --qr".into(),
             )),
         }
+    }
+}
+
+impl KeyArgs {
+    /// The inputs given that open nothing, each with the key that took precedence: said
+    /// before the chip is touched, so a typo in an ignored field does not go unnoticed.
+    pub fn unused(&self, claimed: bool) -> Vec<String> {
+        let mut given: Vec<&str> = Vec::new();
+        if self.id.is_some() && !claimed {
+            given.push("--id");
+        }
+        if self.dob.is_some() && !claimed {
+            given.push("--dob");
+        }
+        if self.expiry.is_some() {
+            given.push("--expiry");
+        }
+        let (opener, unused): (&str, Vec<&str>) = if self.mrz.is_some() {
+            // The MRZ opens the chip; a CAN goes with it (PACE), the rest is not needed.
+            let rest = given.into_iter().chain(self.qr.as_ref().map(|_| "--qr"));
+            ("--mrz", rest.collect())
+        } else if self.qr.is_some() {
+            let rest = given.into_iter().chain(self.can.as_ref().map(|_| "--can"));
+            ("--qr", rest.collect())
+        } else if self.id.is_some() && self.dob.is_some() {
+            let can = self.can.as_ref().map(|_| "--can");
+            ("--id/--dob", can.into_iter().collect())
+        } else if self.can.is_some() {
+            ("--can", given)
+        } else {
+            return Vec::new();
+        };
+        unused
+            .into_iter()
+            .map(|u| format!("{u} was not used to open the chip: {opener} opens it"))
+            .collect()
     }
 }
 
@@ -148,16 +207,16 @@ pub struct OutputArgs {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TrustArgs {
     /// A CSCA certificate (PEM, PEM bundle or DER) or a folder of them: certificates only,
-    /// and only CA certificates. Repeatable.
-    #[arg(long, value_name = "FILE_OR_DIR")]
+    /// and only CA certificates. Repeatable; the environment gives one (a folder for many).
+    #[arg(long, value_name = "FILE_OR_DIR", env = "CCCD_CSCA")]
     pub csca: Vec<PathBuf>,
     /// An ICAO CSCA master list (CMS) whose signature must verify; a list that does not is
     /// refused (exit 2). Repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "CCCD_MASTERLIST")]
     pub masterlist: Vec<PathBuf>,
     /// A certificate revocation list (PEM or DER) or a folder of them: CRLs only, never
     /// trust anchors. Repeatable.
-    #[arg(long, value_name = "FILE_OR_DIR")]
+    #[arg(long, value_name = "FILE_OR_DIR", env = "CCCD_CRL")]
     pub crl: Vec<PathBuf>,
 }
 

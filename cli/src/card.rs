@@ -1,6 +1,5 @@
 //! Reading a card through a PC/SC reader, with a progress bar on standard error.
 
-use crate::args::KeyArgs;
 use crate::exit::CliError;
 use cccd::document::Document;
 use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
@@ -32,7 +31,8 @@ impl From<SessionError> for CliError {
 /// How many times one read waits for the card to come back before giving up.
 const MAX_RESUMES: usize = 5;
 
-/// Open the card and read `plan`, showing progress; the document records the reader and time.
+/// Open the card with `keys` (checked by the caller before any reader is touched) and read
+/// `plan`, showing progress; the document records the reader and time.
 ///
 /// A card pulled away (or a secure session lost for good) does not end the read: the command
 /// says so, waits up to `--wait` seconds for the card to come back in the same reader, checks
@@ -40,27 +40,31 @@ const MAX_RESUMES: usize = 5;
 /// bytes already read.
 pub fn read_card(
     reader: &ReaderArgs,
-    keys: &KeyArgs,
+    keys: &AccessKeys,
     plan: &ReadPlan,
 ) -> Result<Document, CliError> {
-    let today = time::OffsetDateTime::now_utc().date();
-    let keys = keys.keys(today)?;
     let wait = Duration::from_secs(reader.wait);
     let name = wait_for_card(reader.reader.as_deref(), wait)?;
+    let started = Instant::now();
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg:14} [{bar:30}] {bytes}/{total_bytes}")
+        ProgressStyle::with_template("{spinner} {msg:24} [{bar:30}] {bytes}/{total_bytes}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    bar.set_message("opening");
-    let mut session = open_session(&name, &keys, wait, &bar)?;
+    // Access control and chip authentication send few, slow APDUs: a steady tick shows the
+    // tool is working while the bar itself cannot move.
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar.set_message("opening (PACE or BAC)");
+    let mut session = open_session(&name, keys, wait, &bar)?;
+    let mut overall = Overall::new(plan);
     let mut resumes = 0;
     let mut doc = loop {
         let outcome = session.read(plan, &mut |p| {
-            bar.set_message(p.file.to_string());
-            bar.set_length(p.total as u64);
-            bar.set_position(p.done as u64);
+            let (message, done, total) = overall.update(&p);
+            bar.set_message(message);
+            bar.set_length(total);
+            bar.set_position(done);
         });
         match outcome {
             Ok(doc) => break doc,
@@ -82,9 +86,71 @@ pub fn read_card(
         }
     };
     bar.finish_and_clear();
+    eprintln!(
+        "cccd: {}",
+        summary(&doc, session.chip_auth(), started.elapsed())
+    );
     doc.meta
         .record_read(name, format!("cccd {}", env!("CARGO_PKG_VERSION")));
     Ok(doc)
+}
+
+/// Progress over the whole read: bytes of every file seen so far (the sizes of files not yet
+/// selected are unknown until their header is read) and which file of the plan this is.
+struct Overall {
+    planned: usize,
+    sizes: Vec<(cccd::lds::FileId, usize, usize)>,
+}
+
+impl Overall {
+    fn new(plan: &ReadPlan) -> Self {
+        Self {
+            planned: plan.files().len(),
+            sizes: Vec::new(),
+        }
+    }
+
+    /// The message, bytes done and bytes known in total after `p`.
+    fn update(&mut self, p: &cccd::session::Progress) -> (String, u64, u64) {
+        match self.sizes.iter_mut().find(|(f, _, _)| *f == p.file) {
+            Some(entry) => (entry.1, entry.2) = (p.done, p.total),
+            None => self.sizes.push((p.file, p.done, p.total)),
+        }
+        let done: usize = self.sizes.iter().map(|s| s.1).sum();
+        let total: usize = self.sizes.iter().map(|s| s.2).sum();
+        let index = self.sizes.len();
+        let planned = self.planned.max(index);
+        (
+            format!("file {index}/{planned} {}", p.file),
+            done as u64,
+            total as u64,
+        )
+    }
+}
+
+/// The end-of-read line: how the chip was opened, whether it proved itself, what was read.
+fn summary(doc: &Document, chip: &cccd::session::ChipAuthOutcome, elapsed: Duration) -> String {
+    use cccd::session::ChipAuthOutcome;
+    let access = match (&doc.meta.pace, doc.meta.access) {
+        (Some(pace), _) => pace.name.clone(),
+        (None, Some(access)) => access.to_string(),
+        (None, None) => "unknown".to_owned(),
+    };
+    let chip = match chip {
+        ChipAuthOutcome::ChipAuthenticated => "chip authentication passed".to_owned(),
+        ChipAuthOutcome::ActiveAuthenticated => "active authentication passed".to_owned(),
+        ChipAuthOutcome::Failed(why) => format!(
+            "chip authentication FAILED ({})",
+            crate::output::escape_untrusted(why)
+        ),
+        ChipAuthOutcome::NotAvailable => "no chip authentication offered".to_owned(),
+    };
+    let files = doc.files().count();
+    let bytes: usize = doc.files().map(|(_, b)| b.len()).sum();
+    format!(
+        "read {files} files ({bytes} bytes) in {:.1}s; opened with {access}; {chip}",
+        elapsed.as_secs_f64()
+    )
 }
 
 /// Open a session, waiting for the card again when it leaves during access control.

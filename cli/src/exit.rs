@@ -106,6 +106,24 @@ pub fn error_json(kind: &'static str, exit: Exit, message: &str, source: Option<
 
 impl From<TransportError> for CliError {
     fn from(e: TransportError) -> Self {
-        Self::Io(e.to_string())
+        match e {
+            // A mistyped reader name: say which readers there are, so the next try is right.
+            TransportError::ReaderUnavailable { .. } => {
+                Self::Io(format!("{e}; {}", readers_present()))
+            }
+            _ => Self::Io(e.to_string()),
+        }
+    }
+}
+
+/// "readers present: A, B" (each name quoted), or why none can be listed.
+fn readers_present() -> String {
+    match cccd::transport::pcsc::list_readers() {
+        Ok(readers) if readers.is_empty() => "no readers are connected".to_owned(),
+        Ok(readers) => {
+            let names: Vec<String> = readers.iter().map(|r| format!("'{}'", r.name)).collect();
+            format!("readers present: {}", names.join(", "))
+        }
+        Err(e) => format!("the readers cannot be listed: {e}"),
     }
 }

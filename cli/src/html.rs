@@ -5,6 +5,7 @@ use crate::exit::CliError;
 use base64::Engine;
 use cccd::document::Document;
 use cccd::verify::{Report, Status, Verdict};
+use rust_i18n::t;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -44,55 +45,113 @@ pub(crate) fn card_has_no_face(doc: &Document) -> bool {
     })
 }
 
-/// Render the report page.
-pub fn render(doc: &Document, report: &Report, redact: bool) -> String {
-    let (verdict_class, verdict_text) = match report.verdict {
-        Verdict::Verified => ("verified", "Verified"),
-        Verdict::NotVerified => ("not_verified", "Not verified"),
-        Verdict::Inconclusive => ("inconclusive", "Inconclusive"),
-    };
-    let mut page = String::new();
-    let _ = write!(
-        page,
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>cccd report: {verdict_text}</title>
-<style>
-body{{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:60em}}
-#verdict{{font-size:2em;font-weight:bold;padding:.4em .8em;border-radius:.3em;display:inline-block}}
-.verified{{background:#d8f5d8;color:#145214}} .not_verified{{background:#f8d7d7;color:#7a1010}} .inconclusive{{background:#fff1c7;color:#6b5000}}
-.card{{display:flex;gap:2em;margin:1.5em 0}} #face{{width:180px;border:1px solid #ccc;border-radius:.3em}}
-table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;border-bottom:1px solid #eee;vertical-align:top}}
-.pass{{color:#145214}} .fail{{color:#a00;font-weight:bold}} .skip,.warn{{color:#8a6d00}}
-</style></head><body>
-<h1>Card verification</h1>
-<div id="verdict" class="{verdict_class}">{verdict_text}</div>
-<div class="card">"#
-    );
+/// What the page says about the verification itself, under the verdict.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// When the verification was made as of (`--at`, or now).
+    pub at: time::OffsetDateTime,
+    /// Where the card came from: a dump folder or `reader NAME`.
+    pub source: String,
+    /// The trust anchors given: CSCA subjects.
+    pub anchors: Vec<String>,
+}
+
+/// Why the verdict is what it is: the failed checks, else the required checks not proven.
+fn why(report: &Report) -> String {
+    let failed: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.to_string())
+        .collect();
+    if !failed.is_empty() {
+        return t!("report.why_failed", checks = failed.join(", ")).into_owned();
+    }
+    if report.unproven.is_empty() {
+        return t!("report.why_all_passed").into_owned();
+    }
+    let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
+    t!("report.why_unproven", checks = names.join(", ")).into_owned()
+}
+
+/// For an inconclusive verdict: what would settle each unproven check.
+fn what_would_settle(report: &Report) -> Vec<String> {
+    report
+        .unproven
+        .iter()
+        .map(|id| match id.to_string().as_str() {
+            "sod.chain" | "card_security.chain" => t!("report.settle_csca"),
+            "chip.authentication" => t!("report.settle_chip"),
+            _ => t!("report.settle_other"),
+        })
+        .map(std::borrow::Cow::into_owned)
+        .collect()
+}
+
+/// Identity rows come from DG1 and DG13: when either's hash failed, the values are untrusted.
+fn tampered_groups(report: &Report) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.to_string())
+        .filter_map(|id| id.strip_prefix("dg.hash.").map(str::to_owned))
+        .filter(|dg| dg == "DG1" || dg == "DG13")
+        .collect()
+}
+
+const STYLE: &str = "
+body{font-family:system-ui,sans-serif;margin:1em auto;padding:0 1em;color:#222;max-width:60em;overflow-wrap:anywhere}
+#verdict{font-size:2em;font-weight:bold;padding:.4em .8em;border-radius:.3em;display:inline-block}
+.verified{background:#d8f5d8;color:#145214} .not_verified{background:#f8d7d7;color:#7a1010} .inconclusive{background:#fff1c7;color:#6b5000}
+#why,#settle,#context{margin:.4em 0} #context{color:#555;font-size:.9em}
+.card{display:flex;flex-wrap:wrap;gap:1.5em;margin:1.5em 0;align-items:flex-start}
+#face{width:180px;height:auto;max-width:100%;object-fit:contain;flex:none;border:1px solid #ccc;border-radius:.3em}
+table{border-collapse:collapse;max-width:100%} td,th{padding:.25em .6em;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
+.pass{color:#145214} .fail{color:#a00;font-weight:bold} .warn{color:#8a4b00;font-weight:bold} .skip{color:#5a6570}
+.untrusted td{background:#fde8e8} .mark{color:#a00;font-size:.85em}
+@media print{body{margin:0;max-width:none;color:#000} #verdict{border:2px solid #000} .card{break-inside:avoid} tr{break-inside:avoid}}
+";
+
+/// The face, or why there is none.
+fn push_face(page: &mut String, doc: &Document, redact: bool) {
     match face_uri(doc) {
         Some(uri) if !redact => {
             // data-decoded records the width once the browser has decoded the image (the
             // report test reads it back from a headless browser).
             let _ = write!(
                 page,
-                r#"<img id="face" alt="face from the chip (DG2)" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#
+                r#"<img id="face" alt="{}" onload="this.dataset.decoded=this.naturalWidth" src="{uri}">"#,
+                escape(&t!("report.face_alt"))
             );
         }
-        _ if card_has_no_face(doc) => page.push_str(
-            r#"<div id="face-missing">No face image: this card has no DG2 (Căn cước cards for children under 6 carry no photo).</div>"#,
-        ),
-        _ => page
-            .push_str(r#"<div id="face-missing">No face image (DG2 not read, or redacted).</div>"#),
+        _ if card_has_no_face(doc) => {
+            let _ = write!(
+                page,
+                r#"<div id="face-missing">{}</div>"#,
+                escape(&t!("report.no_face_child"))
+            );
+        }
+        _ => {
+            let _ = write!(
+                page,
+                r#"<div id="face-missing">{}</div>"#,
+                escape(&t!("report.no_face"))
+            );
+        }
     }
-    page.push_str("<table id=\"identity\">");
-    for (k, v) in report.identity.rows() {
-        let _ = write!(
-            page,
-            "<tr><th>{}</th><td>{}</td></tr>",
-            escape(&k),
-            escape(&v)
-        );
-    }
-    page.push_str("</table></div>\n<h2>Checks</h2>\n<table id=\"checks\"><tr><th>status</th><th>check</th><th>reason</th></tr>");
+}
+
+/// The checks table's header row and one row per check.
+fn push_checks(page: &mut String, report: &Report) {
+    let _ = write!(
+        page,
+        "</table></div>\n<h2>{}</h2>\n<table id=\"checks\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t!("report.checks"),
+        t!("report.col_status"),
+        t!("report.col_check"),
+        t!("report.col_reason")
+    );
     for c in &report.checks {
         let class = match c.status {
             Status::Pass => "pass",
@@ -102,16 +161,95 @@ table{{border-collapse:collapse}} td,th{{padding:.25em .8em;text-align:left;bord
         };
         let _ = write!(
             page,
-            "<tr class=\"check {class}\"><td class=\"{class}\">{class}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"check {class}\"><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&t!(format!("status.{class}"))),
             escape(&c.id.to_string()),
             escape(&c.reason)
         );
     }
+}
+
+/// Render the report page.
+pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) -> String {
+    let (verdict_class, verdict_text) = match report.verdict {
+        Verdict::Verified => ("verified", t!("verdict.verified")),
+        Verdict::NotVerified => ("not_verified", t!("verdict.not_verified")),
+        Verdict::Inconclusive => ("inconclusive", t!("verdict.inconclusive")),
+    };
+    let lang = rust_i18n::locale().to_string();
+    let title = t!("report.title");
+    let mut page = String::new();
     let _ = write!(
         page,
-        "</table>\n<p><small>cccd {}</small></p></body></html>\n",
-        env!("CARGO_PKG_VERSION")
+        r#"<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cccd report: {verdict_text}</title>
+<style>{STYLE}</style></head><body>
+<h1>{title}</h1>
+<div id="verdict" class="{verdict_class}">{verdict_text}</div>
+<p id="why">{}</p>"#,
+        escape(&why(report))
     );
+    if report.verdict == Verdict::Inconclusive {
+        let settle = what_would_settle(report);
+        let _ = write!(
+            page,
+            r#"<p id="settle">{}</p>"#,
+            escape(&t!("report.settle", how = settle.join("; ")))
+        );
+    }
+    let at = context
+        .at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let anchors = if context.anchors.is_empty() {
+        t!("report.no_anchors").into_owned()
+    } else {
+        context.anchors.join("; ")
+    };
+    let _ = write!(
+        page,
+        r#"<p id="context">{}</p>
+<div class="card">"#,
+        escape(&t!(
+            "report.context",
+            at = at,
+            source = context.source,
+            anchors = anchors,
+            tool = concat!("cccd ", env!("CARGO_PKG_VERSION"))
+        ))
+    );
+    push_face(&mut page, doc, redact);
+    let tampered = tampered_groups(report);
+    let row_class = if tampered.is_empty() {
+        ""
+    } else {
+        let _ = write!(
+            page,
+            r#"<p id="untrusted" class="fail">{}</p>"#,
+            escape(&t!("report.untrusted", groups = tampered.join(", ")))
+        );
+        r#" class="untrusted""#
+    };
+    let mark = if tampered.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#" <span class="mark">{}</span>"#,
+            escape(&t!("report.untrusted_mark"))
+        )
+    };
+    page.push_str("<table id=\"identity\">");
+    for (k, v) in report.identity.rows() {
+        let _ = write!(
+            page,
+            "<tr{row_class}><th>{}</th><td>{}{mark}</td></tr>",
+            escape(&k),
+            escape(&v)
+        );
+    }
+    push_checks(&mut page, report);
+    page.push_str("</table>\n</body></html>\n");
     page
 }
 
@@ -121,8 +259,9 @@ pub fn write_report(
     doc: &Document,
     report: &Report,
     redact: bool,
+    context: &Context,
 ) -> Result<(), CliError> {
-    crate::output::write_private(path, render(doc, report, redact).as_bytes())
+    crate::output::write_private(path, render(doc, report, redact, context).as_bytes())
 }
 
 #[cfg(test)]
@@ -148,9 +287,22 @@ mod tests {
             &cccd::verify::Policy::default(),
             cccd::verify::Provenance::Dump,
         );
-        let page = render(&Document::new(), &report, false);
+        let context = Context {
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            source: "dump <x>".into(),
+            anchors: Vec::new(),
+        };
+        let page = render(&Document::new(), &report, false, &context);
         assert!(page.contains(r#"id="verdict" class="not_verified""#));
         assert!(page.contains("&lt;bad&gt;"));
         assert!(page.contains("face-missing"));
+        assert!(
+            page.contains(r#"<p id="why">Failed: sod.signature.</p>"#),
+            "{page}"
+        );
+        assert!(page.contains("source: dump &lt;x&gt;"));
+        assert!(page.contains("trust anchors: none given"));
+        assert!(page.contains(r#"name="viewport""#));
+        assert!(page.contains("@media print"));
     }
 }

@@ -1,42 +1,32 @@
-//! `-v`: a minimal stderr logger for the `log` facade. The library logs APDU headers, status
-//! words, file ids, sizes and protocol steps — never personal data or key material.
+//! `-v` and `RUST_LOG`: logs on stderr through `tracing-subscriber` (the library's `log`
+//! records are bridged). The library logs APDU headers, status words, file ids, sizes and
+//! protocol steps — never personal data or key material.
 
-use log::{Level, LevelFilter, Metadata, Record};
+use tracing_subscriber::EnvFilter;
 
-struct StderrLogger;
-
-impl log::Log for StderrLogger {
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.level() <= log::max_level()
-    }
-
-    fn log(&self, record: &Record<'_>) {
-        if self.enabled(record.metadata()) {
-            let level = match record.level() {
-                Level::Error => "error",
-                Level::Warn => "warn",
-                Level::Info => "info",
-                Level::Debug => "debug",
-                Level::Trace => "trace",
-            };
-            eprintln!("[{level}] {}", record.args());
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-static LOGGER: StderrLogger = StderrLogger;
-
-/// Install the logger: 0 = warnings, 1 = info, 2 = debug, 3+ = trace (every APDU header).
-pub fn init(verbosity: u8) {
+/// Install the subscriber: `-v` info, `-vv` debug, `-vvv` trace (every APDU header); without
+/// `-v`, `RUST_LOG` decides (default: warnings). `json`: one JSON object per line.
+pub fn init(verbosity: u8, json: bool) {
     let level = match verbosity {
-        0 => LevelFilter::Warn,
-        1 => LevelFilter::Info,
-        2 => LevelFilter::Debug,
-        _ => LevelFilter::Trace,
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
     };
-    if log::set_logger(&LOGGER).is_ok() {
-        log::set_max_level(level);
-    }
+    let filter = if verbosity == 0 {
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level))
+    } else {
+        EnvFilter::new(level)
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time();
+    // A second subscriber (a test harness) is not an error worth stopping for.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.with_ansi(crate::output::stderr_colour()).try_init()
+    };
 }

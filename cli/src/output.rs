@@ -3,9 +3,82 @@
 
 use std::io::IsTerminal;
 
-/// Whether to colour human output: a terminal, and `NO_COLOR` unset.
+/// `--color`: when human output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always (a pager that shows colour, `less -R`).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `--lang`: the language of the HTML report and the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The locale code of the translations.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+
+    /// The language the environment asks for: the first of LC_ALL, LC_MESSAGES, LANG that
+    /// is set; `vi` or `vi_VN...` is Vietnamese.
+    pub fn from_env() -> Self {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if locale == "vi" || locale.starts_with("vi_") || locale.starts_with("vi.") {
+            Self::Vi
+        } else {
+            Self::En
+        }
+    }
+}
+
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Set the `--color` choice once, at start.
+pub fn set_color(choice: ColorChoice) {
+    let _ = COLOR.set(choice);
+}
+
+/// Whether to colour human output: `--color always`, or `auto` on a terminal with
+/// `NO_COLOR` unset.
 pub fn use_colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Whether to colour what goes to standard error (logs): as [`use_colour`], for stderr.
+pub fn stderr_colour() -> bool {
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 /// Wrap `text` in an ANSI colour when colour is on.
@@ -24,8 +97,10 @@ pub enum Colour {
     Green = 32,
     /// Fail, not verified.
     Red = 31,
-    /// Warn, skip.
+    /// Warn, inconclusive.
     Yellow = 33,
+    /// Skip: not checked, which is neither a warning nor a failure.
+    Cyan = 36,
 }
 
 /// Write a file that holds personal data (a face, an HTML report): mode 0600, written to a
@@ -58,6 +133,27 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), crate::
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(&e));
     }
+    Ok(())
+}
+
+/// Check, before a card is read, that `path` can be written: its folder exists and takes a
+/// new file. A read that ends in "cannot write" would have touched the chip for nothing.
+pub fn check_writable(path: &std::path::Path) -> Result<(), crate::exit::CliError> {
+    let fail = |e: &dyn std::fmt::Display| crate::exit::CliError::cannot_write(path, e);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(fail(&format_args!("{} is not a folder", dir.display())));
+    }
+    let probe = dir.join(format!(".cccd-write-probe.{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| fail(&e))?;
+    let _ = std::fs::remove_file(&probe);
     Ok(())
 }
 

@@ -162,3 +162,52 @@ fn trust_lists_the_real_icao_master_list() {
     assert_eq!(vn["self_signature_valid"], true);
     assert!(vn["key"].as_str().unwrap().contains("brainpoolP512r1"));
 }
+
+#[test]
+fn inspect_names_protocols_and_the_signer_validity_in_data_group_order() {
+    let card = cards()
+        .into_iter()
+        .find(|c| c["dir"].as_str().unwrap().ends_with("v01-hung-ec-bp384"))
+        .unwrap();
+    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let out = cccd()
+        .arg("inspect")
+        .arg(&dir)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let j = json_of(&out);
+    assert_schema("inspect", &j);
+    let pace = j["chip"]["pace"].as_array().unwrap();
+    assert!(!pace.is_empty(), "{j:#}");
+    assert!(pace[0].as_str().unwrap().starts_with("id-PACE-ECDH-GM-"));
+    let ca = j["chip"]["chip_authentication"].as_array().unwrap();
+    assert!(ca[0].as_str().unwrap().starts_with("id-CA-ECDH-"), "{j:#}");
+    // No raw OID anywhere in the chip section.
+    assert!(!j["chip"].to_string().contains("0.4.0.127"), "{j:#}");
+    let v = &j["sod"]["signer_validity"];
+    assert!(v["not_before"].as_str().unwrap() < v["not_after"].as_str().unwrap());
+    assert!(v["valid_now"].is_boolean());
+    // Files in LDS order: EF.COM/EF.CardAccess/EF.SOD before the data groups, DGs by number.
+    let files: Vec<String> = j["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_owned())
+        .collect();
+    let dgs: Vec<u32> = files
+        .iter()
+        .filter_map(|f| f.strip_prefix("DG").and_then(|n| n.parse().ok()))
+        .collect();
+    let mut sorted = dgs.clone();
+    sorted.sort_unstable();
+    assert_eq!(dgs, sorted, "{files:?}");
+    let first_dg = files.iter().position(|f| f.starts_with("DG")).unwrap();
+    assert!(files[..first_dg].iter().any(|f| f == "EF.SOD"), "{files:?}");
+    // Human output names them too.
+    let out = cccd().arg("inspect").arg(&dir).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("PACE            id-PACE-"), "{text}");
+    assert!(text.contains("Signer valid"), "{text}");
+}

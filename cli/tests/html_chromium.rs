@@ -88,3 +88,156 @@ fn the_report_renders_with_verdict_and_a_decoded_face() {
     assert!(green > 2000, "verdict box not visible ({green} pixels)");
     std::fs::remove_dir_all(&tmp).unwrap();
 }
+
+/// The report page with a script appended (to a copy) that writes what the browser laid out
+/// into the DOM: the face's rendered and natural size, and the horizontal overflow.
+fn measure(page: &Path, width: u32, tmp: &Path) -> (f64, f64, i64) {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probe = r"<script>addEventListener('load',()=>{const f=document.getElementById('face');const d=document.documentElement;document.body.dataset.m=[f.getBoundingClientRect().width,f.getBoundingClientRect().height,f.naturalWidth,f.naturalHeight,d.scrollWidth-d.clientWidth].join(',')})</script></body>";
+    let copy = tmp.join(format!("measure-{width}.html"));
+    std::fs::write(&copy, html.replace("</body>", probe)).unwrap();
+    let dom = chromium(
+        &[
+            &format!("--window-size={width},900"),
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            &format!("file://{}", copy.display()),
+        ],
+        &tmp.join(format!("pm{width}")),
+    );
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let m: Vec<f64> = dom
+        .split("data-m=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no measurement at {width}px: {dom}"))
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (w, h, nw, nh, overflow) = (m[0], m[1], m[2], m[3], m[4]);
+    assert!(w > 50.0 && nw > 0.0, "{m:?}");
+    (w / h, nw / nh, overflow as i64)
+}
+
+#[test]
+#[ignore = "needs chromium; scripts/test.sh installs it and runs this"]
+fn the_face_keeps_its_aspect_ratio_and_nothing_overflows_at_phone_width() {
+    let tmp = std::env::temp_dir().join(format!("cccd-html-m-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let page = tmp.join("report.html");
+    let card = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    let out = cccd()
+        .arg("verify")
+        .arg(testdata().join(card["dir"].as_str().unwrap()))
+        .args(["--at", &reference_date(), "--html"])
+        .arg(&page)
+        .args(proven_args(&card))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for width in [1000, 420] {
+        let (shown, natural, overflow) = measure(&page, width, &tmp);
+        assert!(
+            (shown - natural).abs() / natural < 0.02,
+            "{width}px: face shown at ratio {shown:.3}, the image is {natural:.3}"
+        );
+        assert!(
+            overflow <= 0,
+            "{width}px: {overflow}px of horizontal overflow"
+        );
+    }
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+#[test]
+fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let render = |card: &serde_json::Value, extra: &[String]| {
+        let page = tmp.path().join(format!(
+            "{}.html",
+            card["dir"].as_str().unwrap().replace('/', "-")
+        ));
+        cccd()
+            .arg("verify")
+            .arg(testdata().join(card["dir"].as_str().unwrap()))
+            .args(["--at", &reference_date(), "--html"])
+            .arg(&page)
+            .args(extra)
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap();
+        std::fs::read_to_string(page).unwrap()
+    };
+    // A card whose DG1 was altered: the why line names the failed hash, the identity is
+    // marked untrusted.
+    let altered = cards()
+        .into_iter()
+        .find(|c| expected_failures(c).iter().any(|f| f == "dg.hash.DG1"))
+        .unwrap();
+    let page = render(&altered, &proven_args(&altered));
+    assert!(page.contains(r#"<p id="why">Failed: "#), "{page}");
+    assert!(page.contains("dg.hash.DG1"));
+    assert!(page.contains(r#"<p id="untrusted""#), "{page}");
+    assert!(page.contains(r#"<tr class="untrusted">"#));
+    // A valid card without anchors: inconclusive, and the page says what would settle it.
+    let valid = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    let page = render(&valid, &challenge_args(&valid));
+    assert!(
+        page.contains(r#"id="verdict" class="inconclusive""#),
+        "{page}"
+    );
+    assert!(page.contains("Not proven: sod.chain"), "{page}");
+    assert!(page.contains("What would settle it: the CSCA"), "{page}");
+    assert!(page.contains("trust anchors: none given"));
+    assert!(!page.contains(r#"<tr class="untrusted">"#));
+    // With anchors: verified, the anchors and the tool version named.
+    let page = render(&valid, &proven_args(&valid));
+    assert!(page.contains("Every required check passed."), "{page}");
+    assert!(page.contains("trust anchors: C=VN"), "{page}");
+    assert!(page.contains(concat!("cccd ", env!("CARGO_PKG_VERSION"))));
+    assert!(page.contains(r#"name="viewport""#));
+    // In Vietnamese (--lang vi, or a vi_VN locale): the verdict and the page's words.
+    let mut args = proven_args(&valid);
+    args.extend(["--lang".to_owned(), "vi".to_owned()]);
+    let page = render(&valid, &args);
+    assert!(page.contains(r#"<html lang="vi">"#), "{page}");
+    assert!(page.contains("Đã xác minh"), "{page}");
+    assert!(
+        page.contains("Mọi bước kiểm tra bắt buộc đều đạt."),
+        "{page}"
+    );
+    let human = cccd()
+        .arg("verify")
+        .arg(testdata().join(valid["dir"].as_str().unwrap()))
+        .args(["--at", &reference_date()])
+        .args(proven_args(&valid))
+        .env("LANG", "vi_VN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.starts_with("ĐÃ XÁC MINH"), "{text}");
+    let human = cccd()
+        .arg("verify")
+        .arg(testdata().join(valid["dir"].as_str().unwrap()))
+        .args(["--at", &reference_date(), "--lang", "en"])
+        .args(proven_args(&valid))
+        .env("LANG", "vi_VN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(human.stdout)
+            .unwrap()
+            .starts_with("VERIFIED")
+    );
+}

@@ -83,3 +83,22 @@ fn usage_errors_exit_2_and_help_has_examples() {
     let out = cccd().args(["--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Exit codes:"));
 }
+
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn an_unknown_reader_name_lists_the_readers_there_are() {
+    let out = cccd()
+        .args(["verify", "--reader", "No Such Reader 99", "--can", "123456"])
+        .args(["--wait", "2", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("No Such Reader 99"), "{message}");
+    // vpcd's two virtual readers are always there, card or not.
+    assert!(
+        message.contains("readers present: 'Virtual PCD 00 00', 'Virtual PCD 00 01'"),
+        "{message}"
+    );
+}

@@ -163,11 +163,27 @@ fn read_writes_a_private_dump_that_verifies_offline() {
             .args(["--id", card.id_number.as_str(), "--dob", card.dob.as_str()])
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        // The end summary: files and bytes, the access protocol (PACE by its mapping, as
+        // the dump's card.json records it) and the chip's proof.
+        let summary = stderr
+            .lines()
+            .find(|l| l.starts_with("cccd: read "))
+            .unwrap_or_else(|| panic!("no summary in {stderr}"));
+        let dump_files = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name() != "card.json")
+            .count();
+        assert!(
+            summary.contains(&format!("read {dump_files} files")),
+            "{summary}"
+        );
+        assert!(summary.contains("opened with pace_"), "{summary}");
+        assert!(
+            summary.contains("chip authentication passed")
+                || summary.contains("active authentication passed"),
+            "{summary}"
         );
     }
     #[cfg(unix)]
@@ -351,4 +367,46 @@ fn every_pace_mapping_through_pcscd_is_named() {
             assert_eq!(card_security, None, "{profile}");
         }
     }
+}
+
+#[test]
+#[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
+fn logs_follow_rust_log_and_can_be_json() {
+    let _g = lock();
+    let card = cards()
+        .into_iter()
+        .find(|c| c["expected_verdict"] == "verified")
+        .unwrap();
+    let _sim = simulate(&card);
+    let run = |args: &[&str], rust_log: Option<&str>| {
+        let mut c = cccd();
+        c.args(args)
+            .args(["verify", "--reader", READER, "--wait", "15", "--json"])
+            .args(["--can", card["can"].as_str().unwrap()])
+            .env_remove("RUST_LOG");
+        if let Some(filter) = rust_log {
+            c.env("RUST_LOG", filter);
+        }
+        let out = c.output().unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 4)), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    // Without -v and RUST_LOG: no protocol log. RUST_LOG=debug: the protocol steps.
+    assert!(!run(&[], None).contains("access: pace"));
+    assert!(run(&[], Some("debug")).contains("access: pace"));
+    // --log-json: every log line is a JSON object with a level and the message.
+    let log = run(&["-vv", "--log-json"], None);
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(lines.len() > 5, "{log}");
+    assert!(lines.iter().all(|l| l["level"].is_string()));
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("access: pace"))),
+        "{log}"
+    );
 }

@@ -123,7 +123,7 @@ fn c_program_reads_a_card_through_pcscd() {
     let cccd = profile_dir().join("cccd");
     assert!(
         cccd.is_file(),
-        "build the CLI first: cargo build -p cccd-cli"
+        "build the CLI with its simulator first: cargo build -p cccd-cli --features sim"
     );
     let dir = testdata().join(&card.dir);
     let _reader = pcscd::lock_reader();

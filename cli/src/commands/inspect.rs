@@ -37,6 +37,8 @@ struct SodView {
     hash_algorithm: Option<String>,
     data_groups: Vec<String>,
     signer: Option<String>,
+    /// The document signer certificate's validity.
+    signer_validity: Option<super::inspect_chip::SignerValidity>,
 }
 
 #[derive(serde::Serialize)]
@@ -45,6 +47,8 @@ struct Output {
     files: Vec<FileRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sod: Option<SodView>,
+    /// PACE, chip and active authentication, by protocol name.
+    chip: super::inspect_chip::ChipView,
     meta: cccd::document::ReadMeta,
 }
 
@@ -68,6 +72,14 @@ fn save_face(doc: &Document, out: &std::path::Path) -> Result<(), CliError> {
         .map_err(|e| CliError::BadInput(e.to_string()))?;
     crate::output::write_private(out, &png)?;
     Ok(())
+}
+
+fn or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// Run the command.
@@ -108,6 +120,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
                 .ok()
                 .map(|(_, c)| c.subject().to_string())
         }),
+        signer_validity: sod
+            .signed_data
+            .certificates
+            .first()
+            .and_then(|der| super::inspect_chip::signer_validity(der)),
     });
     if let Some(out) = &args.face {
         save_face(&doc, out)?;
@@ -121,41 +138,67 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         },
         files,
         sod,
+        chip: super::inspect_chip::chip_view(&doc),
         meta: doc.meta.clone(),
     };
     if args.json {
         print_json(&output)?;
     } else {
-        let rows = output.identity.rows();
-        let width = rows
-            .iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (k, v) in rows {
-            crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
-        }
-        crate::outln!();
-        for f in &output.files {
-            let state = f.error.as_deref().unwrap_or("ok");
-            crate::outln!(
-                "{:16} {:>7} bytes  {}",
-                f.file,
-                f.bytes,
-                crate::output::escape_untrusted(state)
-            );
-        }
-        if let Some(sod) = &output.sod {
-            crate::outln!();
-            crate::outln!(
-                "EF.SOD hash     {}",
-                sod.hash_algorithm.as_deref().unwrap_or("unknown")
-            );
-            crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
-            if let Some(s) = &sod.signer {
-                crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
-            }
-        }
+        print_human(&output);
     }
     Ok(Exit::Success)
+}
+
+/// The human view of `inspect`.
+fn print_human(output: &Output) {
+    let rows = output.identity.rows();
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in rows {
+        crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
+    }
+    crate::outln!();
+    for f in &output.files {
+        let state = f.error.as_deref().unwrap_or("ok");
+        crate::outln!(
+            "{:16} {:>7} bytes  {}",
+            f.file,
+            f.bytes,
+            crate::output::escape_untrusted(state)
+        );
+    }
+    if let Some(sod) = &output.sod {
+        crate::outln!();
+        crate::outln!(
+            "EF.SOD hash     {}",
+            sod.hash_algorithm.as_deref().unwrap_or("unknown")
+        );
+        crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
+        if let Some(s) = &sod.signer {
+            crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
+        }
+        if let Some(v) = &sod.signer_validity {
+            let state = if v.valid_now {
+                "valid now"
+            } else {
+                "NOT valid now"
+            };
+            crate::outln!(
+                "Signer valid    {} to {} ({state})",
+                v.not_before,
+                v.not_after
+            );
+        }
+    }
+    let chip = &output.chip;
+    crate::outln!();
+    crate::outln!("PACE            {}", or_none(&chip.pace));
+    crate::outln!("Chip auth. (CA) {}", or_none(&chip.chip_authentication));
+    crate::outln!(
+        "Active auth.    {}",
+        chip.active_authentication.as_deref().unwrap_or("none")
+    );
 }

@@ -56,7 +56,12 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     } else {
         ReadPlan::verification()
     };
-    let doc = read_card(&args.reader, &args.keys, &plan)?;
+    // Every input is checked before the chip is touched.
+    crate::output::check_writable(&args.out)?;
+    let keys = args
+        .keys
+        .keys(time::OffsetDateTime::now_utc().date(), false)?;
+    let doc = read_card(&args.reader, &keys, &plan)?;
     doc.save(&args.out)
         .map_err(|e| CliError::cannot_write(&args.out, &e))?;
     let out = Output {

@@ -8,7 +8,9 @@ use crate::output::print_json_document;
 use cccd_service::protocol::{
     ClaimsInput, DeviceMessage, ErrorCode, KeyInput, PROTOCOL_VERSION, ServerMessage,
 };
-use cccd_service::relay_client::{PcscCard, RelayCard, RelayOptions, RelayOutcome, SimCard, relay};
+#[cfg(feature = "sim")]
+use cccd_service::relay_client::SimCard;
+use cccd_service::relay_client::{PcscCard, RelayCard, RelayOptions, RelayOutcome, relay};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,9 +25,14 @@ pub struct Args {
     #[arg(long, env = "CCCD_CA_CERT", value_name = "PEM")]
     ca_cert: Option<PathBuf>,
     /// The PC/SC reader ("" or absent: the first reader with a card).
-    #[arg(long, value_name = "NAME", conflicts_with = "sim")]
+    #[cfg_attr(
+        feature = "sim",
+        arg(long, value_name = "NAME", conflicts_with = "sim")
+    )]
+    #[cfg_attr(not(feature = "sim"), arg(long, value_name = "NAME"))]
     reader: Option<String>,
     /// Relay to an in-process virtual chip made from this dump (tests, load generation).
+    #[cfg(feature = "sim")]
     #[arg(long, value_name = "DIR")]
     sim: Option<PathBuf>,
     /// Seconds to wait for a card (and for it to come back after a removal).
@@ -95,6 +102,7 @@ fn hello(args: &Args) -> DeviceMessage {
 }
 
 fn card(args: &Args) -> Result<Box<dyn RelayCard>, CliError> {
+    #[cfg(feature = "sim")]
     if let Some(dir) = &args.sim {
         let card = SimCard::from_dump(dir, None, cccd_sim::chip::ChipConfig::default())
             .map_err(CliError::BadInput)?;

@@ -109,9 +109,14 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             jobs: args.jobs.map(usize::from),
         });
     }
-    let (doc, source) = load(args)?;
+    // Every input is checked before a reader is touched: the QR, the trust anchors and
+    // where the report goes (a card read for nothing is a card read twice).
     let qr = qr_data(args)?;
     let store = args.trust.store()?;
+    if let Some(path) = &args.html {
+        crate::output::check_writable(path)?;
+    }
+    let (doc, source) = load(args)?;
     let claims = Claims {
         id_number: args.keys.id.clone(),
         full_name: args.name.clone(),
@@ -124,7 +129,16 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         report = report.redacted();
     }
     if let Some(path) = &args.html {
-        crate::html::write_report(path, &doc, &report, args.out.redact)?;
+        let context = crate::html::Context {
+            at: options.at,
+            source: source.clone(),
+            anchors: store
+                .certificates()
+                .into_iter()
+                .map(|c| c.subject)
+                .collect(),
+        };
+        crate::html::write_report(path, &doc, &report, args.out.redact, &context)?;
     }
     if args.out.json {
         print_json_document(&ReportOutput {
@@ -177,7 +191,11 @@ fn load(args: &Args) -> Result<(Document, String), CliError> {
     } else {
         ReadPlan::verification()
     };
-    let doc = read_card(&reader, &args.keys, &plan)?;
+    // --id and --dob are also claims here: not "unused" when another key opens the chip.
+    let keys = args
+        .keys
+        .keys(time::OffsetDateTime::now_utc().date(), true)?;
+    let doc = read_card(&reader, &keys, &plan)?;
     let name = doc.meta.reader.clone().unwrap_or_default();
     Ok((doc, format!("reader {name}")))
 }
@@ -200,7 +218,7 @@ fn status_label(s: Status) -> String {
     match s {
         Status::Pass => paint("pass", Colour::Green),
         Status::Fail => paint("FAIL", Colour::Red),
-        Status::Skip => paint("skip", Colour::Yellow),
+        Status::Skip => paint("skip", Colour::Cyan),
         Status::Warn => paint("warn", Colour::Yellow),
     }
 }
@@ -208,9 +226,9 @@ fn status_label(s: Status) -> String {
 fn print_human(report: &Report, source: &str) {
     use crate::output::escape_untrusted as clean;
     let verdict = match report.verdict {
-        Verdict::Verified => paint("VERIFIED", Colour::Green),
-        Verdict::NotVerified => paint("NOT VERIFIED", Colour::Red),
-        Verdict::Inconclusive => paint("INCONCLUSIVE", Colour::Yellow),
+        Verdict::Verified => paint(&rust_i18n::t!("human.verified"), Colour::Green),
+        Verdict::NotVerified => paint(&rust_i18n::t!("human.not_verified"), Colour::Red),
+        Verdict::Inconclusive => paint(&rust_i18n::t!("human.inconclusive"), Colour::Yellow),
     };
     let provenance = match report.provenance {
         cccd::verify::Provenance::ReadHere => "read here",
@@ -219,7 +237,10 @@ fn print_human(report: &Report, source: &str) {
     crate::outln!("{verdict}  ({}, {provenance})", clean(source));
     if !report.unproven.is_empty() && report.verdict == Verdict::Inconclusive {
         let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
-        crate::outln!("  not proven: {}", names.join(", "));
+        crate::outln!(
+            "  {}",
+            rust_i18n::t!("human.not_proven", checks = names.join(", "))
+        );
     }
     crate::outln!();
     let rows = report.identity.rows();

@@ -5,10 +5,11 @@
 
 use crate::protocol::{DeviceMessage, ErrorCode, ServerMessage};
 use cccd::apdu::{Command, Response};
+#[cfg(feature = "sim")]
 use cccd::document::Document;
 use cccd::transport::{Transport, TransportError};
-use cccd_sim::chip::SimTransport;
-use cccd_sim::chip::{ChipConfig, VirtualChip};
+#[cfg(feature = "sim")]
+use cccd_sim::chip::{ChipConfig, SimTransport, VirtualChip};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -274,6 +275,7 @@ fn exchange(
 }
 
 /// A virtual chip in-process (`cccd relay --sim`): for tests and load generation.
+#[cfg(feature = "sim")]
 #[derive(Debug)]
 pub struct SimCard {
     transport: SimTransport,
@@ -281,6 +283,7 @@ pub struct SimCard {
     pub comes_back: bool,
 }
 
+#[cfg(feature = "sim")]
 impl SimCard {
     /// The chip of a dump folder, with its keys from `secrets` (default: `DIR/secrets` or the
     /// sample layout `testdata/secrets/<name>`).
@@ -310,6 +313,7 @@ impl SimCard {
     }
 }
 
+#[cfg(feature = "sim")]
 impl RelayCard for SimCard {
     fn transmit(&mut self, command: &Command) -> Result<Response, TransportError> {
         self.transport.transmit(command)

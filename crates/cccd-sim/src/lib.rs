@@ -4,6 +4,11 @@
 //! in-process as a [`cccd::transport::Transport`], or through the real `pcscd` via vpcd.
 #![forbid(unsafe_code)]
 
+// The repository README's examples (they read testdata/, two folders up as from crates/cccd).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct RepositoryReadmeDoctests;
+
 pub mod aa;
 pub mod bac;
 pub mod ca;

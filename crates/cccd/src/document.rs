@@ -85,6 +85,22 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DocumentError + '_ {
 }
 
 /// A card's files as read, with the circumstances of the read.
+///
+/// # Examples
+///
+/// Files that arrive in memory (an HTTP upload), named as a dump folder names them:
+///
+/// ```
+/// use cccd::document::Document;
+/// use cccd::lds::FileId;
+///
+/// let document = Document::from_files([("EF_DG1.bin", &[0x61, 0x00][..]), ("SOD", &[0x77, 0x00][..])])?;
+/// assert_eq!(document.files().count(), 2);
+/// assert_eq!(FileId::from_name("EF_DG1.bin"), FileId::from_name("DG1"));
+/// // Two names for one file are refused, as the folder loader refuses them.
+/// assert!(Document::from_files([("DG1", &b"a"[..]), ("EF_DG1.bin", &b"b"[..])]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Document {
     /// Files in the order they were added; at most one entry per [`FileId`].

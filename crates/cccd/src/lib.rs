@@ -121,6 +121,8 @@ pub use verify::{
     CheckId, Claims, HolderIdentity, NameMatch, Options, Policy, Report, Status, Verdict, verify,
 };
 
+// The crate's own README (packaged with it); the repository README's examples, which read
+// the sample cards, are doc-tested by cccd-sim (not published).
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -272,6 +272,25 @@ pub struct CacheStats {
 const CACHE_CAPACITY: usize = 65_536;
 
 /// CSCA certificates and CRLs, with a cache of verified certificate signatures.
+///
+/// # Examples
+///
+/// ```no_run
+/// use cccd::pki::TrustStore;
+///
+/// let mut store = TrustStore::new();
+/// // A file, a PEM bundle or a folder: CA certificates only; others are listed as skipped.
+/// let loaded = store.load_cscas("csca".as_ref())?;
+/// for skipped in &loaded.skipped {
+///     eprintln!("skipped {}: {}", skipped.path.display(), skipped.reason);
+/// }
+/// // A master list is refused unless its CMS signature verifies; CRLs are checked against
+/// // the CSCAs already held.
+/// let from_list = store.load_masterlist("icao.ml".as_ref())?;
+/// let crls = store.load_crls("crls".as_ref())?;
+/// println!("{} and {} skipped", from_list.skipped.len(), crls.skipped.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct TrustStore {
     anchors: Vec<Anchor>,

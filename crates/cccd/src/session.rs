@@ -75,6 +75,27 @@ impl ChannelState {
 pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 
 /// An open card: a secure channel and what has been read so far.
+///
+/// # Examples
+///
+/// ```no_run
+/// # #[cfg(feature = "pcsc")] {
+/// use cccd::mrz::AccessKey;
+/// use cccd::session::{AccessKeys, ReadPlan, Session};
+/// use cccd::transport::pcsc::{wait_for_card, PcscTransport};
+/// use std::time::Duration;
+///
+/// let keys = AccessKeys::from_key(AccessKey::can("082497")?);
+/// let reader = wait_for_card(None, Duration::from_secs(30))?;
+/// let mut session = Session::open(PcscTransport::connect(&reader)?, &keys)?;
+/// println!("chip authentication: {:?}", session.chip_auth());
+/// let document = session.read(&ReadPlan::verification(), &mut |p| {
+///     eprintln!("{} {}/{}", p.file, p.done, p.total);
+/// })?;
+/// document.save("dump")?;
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Session<T: Transport> {
     transport: T,
     /// The secure-messaging state.

@@ -271,6 +271,28 @@ impl Options {
 }
 
 /// Run every check on `doc`.
+///
+/// # Examples
+///
+/// A dump whose files say nothing provable is not verified, and the report says which
+/// checks failed:
+///
+/// ```
+/// use cccd::document::Document;
+/// use cccd::pki::TrustStore;
+/// use cccd::verify::{verify, Claims, Options, Status, Verdict};
+///
+/// let document = Document::from_files([("DG1", &[0x61, 0x00][..])])?;
+/// let report = verify(&document, &TrustStore::new(), &Claims::default(), None, &Options::default());
+/// assert_eq!(report.verdict, Verdict::NotVerified);
+/// let failed: Vec<String> = report.checks.iter()
+///     .filter(|c| c.status == Status::Fail)
+///     .map(|c| c.id.to_string())
+///     .collect();
+/// assert!(!failed.is_empty());
+/// println!("failed: {}", failed.join(", "));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn verify(
     doc: &Document,
     store: &TrustStore,

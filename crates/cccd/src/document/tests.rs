@@ -123,35 +123,6 @@ fn debug_does_not_show_file_contents() {
     assert!(s.contains("DG13"));
 }
 
-fn sample_dump_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cards/v01-hung-ec-bp384")
-}
-
-#[test]
-fn from_files_equals_load_of_the_same_folder() {
-    let dir = sample_dump_dir();
-    let loaded = Document::load(&dir).unwrap();
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.push(("face.png".into(), vec![1, 2, 3]));
-    let in_memory = Document::from_files(files).unwrap();
-    assert_eq!(in_memory.meta, loaded.meta);
-    let mut a: Vec<_> = in_memory.files().collect();
-    let mut b: Vec<_> = loaded.files().collect();
-    a.sort_by_key(|(id, _)| id.to_string());
-    b.sort_by_key(|(id, _)| id.to_string());
-    assert_eq!(a, b);
-    assert_eq!(in_memory.provenance(), Provenance::Dump);
-}
-
 #[test]
 fn from_files_applies_the_loader_limits() {
     let big = vec![0u8; usize::try_from(MAX_FILE_SIZE).unwrap() + 1];

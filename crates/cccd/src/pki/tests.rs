@@ -67,32 +67,6 @@ fn missing_file_is_io_error() {
 }
 
 #[test]
-fn typed_byte_loaders_accept_only_their_kind() {
-    let testdata = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pki");
-    let csca = std::fs::read(testdata.join("csca-ec.crt.pem")).unwrap();
-    let crl = std::fs::read(testdata.join("csca-ec.crl.pem")).unwrap();
-    let mut store = TrustStore::new();
-    assert!(matches!(
-        store.load_crls_bytes(&csca, "csca"),
-        Err(TrustError::WrongKind { .. })
-    ));
-    assert!(matches!(
-        store.load_masterlist_bytes(&csca, "csca"),
-        Err(TrustError::WrongKind { .. })
-    ));
-    assert_eq!(
-        store
-            .load_cscas_bytes(&csca, "csca")
-            .unwrap()
-            .certificates_added,
-        1
-    );
-    assert!(store.load_cscas_bytes(&crl, "crl").is_err());
-    assert_eq!(store.load_crls_bytes(&crl, "crl").unwrap().crls_added, 1);
-    assert_eq!(store.len(), 1);
-}
-
-#[test]
 fn empty_store_revokes_nothing_and_has_no_candidates() {
     let store = TrustStore::new();
     assert!(!store.is_revoked(b"", &[1]));
