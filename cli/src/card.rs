@@ -144,6 +144,8 @@ fn summary(doc: &Document, chip: &cccd::session::ChipAuthOutcome, elapsed: Durat
             crate::output::escape_untrusted(why)
         ),
         ChipAuthOutcome::NotAvailable => "no chip authentication offered".to_owned(),
+        // A proof this build does not know by name yet (the enum is non-exhaustive).
+        _ => "chip authentication: outcome not recognised".to_owned(),
     };
     let files = doc.files().count();
     let bytes: usize = doc.files().map(|(_, b)| b.len()).sum();

@@ -167,9 +167,9 @@ fn trust_lists_the_real_icao_master_list() {
 fn inspect_names_protocols_and_the_signer_validity_in_data_group_order() {
     let card = cards()
         .into_iter()
-        .find(|c| c["dir"].as_str().unwrap().ends_with("v01-hung-ec-bp384"))
+        .find(|c| c.dir.as_str().ends_with("v01-hung-ec-bp384"))
         .unwrap();
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(card.dir.as_str());
     let out = cccd()
         .arg("inspect")
         .arg(&dir)

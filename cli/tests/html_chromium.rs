@@ -128,11 +128,11 @@ fn the_face_keeps_its_aspect_ratio_and_nothing_overflows_at_phone_width() {
     let page = tmp.join("report.html");
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let out = cccd()
         .arg("verify")
-        .arg(testdata().join(card["dir"].as_str().unwrap()))
+        .arg(testdata().join(card.dir.as_str()))
         .args(["--at", &reference_date(), "--html"])
         .arg(&page)
         .args(proven_args(&card))
@@ -156,14 +156,13 @@ fn the_face_keeps_its_aspect_ratio_and_nothing_overflows_at_phone_width() {
 #[test]
 fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
     let tmp = tempfile::tempdir().unwrap();
-    let render = |card: &serde_json::Value, extra: &[String]| {
-        let page = tmp.path().join(format!(
-            "{}.html",
-            card["dir"].as_str().unwrap().replace('/', "-")
-        ));
+    let render = |card: &cccd_testkit::CardEntry, extra: &[String]| {
+        let page = tmp
+            .path()
+            .join(format!("{}.html", card.dir.as_str().replace('/', "-")));
         cccd()
             .arg("verify")
-            .arg(testdata().join(card["dir"].as_str().unwrap()))
+            .arg(testdata().join(card.dir.as_str()))
             .args(["--at", &reference_date(), "--html"])
             .arg(&page)
             .args(extra)
@@ -188,7 +187,7 @@ fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
     // A valid card without anchors: inconclusive, and the page says what would settle it.
     let valid = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let page = render(&valid, &challenge_args(&valid));
     assert!(
@@ -217,7 +216,7 @@ fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
     );
     let human = cccd()
         .arg("verify")
-        .arg(testdata().join(valid["dir"].as_str().unwrap()))
+        .arg(testdata().join(valid.dir.as_str()))
         .args(["--at", &reference_date()])
         .args(proven_args(&valid))
         .env("LANG", "vi_VN.UTF-8")
@@ -229,7 +228,7 @@ fn the_report_says_why_what_would_settle_it_and_marks_untrusted_data() {
     assert!(text.starts_with("ĐÃ XÁC MINH"), "{text}");
     let human = cccd()
         .arg("verify")
-        .arg(testdata().join(valid["dir"].as_str().unwrap()))
+        .arg(testdata().join(valid.dir.as_str()))
         .args(["--at", &reference_date(), "--lang", "en"])
         .args(proven_args(&valid))
         .env("LANG", "vi_VN.UTF-8")

@@ -12,7 +12,7 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 fn dump() -> std::path::PathBuf {
-    testdata().join(cards()[0]["dir"].as_str().unwrap())
+    testdata().join(cards()[0].dir.as_str())
 }
 
 /// A message that shows a reader or the smart-card service was reached.
@@ -41,7 +41,7 @@ fn a_malformed_id_is_a_usage_error_not_a_failed_claim() {
     assert_eq!(out.status.code(), Some(2));
     assert!(error_message(&out).contains("12 digits"));
     // Spaces between digits are how people type them: accepted.
-    let id = cards()[0]["id_number"].as_str().unwrap().to_owned();
+    let id = cards()[0].id_number.as_str().to_owned();
     let spaced = format!("{} {} {}", &id[..4], &id[4..8], &id[8..]);
     let out = cccd()
         .arg("verify")
@@ -101,7 +101,7 @@ fn inputs_that_open_nothing_are_named() {
         stderr(&out)
     );
     // The QR opens it; the CAN is unused.
-    let qr = cards()[0]["qr_text"].as_str().unwrap().to_owned();
+    let qr = cards()[0].qr_text.as_str().to_owned();
     let out = cccd()
         .args(["read", "-o", out_dir, "--qr", &qr, "--can", "123456"])
         .args(["--wait", "1"])

@@ -110,11 +110,11 @@ fn color_always_never_and_auto() {
 fn trust_store_paths_come_from_the_environment() {
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
-    let dir = testdata().join(card["dir"].as_str().unwrap());
+    let dir = testdata().join(&card.dir);
     let m = manifest();
-    let csca = testdata().join(m["trust_anchors"][0].as_str().unwrap());
+    let csca = testdata().join(&m.trust_anchors[0]);
     let run = |env: &[(&str, &std::path::Path)]| {
         let mut c = cccd();
         c.arg("verify").arg(&dir).args(challenge_args(&card)).args([
@@ -141,7 +141,7 @@ fn trust_store_paths_come_from_the_environment() {
     let anchors = csca.parent().unwrap();
     let with_env = run(&[("CCCD_CSCA", anchors)]);
     assert_eq!(chain(&with_env), "pass", "{with_env:#}");
-    assert_eq!(with_env["verdict"], card["expected_verdict"]);
+    assert_eq!(with_env["verdict"], card.expected_verdict.as_str());
     // A wrong path in the environment is bad input, named.
     let out = cccd()
         .arg("verify")

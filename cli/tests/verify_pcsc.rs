@@ -372,17 +372,17 @@ fn every_pace_mapping_through_pcscd_is_named() {
 #[test]
 #[ignore = "needs pcscd + vsmartcard-vpcd; scripts/test.sh runs it"]
 fn logs_follow_rust_log_and_can_be_json() {
-    let _g = lock();
+    let _g = lock_reader();
     let card = cards()
         .into_iter()
-        .find(|c| c["expected_verdict"] == "verified")
+        .find(|c| c.expected_verdict == "verified")
         .unwrap();
     let _sim = simulate(&card);
     let run = |args: &[&str], rust_log: Option<&str>| {
         let mut c = cccd();
         c.args(args)
             .args(["verify", "--reader", READER, "--wait", "15", "--json"])
-            .args(["--can", card["can"].as_str().unwrap()])
+            .args(["--can", card.can.as_str()])
             .env_remove("RUST_LOG");
         if let Some(filter) = rust_log {
             c.env("RUST_LOG", filter);
