@@ -10,14 +10,14 @@
 //! the checks of the [`Policy`]; a dump alone cannot prove its chip was present, so the
 //! backend's own AA challenge (or a read by this process) is needed for that.
 //!
-//! ```
+//! ```no_run
 //! use cccd::{verify, Claims, Document, Options, TrustStore, Verdict};
 //!
-//! let dump = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/cards/v01-hung-ec-bp384");
-//! let csca = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/pki/csca-ec.crt.pem");
-//! let document = Document::load(dump)?;
+//! // A dump folder (EF.SOD, DG1, ..., card.json) and the issuing state's CSCA certificates.
+//! // The repository's README runs this flow on its sample card.
+//! let document = Document::load("dump")?;
 //! let mut trust = TrustStore::new();
-//! let _summary = trust.load_cscas(csca.as_ref())?;
+//! let _summary = trust.load_cscas("csca.pem".as_ref())?;
 //! let claims = Claims { full_name: Some("Nguyễn Văn Hùng".into()), ..Claims::default() };
 //! // The challenge this backend issued to the device for the session.
 //! let challenge = [0x8c, 0x57, 0xd2, 0x8d, 0x20, 0x66, 0xfd, 0xb8];
