@@ -7,6 +7,8 @@ use serde_json::Value;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::AlgorithmIdentifier;
 
+// The DER builders of the signature tests: one test-side encoder, independent of the parser.
+use super::super::tests::{algorithm_der, tlv};
 use super::super::{HashAlgorithm, PreparedKey, oid, parse_spki, verify_signature};
 
 fn fixture(name: &str) -> Value {
@@ -23,52 +25,6 @@ fn unhex(text: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        out.extend([0x81, len as u8]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-#[allow(clippy::needless_pass_by_value)] // a dotted &str or an ObjectIdentifier alike
-fn oid_der(dotted: impl ToString) -> Vec<u8> {
-    let dotted = dotted.to_string();
-    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
-    let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
-    for &arc in &arcs[2..] {
-        let mut chunk = vec![(arc & 0x7f) as u8];
-        let mut rest = arc >> 7;
-        while rest > 0 {
-            chunk.push(0x80 | (rest & 0x7f) as u8);
-            rest >>= 7;
-        }
-        chunk.reverse();
-        body.extend(chunk);
-    }
-    tlv(0x06, &body)
-}
-
-fn algorithm_der(dotted: impl ToString, params: Option<&[u8]>) -> Vec<u8> {
-    let mut content = oid_der(dotted);
-    content.extend_from_slice(params.unwrap_or_default());
-    tlv(0x30, &content)
-}
-
-fn hash_oid(hash: HashAlgorithm) -> &'static str {
-    match hash {
-        HashAlgorithm::Sha1 => "1.3.14.3.2.26",
-        HashAlgorithm::Sha224 => "2.16.840.1.101.3.4.2.4",
-        HashAlgorithm::Sha256 => "2.16.840.1.101.3.4.2.1",
-        HashAlgorithm::Sha384 => "2.16.840.1.101.3.4.2.2",
-        HashAlgorithm::Sha512 => "2.16.840.1.101.3.4.2.3",
-    }
 }
 
 fn hash_named(name: &str) -> HashAlgorithm {
@@ -179,7 +135,7 @@ fn wycheproof_rsa_pkcs1_and_pss() {
     let count = run("rsa_pss_2048_sha256_mgf1_32_test", true, |g| {
         let hash = hash_named(g["sha"].as_str().unwrap());
         assert_eq!(g["mgfSha"], g["sha"]);
-        let hash_alg = algorithm_der(hash_oid(hash), Some(&[0x05, 0x00]));
+        let hash_alg = algorithm_der(hash.oid(), Some(&[0x05, 0x00]));
         let mgf = algorithm_der(oid::MGF1, Some(&hash_alg));
         let salt = u8::try_from(g["sLen"].as_u64().unwrap()).unwrap();
         let mut content = tlv(0xA0, &hash_alg);

@@ -9,7 +9,7 @@ use hex_literal::hex;
 use std::sync::OnceLock;
 
 /// DER TLV with a short or long definite length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+pub(super) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = content.len();
     if len < 0x80 {
@@ -42,7 +42,7 @@ fn oid_der(dotted: impl ToString) -> Vec<u8> {
     tlv(0x06, &body)
 }
 
-fn algorithm_der(dotted: impl ToString, params: Option<&[u8]>) -> Vec<u8> {
+pub(super) fn algorithm_der(dotted: impl ToString, params: Option<&[u8]>) -> Vec<u8> {
     let mut content = oid_der(dotted);
     if let Some(p) = params {
         content.extend_from_slice(p);
