@@ -71,19 +71,6 @@ proptest::proptest! {
     }
 }
 
-/// A P-256 `SubjectPublicKeyInfo`, as DG15 holds it.
-fn p256_spki(point: &[u8]) -> Vec<u8> {
-    let alg = enc_seq(&[
-        &enc_oid(&crate::lds::asn1::oid_from_arcs(&[1, 2, 840, 10045, 2, 1])),
-        &enc_oid(&crate::lds::asn1::oid_from_arcs(&[
-            1, 2, 840, 10045, 3, 1, 7,
-        ])),
-    ]);
-    let mut bits = vec![0];
-    bits.extend_from_slice(point);
-    enc_seq(&[&alg, &crate::tlv::encode(crate::tlv::Tag::new(0x03), &bits)])
-}
-
 /// AA answers of fresh P-256 chip keys (ecdsa-plain-SHA256 over the challenge, as the sample
 /// chips sign), and a sweep of one-bit changes over each answer and challenge, get the same
 /// verdict from the prepared key (the wNAF path: an AA key never has a table) as from the
@@ -99,7 +86,10 @@ fn prepared_aa_verdicts_equal_plain_ones() {
     for _ in 0..6 {
         let key =
             <::ecdsa::SigningKey<p256::NistP256> as ::rsa::Generate>::generate_from_rng(&mut rng);
-        let spki = p256_spki(&key.verifying_key().to_sec1_bytes());
+        let spki = crate::access::test_keys::ec_spki(
+            crate::ec::Curve::NistP256,
+            &key.verifying_key().to_sec1_bytes(),
+        );
         let challenge: [u8; 8] = rng.random();
         let signature: ::ecdsa::Signature<p256::NistP256> = key
             .sign_prehash(&HashAlgorithm::Sha256.digest(&challenge))

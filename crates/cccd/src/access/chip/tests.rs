@@ -1,16 +1,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure
 use super::*;
+use crate::access::test_keys::ec_spki;
 use crate::lds::asn1::{enc_oid, enc_seq, oid_from_arcs};
-
-fn ec_spki(curve: Curve, point: &[u8]) -> Vec<u8> {
-    let alg = enc_seq(&[
-        &enc_oid(&oid_from_arcs(&[1, 2, 840, 10045, 2, 1])),
-        &enc_oid(&curve.oid().parse().unwrap()),
-    ]);
-    let mut bits = vec![0];
-    bits.extend_from_slice(point);
-    enc_seq(&[&alg, &tlv::encode(Tag::new(0x03), &bits)])
-}
 
 fn dg14(infos: &[Vec<u8>]) -> Dg14 {
     let refs: Vec<&[u8]> = infos.iter().map(Vec::as_slice).collect();
