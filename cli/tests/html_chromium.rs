@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::*;
 
@@ -28,10 +28,10 @@ fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
         .expect("chromium is installed by scripts/setup.sh")
 }
 
-#[test]
-#[ignore = "needs chromium; scripts/test.sh installs it and runs this"]
-fn the_report_renders_with_verdict_and_a_decoded_face() {
-    let tmp = std::env::temp_dir().join(format!("cccd-html-{}", std::process::id()));
+/// The HTML report of the first verified sample card, written (exit 0) into a fresh folder
+/// `<prefix>-<pid>` under the temporary directory; returns the folder and the page.
+fn verified_report(prefix: &str) -> (PathBuf, PathBuf) {
+    let tmp = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let page = tmp.join("report.html");
@@ -48,6 +48,13 @@ fn the_report_renders_with_verdict_and_a_decoded_face() {
         .output()
         .unwrap();
     assert_exit(&out, 0);
+    (tmp, page)
+}
+
+#[test]
+#[ignore = "needs chromium; scripts/test.sh installs it and runs this"]
+fn the_report_renders_with_verdict_and_a_decoded_face() {
+    let (tmp, page) = verified_report("cccd-html");
     let url = format!("file://{}", page.display());
 
     // The DOM after load: verdict element, face element, and the face decoded by the browser.
@@ -122,23 +129,7 @@ fn measure(page: &Path, width: u32, tmp: &Path) -> (f64, f64, i64) {
 #[test]
 #[ignore = "needs chromium; scripts/test.sh installs it and runs this"]
 fn the_face_keeps_its_aspect_ratio_and_nothing_overflows_at_phone_width() {
-    let tmp = std::env::temp_dir().join(format!("cccd-html-m-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
-    let page = tmp.join("report.html");
-    let card = cards()
-        .into_iter()
-        .find(|c| c.expected_verdict == "verified")
-        .unwrap();
-    let out = cccd()
-        .arg("verify")
-        .arg(testdata().join(card.dir.as_str()))
-        .args(["--at", &reference_date(), "--html"])
-        .arg(&page)
-        .args(proven_args(&card))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let (tmp, page) = verified_report("cccd-html-m");
     for width in [1000, 420] {
         let (shown, natural, overflow) = measure(&page, width, &tmp);
         assert!(
