@@ -68,6 +68,20 @@ pub struct Sample {
     /// The chip's secrets (MRZ, CAN, AA and CA private keys), so the virtual chip answers
     /// chip and active authentication as the real one would.
     pub secrets: PathBuf,
+    /// The AA challenge the dump's answer is over, as the verifier that issued it knows it:
+    /// with it, the recorded AA answer proves this chip (verdict `verified`), without it
+    /// a replay cannot be ruled out (`inconclusive`).
+    pub aa_challenge: Option<[u8; 8]>,
+}
+
+impl Sample {
+    /// Options for verifying this dump at `at` as the verifier that issued its AA challenge:
+    /// the options under which the manifest expects `expected_verdict`.
+    pub fn options(&self, at: time::OffsetDateTime) -> cccd::verify::Options {
+        cccd::verify::Options::default()
+            .at(at)
+            .aa_challenge(self.aa_challenge)
+    }
 }
 
 /// The sample cards and the trust material of the manifest.
@@ -86,6 +100,18 @@ pub struct Samples {
 fn date(text: &str) -> Result<Date, BenchError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, format).map_err(|e| BenchError::Manifest(format!("date {text}: {e}")))
+}
+
+fn challenge(hex: &str) -> Result<[u8; 8], BenchError> {
+    let bad = || BenchError::Manifest(format!("aa_challenge {hex:?} is not 16 hex digits"));
+    if hex.len() != 16 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let mut out = [0u8; 8];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(out)
 }
 
 impl Samples {
@@ -118,6 +144,7 @@ impl Samples {
                 id_number: c.id_number.clone(),
                 date_of_birth: date(&c.dob)?,
                 secrets: root.join(&c.secrets_dir),
+                aa_challenge: c.aa_challenge.as_deref().map(challenge).transpose()?,
             });
         }
         Ok(Self {
