@@ -28,6 +28,26 @@ pub const SIGNER_WINDOW: u32 = 6;
 /// Window width of a curve generator's table (`G`): built once per process and curve.
 pub const GENERATOR_WINDOW: u32 = 8;
 
+/// The curve's coefficient `a`, with `a = −3` singled out: its doubling is cheaper.
+#[derive(Clone, Copy)]
+pub(crate) enum CoefficientA<F> {
+    /// `a = −3` (P-256, P-384).
+    MinusThree,
+    /// Any other `a` (the brainpool curves).
+    Other(F),
+}
+
+impl<F: Field> CoefficientA<F> {
+    /// Classify `a` once per verification, not per doubling.
+    pub(crate) fn new(a: F) -> Self {
+        if bool::from((a + F::ONE.double() + F::ONE).is_zero()) {
+            Self::MinusThree
+        } else {
+            Self::Other(a)
+        }
+    }
+}
+
 /// A point with `Z = 0` meaning the point at infinity; otherwise `x = X/Z²`, `y = Y/Z³`.
 #[derive(Clone, Copy)]
 pub(crate) struct Jacobian<F> {
@@ -49,8 +69,16 @@ impl<F: Field> Jacobian<F> {
         bool::from(self.z.is_zero())
     }
 
-    /// `2·self` (dbl-2007-bl, any `a`). A point with `Y = 0` doubles to `Z = 0`, infinity.
-    pub(crate) fn double(&self, a: &F) -> Self {
+    /// `2·self`. A point with `Y = 0` doubles to `Z = 0`, the point at infinity.
+    pub(crate) fn double(&self, a: &CoefficientA<F>) -> Self {
+        match a {
+            CoefficientA::MinusThree => self.double_a_minus_3(),
+            CoefficientA::Other(a) => self.double_any_a(a),
+        }
+    }
+
+    /// dbl-2007-bl (1M + 8S + 1·a), any `a`: the brainpool curves.
+    fn double_any_a(&self, a: &F) -> Self {
         let xx = self.x.square();
         let yy = self.y.square();
         let yyyy = yy.square();
@@ -67,8 +95,28 @@ impl<F: Field> Jacobian<F> {
         }
     }
 
+    /// dbl-2001-b (3M + 5S), for `a = −3` (P-256, P-384): `3·X² + a·Z⁴` factors as
+    /// `3·(X − Z²)·(X + Z²)`, two squarings and a multiplication by `a` fewer than the
+    /// general formula, and doubling is most of a variable-base multiplication.
+    fn double_a_minus_3(&self) -> Self {
+        let delta = self.z.square();
+        let gamma = self.y.square();
+        let beta = self.x * gamma;
+        let t = (self.x - delta) * (self.x + delta);
+        let alpha = t.double() + t;
+        let beta4 = beta.double().double();
+        let x3 = alpha.square() - beta4.double();
+        let z3 = (self.y + self.z).square() - gamma - delta;
+        let y3 = alpha * (beta4 - x3) - gamma.square().double().double().double();
+        Self {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
     /// `self + (x2, y2)` for an affine point, with the doubling and inverse cases handled.
-    pub(crate) fn add_affine(&mut self, x2: &F, y2: &F, a: &F) {
+    pub(crate) fn add_affine(&mut self, x2: &F, y2: &F, a: &CoefficientA<F>) {
         if self.is_infinity() {
             *self = Self {
                 x: *x2,
@@ -107,7 +155,7 @@ impl<F: Field> Jacobian<F> {
 
     /// `self + other` for two Jacobian points (add-1998-cmo-2), with the infinity, doubling
     /// and inverse cases handled. `negate` adds `-other` instead.
-    pub(crate) fn add(&mut self, other: &Self, negate: bool, a: &F) {
+    pub(crate) fn add(&mut self, other: &Self, negate: bool, a: &CoefficientA<F>) {
         if other.is_infinity() {
             return;
         }
@@ -267,6 +315,7 @@ impl<C: PrimeCurveParams> FixedBaseTable<C> {
     fn accumulate(&self, acc: &mut Jacobian<C::FieldElement>, k: &Scalar<C>) {
         let digits = signed_digits(&k.to_repr(), self.window, self.windows);
         let half = 1usize << (self.window - 1);
+        let a = CoefficientA::new(C::EQUATION_A);
         for (i, digit) in digits.into_iter().enumerate() {
             if digit == 0 {
                 continue;
@@ -274,9 +323,9 @@ impl<C: PrimeCurveParams> FixedBaseTable<C> {
             let index = i * half + digit.unsigned_abs() as usize - 1;
             let (x, y) = &self.entries[index];
             if digit > 0 {
-                acc.add_affine(x, y, &C::EQUATION_A);
+                acc.add_affine(x, y, &a);
             } else {
-                acc.add_affine(x, &-*y, &C::EQUATION_A);
+                acc.add_affine(x, &-*y, &a);
             }
         }
     }

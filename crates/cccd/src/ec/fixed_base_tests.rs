@@ -115,6 +115,58 @@ fn doubling_and_inverse_additions_on_every_curve() {
     exceptional_additions::<crate::ec::bp512::BrainpoolP512r1>();
 }
 
+/// Both doubling formulas against the crate's doubling, from points whose `Z ≠ 1`, and the
+/// `a = −3` one against the general one wherever `a = −3`.
+fn doublings_match_the_crate<C: PrimeCurveParams>(expect_minus_three: bool) {
+    let a = CoefficientA::new(C::EQUATION_A);
+    assert_eq!(matches!(a, CoefficientA::MinusThree), expect_minus_three);
+    let g = ProjectivePoint::<C>::generator();
+    let table = FixedBaseTable::build(&g, SIGNER_WINDOW);
+    for i in 0..8 {
+        let k = scalar::<C>("double", i);
+        // k·G as a sum of table entries: a Jacobian point with a non-trivial Z.
+        let mut p = Jacobian::infinity();
+        table.accumulate(&mut p, &k);
+        let expected = Some((g * k).double().to_affine().x());
+        assert_eq!(affine_x::<C>(&p.double(&a)), expected, "scalar {i}");
+        let general = p.double_any_a(&C::EQUATION_A);
+        assert_eq!(
+            affine_x::<C>(&general),
+            expected,
+            "general formula, scalar {i}"
+        );
+        if expect_minus_three {
+            let special = p.double_a_minus_3();
+            assert_eq!(
+                affine_x::<C>(&special),
+                expected,
+                "a = -3 formula, scalar {i}"
+            );
+        }
+    }
+    // The point at infinity doubles to itself under either formula.
+    assert!(
+        Jacobian::<C::FieldElement>::infinity()
+            .double(&a)
+            .is_infinity()
+    );
+    assert!(
+        Jacobian::<C::FieldElement>::infinity()
+            .double_any_a(&C::EQUATION_A)
+            .is_infinity()
+    );
+}
+
+#[test]
+fn doublings_equal_the_crates_on_every_curve() {
+    doublings_match_the_crate::<p256::NistP256>(true);
+    doublings_match_the_crate::<p384::NistP384>(true);
+    doublings_match_the_crate::<p521::NistP521>(true);
+    doublings_match_the_crate::<bp256::r1::BrainpoolP256r1>(false);
+    doublings_match_the_crate::<bp384::r1::BrainpoolP384r1>(false);
+    doublings_match_the_crate::<crate::ec::bp512::BrainpoolP512r1>(false);
+}
+
 #[test]
 fn order_bytes_is_the_group_order() {
     // n·G is the identity and (n - 1)·G = -G.

@@ -23,7 +23,7 @@ use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{BatchNormalize, FieldBytes, Scalar};
 use primeorder::{AffinePoint, PrimeCurveParams, ProjectivePoint};
 
-use super::fixed_base::{Jacobian, bits_at, x_matches};
+use super::fixed_base::{CoefficientA, Jacobian, bits_at, x_matches};
 
 /// wNAF width for the generator: 32 affine odd multiples, built once per process and curve.
 pub const GENERATOR_NAF_WIDTH: u32 = 7;
@@ -107,7 +107,7 @@ fn key_odd_multiples<C: PrimeCurveParams>(
     qx: &C::FieldElement,
     qy: &C::FieldElement,
 ) -> Vec<Jacobian<C::FieldElement>> {
-    let a = C::EQUATION_A;
+    let a = CoefficientA::new(C::EQUATION_A);
     let q = Jacobian {
         x: *qx,
         y: *qy,
@@ -136,7 +136,7 @@ pub fn verify_scalars<C: PrimeCurveParams>(
     u2: &Scalar<C>,
     r: &Scalar<C>,
 ) -> bool {
-    let a = C::EQUATION_A;
+    let a = CoefficientA::new(C::EQUATION_A);
     let g_digits = wnaf(&u1.to_repr(), GENERATOR_NAF_WIDTH);
     let q_digits = wnaf(&u2.to_repr(), KEY_NAF_WIDTH);
     let q_table = key_odd_multiples::<C>(qx, qy);
