@@ -204,11 +204,12 @@ fn push_checks(page: &mut String, report: &Report) {
 
 /// Render the report page.
 pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) -> String {
-    let (verdict_class, verdict_text) = match report.verdict {
-        Verdict::Verified => ("verified", t!("verdict.verified")),
-        Verdict::NotVerified => ("not_verified", t!("verdict.not_verified")),
-        Verdict::Inconclusive => ("inconclusive", t!("verdict.inconclusive")),
+    let verdict_class = match report.verdict {
+        Verdict::Verified => "verified",
+        Verdict::NotVerified => "not_verified",
+        Verdict::Inconclusive => "inconclusive",
     };
+    let verdict_text = crate::translations::verdict_text(report.verdict);
     let lang = rust_i18n::locale().to_string();
     let title = t!("report.title");
     let mut page = String::new();

@@ -197,6 +197,7 @@ fn verify_one(
 /// dump folder), or an error document for a dump that did not load.
 fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
     let shown = dir.display().to_string();
+    let width = if json { 0 } else { verdict_width() };
     if json {
         // JSON escapes on its own; the text form below must not pass control characters.
         match result {
@@ -224,7 +225,6 @@ fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
                 };
                 format!(
                     "{label:width$}  {}  {}{not_proven}",
-                    width = verdict_width(),
                     escape_untrusted(&shown),
                     failed.join(" ")
                 )
@@ -234,7 +234,6 @@ fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
             Err(e) => format!(
                 "{:width$}  {}  {}",
                 rust_i18n::t!("human.unreadable"),
-                width = verdict_width(),
                 escape_untrusted(&shown),
                 escape_untrusted(e)
             ),

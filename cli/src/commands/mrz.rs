@@ -125,17 +125,17 @@ fn print_human(out: &Output) {
     let format = out.format.to_uppercase();
     let mut rows = vec![
         (t!("mrz.format"), format.as_str()),
-        (t!("mrz.document_code"), &out.document_code),
-        (t!("mrz.issuing_state"), &out.issuing_state),
-        (t!("mrz.document_number"), &out.document_number),
-        (t!("mrz.date_of_birth"), &out.date_of_birth),
-        (t!("field.sex"), &sex),
-        (t!("mrz.date_of_expiry"), &out.date_of_expiry),
-        (t!("field.nationality"), &out.nationality),
-        (t!("mrz.name"), &out.name),
+        (t!("mrz.document_code"), out.document_code.as_str()),
+        (t!("mrz.issuing_state"), out.issuing_state.as_str()),
+        (t!("mrz.document_number"), out.document_number.as_str()),
+        (t!("mrz.date_of_birth"), out.date_of_birth.as_str()),
+        (t!("field.sex"), sex.as_str()),
+        (t!("mrz.date_of_expiry"), out.date_of_expiry.as_str()),
+        (t!("field.nationality"), out.nationality.as_str()),
+        (t!("mrz.name"), out.name.as_str()),
     ];
     if let Some(id) = &out.vietnam_id_number {
-        rows.push((t!("mrz.vietnam_id_number"), id));
+        rows.push((t!("mrz.vietnam_id_number"), id.as_str()));
     }
     let seed_label = t!("mrz.bac_key_seed");
     let width = rows
