@@ -196,7 +196,11 @@ fn push_checks(page: &mut String, report: &Report) {
             page,
             "<tr class=\"check {class}\"><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
             escape(&crate::translations::status(c.status)),
-            escape(&format!("{} ({})", crate::translations::check_title(c.id), c.id)),
+            escape(&format!(
+                "{} ({})",
+                crate::translations::check_title(c.id),
+                c.id
+            )),
             escape(&c.reason)
         );
     }

@@ -50,23 +50,7 @@ pub fn identity_rows(identity: &HolderIdentity, chip: &ChipIdentity) -> Vec<Iden
         })
     };
     let dg13 = Some(DataGroup::Dg13);
-    let g = identity.card_generation;
-    let (card, card_source) = match g {
-        CardGeneration::Cccd2021 => ("CCCD (2021)".to_owned(), dg13),
-        CardGeneration::CanCuoc2024 => ("Căn cước (2024)".to_owned(), dg13),
-        CardGeneration::Unknown => (t!("field.generation_unknown").into_owned(), None),
-    };
-    let (index8, index9) = match g {
-        CardGeneration::Cccd2021 => ("field.place_of_origin", "field.place_of_permanent_residence"),
-        CardGeneration::CanCuoc2024 => (
-            "field.place_of_birth_registration",
-            "field.place_of_residence",
-        ),
-        CardGeneration::Unknown => (
-            "field.place_of_origin_or_birth_registration",
-            "field.residence",
-        ),
-    };
+    let (card, card_source, index8, index9) = generation_labels(identity.card_generation);
     let expiry = if identity.no_expiry {
         Some(t!("field.no_expiry").into_owned())
     } else {
@@ -125,7 +109,10 @@ pub fn identity_rows(identity: &HolderIdentity, chip: &ChipIdentity) -> Vec<Iden
         ),
         (
             "field.dg13_index_16",
-            identity.dg13_index_16.as_ref().map(|e| e.display().to_owned()),
+            identity
+                .dg13_index_16
+                .as_ref()
+                .map(|e| e.display().to_owned()),
             dg13,
         ),
     ];
@@ -147,6 +134,32 @@ pub fn identity_rows(identity: &HolderIdentity, chip: &ChipIdentity) -> Vec<Iden
         source: dg13,
     }));
     rows
+}
+
+/// The card row's value and source, and the label keys of DG13 indices 8 and 9, which
+/// depend on the card generation.
+fn generation_labels(g: CardGeneration) -> (String, Option<DataGroup>, &'static str, &'static str) {
+    let dg13 = Some(DataGroup::Dg13);
+    match g {
+        CardGeneration::Cccd2021 => (
+            "CCCD (2021)".to_owned(),
+            dg13,
+            "field.place_of_origin",
+            "field.place_of_permanent_residence",
+        ),
+        CardGeneration::CanCuoc2024 => (
+            "Căn cước (2024)".to_owned(),
+            dg13,
+            "field.place_of_birth_registration",
+            "field.place_of_residence",
+        ),
+        CardGeneration::Unknown => (
+            t!("field.generation_unknown").into_owned(),
+            None,
+            "field.place_of_origin_or_birth_registration",
+            "field.residence",
+        ),
+    }
 }
 
 /// Whether a row's value comes from a data group in `failed`.

@@ -101,7 +101,6 @@ mod tests {
     /// (or English) to the other language's reader.
     #[test]
     fn every_key_exists_in_both_languages() {
-        use rust_i18n::Backend as _;
         // The strings compiled in from cli/locales/app.yml, per language.
         let keys = |lang: &str| -> BTreeSet<String> {
             crate::_RUST_I18N_BACKEND

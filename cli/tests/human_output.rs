@@ -72,7 +72,10 @@ fn verify_speaks_vietnamese_with_lang_vi_and_english_with_lang_en() {
         assert!(text.contains(word), "{word:?} missing from:\n{text}");
     }
     for word in VIETNAMESE {
-        assert!(!text.contains(word), "{word:?} in the English output:\n{text}");
+        assert!(
+            !text.contains(word),
+            "{word:?} in the English output:\n{text}"
+        );
     }
     assert!(!text.contains("tiếng Anh"), "{text}");
 }
@@ -130,14 +133,23 @@ fn batch_lines_and_summary_follow_the_language() {
         cccd()
             .args(["verify", "--batch"])
             .arg(testdata().join("cards"))
-            .args(["--at", &reference_date(), "--trust-recorded-auth", "--lang", lang])
+            .args([
+                "--at",
+                &reference_date(),
+                "--trust-recorded-auth",
+                "--lang",
+                lang,
+            ])
             .args(trust_args())
             .output()
             .unwrap()
     };
     let vi = run("vi");
     let (lines, summary) = (stdout(&vi), stderr(&vi));
-    assert!(lines.lines().any(|l| l.starts_with("ĐÃ XÁC MINH")), "{lines}");
+    assert!(
+        lines.lines().any(|l| l.starts_with("ĐÃ XÁC MINH")),
+        "{lines}"
+    );
     assert!(
         lines.lines().any(|l| l.starts_with("KHÔNG XÁC MINH ĐƯỢC")),
         "{lines}"
@@ -162,18 +174,34 @@ fn inspect_mrz_qr_and_trust_follow_the_language() {
     let mrz = card.mrz.replace('\n', "|");
     // (command, a Vietnamese word it must show, the English word in its place)
     let cases: [(Vec<&str>, &str, &str); 4] = [
-        (vec!["inspect", &dump], "Xác thực chip (CA)", "Chip auth. (CA)"),
+        (
+            vec!["inspect", &dump],
+            "Xác thực chip (CA)",
+            "Chip auth. (CA)",
+        ),
         (vec!["mrz", &mrz], "Hạt giống khoá BAC", "BAC key seed"),
         (vec!["qr", &card.qr_text], "Nhất quán", "Consistent"),
         (vec!["trust", &pki], "chứng thư;", "certificates;"),
     ];
     for (args, vi, en) in cases {
         let text = run(&args, "vi");
-        assert!(text.contains(vi), "{args:?} in Vietnamese lacks {vi:?}:\n{text}");
-        assert!(!text.contains(en), "{args:?} in Vietnamese shows {en:?}:\n{text}");
+        assert!(
+            text.contains(vi),
+            "{args:?} in Vietnamese lacks {vi:?}:\n{text}"
+        );
+        assert!(
+            !text.contains(en),
+            "{args:?} in Vietnamese shows {en:?}:\n{text}"
+        );
         let text = run(&args, "en");
-        assert!(text.contains(en), "{args:?} in English lacks {en:?}:\n{text}");
-        assert!(!text.contains(vi), "{args:?} in English shows {vi:?}:\n{text}");
+        assert!(
+            text.contains(en),
+            "{args:?} in English lacks {en:?}:\n{text}"
+        );
+        assert!(
+            !text.contains(vi),
+            "{args:?} in English shows {vi:?}:\n{text}"
+        );
     }
 }
 

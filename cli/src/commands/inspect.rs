@@ -113,7 +113,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .lds_security_object
             .hash()
             .map(|h| h.name().to_lowercase().replace('-', "")),
-        hash_name: sod.lds_security_object.hash().map(|h| h.name()),
+        hash_name: sod
+            .lds_security_object
+            .hash()
+            .map(cccd::crypto::HashAlgorithm::name),
         data_groups: sod
             .lds_security_object
             .data_group_hashes
@@ -187,13 +190,18 @@ fn print_human(output: &Output, chip: &ChipIdentity) {
         "inspect.chip_auth",
         "inspect.active_auth",
     ];
-    let width = keys.iter().map(|k| t!(*k).chars().count()).max().unwrap_or(0);
+    let width = keys
+        .iter()
+        .map(|k| t!(*k).chars().count())
+        .max()
+        .unwrap_or(0);
     let line = |key: &str, value: &str| crate::outln!("{:width$} {value}", t!(key));
     if let Some(sod) = &output.sod {
         crate::outln!();
         line(
             "inspect.sod_hash",
-            &sod.hash_name.map_or_else(|| t!("inspect.unknown").into_owned(), str::to_owned),
+            &sod.hash_name
+                .map_or_else(|| t!("inspect.unknown").into_owned(), str::to_owned),
         );
         line("inspect.sod_covers", &sod.data_groups.join(" "));
         if let Some(s) = &sod.signer {

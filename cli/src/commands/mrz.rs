@@ -158,11 +158,7 @@ fn print_human(out: &Output) {
         };
         crate::outln!(
             "  {mark} {label:label_width$}  {}",
-            t!(
-                "mrz.digits",
-                printed = c.printed,
-                computed = c.computed
-            )
+            t!("mrz.digits", printed = c.printed, computed = c.computed)
         );
     }
     crate::outln!();

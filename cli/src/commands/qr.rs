@@ -201,12 +201,17 @@ fn print_human(out: &Output) {
         (t!("field.mother"), opt(&out.mother)),
         (
             t!("qr.consistent"),
-            out.inconsistency
-                .as_deref()
-                .map_or_else(|| t!("qr.consistent_yes").into_owned(), crate::translations::reason),
+            out.inconsistency.as_deref().map_or_else(
+                || t!("qr.consistent_yes").into_owned(),
+                crate::translations::reason,
+            ),
         ),
     ];
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
         crate::outln!("{k:width$} {}", crate::output::escape_untrusted(v));
     }

@@ -89,8 +89,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .pace
             .as_deref()
             .map(|p| {
-                rust_i18n::t!("read.opened_with", pace = crate::output::escape_untrusted(p))
-                    .into_owned()
+                rust_i18n::t!(
+                    "read.opened_with",
+                    pace = crate::output::escape_untrusted(p)
+                )
+                .into_owned()
             })
             .unwrap_or_default();
         eprintln!("cccd: {wrote}{opened}");

@@ -3,8 +3,8 @@
 use crate::exit::{CliError, Exit};
 use crate::output::{Colour, paint, print_json};
 use cccd::pki::TrustStore;
-use std::path::PathBuf;
 use rust_i18n::t;
+use std::path::PathBuf;
 use time::format_description::well_known::Rfc3339;
 
 /// Arguments of `cccd trust`.

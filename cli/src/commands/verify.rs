@@ -4,10 +4,10 @@
 use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
 use crate::card::{ReaderArgs, read_card};
 use crate::exit::{CliError, Exit};
+use crate::identity_rows::{IdentityRow, failed_groups, identity_rows, untrusted};
 use crate::output::{Colour, paint, print_json_document};
 use cccd::document::Document;
 use cccd::session::ReadPlan;
-use crate::identity_rows::{IdentityRow, failed_groups, identity_rows, untrusted};
 use cccd::verify::{
     ChipIdentity, Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify,
 };
@@ -242,7 +242,10 @@ pub(crate) fn print_identity(rows: &[IdentityRow], failed: &[cccd::lds::DataGrou
             Some(dg) if untrusted(row, failed) => format!(
                 "  {}",
                 paint(
-                    &format!("[{}]", rust_i18n::t!("human.untrusted_mark", group = dg.to_string())),
+                    &format!(
+                        "[{}]",
+                        rust_i18n::t!("human.untrusted_mark", group = dg.to_string())
+                    ),
                     Colour::Red
                 )
             ),
