@@ -75,7 +75,7 @@ fn why(report: &Report) -> String {
 }
 
 /// For an inconclusive verdict: what would settle each unproven check.
-fn what_would_settle(report: &Report) -> Vec<String> {
+pub(crate) fn what_would_settle(report: &Report) -> Vec<String> {
     report
         .unproven
         .iter()

@@ -81,6 +81,35 @@ fn verify_speaks_vietnamese_with_lang_vi_and_english_with_lang_en() {
 }
 
 #[test]
+fn an_inconclusive_verdict_says_what_would_settle_it_in_either_language() {
+    let card = valid_card();
+    let run = |lang: &str| {
+        let out = cccd()
+            .arg("verify")
+            .arg(testdata().join(card.dir.as_str()))
+            .args(["--at", &reference_date(), "--lang", lang])
+            .args(challenge_args(&card))
+            .output()
+            .unwrap();
+        assert_exit(&out, 4);
+        stdout(&out)
+    };
+    let text = run("vi");
+    assert!(text.starts_with("CHƯA ĐỦ CĂN CỨ"), "{text}");
+    assert!(
+        text.contains("chưa chứng minh: Người ký tài liệu được CSCA tin cậy chứng nhận"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cần thêm để kết luận: chứng thư CSCA"),
+        "{text}"
+    );
+    let text = run("en");
+    assert!(text.starts_with("INCONCLUSIVE"), "{text}");
+    assert!(text.contains("What would settle it: the CSCA"), "{text}");
+}
+
+#[test]
 fn the_language_comes_from_the_locale_when_not_given() {
     let card = valid_card();
     let run = |var: &str, value: &str| {

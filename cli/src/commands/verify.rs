@@ -275,6 +275,8 @@ fn print_human(report: &Report, chip: &ChipIdentity, source: &str) {
             "  {}",
             rust_i18n::t!("human.not_proven", checks = names.join(", "))
         );
+        let how = crate::html::what_would_settle(report).join("; ");
+        crate::outln!("  {}", rust_i18n::t!("report.settle", how = how));
     }
     crate::outln!();
     print_identity(
