@@ -39,16 +39,8 @@ pub fn failed_groups(report: &Report) -> Vec<DataGroup> {
 pub fn identity_rows(identity: &HolderIdentity, chip: &ChipIdentity) -> Vec<IdentityRow> {
     // The identity DG13 alone gives: a fallback field present there came from DG13 (the
     // library's rule is DG13 first), else from DG1.
-    let mut dg13_alone = chip.clone();
-    dg13_alone.mrz = None;
-    let dg13_alone = HolderIdentity::from_chip(&dg13_alone);
-    let from = |in_dg13: bool| {
-        Some(if in_dg13 {
-            DataGroup::Dg13
-        } else {
-            DataGroup::Dg1
-        })
-    };
+    let dg13_alone = dg13_alone(chip);
+    let from = |in_dg13: bool| Some(source_of(in_dg13));
     let dg13 = Some(DataGroup::Dg13);
     let (card, card_source, index8, index9) = generation_labels(identity.card_generation);
     let expiry = if identity.no_expiry {
@@ -134,6 +126,22 @@ pub fn identity_rows(identity: &HolderIdentity, chip: &ChipIdentity) -> Vec<Iden
         source: dg13,
     }));
     rows
+}
+
+/// The identity DG13 alone gives (DG1 left out).
+fn dg13_alone(chip: &ChipIdentity) -> HolderIdentity {
+    let mut dg13_only = chip.clone();
+    dg13_only.mrz = None;
+    HolderIdentity::from_chip(&dg13_only)
+}
+
+/// The source of a field DG13 states with DG1 as fallback: DG13 when DG13 alone gives it.
+fn source_of(in_dg13: bool) -> DataGroup {
+    if in_dg13 {
+        DataGroup::Dg13
+    } else {
+        DataGroup::Dg1
+    }
 }
 
 /// The card row's value and source, and the label keys of DG13 indices 8 and 9, which
