@@ -131,28 +131,35 @@ impl Overall {
 /// The end-of-read line: how the chip was opened, whether it proved itself, what was read.
 fn summary(doc: &Document, chip: &cccd::session::ChipAuthOutcome, elapsed: Duration) -> String {
     use cccd::session::ChipAuthOutcome;
+    use rust_i18n::t;
     let access = match (&doc.meta.pace, doc.meta.access) {
         (Some(pace), _) => pace.name.clone(),
         (None, Some(access)) => access.to_string(),
-        (None, None) => "unknown".to_owned(),
+        (None, None) => t!("inspect.unknown").into_owned(),
     };
     let chip = match chip {
-        ChipAuthOutcome::ChipAuthenticated => "chip authentication passed".to_owned(),
-        ChipAuthOutcome::ActiveAuthenticated => "active authentication passed".to_owned(),
-        ChipAuthOutcome::Failed(why) => format!(
-            "chip authentication FAILED ({})",
-            crate::output::escape_untrusted(why)
-        ),
-        ChipAuthOutcome::NotAvailable => "no chip authentication offered".to_owned(),
+        ChipAuthOutcome::ChipAuthenticated => t!("read.ca_passed").into_owned(),
+        ChipAuthOutcome::ActiveAuthenticated => t!("read.aa_passed").into_owned(),
+        ChipAuthOutcome::Failed(why) => t!(
+            "read.chip_failed",
+            why = crate::output::escape_untrusted(&crate::translations::reason(why))
+        )
+        .into_owned(),
+        ChipAuthOutcome::NotAvailable => t!("read.no_chip_auth").into_owned(),
         // A proof this build does not know by name yet (the enum is non-exhaustive).
-        _ => "chip authentication: outcome not recognised".to_owned(),
+        _ => t!("read.chip_unknown").into_owned(),
     };
     let files = doc.files().count();
     let bytes: usize = doc.files().map(|(_, b)| b.len()).sum();
-    format!(
-        "read {files} files ({bytes} bytes) in {:.1}s; opened with {access}; {chip}",
-        elapsed.as_secs_f64()
+    t!(
+        "read.summary",
+        files = files,
+        bytes = bytes,
+        seconds = format!("{:.1}", elapsed.as_secs_f64()),
+        access = access,
+        chip = chip
     )
+    .into_owned()
 }
 
 /// Open a session, waiting for the card again when it leaves during access control.

@@ -75,7 +75,7 @@ fn why(report: &Report) -> String {
 }
 
 /// For an inconclusive verdict: what would settle each unproven check.
-fn what_would_settle(report: &Report) -> Vec<String> {
+pub(crate) fn what_would_settle(report: &Report) -> Vec<String> {
     report
         .unproven
         .iter()
@@ -85,18 +85,6 @@ fn what_would_settle(report: &Report) -> Vec<String> {
             _ => t!("report.settle_other"),
         })
         .map(std::borrow::Cow::into_owned)
-        .collect()
-}
-
-/// Identity rows come from DG1 and DG13: when either's hash failed, the values are untrusted.
-fn tampered_groups(report: &Report) -> Vec<String> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id.to_string())
-        .filter_map(|id| id.strip_prefix("dg.hash.").map(str::to_owned))
-        .filter(|dg| dg == "DG1" || dg == "DG13")
         .collect()
 }
 
@@ -142,6 +130,51 @@ fn push_face(page: &mut String, doc: &Document, redact: bool) {
     }
 }
 
+/// The identity table; a value from a data group whose hash failed is marked untrusted
+/// beside it (and its row tinted), values from data groups that hashed right are not.
+fn push_identity(page: &mut String, doc: &Document, report: &Report, context: &Context) {
+    use crate::identity_rows::{failed_groups, identity_rows, untrusted};
+    let chip = cccd::verify::ChipIdentity::from_document_at(doc, context.at.date());
+    let rows = identity_rows(&report.identity, &chip);
+    let failed = failed_groups(report);
+    let mut shown: Vec<String> = rows
+        .iter()
+        .filter(|r| untrusted(r, &failed))
+        .filter_map(|r| r.source.map(|dg| dg.to_string()))
+        .collect();
+    shown.sort();
+    shown.dedup();
+    if !shown.is_empty() {
+        let _ = write!(
+            page,
+            r#"<p id="untrusted" class="fail">{}</p>"#,
+            escape(&t!("report.untrusted", groups = shown.join(", ")))
+        );
+    }
+    page.push_str("<table id=\"identity\">");
+    for row in &rows {
+        match row.source {
+            Some(dg) if untrusted(row, &failed) => {
+                let _ = write!(
+                    page,
+                    r#"<tr class="untrusted"><th>{}</th><td>{} <span class="mark">{}</span></td></tr>"#,
+                    escape(&row.label),
+                    escape(&row.value),
+                    escape(&t!("report.untrusted_mark", group = dg.to_string()))
+                );
+            }
+            _ => {
+                let _ = write!(
+                    page,
+                    "<tr><th>{}</th><td>{}</td></tr>",
+                    escape(&row.label),
+                    escape(&row.value)
+                );
+            }
+        }
+    }
+}
+
 /// The checks table's header row and one row per check.
 fn push_checks(page: &mut String, report: &Report) {
     let _ = write!(
@@ -162,8 +195,12 @@ fn push_checks(page: &mut String, report: &Report) {
         let _ = write!(
             page,
             "<tr class=\"check {class}\"><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&t!(format!("status.{class}"))),
-            escape(&c.id.to_string()),
+            escape(&crate::translations::status(c.status)),
+            escape(&format!(
+                "{} ({})",
+                crate::translations::check_title(c.id),
+                c.id
+            )),
             escape(&c.reason)
         );
     }
@@ -171,11 +208,12 @@ fn push_checks(page: &mut String, report: &Report) {
 
 /// Render the report page.
 pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) -> String {
-    let (verdict_class, verdict_text) = match report.verdict {
-        Verdict::Verified => ("verified", t!("verdict.verified")),
-        Verdict::NotVerified => ("not_verified", t!("verdict.not_verified")),
-        Verdict::Inconclusive => ("inconclusive", t!("verdict.inconclusive")),
+    let verdict_class = match report.verdict {
+        Verdict::Verified => "verified",
+        Verdict::NotVerified => "not_verified",
+        Verdict::Inconclusive => "inconclusive",
     };
+    let verdict_text = crate::translations::verdict_text(report.verdict);
     let lang = rust_i18n::locale().to_string();
     let title = t!("report.title");
     let mut page = String::new();
@@ -220,34 +258,7 @@ pub fn render(doc: &Document, report: &Report, redact: bool, context: &Context) 
         ))
     );
     push_face(&mut page, doc, redact);
-    let tampered = tampered_groups(report);
-    let row_class = if tampered.is_empty() {
-        ""
-    } else {
-        let _ = write!(
-            page,
-            r#"<p id="untrusted" class="fail">{}</p>"#,
-            escape(&t!("report.untrusted", groups = tampered.join(", ")))
-        );
-        r#" class="untrusted""#
-    };
-    let mark = if tampered.is_empty() {
-        String::new()
-    } else {
-        format!(
-            r#" <span class="mark">{}</span>"#,
-            escape(&t!("report.untrusted_mark"))
-        )
-    };
-    page.push_str("<table id=\"identity\">");
-    for (k, v) in report.identity.rows() {
-        let _ = write!(
-            page,
-            "<tr{row_class}><th>{}</th><td>{}{mark}</td></tr>",
-            escape(&k),
-            escape(&v)
-        );
-    }
+    push_identity(&mut page, doc, report, context);
     push_checks(&mut page, report);
     page.push_str("</table>\n</body></html>\n");
     page

@@ -9,12 +9,14 @@ mod card;
 mod commands;
 mod exit;
 mod html;
+mod identity_rows;
 mod logging;
 mod output;
+mod translations;
 
 use clap::{Parser, Subcommand};
 
-// The HTML report's and the verdict's words (cli/locales/app.yml), English by default.
+// The words of human output and the HTML report (cli/locales/app.yml), English by default.
 rust_i18n::i18n!("locales", fallback = "en");
 use std::process::ExitCode;
 
@@ -29,8 +31,8 @@ struct Cli {
     /// When to colour human output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = output::ColorChoice::Auto, global = true)]
     color: output::ColorChoice,
-    /// Language of the HTML report and the verdict (default: from LC_ALL, LC_MESSAGES or
-    /// LANG: vi_* gives Vietnamese, anything else English).
+    /// Language of human output and the HTML report (default: from LC_ALL, LC_MESSAGES or
+    /// LANG: vi_* gives Vietnamese, anything else English). JSON does not change.
     #[arg(long, value_enum, value_name = "LANG", global = true)]
     lang: Option<output::Lang>,
     /// Logs as JSON lines (for a log collector) instead of text.

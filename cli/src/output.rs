@@ -15,7 +15,7 @@ pub enum ColorChoice {
     Never,
 }
 
-/// `--lang`: the language of the HTML report and the verdict.
+/// `--lang`: the language of human output and the HTML report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     /// Tiếng Việt.

@@ -79,13 +79,14 @@ impl Tally {
     }
 
     fn summary(&self) -> String {
-        format!(
-            "{} verified, {} not verified, {} inconclusive, {} unreadable",
-            self.verified.load(Ordering::Relaxed),
-            self.not_verified.load(Ordering::Relaxed),
-            self.inconclusive.load(Ordering::Relaxed),
-            self.unreadable.load(Ordering::Relaxed)
+        rust_i18n::t!(
+            "batch.summary",
+            verified = self.verified.load(Ordering::Relaxed),
+            not_verified = self.not_verified.load(Ordering::Relaxed),
+            inconclusive = self.inconclusive.load(Ordering::Relaxed),
+            unreadable = self.unreadable.load(Ordering::Relaxed)
         )
+        .into_owned()
     }
 }
 
@@ -196,6 +197,7 @@ fn verify_one(
 /// dump folder), or an error document for a dump that did not load.
 fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
     let shown = dir.display().to_string();
+    let width = if json { 0 } else { verdict_width() };
     if json {
         // JSON escapes on its own; the text form below must not pass control characters.
         match result {
@@ -214,18 +216,15 @@ fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
                     report.failures().iter().map(ToString::to_string).collect();
                 let unproven: Vec<String> =
                     report.unproven.iter().map(ToString::to_string).collect();
-                let label = match verdict {
-                    Verdict::Verified => "VERIFIED",
-                    Verdict::NotVerified => "NOT VERIFIED",
-                    Verdict::Inconclusive => "INCONCLUSIVE",
-                };
+                // Check ids, not titles: one dump per line stays short and greppable.
+                let label = crate::translations::verdict_heading(*verdict);
                 let not_proven = if unproven.is_empty() || !failed.is_empty() {
                     String::new()
                 } else {
-                    format!("not proven: {}", unproven.join(" "))
+                    rust_i18n::t!("human.not_proven", checks = unproven.join(" ")).into_owned()
                 };
                 format!(
-                    "{label:12}  {}  {}{not_proven}",
+                    "{label:width$}  {}  {}{not_proven}",
                     escape_untrusted(&shown),
                     failed.join(" ")
                 )
@@ -233,13 +232,27 @@ fn render(dir: &Path, result: &Result<Report, String>, json: bool) -> String {
                 .to_owned()
             }
             Err(e) => format!(
-                "{:12}  {}  {}",
-                "UNREADABLE",
+                "{:width$}  {}  {}",
+                rust_i18n::t!("human.unreadable"),
                 escape_untrusted(&shown),
                 escape_untrusted(e)
             ),
         }
     }
+}
+
+/// The width of the verdict column: the longest verdict word in the `--lang` language.
+fn verdict_width() -> usize {
+    [
+        Verdict::Verified,
+        Verdict::NotVerified,
+        Verdict::Inconclusive,
+    ]
+    .into_iter()
+    .map(|v| crate::translations::verdict_heading(v).chars().count())
+    .chain([rust_i18n::t!("human.unreadable").chars().count()])
+    .max()
+    .unwrap_or(12)
 }
 
 /// A spinner with a count and a rate, drawn only when stderr is a terminal.

@@ -3,7 +3,8 @@
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 use cccd::document::Document;
-use cccd::verify::HolderIdentity;
+use cccd::verify::{ChipIdentity, HolderIdentity};
+use rust_i18n::t;
 use std::path::PathBuf;
 
 /// Arguments of `cccd inspect`.
@@ -35,6 +36,9 @@ struct FileRow {
 #[derive(serde::Serialize)]
 struct SodView {
     hash_algorithm: Option<String>,
+    /// The hash's display name for people (`SHA-256`).
+    #[serde(skip)]
+    hash_name: Option<&'static str>,
     data_groups: Vec<String>,
     signer: Option<String>,
     /// The document signer certificate's validity.
@@ -76,7 +80,7 @@ fn save_face(doc: &Document, out: &std::path::Path) -> Result<(), CliError> {
 
 fn or_none(items: &[String]) -> String {
     if items.is_empty() {
-        "none".to_owned()
+        t!("inspect.none").into_owned()
     } else {
         items.join(", ")
     }
@@ -104,11 +108,15 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         })
         .collect();
     let sod = doc.sod().and_then(Result::ok).map(|sod| SodView {
-        // `sha256`, not the Rust name `Sha256`.
+        // `sha256` for programs (`SHA-256` for people), not the Rust name `Sha256`.
         hash_algorithm: sod
             .lds_security_object
             .hash()
-            .map(|h| format!("{h:?}").to_lowercase()),
+            .map(|h| h.name().to_lowercase().replace('-', "")),
+        hash_name: sod
+            .lds_security_object
+            .hash()
+            .map(cccd::crypto::HashAlgorithm::name),
         data_groups: sod
             .lds_security_object
             .data_group_hashes
@@ -129,7 +137,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if let Some(out) = &args.face {
         save_face(&doc, out)?;
     }
-    let identity = HolderIdentity::from_document(&doc);
+    let chip = ChipIdentity::from_document(&doc);
+    let identity = HolderIdentity::from_chip(&chip);
     let output = Output {
         identity: if args.redact {
             identity.redacted()
@@ -144,61 +153,84 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&output)?;
     } else {
-        print_human(&output);
+        print_human(&output, &chip);
     }
     Ok(Exit::Success)
 }
 
-/// The human view of `inspect`.
-fn print_human(output: &Output) {
-    let rows = output.identity.rows();
-    let width = rows
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (k, v) in rows {
-        crate::outln!("{k:width$} {}", crate::output::escape_untrusted(&v));
-    }
+/// The human view of `inspect`, in the `--lang` language.
+fn print_human(output: &Output, chip: &ChipIdentity) {
+    use crate::output::escape_untrusted as clean;
+    crate::commands::verify::print_identity(
+        &crate::identity_rows::identity_rows(&output.identity, chip),
+        &[],
+        "",
+    );
     crate::outln!();
     for f in &output.files {
-        let state = f.error.as_deref().unwrap_or("ok");
+        let state = f
+            .error
+            .clone()
+            .unwrap_or_else(|| t!("inspect.file_ok").into_owned());
         crate::outln!(
-            "{:16} {:>7} bytes  {}",
+            "{:16} {:>7} {}  {}",
             f.file,
             f.bytes,
-            crate::output::escape_untrusted(state)
+            t!("inspect.bytes"),
+            clean(&state)
         );
     }
+    // One column for the labels below, as wide as the longest in this language.
+    let keys = [
+        "inspect.sod_hash",
+        "inspect.sod_covers",
+        "inspect.signer",
+        "inspect.signer_valid",
+        "inspect.pace",
+        "inspect.chip_auth",
+        "inspect.active_auth",
+    ];
+    let width = keys
+        .iter()
+        .map(|k| t!(*k).chars().count())
+        .max()
+        .unwrap_or(0);
+    let line = |key: &str, value: &str| crate::outln!("{:width$} {value}", t!(key));
     if let Some(sod) = &output.sod {
         crate::outln!();
-        crate::outln!(
-            "EF.SOD hash     {}",
-            sod.hash_algorithm.as_deref().unwrap_or("unknown")
+        line(
+            "inspect.sod_hash",
+            &sod.hash_name
+                .map_or_else(|| t!("inspect.unknown").into_owned(), str::to_owned),
         );
-        crate::outln!("EF.SOD covers   {}", sod.data_groups.join(" "));
+        line("inspect.sod_covers", &sod.data_groups.join(" "));
         if let Some(s) = &sod.signer {
-            crate::outln!("Document signer {}", crate::output::escape_untrusted(s));
+            line("inspect.signer", &clean(s));
         }
         if let Some(v) = &sod.signer_validity {
             let state = if v.valid_now {
-                "valid now"
+                t!("inspect.valid_now")
             } else {
-                "NOT valid now"
+                t!("inspect.not_valid_now")
             };
-            crate::outln!(
-                "Signer valid    {} to {} ({state})",
-                v.not_before,
-                v.not_after
+            let validity = t!(
+                "inspect.validity",
+                from = v.not_before,
+                to = v.not_after,
+                state = state
             );
+            line("inspect.signer_valid", &validity);
         }
     }
     let chip = &output.chip;
     crate::outln!();
-    crate::outln!("PACE            {}", or_none(&chip.pace));
-    crate::outln!("Chip auth. (CA) {}", or_none(&chip.chip_authentication));
-    crate::outln!(
-        "Active auth.    {}",
-        chip.active_authentication.as_deref().unwrap_or("none")
+    line("inspect.pace", &or_none(&chip.pace));
+    line("inspect.chip_auth", &or_none(&chip.chip_authentication));
+    line(
+        "inspect.active_auth",
+        &chip
+            .active_authentication
+            .clone()
+            .unwrap_or_else(|| t!("inspect.none").into_owned()),
     );
 }

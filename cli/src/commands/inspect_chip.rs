@@ -3,6 +3,7 @@
 
 use cccd::crypto::Cipher;
 use cccd::document::Document;
+use cccd::ec::Curve;
 use cccd::lds::security_infos::{CaProtocol, KeyAgreement, Mapping, PaceProtocol, SecurityInfos};
 
 /// The chip's access and authentication protocols, by name.
@@ -58,6 +59,20 @@ pub fn pace_name(p: PaceProtocol) -> String {
     )
 }
 
+/// A curve by its usual name: RFC 5639's for Brainpool (`brainpoolP384r1`), FIPS 186's with
+/// the SEC 2 name for NIST curves (`P-256 (secp256r1)`).
+pub fn curve_name(curve: Curve) -> String {
+    let nist = match curve {
+        Curve::NistP192 => "P-192",
+        Curve::NistP224 => "P-224",
+        Curve::NistP256 => "P-256",
+        Curve::NistP384 => "P-384",
+        Curve::NistP521 => "P-521",
+        _ => return curve.name().to_owned(),
+    };
+    format!("{nist} ({})", curve.name())
+}
+
 /// `id-CA-ECDH-AES-CBC-CMAC-128`.
 pub fn ca_name(p: CaProtocol) -> String {
     format!(
@@ -90,7 +105,7 @@ pub fn chip_view(doc: &Document) -> ChipView {
         .iter()
         .flat_map(SecurityInfos::pace_infos)
         .map(|p| match p.curve() {
-            Ok(curve) => format!("{} ({curve:?})", pace_name(p.protocol)),
+            Ok(curve) => format!("{} ({})", pace_name(p.protocol), curve_name(curve)),
             Err(_) => match p.parameter_id {
                 Some(id) => format!("{} (parameter {id})", pace_name(p.protocol)),
                 None => pace_name(p.protocol),
@@ -98,10 +113,21 @@ pub fn chip_view(doc: &Document) -> ChipView {
         })
         .collect();
     let dg14 = doc.dg14().and_then(Result::ok);
+    // The curve of the chip's CA key, when DG14 holds exactly one EC key (the usual case).
+    let ca_curves: Vec<Curve> = dg14
+        .iter()
+        .flat_map(|d| d.security_infos.chip_authentication_public_keys())
+        .filter_map(|k| k.ec_public_key().ok().map(|p| p.curve()))
+        .collect();
     let chip_authentication = dg14
         .iter()
         .flat_map(|d| d.security_infos.chip_authentication_infos())
-        .map(|c| ca_name(c.protocol))
+        .map(|c| match ca_curves.as_slice() {
+            [curve] if c.protocol.key_agreement == KeyAgreement::Ecdh => {
+                format!("{} ({})", ca_name(c.protocol), curve_name(*curve))
+            }
+            _ => ca_name(c.protocol),
+        })
         .collect();
     let aa_signature = dg14
         .as_ref()
@@ -111,7 +137,10 @@ pub fn chip_view(doc: &Document) -> ChipView {
         cccd::lds::dg15::AaPublicKey::Rsa { modulus, .. } => {
             format!("RSA-{} key (ISO 9796-2)", modulus.len() * 8)
         }
-        cccd::lds::dg15::AaPublicKey::Ec { .. } => "EC key".to_owned(),
+        cccd::lds::dg15::AaPublicKey::Ec { curve, .. } => match curve.named() {
+            Some(named) => format!("EC {} key", curve_name(named)),
+            None => "EC key (unknown curve)".to_owned(),
+        },
     });
     let active_authentication = match (aa_signature, aa_key) {
         (Some(s), Some(k)) => Some(format!("{s}, {k}")),
@@ -164,5 +193,8 @@ mod tests {
             "ecdsa-plain-SHA256"
         );
         assert_eq!(aa_signature_name("1.2.3"), "1.2.3");
+        assert_eq!(curve_name(Curve::BrainpoolP384r1), "brainpoolP384r1");
+        assert_eq!(curve_name(Curve::NistP256), "P-256 (secp256r1)");
+        assert_eq!(curve_name(Curve::NistP521), "P-521 (secp521r1)");
     }
 }

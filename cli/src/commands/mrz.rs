@@ -3,6 +3,7 @@
 use crate::exit::{CliError, Exit};
 use crate::output::{Colour, paint, print_json};
 use cccd::mrz::Mrz;
+use rust_i18n::t;
 
 /// Arguments of `cccd mrz`.
 #[derive(Debug, clap::Args)]
@@ -17,6 +18,9 @@ pub struct Args {
 
 #[derive(serde::Serialize)]
 struct CheckRow {
+    /// The typed field, for the human label.
+    #[serde(skip)]
+    kind: cccd::mrz::CheckField,
     field: String,
     /// The check digit as printed; `null` when the printed character is not a digit (`<`).
     found: Option<u8>,
@@ -75,6 +79,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .checks
             .iter()
             .map(|c| CheckRow {
+                kind: c.field,
                 // A snake_case id for programs; people read the Display form.
                 field: c.field.to_string().to_lowercase().replace(' ', "_"),
                 found: c.found.to_digit(10).map(|d| d as u8),
@@ -89,44 +94,73 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&out)?;
     } else {
-        let sex = out.sex.map_or("<", |s| s.card_text()).to_owned();
-        let format = out.format.to_uppercase();
-        for (k, v) in [
-            ("Format", &format),
-            ("Document code", &out.document_code),
-            ("Issuing state", &out.issuing_state),
-            ("Document number", &out.document_number),
-            ("Date of birth", &out.date_of_birth),
-            ("Sex", &sex),
-            ("Date of expiry", &out.date_of_expiry),
-            ("Nationality", &out.nationality),
-            ("Name", &out.name),
-        ] {
-            crate::outln!("{k:20} {}", crate::output::escape_untrusted(v));
-        }
-        if let Some(id) = &out.vietnam_id_number {
-            crate::outln!("{:20} {id}", "12-digit ID");
-        }
-        crate::outln!();
-        for c in &out.checks {
-            let mark = if c.valid {
-                paint("ok ", Colour::Green)
-            } else {
-                paint("BAD", Colour::Red)
-            };
-            crate::outln!(
-                "  {mark} {:22} printed {} computed {}",
-                c.field.replace('_', " "),
-                c.printed,
-                c.computed
-            );
-        }
-        crate::outln!();
-        crate::outln!("{:20} {}", "BAC key seed", out.bac_key_seed);
+        print_human(&out);
     }
     Ok(if out.all_valid {
         Exit::Success
     } else {
         Exit::NotVerified
     })
+}
+
+/// The people's name of a check-digit field, in the `--lang` language.
+fn field_label(field: cccd::mrz::CheckField) -> String {
+    use cccd::mrz::CheckField;
+    match field {
+        CheckField::DocumentNumber => t!("mrz.document_number"),
+        CheckField::DateOfBirth => t!("mrz.date_of_birth"),
+        CheckField::DateOfExpiry => t!("mrz.date_of_expiry"),
+        CheckField::PersonalNumber => t!("mrz.personal_number"),
+        CheckField::Composite => t!("mrz.composite"),
+        CheckField::VietnamIdNumber => t!("mrz.vietnam_id_number"),
+    }
+    .into_owned()
+}
+
+/// The human view of `mrz`, in the `--lang` language.
+fn print_human(out: &Output) {
+    let sex = out
+        .sex
+        .map_or_else(|| "<".to_owned(), crate::translations::sex);
+    let format = out.format.to_uppercase();
+    let mut rows = vec![
+        (t!("mrz.format"), format.as_str()),
+        (t!("mrz.document_code"), out.document_code.as_str()),
+        (t!("mrz.issuing_state"), out.issuing_state.as_str()),
+        (t!("mrz.document_number"), out.document_number.as_str()),
+        (t!("mrz.date_of_birth"), out.date_of_birth.as_str()),
+        (t!("field.sex"), sex.as_str()),
+        (t!("mrz.date_of_expiry"), out.date_of_expiry.as_str()),
+        (t!("field.nationality"), out.nationality.as_str()),
+        (t!("mrz.name"), out.name.as_str()),
+    ];
+    if let Some(id) = &out.vietnam_id_number {
+        rows.push((t!("mrz.vietnam_id_number"), id.as_str()));
+    }
+    let seed_label = t!("mrz.bac_key_seed");
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .chain([seed_label.chars().count()])
+        .max()
+        .unwrap_or(0);
+    for (k, v) in &rows {
+        crate::outln!("{k:width$} {}", crate::output::escape_untrusted(v));
+    }
+    crate::outln!();
+    let labels: Vec<String> = out.checks.iter().map(|c| field_label(c.kind)).collect();
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    for (c, label) in out.checks.iter().zip(&labels) {
+        let mark = if c.valid {
+            paint(&t!("mrz.ok"), Colour::Green)
+        } else {
+            paint(&t!("mrz.bad"), Colour::Red)
+        };
+        crate::outln!(
+            "  {mark} {label:label_width$}  {}",
+            t!("mrz.digits", printed = c.printed, computed = c.computed)
+        );
+    }
+    crate::outln!();
+    crate::outln!("{seed_label:width$} {}", out.bac_key_seed);
 }

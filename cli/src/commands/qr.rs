@@ -4,6 +4,7 @@ use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 use cccd::verify::redact;
 use cccd_qr::{CardGeneration, Sex};
+use rust_i18n::t;
 use std::path::PathBuf;
 
 /// Arguments of `cccd qr`.
@@ -150,60 +151,68 @@ fn read_stdin() -> Result<String, CliError> {
     Ok(text)
 }
 
+/// The human view of `qr`, in the `--lang` language.
 fn print_human(out: &Output) {
     let masked = || "•••".to_owned();
     let card = match out.generation {
-        CardGeneration::Cccd2021 => "CCCD (2021)",
-        CardGeneration::CanCuoc2024 => "Căn cước (2024)",
-        CardGeneration::Unknown => "generation unknown (no issue date)",
+        CardGeneration::Cccd2021 => "CCCD (2021)".to_owned(),
+        CardGeneration::CanCuoc2024 => "Căn cước (2024)".to_owned(),
+        CardGeneration::Unknown => t!("qr.generation_unknown").into_owned(),
     };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let rows = [
-        ("Card", card.to_owned()),
+        (t!("field.card"), card),
         (
-            "Document",
+            t!("qr.document"),
             if out.has_chip {
-                "ID card with chip".into()
+                t!("qr.with_chip").into_owned()
             } else {
-                "certificate of identity: paper, no chip".into()
+                t!("qr.no_chip").into_owned()
             },
         ),
-        ("ID number", out.id_number.clone()),
+        (t!("field.id_number"), out.id_number.clone()),
         (
-            "  province",
+            t!("qr.province"),
             match (out.province_code, out.province) {
                 (Some(code), Some(name)) => format!("{code:03} {name}"),
                 _ => masked(),
             },
         ),
         (
-            "  born",
+            t!("qr.born"),
             match (out.birth_year_from_id, out.sex_from_id) {
-                (Some(year), Some(sex)) => format!("{year} ({})", sex.card_text()),
+                (Some(year), Some(sex)) => format!("{year} ({})", crate::translations::sex(sex)),
                 _ => masked(),
             },
         ),
-        ("  CAN (PACE)", out.can.clone()),
-        ("  document no. (BAC)", out.document_number.clone()),
-        ("Full name", out.full_name.clone()),
-        ("Date of birth", out.date_of_birth.clone()),
+        (t!("qr.can"), out.can.clone()),
+        (t!("qr.document_number"), out.document_number.clone()),
+        (t!("field.full_name"), out.full_name.clone()),
+        (t!("field.date_of_birth"), out.date_of_birth.clone()),
         (
-            "Sex",
-            out.sex.map_or_else(masked, |s| s.card_text().to_owned()),
+            t!("field.sex"),
+            out.sex.map_or_else(masked, crate::translations::sex),
         ),
-        ("Old CMND", out.old_id_number.clone().unwrap_or_default()),
-        ("Residence", out.residence.clone().unwrap_or_default()),
-        ("Issued", out.issue_date.clone().unwrap_or_default()),
-        ("Cancelled ID numbers", out.cancelled_id_numbers.join(", ")),
-        ("Father", out.father.clone().unwrap_or_default()),
-        ("Mother", out.mother.clone().unwrap_or_default()),
+        (t!("qr.old_id_number"), opt(&out.old_id_number)),
+        (t!("field.residence"), opt(&out.residence)),
+        (t!("field.date_of_issue"), opt(&out.issue_date)),
+        (t!("qr.cancelled"), out.cancelled_id_numbers.join(", ")),
+        (t!("field.father"), opt(&out.father)),
+        (t!("field.mother"), opt(&out.mother)),
         (
-            "Consistent",
-            out.inconsistency
-                .clone()
-                .unwrap_or_else(|| "yes: the ID number agrees with date of birth and sex".into()),
+            t!("qr.consistent"),
+            out.inconsistency.as_deref().map_or_else(
+                || t!("qr.consistent_yes").into_owned(),
+                crate::translations::reason,
+            ),
         ),
     ];
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-        crate::outln!("{k:22} {}", crate::output::escape_untrusted(v));
+        crate::outln!("{k:width$} {}", crate::output::escape_untrusted(v));
     }
 }

@@ -80,15 +80,23 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     if args.json {
         print_json(&out)?;
     } else {
-        eprintln!(
-            "cccd: wrote {} ({} files{})",
-            crate::output::escape_untrusted(&out.dump),
-            out.files.len(),
-            out.pace
-                .as_deref()
-                .map(|p| format!(", opened with {}", crate::output::escape_untrusted(p)))
-                .unwrap_or_default()
+        let wrote = rust_i18n::t!(
+            "read.wrote",
+            dump = crate::output::escape_untrusted(&out.dump),
+            files = out.files.len()
         );
+        let opened = out
+            .pace
+            .as_deref()
+            .map(|p| {
+                rust_i18n::t!(
+                    "read.opened_with",
+                    pace = crate::output::escape_untrusted(p)
+                )
+                .into_owned()
+            })
+            .unwrap_or_default();
+        eprintln!("cccd: {wrote}{opened}");
     }
     Ok(Exit::Success)
 }

@@ -3,6 +3,7 @@
 use crate::exit::{CliError, Exit};
 use crate::output::{Colour, paint, print_json};
 use cccd::pki::TrustStore;
+use rust_i18n::t;
 use std::path::PathBuf;
 use time::format_description::well_known::Rfc3339;
 
@@ -130,32 +131,39 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
 }
 
 /// The listing for people; subjects and sources are untrusted text.
+/// The human view of `trust`, in the `--lang` language.
 fn print_human(out: &Output) {
+    use crate::output::escape_untrusted as clean;
     for m in &out.master_lists {
         let sig = if m.signature_valid {
-            paint("signature valid", Colour::Green)
+            paint(&t!("trust.signature_valid"), Colour::Green)
         } else {
-            paint("SIGNATURE INVALID", Colour::Red)
+            paint(&t!("trust.signature_invalid"), Colour::Red)
         };
+        let problem = m
+            .problem
+            .as_deref()
+            .map(|p| format!(" ({})", clean(&crate::translations::reason(p))))
+            .unwrap_or_default();
         crate::outln!(
-            "master list {}: {} certificates, {sig}{}",
-            crate::output::escape_untrusted(&m.source),
-            m.certificates,
-            m.problem
-                .as_deref()
-                .map(|p| format!(" ({})", crate::output::escape_untrusted(p)))
-                .unwrap_or_default()
+            "{}{problem}",
+            t!(
+                "trust.master_list",
+                source = clean(&m.source),
+                count = m.certificates,
+                signature = sig
+            )
         );
     }
     for c in &out.certificates {
         let sig = match c.self_signature_valid {
-            Some(true) => paint("self-signature ok", Colour::Green),
-            Some(false) => paint("self-signature BAD", Colour::Red),
-            None => "not self-signed".to_owned(),
+            Some(true) => paint(&t!("trust.self_signature_ok"), Colour::Green),
+            Some(false) => paint(&t!("trust.self_signature_bad"), Colour::Red),
+            None => t!("trust.not_self_signed").into_owned(),
         };
         crate::outln!(
             "{:3} {:28} {} .. {}  {sig}  {}",
-            crate::output::escape_untrusted(c.country.as_deref().unwrap_or("?")),
+            clean(c.country.as_deref().unwrap_or("?")),
             c.key,
             c.not_before
                 .as_deref()
@@ -163,14 +171,14 @@ fn print_human(out: &Output) {
             c.not_after
                 .as_deref()
                 .map_or("?", |s| &s[..10.min(s.len())]),
-            crate::output::escape_untrusted(&c.subject)
+            clean(&c.subject)
         );
     }
     for s in &out.skipped {
         crate::outln!(
             "{} {}",
-            paint("skipped", Colour::Yellow),
-            crate::output::escape_untrusted(s)
+            paint(&t!("trust.skipped"), Colour::Yellow),
+            clean(&crate::translations::reason(s))
         );
     }
     let valid = out
@@ -180,8 +188,13 @@ fn print_human(out: &Output) {
         .count();
     let self_signed = out.certificates.iter().filter(|c| c.self_signed).count();
     crate::outln!(
-        "{} certificates; {valid} of {self_signed} self-signed verify; {} CRLs",
-        out.certificates.len(),
-        out.crls
+        "{}",
+        t!(
+            "trust.summary",
+            certificates = out.certificates.len(),
+            valid = valid,
+            self_signed = self_signed,
+            crls = out.crls
+        )
     );
 }

@@ -4,10 +4,13 @@
 use crate::args::{KeyArgs, OutputArgs, TrustArgs, parse_sex};
 use crate::card::{ReaderArgs, read_card};
 use crate::exit::{CliError, Exit};
+use crate::identity_rows::{IdentityRow, failed_groups, identity_rows, untrusted};
 use crate::output::{Colour, paint, print_json_document};
 use cccd::document::Document;
 use cccd::session::ReadPlan;
-use cccd::verify::{Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify};
+use cccd::verify::{
+    ChipIdentity, Claims, NameMatch, Options, Policy, Report, Status, Verdict, verify,
+};
 use std::path::PathBuf;
 
 /// Arguments of `cccd verify`.
@@ -146,7 +149,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             source: &source,
         })?;
     } else {
-        print_human(&report, &source);
+        let chip = ChipIdentity::from_document_at(&doc, options.at.date());
+        print_human(&report, &chip, &source);
     }
     Ok(exit_for(&report))
 }
@@ -214,53 +218,90 @@ fn qr_data(args: &Args) -> Result<Option<cccd_qr::QrData>, CliError> {
     Ok(None)
 }
 
-fn status_label(s: Status) -> String {
+/// A status word, coloured, padded to `width` characters before the colour codes.
+fn status_label(s: Status, width: usize) -> String {
+    let word = format!("{:width$}", crate::translations::status(s));
     match s {
-        Status::Pass => paint("pass", Colour::Green),
-        Status::Fail => paint("FAIL", Colour::Red),
-        Status::Skip => paint("skip", Colour::Cyan),
-        Status::Warn => paint("warn", Colour::Yellow),
+        Status::Pass => paint(&word, Colour::Green),
+        Status::Fail => paint(&word.to_uppercase(), Colour::Red),
+        Status::Skip => paint(&word, Colour::Cyan),
+        Status::Warn => paint(&word, Colour::Yellow),
     }
 }
 
-fn print_human(report: &Report, source: &str) {
+/// The identity rows, a value from a data group whose hash failed marked beside it.
+pub(crate) fn print_identity(rows: &[IdentityRow], failed: &[cccd::lds::DataGroup], indent: &str) {
     use crate::output::escape_untrusted as clean;
+    let width = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for row in rows {
+        let mark = match row.source {
+            Some(dg) if untrusted(row, failed) => format!(
+                "  {}",
+                paint(
+                    &format!(
+                        "[{}]",
+                        rust_i18n::t!("human.untrusted_mark", group = dg.to_string())
+                    ),
+                    Colour::Red
+                )
+            ),
+            _ => String::new(),
+        };
+        crate::outln!("{indent}{:width$} {}{mark}", row.label, clean(&row.value));
+    }
+}
+
+fn print_human(report: &Report, chip: &ChipIdentity, source: &str) {
+    use crate::output::escape_untrusted as clean;
+    use crate::translations::{check_title, provenance, reason, verdict_heading};
+    let heading = verdict_heading(report.verdict);
     let verdict = match report.verdict {
-        Verdict::Verified => paint(&rust_i18n::t!("human.verified"), Colour::Green),
-        Verdict::NotVerified => paint(&rust_i18n::t!("human.not_verified"), Colour::Red),
-        Verdict::Inconclusive => paint(&rust_i18n::t!("human.inconclusive"), Colour::Yellow),
+        Verdict::Verified => paint(&heading, Colour::Green),
+        Verdict::NotVerified => paint(&heading, Colour::Red),
+        Verdict::Inconclusive => paint(&heading, Colour::Yellow),
     };
-    let provenance = match report.provenance {
-        cccd::verify::Provenance::ReadHere => "read here",
-        cccd::verify::Provenance::Dump => "dump",
-    };
-    crate::outln!("{verdict}  ({}, {provenance})", clean(source));
+    crate::outln!(
+        "{verdict}  ({}, {})",
+        clean(source),
+        provenance(report.provenance)
+    );
     if !report.unproven.is_empty() && report.verdict == Verdict::Inconclusive {
-        let names: Vec<String> = report.unproven.iter().map(ToString::to_string).collect();
+        let names: Vec<String> = report.unproven.iter().map(|id| check_title(*id)).collect();
         crate::outln!(
             "  {}",
             rust_i18n::t!("human.not_proven", checks = names.join(", "))
         );
+        let how = crate::html::what_would_settle(report).join("; ");
+        crate::outln!("  {}", rust_i18n::t!("report.settle", how = how));
     }
     crate::outln!();
-    let rows = report.identity.rows();
-    let width = rows
+    print_identity(
+        &identity_rows(&report.identity, chip),
+        &failed_groups(report),
+        "  ",
+    );
+    crate::outln!();
+    crate::outln!("{}", rust_i18n::t!("human.checks"));
+    let titles: Vec<String> = report
+        .checks
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|c| format!("{} ({})", check_title(c.id), c.id))
+        .collect();
+    let width = titles.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let status_width = [Status::Pass, Status::Fail, Status::Warn, Status::Skip]
+        .into_iter()
+        .map(|s| crate::translations::status(s).chars().count())
         .max()
         .unwrap_or(0);
-    for (k, v) in rows {
-        crate::outln!("  {k:width$} {}", clean(&v));
-    }
-    crate::outln!();
-    let names: Vec<String> = report.checks.iter().map(|c| c.id.to_string()).collect();
-    let width = names.iter().map(String::len).max().unwrap_or(0);
-    for (c, name) in report.checks.iter().zip(&names) {
+    for (c, title) in report.checks.iter().zip(&titles) {
         crate::outln!(
-            "  {}  {:width$}  {}",
-            status_label(c.status),
-            name,
-            clean(&c.reason)
+            "  {}  {title:width$}  {}",
+            status_label(c.status, status_width),
+            clean(&reason(&c.reason))
         );
     }
 }

@@ -44,9 +44,15 @@ pub fn trust_args() -> Vec<String> {
     out
 }
 
-/// The `cccd` binary.
+/// The `cccd` binary, in English whatever the machine's locale (a test that wants
+/// Vietnamese passes `--lang vi` or sets `LANG` itself).
 pub fn cccd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cccd"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cccd"));
+    command
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    command
 }
 
 /// Run and parse `--json` output.
