@@ -7,7 +7,9 @@ use cccd::document::AccessProtocol;
 use cccd::lds::dg1::Dg1;
 use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::{AccessKey, BacKey, Can, Mrz};
-use cccd::session::{AccessKeys, ReadPlan, ReadStrategy, Session, SessionError};
+use cccd::session::{
+    AccessKeys, BacFallback, OpenOptions, ReadPlan, ReadStrategy, Session, SessionError,
+};
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::chip::{
     AccessConfig, CardFiles, ChipConfig, Faults, Profile, SimTransport, VirtualChip,
@@ -66,8 +68,8 @@ fn chip(config: ChipConfig) -> SimTransport {
 }
 
 fn keys_from_qr() -> AccessKeys {
-    AccessKeys::from_id_and_dob("001099000001", date!(1999 - 01 - 01), date!(2026 - 11 - 24))
-        .unwrap()
+    let id = "001099000001".parse().unwrap();
+    AccessKeys::from_id_and_dob(&id, date!(1999 - 01 - 01), date!(2026 - 11 - 24))
 }
 
 fn assert_same_files(doc: &cccd::document::Document, plan: &ReadPlan) {
@@ -429,8 +431,9 @@ fn bac_fallback_can_be_refused() {
         profile: Profile::Cccd2021,
         ..ChipConfig::default()
     };
+    let refuse = OpenOptions::default().bac_fallback(BacFallback::Refused);
     // PACE-MRZ still succeeds: that is not a downgrade.
-    let s = Session::open(chip(config()), &keys().without_bac_fallback()).unwrap();
+    let s = Session::open_with(chip(config()), &keys(), refuse).unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::PaceMrz);
     // A wrong CAN and only guessed MRZ keys (not tried with PACE): PACE fails, and BAC with
     // the guesses would open the chip — only when the fallback is allowed.
@@ -438,15 +441,19 @@ fn bac_fallback_can_be_refused() {
     assert!(guessed().mrz_keys().len() > 1);
     let s = Session::open(chip(config()), &guessed()).unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::Bac);
-    let e = Session::open(chip(config()), &guessed().without_bac_fallback()).unwrap_err();
+    let e = Session::open_with(chip(config()), &guessed(), refuse).unwrap_err();
+    assert!(matches!(e, SessionError::AccessDenied { .. }), "{e:?}");
+    // The same refusal without the genuineness proofs (access control only).
+    let e = Session::open_with(chip(config()), &guessed(), refuse.chip_auth(None)).unwrap_err();
     assert!(matches!(e, SessionError::AccessDenied { .. }), "{e:?}");
     // A chip without PACE still opens with BAC.
-    let s = Session::open(
+    let s = Session::open_with(
         chip(ChipConfig {
             profile: Profile::BacOnly,
             ..ChipConfig::default()
         }),
-        &AccessKeys::from_key(AccessKey::Mrz(mrz_key())).without_bac_fallback(),
+        &AccessKeys::from_key(AccessKey::Mrz(mrz_key())),
+        refuse,
     )
     .unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::Bac);
