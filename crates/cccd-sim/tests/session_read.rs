@@ -459,6 +459,56 @@ fn bac_fallback_can_be_refused() {
     assert_eq!(s.access_protocol(), AccessProtocol::Bac);
 }
 
+/// The BAC fallback policy is the session's, not the opening's: when the chip fails a PACE
+/// step while the session authenticates again, a session that refuses the fallback stays
+/// refused, and one that allows it opens with BAC.
+#[test]
+fn bac_fallback_policy_holds_when_the_session_authenticates_again() {
+    const FAULT: cccd::apdu::StatusWord = cccd::apdu::StatusWord::ConditionsNotSatisfied;
+    let config = || ChipConfig {
+        profile: Profile::Cccd2021,
+        ..ChipConfig::default()
+    };
+    // The outcome of authenticating again with the chip failing APDU n + k, and whether
+    // that APDU was a PACE step (MSE:Set AT or GENERAL AUTHENTICATE).
+    let reconnect_with_fault = |policy: BacFallback, k: usize| {
+        let options = OpenOptions::access_only().bac_fallback(policy);
+        let t = chip(config()).with_log();
+        let mut s = Session::open_with(t, &keys_from_qr(), options).unwrap();
+        assert_eq!(s.access_protocol(), AccessProtocol::PaceCan);
+        let n = s.transport_mut().chip().stats().apdus;
+        s.transport_mut().chip_mut().config_mut().faults = Faults {
+            wrong_sw_at: Some((n + k, FAULT)),
+            ..Faults::default()
+        };
+        let outcome = s.reconnect().map(|()| s.access_protocol());
+        let pace_step = s
+            .transport_mut()
+            .log()
+            .iter()
+            .skip(n)
+            .any(|(c, r)| r.sw == FAULT && matches!(c.ins, 0x22 | 0x86));
+        (outcome, pace_step)
+    };
+    let mut pace_steps_hit = 0;
+    for k in 1..=10 {
+        let (allowed, pace_step) = reconnect_with_fault(BacFallback::Allowed, k);
+        if !pace_step {
+            continue;
+        }
+        pace_steps_hit += 1;
+        // PACE broke: the allowing session falls back to BAC (the guessed MRZ keys open the
+        // chip), the refusing one does not open at all.
+        assert_eq!(allowed, Ok(AccessProtocol::Bac), "fault at APDU {k}");
+        let (refused, _) = reconnect_with_fault(BacFallback::Refused, k);
+        assert!(
+            matches!(refused, Err(SessionError::AccessDenied { .. })),
+            "fault at APDU {k}: {refused:?}"
+        );
+    }
+    assert!(pace_steps_hit >= 3, "{pace_steps_hit} PACE steps faulted");
+}
+
 /// Behind a reader that claims extended length (ATR silent), a chip that declares short
 /// APDUs only in EF.ATR/INFO opens (access control up to the application's SELECT) in exactly
 /// as many APDUs as an extended-length chip: one READ BINARY (B1, by file identifier) answers
