@@ -16,7 +16,9 @@
 //! (`card_security.signature`, or `sod.signature` and `dg.hash.DG14`).
 
 use super::{Check, CheckId, Options, Provenance, Status};
-use crate::document::{ActiveAuthRecord, CaKeySource, Document, Genuineness, GenuinenessProof};
+use crate::document::{
+    ActiveAuthRecord, CaKeySource, ChipAuthRecord, Document, Genuineness, GenuinenessProof,
+};
 
 const ID: CheckId = CheckId::ChipAuthentication;
 
@@ -41,7 +43,7 @@ pub fn chip_authentication(doc: &Document, options: &Options) -> Check {
         .meta
         .chip_authentication
         .as_ref()
-        .map(|ca| ca.genuineness());
+        .map(ChipAuthRecord::genuineness);
     if let Some(Genuineness::Failed { proof, reason }) = &key_proof {
         let by = if read_here {
             "performed here"
@@ -127,7 +129,7 @@ pub fn cam_key_authenticated(check: Check, doc: &Document, passive: &[Check]) ->
         .meta
         .chip_authentication
         .as_ref()
-        .map(|ca| ca.genuineness())
+        .map(ChipAuthRecord::genuineness)
     else {
         return check;
     };
