@@ -399,8 +399,9 @@ pub fn open_behind_extended_reader(
     };
     let chip = VirtualChip::from_document_with_keys(&sample.doc, config, &sample.secrets)
         .map_err(|e| BenchError::Chip(e.to_string()))?;
-    let keys = AccessKeys::from_id_and_dob(&sample.id_number, sample.date_of_birth, today)
-        .map_err(|e| BenchError::Chip(e.to_string()))?;
+    let id =
+        cccd::IdNumber::parse(&sample.id_number).map_err(|e| BenchError::Chip(e.to_string()))?;
+    let keys = AccessKeys::from_id_and_dob(&id, sample.date_of_birth, today);
     let transport = SimTransport::new(chip)
         .with_reader_extended_length(true)
         .with_log();
@@ -442,8 +443,9 @@ pub fn measure_log_with(
     };
     let chip = VirtualChip::from_document_with_keys(&sample.doc, config, &sample.secrets)
         .map_err(|e| BenchError::Chip(e.to_string()))?;
-    let keys = AccessKeys::from_id_and_dob(&sample.id_number, sample.date_of_birth, today)
-        .map_err(|e| BenchError::Chip(e.to_string()))?;
+    let id =
+        cccd::IdNumber::parse(&sample.id_number).map_err(|e| BenchError::Chip(e.to_string()))?;
+    let keys = AccessKeys::from_id_and_dob(&id, sample.date_of_birth, today);
     let mut session = Session::open(SimTransport::new(chip).with_log(), &keys)?;
     let sizes = |t: &SimTransport| -> Vec<(usize, usize)> {
         t.log()

@@ -1,9 +1,10 @@
 //! Argument types shared by several commands: dates, sex, access keys, trust anchors.
 
 use crate::exit::CliError;
+use cccd::IdNumber;
 use cccd::mrz::AccessKey;
 use cccd::pki::TrustStore;
-use cccd::session::AccessKeys;
+use cccd::session::{AccessKeys, BacFallback, OpenOptions};
 use std::path::PathBuf;
 use time::{Date, Month};
 
@@ -39,16 +40,13 @@ pub fn parse_sex(text: &str) -> Result<cccd_qr::Sex, String> {
 
 /// Parse a 12-digit ID number (spaces between digits allowed): a wrong one is a usage error
 /// (exit 2) found before any reader is touched, not a failed comparison with the chip.
-pub fn parse_id_number(text: &str) -> Result<String, String> {
-    let digits: String = text.chars().filter(|c| *c != ' ').collect();
-    if digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(digits)
-    } else {
-        Err(format!(
-            "'{}' is not an ID number: a CCCD number has 12 digits",
+pub fn parse_id_number(text: &str) -> Result<IdNumber, String> {
+    IdNumber::parse(text).map_err(|e| {
+        format!(
+            "'{}' is not an ID number: a CCCD number has 12 digits ({e})",
             text.trim()
-        ))
-    }
+        )
+    })
 }
 
 /// Parse a card access number: the 6 digits printed on the card (the last 6 of the ID).
@@ -81,7 +79,7 @@ pub struct KeyArgs {
     pub mrz: Option<String>,
     /// The 12-digit ID number (with --dob; the CAN and expiry dates are derived).
     #[arg(long, value_name = "ID", value_parser = parse_id_number)]
-    pub id: Option<String>,
+    pub id: Option<IdNumber>,
     /// Date of birth (YYYY-MM-DD or DD/MM/YYYY).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub dob: Option<Date>,
@@ -107,10 +105,15 @@ impl KeyArgs {
         for note in self.unused(claimed) {
             eprintln!("cccd: note: {note}");
         }
-        Ok(if self.no_bac_fallback {
-            keys.without_bac_fallback()
+        Ok(keys)
+    }
+
+    /// How to open the chip: `--no-bac-fallback` refuses BAC after a failed PACE.
+    pub fn open_options(&self) -> OpenOptions {
+        OpenOptions::default().bac_fallback(if self.no_bac_fallback {
+            BacFallback::Refused
         } else {
-            keys
+            BacFallback::Allowed
         })
     }
 
@@ -127,22 +130,18 @@ impl KeyArgs {
         }
         if let Some(qr) = &self.qr {
             let data = cccd_qr::parse(qr).map_err(|e| bad(&e))?;
-            return AccessKeys::from_id_and_dob(
-                data.id_number().as_str(),
+            return Ok(AccessKeys::from_id_and_dob(
+                data.id_number(),
                 data.date_of_birth(),
                 today,
-            )
-            .map_err(|e| bad(&e));
+            ));
         }
         match (&self.id, self.dob, self.expiry, &self.can) {
             (Some(id), Some(dob), Some(expiry), _) => {
-                let key = AccessKey::from_id(id, dob, expiry).map_err(|e| bad(&e))?;
-                let can = cccd::mrz::Can::from_id(id).map_err(|e| bad(&e))?;
-                Ok(AccessKeys::from_key(key).with_can(can))
+                let key = AccessKey::from_id(id, dob, expiry);
+                Ok(AccessKeys::from_key(key).with_can(cccd::mrz::Can::from_id(id)))
             }
-            (Some(id), Some(dob), None, _) => {
-                AccessKeys::from_id_and_dob(id, dob, today).map_err(|e| bad(&e))
-            }
+            (Some(id), Some(dob), None, _) => Ok(AccessKeys::from_id_and_dob(id, dob, today)),
             (_, _, _, Some(can)) => Ok(AccessKeys::from_key(
                 AccessKey::can(can).map_err(|e| bad(&e))?,
             )),

@@ -2,7 +2,7 @@
 
 use crate::exit::CliError;
 use cccd::document::Document;
-use cccd::session::{AccessKeys, ReadPlan, Session, SessionError};
+use cccd::session::{AccessKeys, OpenOptions, ReadPlan, Session, SessionError};
 use cccd::transport::TransportError;
 use cccd::transport::pcsc::{PcscTransport, wait_for_card};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -31,8 +31,9 @@ impl From<SessionError> for CliError {
 /// How many times one read waits for the card to come back before giving up.
 const MAX_RESUMES: usize = 5;
 
-/// Open the card with `keys` (checked by the caller before any reader is touched) and read
-/// `plan`, showing progress; the document records the reader and time.
+/// Open the card with `keys` (checked by the caller before any reader is touched) under
+/// `open`'s policy and read `plan`, showing progress; the document records the reader and
+/// time.
 ///
 /// A card pulled away (or a secure session lost for good) does not end the read: the command
 /// says so, waits up to `--wait` seconds for the card to come back in the same reader, checks
@@ -41,6 +42,7 @@ const MAX_RESUMES: usize = 5;
 pub fn read_card(
     reader: &ReaderArgs,
     keys: &AccessKeys,
+    open: OpenOptions,
     plan: &ReadPlan,
 ) -> Result<Document, CliError> {
     let wait = Duration::from_secs(reader.wait);
@@ -56,7 +58,7 @@ pub fn read_card(
     // tool is working while the bar itself cannot move.
     bar.enable_steady_tick(Duration::from_millis(120));
     bar.set_message("opening (PACE or BAC)");
-    let mut session = open_session(&name, keys, wait, &bar)?;
+    let mut session = open_session(&name, keys, open, wait, &bar)?;
     let mut overall = Overall::new(plan);
     let mut resumes = 0;
     let mut doc = loop {
@@ -88,7 +90,7 @@ pub fn read_card(
     bar.finish_and_clear();
     eprintln!(
         "cccd: {}",
-        summary(&doc, session.chip_auth(), started.elapsed())
+        summary(&doc, session.genuineness(), started.elapsed())
     );
     doc.meta
         .record_read(name, format!("cccd {}", env!("CARGO_PKG_VERSION")));
@@ -129,8 +131,9 @@ impl Overall {
 }
 
 /// The end-of-read line: how the chip was opened, whether it proved itself, what was read.
-fn summary(doc: &Document, chip: &cccd::session::ChipAuthOutcome, elapsed: Duration) -> String {
-    use cccd::session::ChipAuthOutcome;
+fn summary(doc: &Document, chip: &cccd::Genuineness, elapsed: Duration) -> String {
+    use cccd::Genuineness;
+    use cccd::document::GenuinenessProof;
     use rust_i18n::t;
     let access = match (&doc.meta.pace, doc.meta.access) {
         (Some(pace), _) => pace.name.clone(),
@@ -138,14 +141,23 @@ fn summary(doc: &Document, chip: &cccd::session::ChipAuthOutcome, elapsed: Durat
         (None, None) => t!("inspect.unknown").into_owned(),
     };
     let chip = match chip {
-        ChipAuthOutcome::ChipAuthenticated => t!("read.ca_passed").into_owned(),
-        ChipAuthOutcome::ActiveAuthenticated => t!("read.aa_passed").into_owned(),
-        ChipAuthOutcome::Failed(why) => t!(
-            "read.chip_failed",
-            why = crate::output::escape_untrusted(&crate::translations::reason(why))
-        )
-        .into_owned(),
-        ChipAuthOutcome::NotAvailable => t!("read.no_chip_auth").into_owned(),
+        Genuineness::ChipAuthentication => t!("read.ca_passed").into_owned(),
+        Genuineness::PaceCam { .. } => t!("read.pace_cam_passed").into_owned(),
+        Genuineness::ActiveAuthentication => t!("read.aa_passed").into_owned(),
+        Genuineness::Failed { proof, reason } => {
+            let proof = match proof {
+                GenuinenessProof::PaceCam => t!("read.proof_pace_cam"),
+                GenuinenessProof::ActiveAuthentication => t!("read.proof_aa"),
+                _ => t!("read.proof_ca"),
+            };
+            t!(
+                "read.chip_failed",
+                proof = proof,
+                why = crate::output::escape_untrusted(&crate::translations::reason(reason))
+            )
+            .into_owned()
+        }
+        Genuineness::NotAvailable => t!("read.no_chip_auth").into_owned(),
         // A proof this build does not know by name yet (the enum is non-exhaustive).
         _ => t!("read.chip_unknown").into_owned(),
     };
@@ -166,6 +178,7 @@ fn summary(doc: &Document, chip: &cccd::session::ChipAuthOutcome, elapsed: Durat
 fn open_session(
     name: &str,
     keys: &AccessKeys,
+    open: OpenOptions,
     wait: Duration,
     bar: &ProgressBar,
 ) -> Result<Session<PcscTransport>, CliError> {
@@ -173,7 +186,7 @@ fn open_session(
     loop {
         let attempt = PcscTransport::connect(name)
             .map_err(SessionError::from)
-            .and_then(|t| Session::open(t, keys));
+            .and_then(|t| Session::open_with(t, keys, open));
         match attempt {
             Ok(session) => return Ok(session),
             Err(e) if worth_resuming(&e) && Instant::now() < deadline => {

@@ -40,6 +40,19 @@ fn a_malformed_id_is_a_usage_error_not_a_failed_claim() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(error_message(&out).contains("12 digits"));
+    // Twelve digits of no province: the ID-number rules refuse it at the edge too.
+    let out = cccd()
+        .arg("verify")
+        .arg(dump())
+        .args(["--id", "990078082497", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        error_message(&out).contains("province code 990"),
+        "{}",
+        error_message(&out)
+    );
     // Spaces between digits are how people type them: accepted.
     let id = cards()[0].id_number.as_str().to_owned();
     let spaced = format!("{} {} {}", &id[..4], &id[4..8], &id[8..]);

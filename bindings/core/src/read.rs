@@ -24,8 +24,11 @@ pub fn access_keys(
         )),
         (None, Some(qr), None) => {
             let data = cccd_qr::parse(qr).map_err(|e| bad("qr", &e))?;
-            AccessKeys::from_id_and_dob(data.id_number().as_str(), data.date_of_birth(), today)
-                .map_err(|e| bad("qr", &e))
+            Ok(AccessKeys::from_id_and_dob(
+                data.id_number(),
+                data.date_of_birth(),
+                today,
+            ))
         }
         (can, None, Some(mrz)) => {
             let key = AccessKey::from_mrz(&mrz.replace('|', "\n")).map_err(|e| bad("mrz", &e))?;

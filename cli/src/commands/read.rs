@@ -61,7 +61,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let keys = args
         .keys
         .keys(time::OffsetDateTime::now_utc().date(), false)?;
-    let doc = read_card(&args.reader, &keys, &plan)?;
+    let doc = read_card(&args.reader, &keys, args.keys.open_options(), &plan)?;
     doc.save(&args.out)
         .map_err(|e| CliError::cannot_write(&args.out, &e))?;
     let out = Output {

@@ -77,13 +77,13 @@ fn hello(args: &Args) -> DeviceMessage {
         can: k.can.clone(),
         mrz: k.mrz.clone(),
         qr: k.qr.clone(),
-        id: k.id.clone(),
+        id: k.id.map(|id| id.to_string()),
         dob: k.dob.map(iso),
         expiry: k.expiry.map(iso),
         no_bac_fallback: k.no_bac_fallback,
     };
     let claims = ClaimsInput {
-        id_number: k.id.clone(),
+        id_number: k.id.map(|id| id.to_string()),
         full_name: args.name.clone(),
         date_of_birth: k.dob.map(iso),
         sex: args

@@ -121,7 +121,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     }
     let (doc, source) = load(args)?;
     let claims = Claims {
-        id_number: args.keys.id.clone(),
+        id_number: args.keys.id.map(|id| id.to_string()),
         full_name: args.name.clone(),
         date_of_birth: args.keys.dob,
         sex: args.sex,
@@ -199,7 +199,7 @@ fn load(args: &Args) -> Result<(Document, String), CliError> {
     let keys = args
         .keys
         .keys(time::OffsetDateTime::now_utc().date(), true)?;
-    let doc = read_card(&reader, &keys, &plan)?;
+    let doc = read_card(&reader, &keys, args.keys.open_options(), &plan)?;
     let name = doc.meta.reader.clone().unwrap_or_default();
     Ok((doc, format!("reader {name}")))
 }

@@ -2,8 +2,9 @@
 //! with the same rules as the CLI's options, and a typed error naming the bad field.
 
 use crate::protocol::{ClaimsInput, KeyInput};
+use cccd::IdNumber;
 use cccd::mrz::{AccessKey, Can};
-use cccd::session::AccessKeys;
+use cccd::session::{AccessKeys, BacFallback, OpenOptions};
 use cccd::verify::{Claims, NameMatch};
 use time::Date;
 
@@ -36,15 +37,6 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<Date, InputError> {
 /// The keys to try, from exactly one of: MRZ (optionally with CAN), QR text, ID number with
 /// date of birth (and expiry), or CAN.
 pub fn access_keys(key: &KeyInput, today: Date) -> Result<AccessKeys, InputError> {
-    let keys = base_keys(key, today)?;
-    Ok(if key.no_bac_fallback {
-        keys.without_bac_fallback()
-    } else {
-        keys
-    })
-}
-
-fn base_keys(key: &KeyInput, today: Date) -> Result<AccessKeys, InputError> {
     if let Some(mrz) = &key.mrz {
         let access =
             AccessKey::from_mrz(&mrz.replace('|', "\n")).map_err(|e| bad("key.mrz")(&e))?;
@@ -56,19 +48,22 @@ fn base_keys(key: &KeyInput, today: Date) -> Result<AccessKeys, InputError> {
     }
     if let Some(qr) = &key.qr {
         let data = cccd_qr::parse(qr).map_err(|e| bad("key.qr")(&e))?;
-        return AccessKeys::from_id_and_dob(data.id_number().as_str(), data.date_of_birth(), today)
-            .map_err(|e| bad("key.qr")(&e));
+        return Ok(AccessKeys::from_id_and_dob(
+            data.id_number(),
+            data.date_of_birth(),
+            today,
+        ));
     }
     match (&key.id, &key.dob, &key.can) {
         (Some(id), Some(dob), _) => {
+            let id = IdNumber::parse(id).map_err(|e| bad("key.id")(&e))?;
             let dob = parse_date("key.dob", dob)?;
             if let Some(expiry) = &key.expiry {
                 let expiry = parse_date("key.expiry", expiry)?;
-                let access = AccessKey::from_id(id, dob, expiry).map_err(|e| bad("key.id")(&e))?;
-                let can = Can::from_id(id).map_err(|e| bad("key.id")(&e))?;
-                return Ok(AccessKeys::from_key(access).with_can(can));
+                let access = AccessKey::from_id(&id, dob, expiry);
+                return Ok(AccessKeys::from_key(access).with_can(Can::from_id(&id)));
             }
-            AccessKeys::from_id_and_dob(id, dob, today).map_err(|e| bad("key.id")(&e))
+            Ok(AccessKeys::from_id_and_dob(&id, dob, today))
         }
         (Some(_), None, _) => Err(InputError {
             field: "key.dob",
@@ -116,6 +111,15 @@ pub fn claims(input: &ClaimsInput) -> Result<(Claims, NameMatch), InputError> {
         NameMatch::Strict
     };
     Ok((claims, name_match))
+}
+
+/// How to open the chip: `no_bac_fallback` refuses BAC after a failed PACE.
+pub fn open_options(key: &KeyInput) -> OpenOptions {
+    OpenOptions::default().bac_fallback(if key.no_bac_fallback {
+        BacFallback::Refused
+    } else {
+        BacFallback::Allowed
+    })
 }
 
 /// Parse the QR text, if given.
@@ -167,6 +171,29 @@ mod tests {
                 .unwrap_err()
                 .field,
             "key"
+        );
+        // The ID number is parsed once, with its typed rules: 12 digits of a known province.
+        for malformed in ["04007808249", "990078082497"] {
+            let id = KeyInput {
+                id: Some(malformed.into()),
+                dob: Some("1978-04-30".into()),
+                ..KeyInput::default()
+            };
+            assert_eq!(access_keys(&id, today()).unwrap_err().field, "key.id");
+        }
+    }
+
+    #[test]
+    fn no_bac_fallback_becomes_the_session_policy() {
+        let refuse = KeyInput {
+            can: Some("082497".into()),
+            no_bac_fallback: true,
+            ..KeyInput::default()
+        };
+        assert_eq!(open_options(&refuse).bac_fallback, BacFallback::Refused);
+        assert_eq!(
+            open_options(&KeyInput::default()).bac_fallback,
+            BacFallback::Allowed
         );
     }
 

@@ -266,6 +266,7 @@ fn job_from_hello(hello: DeviceMessage, state: &AppState) -> Result<(ReadJob, bo
     Ok((
         ReadJob {
             keys,
+            open: crate::inputs::open_options(&key),
             face,
             request,
         },

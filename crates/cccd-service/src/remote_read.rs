@@ -7,8 +7,7 @@ use crate::relay_transport::{RelayFailure, RelayTransport};
 use crate::verification::{Request, Source, verify_document};
 use cccd::document::Document;
 use cccd::pki::TrustStore;
-use cccd::session::AccessKeys;
-use cccd::session::{ReadPlan, Session, SessionError};
+use cccd::session::{AccessKeys, OpenOptions, ReadPlan, Session, SessionError};
 use cccd::verify::Report;
 
 /// How often a session may wait for a removed card to come back.
@@ -19,6 +18,8 @@ pub const MAX_RESUMES: usize = 3;
 pub struct ReadJob {
     /// The keys to open the chip with.
     pub keys: AccessKeys,
+    /// How to open it (the BAC fallback policy).
+    pub open: OpenOptions,
     /// Read the face too.
     pub face: bool,
     /// Claims, QR, time.
@@ -55,7 +56,7 @@ pub fn run(
 ) -> Result<ReadDone, ReadFailed> {
     transport.progress("access", None);
     let progress = transport.progress_sender();
-    let mut session = match Session::open(&mut *transport, &job.keys) {
+    let mut session = match Session::open_with(&mut *transport, &job.keys, job.open) {
         Ok(session) => session,
         Err(e) => return Err(failure(&e, transport.failure())),
     };

@@ -6,7 +6,9 @@
 
 use cccd::document::Document;
 use cccd::pki::TrustStore;
-use cccd::session::{AccessKeys, ChipAuthOptions, ChipAuthOutcome, ReadPlan, Session};
+use cccd::session::{
+    AccessKeys, ChipAuthOptions, Genuineness, GenuinenessProof, OpenOptions, ReadPlan, Session,
+};
 use cccd::verify::{CheckId, Claims, Options, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Faults, SimTransport, VirtualChip};
 use cccd_testkit::testdata;
@@ -47,7 +49,7 @@ fn reference_options() -> Options {
 fn a_genuine_chip_passes_chip_authentication_and_verifies() {
     let (t, doc) = chip("v01-hung-ec-bp384");
     let mut s = Session::open(t, &keys(&doc)).unwrap();
-    assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
+    assert_eq!(s.genuineness(), &Genuineness::ChipAuthentication);
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
     assert!(read.meta.chip_authentication.as_ref().unwrap().passed);
     let report = verify(
@@ -70,9 +72,15 @@ fn a_cloned_chip_is_caught_and_the_rest_still_reads() {
     let doc = Document::load(testdata().join("cards/b12-cloned-chip")).unwrap();
     let mut s = Session::open(t, &keys(&doc)).unwrap();
     assert!(
-        matches!(s.chip_auth(), ChipAuthOutcome::Failed(_)),
+        matches!(
+            s.genuineness(),
+            Genuineness::Failed {
+                proof: GenuinenessProof::ChipAuthentication,
+                ..
+            }
+        ),
         "{:?}",
-        s.chip_auth()
+        s.genuineness()
     );
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
     let report = verify(
@@ -101,8 +109,13 @@ fn active_authentication_when_asked_and_rechecked_offline() {
         chip_authentication: false,
         active_authentication_always: true,
     };
-    let mut s = Session::open_with(t, &keys(&doc), options).unwrap();
-    assert_eq!(s.chip_auth(), &ChipAuthOutcome::ActiveAuthenticated);
+    let mut s = Session::open_with(
+        t,
+        &keys(&doc),
+        OpenOptions::default().chip_auth(Some(options)),
+    )
+    .unwrap();
+    assert_eq!(s.genuineness(), &Genuineness::ActiveAuthentication);
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
     let record = read.meta.active_authentication.clone().unwrap();
     assert_eq!(record.challenge.len(), 16);
@@ -134,11 +147,22 @@ fn a_cloned_chip_fails_active_authentication_too() {
         chip_authentication: false,
         active_authentication_always: true,
     };
-    let s = Session::open_with(t, &keys(&doc), options).unwrap();
+    let s = Session::open_with(
+        t,
+        &keys(&doc),
+        OpenOptions::default().chip_auth(Some(options)),
+    )
+    .unwrap();
     assert!(
-        matches!(s.chip_auth(), ChipAuthOutcome::Failed(_)),
+        matches!(
+            s.genuineness(),
+            Genuineness::Failed {
+                proof: GenuinenessProof::ActiveAuthentication,
+                ..
+            }
+        ),
         "{:?}",
-        s.chip_auth()
+        s.genuineness()
     );
 }
 
@@ -146,7 +170,7 @@ fn a_cloned_chip_fails_active_authentication_too() {
 fn after_removal_the_chip_is_authenticated_again() {
     let (mut t, doc) = chip("v03-minh-rsa-pkcs1");
     let mut s = Session::open(&mut t, &keys(&doc)).unwrap();
-    assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
+    assert_eq!(s.genuineness(), &Genuineness::ChipAuthentication);
     let n = s.transport_mut().chip().stats().apdus;
     s.transport_mut().chip_mut().config_mut().faults = Faults {
         remove_after: Some(n + 3),
@@ -156,7 +180,7 @@ fn after_removal_the_chip_is_authenticated_again() {
     assert_eq!(e, cccd::session::SessionError::CardRemoved);
     s.transport_mut().reinsert();
     s.reconnect().unwrap();
-    assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
+    assert_eq!(s.genuineness(), &Genuineness::ChipAuthentication);
     let read = s.read(&ReadPlan::with_face(), &mut |_| {}).unwrap();
     for (id, bytes) in doc.files() {
         if let Some(got) = read.get(id) {
@@ -173,9 +197,15 @@ fn a_chip_that_refuses_chip_authentication_stays_on_pace_and_is_flagged() {
     let chip = VirtualChip::from_document(&doc, ChipConfig::default()).unwrap();
     let s = Session::open(SimTransport::new(chip), &keys(&doc)).unwrap();
     assert!(
-        matches!(s.chip_auth(), ChipAuthOutcome::Failed(_)),
+        matches!(
+            s.genuineness(),
+            Genuineness::Failed {
+                proof: GenuinenessProof::ChipAuthentication,
+                ..
+            }
+        ),
         "{:?}",
-        s.chip_auth()
+        s.genuineness()
     );
     // Reopening after the failed attempts keeps PACE: no downgrade to BAC.
     assert_eq!(s.access_protocol(), cccd::document::AccessProtocol::PaceMrz);

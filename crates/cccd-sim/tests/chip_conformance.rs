@@ -58,8 +58,8 @@ fn chip_with(files: CardFiles, config: ChipConfig) -> SimTransport {
 }
 
 fn keys() -> AccessKeys {
-    AccessKeys::from_id_and_dob("001099000001", date!(1999 - 01 - 01), date!(2026 - 11 - 24))
-        .unwrap()
+    let id = "001099000001".parse().unwrap();
+    AccessKeys::from_id_and_dob(&id, date!(1999 - 01 - 01), date!(2026 - 11 - 24))
 }
 
 fn short_chip(profile: Profile) -> SimTransport {

@@ -258,7 +258,7 @@ fn run_one(
             tally.absorbed_details.push(format!(
                 "k={k}: opened with {:?}, chip authentication {:?}, re-authenticated {reauthenticated}, EF.CardAccess {}",
                 session.access_protocol(),
-                session.chip_auth(),
+                session.genuineness(),
                 if doc.get(FileId::CardAccess) == sample.get(FileId::CardAccess) {
                     "intact"
                 } else {
@@ -497,8 +497,8 @@ fn a_transient_fault_during_chip_authentication_does_not_mark_the_chip_a_copy() 
             let mut t = transport(&sample, fault.at(k));
             match Session::open(&mut t, &keys) {
                 Ok(s) => {
-                    if let cccd::session::ChipAuthOutcome::Failed(why) = s.chip_auth() {
-                        wrong.push(format!("{fault:?} at APDU {k}: {why}"));
+                    if s.genuineness().is_failed() {
+                        wrong.push(format!("{fault:?} at APDU {k}: {}", s.genuineness()));
                     }
                 }
                 Err(e) => assert!(e.is_retryable() || matches!(e, SessionError::Status { .. })),

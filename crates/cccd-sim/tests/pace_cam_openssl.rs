@@ -26,6 +26,11 @@ use std::path::PathBuf;
 use zeroize::Zeroizing;
 
 const ID: &str = "001099000001";
+
+/// The CAN of [`ID`]: its last 6 digits.
+fn can_of_id() -> Can {
+    Can::from_id(&ID.parse().expect("ID number"))
+}
 /// The SubjectPublicKeyInfo of a brainpoolP256r1 point, up to the point (RFC 5480).
 const BP256_SPKI_PREFIX: &str = "305a301406072a8648ce3d020106092b2403030208010107034200";
 
@@ -241,7 +246,7 @@ fn pace_cam_key_agreement_and_ca_data_agree_with_openssl() {
         version: 2,
         parameter_id: Some(13),
     };
-    let can = Can::from_id(ID).unwrap();
+    let can = can_of_id();
     let mut chip = RecordingChip {
         pace: PaceResponder::new(Some(can.clone()), None, vec![info])
             .with_chip_authentication_key(scalar(&chip_static)),

@@ -10,7 +10,7 @@
 use cccd::crypto::Cipher;
 use cccd::document::{CaKeySource, Document};
 use cccd::lds::FileId;
-use cccd::session::{AccessKeys, ChipAuthOutcome, ReadPlan, Session};
+use cccd::session::{AccessKeys, Genuineness, GenuinenessProof, ReadPlan, Session};
 use cccd::verify::{CheckId, Claims, Options, Report, Status, Verdict, verify};
 use cccd_sim::chip::{ChipConfig, Profile, SimTransport, VirtualChip};
 use cccd_testkit::{testdata, trust_store};
@@ -34,11 +34,11 @@ fn keys(doc: &Document) -> AccessKeys {
 
 /// Open, read the verification set; return the session's document, its chip-authentication
 /// outcome and the APDUs the opening (access control and genuineness proof) took.
-fn open(card: &str, profile: Profile) -> (Document, ChipAuthOutcome, usize) {
+fn open(card: &str, profile: Profile) -> (Document, Genuineness, usize) {
     let (t, doc) = chip(card, profile);
     let mut s = Session::open(t, &keys(&doc)).unwrap();
     let opening = s.transport_mut().chip().stats().apdus;
-    let outcome = s.chip_auth().clone();
+    let outcome = s.genuineness().clone();
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
     (read, outcome, opening)
 }
@@ -59,17 +59,29 @@ fn every_mapping_opens_the_card_and_is_named() {
             pace.protocol.starts_with("0.4.0.127.0.7.2.2.4."),
             "{pace:?}"
         );
-        assert_eq!(outcome, ChipAuthOutcome::ChipAuthenticated, "{profile:?}");
+        assert_eq!(outcome, proven_by(profile), "{profile:?}");
         let json = serde_json::to_string(&read.meta).unwrap();
         assert!(json.contains(name), "{json}");
         eprintln!("{name}: {apdus} APDUs to open and prove the chip");
     }
 }
 
+/// What proves the chip genuine under `profile`: PACE-CAM with EF.CardSecurity's key, else
+/// chip authentication with DG14's.
+fn proven_by(profile: Profile) -> Genuineness {
+    if profile == Profile::PaceEcdhCam {
+        Genuineness::PaceCam {
+            key_source: CaKeySource::CardSecurity,
+        }
+    } else {
+        Genuineness::ChipAuthentication
+    }
+}
+
 #[test]
 fn pace_cam_is_the_chip_authentication() {
     let (read, outcome, cam_apdus) = open("v01-hung-ec-bp384", Profile::PaceEcdhCam);
-    assert_eq!(outcome, ChipAuthOutcome::ChipAuthenticated);
+    assert_eq!(outcome, proven_by(Profile::PaceEcdhCam));
     let record = read.meta.chip_authentication.clone().unwrap();
     assert!(record.passed);
     assert_eq!(record.detail, "PACE-CAM");
@@ -149,7 +161,7 @@ fn pace_cam_with_a_forged_card_security_fails_chip_authentication() {
         VirtualChip::from_document_with_keys(&doc, config, &testdata().join("secrets").join(card))
             .unwrap();
     let mut s = Session::open(SimTransport::new(chip), &keys(&doc)).unwrap();
-    assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated);
+    assert_eq!(s.genuineness(), &proven_by(Profile::PaceEcdhCam));
     let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
     let report = verify(&read, &trust_store(), &Claims::default(), None, &options());
     assert_eq!(
@@ -163,7 +175,16 @@ fn pace_cam_with_a_forged_card_security_fails_chip_authentication() {
 #[test]
 fn pace_cam_catches_a_cloned_chip() {
     let (read, outcome, _) = open("b12-cloned-chip", Profile::PaceEcdhCam);
-    assert!(matches!(outcome, ChipAuthOutcome::Failed(_)), "{outcome:?}");
+    assert!(
+        matches!(
+            outcome,
+            Genuineness::Failed {
+                proof: GenuinenessProof::PaceCam,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
     let record = read.meta.chip_authentication.unwrap();
     assert!(!record.passed);
     assert!(record.detail.contains("PACE-CAM"), "{record:?}");
@@ -196,7 +217,7 @@ fn every_profile_through_pcscd() {
         wait_for_card(Some(VPCD_READER_1), Duration::from_secs(10)).expect("card arrives");
         let transport = PcscTransport::connect(VPCD_READER_1).unwrap();
         let mut s = Session::open(transport, &keys(&dump)).unwrap();
-        assert_eq!(s.chip_auth(), &ChipAuthOutcome::ChipAuthenticated, "{name}");
+        assert_eq!(s.genuineness(), &proven_by(profile), "{name}");
         let read = s.read(&ReadPlan::verification(), &mut |_| {}).unwrap();
         assert_eq!(read.meta.pace.as_ref().unwrap().name, name);
         for group in [1, 13, 14] {

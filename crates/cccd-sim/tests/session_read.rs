@@ -7,7 +7,9 @@ use cccd::document::AccessProtocol;
 use cccd::lds::dg1::Dg1;
 use cccd::lds::{DataGroup, FileId};
 use cccd::mrz::{AccessKey, BacKey, Can, Mrz};
-use cccd::session::{AccessKeys, ReadPlan, ReadStrategy, Session, SessionError};
+use cccd::session::{
+    AccessKeys, BacFallback, OpenOptions, ReadPlan, ReadStrategy, Session, SessionError,
+};
 use cccd::transport::{Transport, TransportError};
 use cccd_sim::chip::{
     AccessConfig, CardFiles, ChipConfig, Faults, Profile, SimTransport, VirtualChip,
@@ -66,8 +68,8 @@ fn chip(config: ChipConfig) -> SimTransport {
 }
 
 fn keys_from_qr() -> AccessKeys {
-    AccessKeys::from_id_and_dob("001099000001", date!(1999 - 01 - 01), date!(2026 - 11 - 24))
-        .unwrap()
+    let id = "001099000001".parse().unwrap();
+    AccessKeys::from_id_and_dob(&id, date!(1999 - 01 - 01), date!(2026 - 11 - 24))
 }
 
 fn assert_same_files(doc: &cccd::document::Document, plan: &ReadPlan) {
@@ -429,8 +431,9 @@ fn bac_fallback_can_be_refused() {
         profile: Profile::Cccd2021,
         ..ChipConfig::default()
     };
+    let refuse = OpenOptions::default().bac_fallback(BacFallback::Refused);
     // PACE-MRZ still succeeds: that is not a downgrade.
-    let s = Session::open(chip(config()), &keys().without_bac_fallback()).unwrap();
+    let s = Session::open_with(chip(config()), &keys(), refuse).unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::PaceMrz);
     // A wrong CAN and only guessed MRZ keys (not tried with PACE): PACE fails, and BAC with
     // the guesses would open the chip — only when the fallback is allowed.
@@ -438,18 +441,72 @@ fn bac_fallback_can_be_refused() {
     assert!(guessed().mrz_keys().len() > 1);
     let s = Session::open(chip(config()), &guessed()).unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::Bac);
-    let e = Session::open(chip(config()), &guessed().without_bac_fallback()).unwrap_err();
+    let e = Session::open_with(chip(config()), &guessed(), refuse).unwrap_err();
+    assert!(matches!(e, SessionError::AccessDenied { .. }), "{e:?}");
+    // The same refusal without the genuineness proofs (access control only).
+    let e = Session::open_with(chip(config()), &guessed(), refuse.chip_auth(None)).unwrap_err();
     assert!(matches!(e, SessionError::AccessDenied { .. }), "{e:?}");
     // A chip without PACE still opens with BAC.
-    let s = Session::open(
+    let s = Session::open_with(
         chip(ChipConfig {
             profile: Profile::BacOnly,
             ..ChipConfig::default()
         }),
-        &AccessKeys::from_key(AccessKey::Mrz(mrz_key())).without_bac_fallback(),
+        &AccessKeys::from_key(AccessKey::Mrz(mrz_key())),
+        refuse,
     )
     .unwrap();
     assert_eq!(s.access_protocol(), AccessProtocol::Bac);
+}
+
+/// The BAC fallback policy is the session's, not the opening's: when the chip fails a PACE
+/// step while the session authenticates again, a session that refuses the fallback stays
+/// refused, and one that allows it opens with BAC.
+#[test]
+fn bac_fallback_policy_holds_when_the_session_authenticates_again() {
+    const FAULT: cccd::apdu::StatusWord = cccd::apdu::StatusWord::ConditionsNotSatisfied;
+    let config = || ChipConfig {
+        profile: Profile::Cccd2021,
+        ..ChipConfig::default()
+    };
+    // The outcome of authenticating again with the chip failing APDU n + k, and whether
+    // that APDU was a PACE step (MSE:Set AT or GENERAL AUTHENTICATE).
+    let reconnect_with_fault = |policy: BacFallback, k: usize| {
+        let options = OpenOptions::access_only().bac_fallback(policy);
+        let t = chip(config()).with_log();
+        let mut s = Session::open_with(t, &keys_from_qr(), options).unwrap();
+        assert_eq!(s.access_protocol(), AccessProtocol::PaceCan);
+        let n = s.transport_mut().chip().stats().apdus;
+        s.transport_mut().chip_mut().config_mut().faults = Faults {
+            wrong_sw_at: Some((n + k, FAULT)),
+            ..Faults::default()
+        };
+        let outcome = s.reconnect().map(|()| s.access_protocol());
+        let pace_step = s
+            .transport_mut()
+            .log()
+            .iter()
+            .skip(n)
+            .any(|(c, r)| r.sw == FAULT && matches!(c.ins, 0x22 | 0x86));
+        (outcome, pace_step)
+    };
+    let mut pace_steps_hit = 0;
+    for k in 1..=10 {
+        let (allowed, pace_step) = reconnect_with_fault(BacFallback::Allowed, k);
+        if !pace_step {
+            continue;
+        }
+        pace_steps_hit += 1;
+        // PACE broke: the allowing session falls back to BAC (the guessed MRZ keys open the
+        // chip), the refusing one does not open at all.
+        assert_eq!(allowed, Ok(AccessProtocol::Bac), "fault at APDU {k}");
+        let (refused, _) = reconnect_with_fault(BacFallback::Refused, k);
+        assert!(
+            matches!(refused, Err(SessionError::AccessDenied { .. })),
+            "fault at APDU {k}: {refused:?}"
+        );
+    }
+    assert!(pace_steps_hit >= 3, "{pace_steps_hit} PACE steps faulted");
 }
 
 /// Behind a reader that claims extended length (ATR silent), a chip that declares short

@@ -29,9 +29,9 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let name = wait_for_card(reader.as_deref(), Duration::from_secs(30))?;
     let mut session = Session::open(PcscTransport::connect(&name)?, &keys)?;
     eprintln!(
-        "opened with {:?}; chip: {:?}",
+        "opened with {:?}; chip: {}",
         session.access_protocol(),
-        session.chip_auth()
+        session.genuineness()
     );
     let document = session.read(&ReadPlan::verification(), &mut |p| {
         eprintln!("{} {}/{} bytes", p.file, p.done, p.total);

@@ -14,10 +14,12 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod genuineness;
 mod inspection;
 mod meta;
 mod names;
 
+pub use genuineness::{Genuineness, GenuinenessProof};
 pub use meta::{
     AccessProtocol, ActiveAuthRecord, CaKeySource, ChipAuthRecord, PaceRecord, ReadMeta,
 };

@@ -105,14 +105,19 @@ pub mod verify;
 /// The QR crate of [`verify::Claims::sex`] and the [`verify::verify`] QR argument,
 /// re-exported so a caller uses the same version.
 pub use cccd_qr;
+/// The validated 12-digit ID number that [`AccessKeys::from_id_and_dob`], [`Can::from_id`]
+/// and [`AccessKey::from_id`] take: parse it once where the text comes in.
+pub use cccd_qr::IdNumber;
 pub use error::{Error, ErrorKind};
 
 // The curated root: what "verify a dump" and "read a card" need, by name.
-pub use document::{Document, DocumentError, Provenance};
+pub use document::{Document, DocumentError, Genuineness, Provenance};
 pub use lds::{DataGroup, FileId, LdsError};
 pub use mrz::{AccessKey, BacKey, Can, Mrz};
 pub use pki::{LoadSummary, TrustError, TrustStore};
-pub use session::{AccessKeys, Progress, ReadPlan, Session, SessionError};
+pub use session::{
+    AccessKeys, BacFallback, OpenOptions, Progress, ReadPlan, Session, SessionError,
+};
 /// The date-time crate of [`verify::Options::at`] and [`verify::Claims`], re-exported so a
 /// caller uses the same version.
 pub use time;

@@ -10,7 +10,8 @@
 //! // From the QR: the 12-digit ID and the date of birth are enough (PACE with the CAN, or BAC
 //! // with the expiry dates the Vietnamese rules allow).
 //! let dob = time::macros::date!(1999 - 01 - 01);
-//! let keys = AccessKeys::from_id_and_dob("001099000001", dob, time::OffsetDateTime::now_utc().date())?;
+//! let id: cccd::IdNumber = "001099000001".parse()?;
+//! let keys = AccessKeys::from_id_and_dob(&id, dob, time::OffsetDateTime::now_utc().date());
 //! let mut session = Session::open(reader, &keys)?;
 //! let document = session.read(&ReadPlan::verification(), &mut |_| {})?;
 //! # }
@@ -27,12 +28,15 @@ mod error;
 pub mod extended_length;
 mod files;
 mod keys;
+mod options;
 mod plan;
 
+pub use crate::document::{Genuineness, GenuinenessProof};
 pub use crate::sm::SmError;
-pub use chip_auth::{ChipAuthOptions, ChipAuthOutcome};
+pub use chip_auth::ChipAuthOptions;
 pub use error::SessionError;
 pub use keys::AccessKeys;
+pub use options::{BacFallback, OpenOptions};
 pub use plan::{Progress, ReadPlan, ReadStrategy};
 
 use crate::access::{bac, pace};
@@ -88,7 +92,7 @@ pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 /// let keys = AccessKeys::from_key(AccessKey::can("082497")?);
 /// let reader = wait_for_card(None, Duration::from_secs(30))?;
 /// let mut session = Session::open(PcscTransport::connect(&reader)?, &keys)?;
-/// println!("chip authentication: {:?}", session.chip_auth());
+/// println!("genuineness: {}", session.genuineness());
 /// let document = session.read(&ReadPlan::verification(), &mut |p| {
 ///     eprintln!("{} {}/{}", p.file, p.done, p.total);
 /// })?;
@@ -106,9 +110,12 @@ pub struct Session<T: Transport> {
     document: Document,
     /// A file whose reading was interrupted: its id and the bytes already read.
     partial: Option<(FileId, Vec<u8>)>,
-    chip_auth: ChipAuthOutcome,
+    /// What the genuineness proofs concluded.
+    genuineness: Genuineness,
     /// The chip refused an extended-length read: short APDUs only.
     short_only: bool,
+    /// Whether BAC may follow a failed PACE, at opening and at every re-authentication.
+    bac_fallback: BacFallback,
     /// PACE-CAM's evidence from the last opening, checked against DG14's key.
     cam: Option<pace::CamEvidence>,
 }
@@ -127,24 +134,36 @@ impl<T: Transport> Session<T> {
     /// Open the card: read EF.CardAccess, run PACE when the chip offers it and a password
     /// fits, else (or when PACE fails) BAC with each MRZ key in turn; then prove the chip
     /// genuine (chip authentication, else active authentication). The outcome is in
-    /// [`Session::chip_auth`] and in the document's metadata.
+    /// [`Session::genuineness`] and in the document's metadata.
     pub fn open(transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
-        Self::open_with(transport, keys, ChipAuthOptions::default())
+        Self::open_with(transport, keys, OpenOptions::default())
     }
 
-    /// [`Session::open`] choosing which genuineness proofs run.
+    /// [`Session::open`] under `options`: the BAC fallback policy and which genuineness
+    /// proofs run.
     pub fn open_with(
         transport: T,
         keys: &AccessKeys,
-        chip_auth: ChipAuthOptions,
+        options: OpenOptions,
     ) -> Result<Self, SessionError> {
-        let mut session = Self::open_access(transport, keys)?;
-        session.chip_auth = session.authenticate_chip(chip_auth)?;
+        let mut session = Self::establish_session(transport, keys, options.bac_fallback)?;
+        if let Some(chip_auth) = options.chip_auth {
+            session.genuineness = session.authenticate_chip(chip_auth)?;
+        }
         Ok(session)
     }
 
-    /// Access control only: no chip or active authentication.
-    pub fn open_access(mut transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
+    /// Access control only: no chip or active authentication
+    /// ([`OpenOptions::access_only`]).
+    pub fn open_access(transport: T, keys: &AccessKeys) -> Result<Self, SessionError> {
+        Self::open_with(transport, keys, OpenOptions::access_only())
+    }
+
+    fn establish_session(
+        mut transport: T,
+        keys: &AccessKeys,
+        bac_fallback: BacFallback,
+    ) -> Result<Self, SessionError> {
         // Learn a short-only chip behind an extended reader before the first extended READ
         // BINARY, rather than from its refusal (which costs a second PACE).
         let short_only = transport.supports_extended_length()
@@ -158,7 +177,7 @@ impl<T: Transport> Session<T> {
             access,
             card_access,
             pace,
-        } = establish(&mut transport, keys)?;
+        } = establish(&mut transport, keys, bac_fallback)?;
         let mut document = Document::new();
         // Everything this session records (CA, AA over its own random challenge) is this
         // process's own evidence.
@@ -179,15 +198,17 @@ impl<T: Transport> Session<T> {
             card_access,
             document,
             partial: None,
-            chip_auth: ChipAuthOutcome::NotAvailable,
+            genuineness: Genuineness::NotAvailable,
             short_only,
+            bac_fallback,
             cam: pace.and_then(|run| run.cam),
         })
     }
 
-    /// What the genuineness proofs at opening concluded.
-    pub fn chip_auth(&self) -> &ChipAuthOutcome {
-        &self.chip_auth
+    /// What the genuineness proofs at opening (and at the last re-authentication)
+    /// concluded.
+    pub fn genuineness(&self) -> &Genuineness {
+        &self.genuineness
     }
 
     /// The access protocol that opened the chip.
@@ -366,14 +387,16 @@ impl<T: Transport> Session<T> {
     /// it runs again: the card that came back must be the same genuine chip.
     pub fn reconnect(&mut self) -> Result<(), SessionError> {
         self.channel = ChannelState::Closed;
-        let opened = establish(&mut self.transport, &self.keys)?;
+        let opened = establish(&mut self.transport, &self.keys, self.bac_fallback)?;
         self.channel = ChannelState::Open(opened.codec);
         self.access = opened.access;
         self.cam = opened.pace.and_then(|run| run.cam);
-        if self.chip_auth == ChipAuthOutcome::ChipAuthenticated
-            && let Some(Ok(dg14)) = self.document.dg14()
-        {
-            self.chip_auth = self.reauthenticate(&dg14)?;
+        let key_proven = matches!(
+            self.genuineness,
+            Genuineness::ChipAuthentication | Genuineness::PaceCam { .. }
+        );
+        if key_proven && let Some(Ok(dg14)) = self.document.dg14() {
+            self.genuineness = self.reauthenticate(&dg14)?;
         }
         Ok(())
     }
@@ -436,7 +459,11 @@ struct PaceRun {
 
 /// Run access control over `transport`; return the session state, the protocol used and
 /// EF.CardAccess if the chip has one.
-fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opened, SessionError> {
+fn establish<T: Transport>(
+    transport: &mut T,
+    keys: &AccessKeys,
+    bac_fallback: BacFallback,
+) -> Result<Opened, SessionError> {
     let card_access = files::read_card_access(transport)?;
     log::debug!(
         "EF.CardAccess: {}",
@@ -493,10 +520,9 @@ fn establish<T: Transport>(transport: &mut T, keys: &AccessKeys) -> Result<Opene
             }
         }
     }
-    // A chip that advertises PACE but is opened with BAC has been downgraded: by a chip that
-    // refuses PACE (seen in the field) or by someone disturbing the radio. Kiosks whose cards
-    // all do PACE can refuse it.
-    if pace_failure.is_some() && !keys.bac_fallback_allowed() {
+    // A chip that advertises PACE but is opened with BAC has been downgraded (see
+    // `BacFallback`).
+    if pace_failure.is_some() && bac_fallback == BacFallback::Refused {
         return Err(SessionError::AccessDenied {
             hint: "PACE failed and falling back to BAC is disabled; present the card again".into(),
         });

@@ -171,12 +171,12 @@ fn rejection_says_which_input_is_wrong() {
         "{hint}"
     );
     // Several keys, all rejected: the last rejection is returned.
+    let id: cccd::IdNumber = "001099000001".parse().unwrap();
     let keys = cccd::mrz::AccessKey::from_id_and_dob(
-        "001099000001",
+        &id,
         time::macros::date!(1999 - 01 - 01),
         time::macros::date!(2026 - 11 - 24),
-    )
-    .unwrap();
+    );
     let Err(BacError::AccessDenied { hint, .. }) = bac::establish_any(&mut transport, &keys) else {
         panic!()
     };

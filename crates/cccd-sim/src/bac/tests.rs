@@ -159,11 +159,10 @@ fn extended_length_read_round_trips() {
 #[test]
 fn idand_dob_candidates_open_the_card() {
     let keys = AccessKey::from_id_and_dob(
-        "001099000001",
+        &"001099000001".parse().unwrap(),
         time::macros::date!(1999 - 01 - 01),
         time::macros::date!(2026 - 11 - 24),
-    )
-    .unwrap();
+    );
     // Put the right key last to make the chip reject the others first.
     let mut reordered: Vec<_> = keys.iter().skip(1).cloned().collect();
     reordered.push(keys[0].clone());

@@ -31,7 +31,12 @@ impl VirtualChip {
                 .and_then(Result::ok)
                 .and_then(|d| d.id_number.map(|f| f.value().trim().to_owned()))
         });
-        let can = id.as_deref().and_then(|id| Can::from_id(id).ok());
+        // The chip's CAN is printed on the card: the last 6 digits of its 12-digit number,
+        // whatever province code the (possibly altered) data holds.
+        let can = id
+            .as_deref()
+            .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|id| Can::new(id.get(6..)?).ok());
         let secrets = AccessConfig {
             mrz: Some(mrz.bac_key()),
             can,

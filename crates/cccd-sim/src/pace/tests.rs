@@ -12,6 +12,11 @@ use cccd::transport::{Transport, TransportError};
 const FILE: &[u8] = b"EF.COM contents";
 const ID: &str = "001099000001";
 
+/// The CAN of [`ID`]: its last 6 digits.
+fn can_of_id() -> Can {
+    Can::from_id(&ID.parse().expect("ID number"))
+}
+
 fn info(curve: Curve, cipher: Cipher) -> PaceInfo {
     info_with(
         Mapping::Generic,
@@ -60,7 +65,7 @@ struct TestCard {
 impl TestCard {
     fn new(infos: Vec<PaceInfo>) -> Self {
         Self {
-            pace: PaceResponder::new(Some(Can::from_id(ID).expect("CAN")), Some(mrz_key()), infos),
+            pace: PaceResponder::new(Some(can_of_id()), Some(mrz_key()), infos),
             channel: None,
             tamper: |_, r| r,
         }
@@ -121,10 +126,7 @@ fn can_and_mrz_on_every_curve_and_cipher() {
             Cipher::Aes256,
         ] {
             let info = info(curve, cipher);
-            for password in [
-                AccessKey::Can(Can::from_id(ID).expect("CAN")),
-                AccessKey::Mrz(mrz_key()),
-            ] {
+            for password in [AccessKey::Can(can_of_id()), AccessKey::Mrz(mrz_key())] {
                 let mut card = TestCard::new(vec![info]);
                 let mut channel = establish(&mut card, &password, &info)
                     .unwrap_or_else(|e| panic!("{curve} {cipher:?}: {e}"));
@@ -138,10 +140,7 @@ fn can_and_mrz_on_every_curve_and_cipher() {
 
 /// Open `info` with both passwords and read through the channel.
 fn open_and_read(info: PaceInfo, ca_key: Option<&EcScalar>) {
-    for password in [
-        AccessKey::Can(Can::from_id(ID).expect("CAN")),
-        AccessKey::Mrz(mrz_key()),
-    ] {
+    for password in [AccessKey::Can(can_of_id()), AccessKey::Mrz(mrz_key())] {
         let mut card = TestCard::new(vec![info]);
         if let Some(key) = ca_key {
             card.pace = card.pace.with_chip_authentication_key(key.clone());
@@ -165,11 +164,7 @@ fn integrated_mapping_on_every_curve_and_cipher() {
             // p = 1 mod 4: no point encoding, refused by name before anything is sent.
             let info = info_with(Mapping::Integrated, KeyAgreement::Ecdh, Cipher::Aes128, 10);
             let mut card = TestCard::new(vec![info]);
-            let refused = establish(
-                &mut card,
-                &AccessKey::Can(Can::from_id(ID).expect("CAN")),
-                &info,
-            );
+            let refused = establish(&mut card, &AccessKey::Can(can_of_id()), &info);
             assert!(
                 matches!(refused, Err(PaceError::Unsupported { ref what }) if what.contains("secp224r1")),
                 "{refused:?}"
@@ -217,7 +212,7 @@ fn chip_authentication_mapping_proves_the_static_key() {
         card.pace = card.pace.with_chip_authentication_key(secret);
         let done = establish_detailed(
             &mut card,
-            &AccessKey::Can(Can::from_id(ID).expect("CAN")),
+            &AccessKey::Can(can_of_id()),
             &info,
             &mut SystemRandomness,
         )
@@ -239,7 +234,7 @@ fn chip_authentication_mapping_without_a_key_is_refused() {
         13,
     );
     let mut card = TestCard::new(vec![info]);
-    let can = AccessKey::Can(Can::from_id(ID).expect("CAN"));
+    let can = AccessKey::Can(can_of_id());
     assert!(matches!(
         establish(&mut card, &can, &info),
         Err(PaceError::Unsupported { .. })
@@ -264,7 +259,7 @@ fn wrong_can_is_access_denied_with_the_hint() {
     // The chip did not open: a plain READ BINARY is still refused, and a retry with the right
     // CAN works.
     assert!(card.channel.is_none());
-    let right = AccessKey::Can(Can::from_id(ID).expect("CAN"));
+    let right = AccessKey::Can(can_of_id());
     let mut channel = establish(&mut card, &right, &info).expect("right CAN");
     assert_eq!(read_through(&mut channel), FILE);
 }
@@ -293,7 +288,7 @@ fn tampered_chip_token_is_a_token_mismatch() {
         }
         response
     };
-    let can = AccessKey::Can(Can::from_id(ID).expect("CAN"));
+    let can = AccessKey::Can(can_of_id());
     assert!(matches!(
         establish(&mut card, &can, &info),
         Err(PaceError::TokenMismatch)
@@ -314,7 +309,7 @@ fn with_chip_point(step_tag: u8, bytes: &[u8]) -> Response {
 #[test]
 fn invalid_chip_points_are_typed_errors() {
     let info = info(Curve::BrainpoolP256r1, Cipher::Aes128);
-    let can = AccessKey::Can(Can::from_id(ID).expect("CAN"));
+    let can = AccessKey::Can(can_of_id());
     let tampers: [(Tamper, PaceStep); 4] = [
         // Off the curve: the generator with y changed.
         (
@@ -386,7 +381,7 @@ fn invalid_chip_points_are_typed_errors() {
 #[test]
 fn chip_refuses_invalid_terminal_points_and_out_of_order_commands() {
     let info = info(Curve::BrainpoolP256r1, Cipher::Aes128);
-    let mut chip = PaceResponder::new(Some(Can::from_id(ID).expect("CAN")), None, vec![info]);
+    let mut chip = PaceResponder::new(Some(can_of_id()), None, vec![info]);
     let mut mse = protocol::dynamic_data(Tag::new(0x80), &info.protocol.oid());
     // Drop the 7C wrapper: MSE data is a plain list of objects.
     mse.drain(..2);

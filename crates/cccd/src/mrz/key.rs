@@ -3,6 +3,7 @@
 use super::dates::yymmdd;
 use super::{Mrz, MrzError, check_digit, expiry};
 use crate::crypto::SecretKey;
+use cccd_qr::IdNumber;
 use sha1::Digest as _;
 use std::fmt;
 use time::Date;
@@ -64,19 +65,6 @@ fn mrz_field(field: &'static str, value: &str) -> Result<String, MrzError> {
     Ok(upper)
 }
 
-/// The 12-digit ID number, checked for shape.
-fn id12(id: &str) -> Result<&str, MrzError> {
-    let id = id.trim();
-    if id.len() == 12 && id.bytes().all(|c| c.is_ascii_digit()) {
-        Ok(id)
-    } else {
-        Err(MrzError::InvalidField {
-            field: "ID number",
-            reason: "must be exactly 12 digits",
-        })
-    }
-}
-
 impl BacKey {
     /// The key from fields as printed in the MRZ (check digits given).
     pub(crate) fn from_printed(
@@ -94,6 +82,27 @@ impl BacKey {
             ),
             source,
         }
+    }
+
+    /// The key of a Vietnamese card from its ID number (the document number is the last 9
+    /// digits, always valid MRZ characters) and a date-of-expiry field of MRZ characters.
+    fn from_id_number(
+        id: &IdNumber,
+        date_of_birth: Date,
+        date_of_expiry: &str,
+        source: KeySource,
+    ) -> Self {
+        let document_number = id.document_number();
+        let date_of_birth = yymmdd(date_of_birth);
+        Self::from_printed(
+            document_number,
+            digit_char(document_number),
+            &date_of_birth,
+            digit_char(&date_of_birth),
+            date_of_expiry,
+            digit_char(date_of_expiry),
+            source,
+        )
     }
 
     /// The key from raw MRZ field values: document number (filled to 9 with `<`), and dates as
@@ -198,9 +207,8 @@ impl Can {
     }
 
     /// The CAN of a Vietnamese card: the last 6 digits of its 12-digit ID.
-    pub fn from_id(id: &str) -> Result<Self, MrzError> {
-        let id = id12(id)?;
-        Self::new(&id[6..])
+    pub fn from_id(id: &IdNumber) -> Self {
+        Self(id.can().to_owned())
     }
 
     /// The PACE password secret: the CAN's ASCII digits; Kπ = KDF(this, 3).
@@ -246,12 +254,13 @@ impl AccessKey {
     }
 
     /// From the 12-digit ID (the document number is its last 9 digits) and dates.
-    pub fn from_id(id: &str, date_of_birth: Date, date_of_expiry: Date) -> Result<Self, MrzError> {
-        let id = id12(id)?;
-        let mut key =
-            BacKey::from_fields(&id[3..], &yymmdd(date_of_birth), &yymmdd(date_of_expiry))?;
-        key.source = KeySource::IdNumber;
-        Ok(Self::Mrz(key))
+    pub fn from_id(id: &IdNumber, date_of_birth: Date, date_of_expiry: Date) -> Self {
+        Self::Mrz(BacKey::from_id_number(
+            id,
+            date_of_birth,
+            &yymmdd(date_of_expiry),
+            KeySource::IdNumber,
+        ))
     }
 
     /// A CAN (on Vietnamese cards: the last 6 digits of the ID).
@@ -261,19 +270,16 @@ impl AccessKey {
 
     /// Candidate BAC keys from the 12-digit ID and the date of birth alone, most likely first,
     /// trying the expiry dates the Vietnamese rules allow ([`expiry::candidates`]).
-    pub fn from_id_and_dob(
-        id: &str,
-        date_of_birth: Date,
-        today: Date,
-    ) -> Result<Vec<BacKey>, MrzError> {
-        let id = id12(id)?;
-        let dob = yymmdd(date_of_birth);
+    pub fn from_id_and_dob(id: &IdNumber, date_of_birth: Date, today: Date) -> Vec<BacKey> {
         expiry::candidates(date_of_birth, today)
             .into_iter()
             .map(|candidate| {
-                let mut key = BacKey::from_fields(&id[3..], &dob, &candidate.encoding)?;
-                key.source = KeySource::IdAndBirthDate { age: candidate.age };
-                Ok(key)
+                BacKey::from_id_number(
+                    id,
+                    date_of_birth,
+                    &candidate.encoding,
+                    KeySource::IdAndBirthDate { age: candidate.age },
+                )
             })
             .collect()
     }

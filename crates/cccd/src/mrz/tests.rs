@@ -240,8 +240,8 @@ fn shape_errors() {
 #[test]
 fn access_keys_from_parts() {
     let from_mrz = AccessKey::from_mrz(VN).unwrap();
-    let from_id =
-        AccessKey::from_id("001099000001", date!(1999 - 01 - 01), date!(2039 - 01 - 01)).unwrap();
+    let id: cccd_qr::IdNumber = "001099000001".parse().unwrap();
+    let from_id = AccessKey::from_id(&id, date!(1999 - 01 - 01), date!(2039 - 01 - 01));
     let from_doc =
         AccessKey::from_document("099000001", date!(1999 - 01 - 01), date!(2039 - 01 - 01))
             .unwrap();
@@ -266,14 +266,15 @@ fn access_keys_from_parts() {
             looked_like_id_number: true
         }
     );
-    assert!(AccessKey::from_id("99000001", date!(1999 - 01 - 01), date!(2039 - 01 - 01)).is_err());
+    // A malformed ID number is refused where the text is parsed, with the typed error.
+    assert_eq!(
+        "99000001".parse::<cccd_qr::IdNumber>(),
+        Err(cccd_qr::IdError::WrongLength { found: 8 })
+    );
     assert!(BacKey::from_fields("0990", "9901", "390101").is_err());
     assert!(BacKey::from_fields("09 90-", "990101", "390101").is_err());
     // CAN: last 6 digits of the ID.
-    assert_eq!(
-        Can::from_id("001099000001").unwrap(),
-        Can::new("000001").unwrap()
-    );
+    assert_eq!(Can::from_id(&id), Can::new("000001").unwrap());
     assert_eq!(
         AccessKey::can("123456").unwrap().pace_secret().as_bytes(),
         b"123456"
@@ -294,9 +295,8 @@ fn access_keys_from_parts() {
 
 #[test]
 fn id_and_dob_candidates_find_the_example_key_first() {
-    let keys =
-        AccessKey::from_id_and_dob("001099000001", date!(1999 - 01 - 01), date!(2026 - 11 - 24))
-            .unwrap();
+    let id: cccd_qr::IdNumber = "001099000001".parse().unwrap();
+    let keys = AccessKey::from_id_and_dob(&id, date!(1999 - 01 - 01), date!(2026 - 11 - 24));
     let AccessKey::Mrz(expected) = AccessKey::from_mrz(VN).unwrap() else {
         panic!()
     };
@@ -383,9 +383,8 @@ fn expiry_over_60_tries_the_no_expiry_encodings() {
     assert_eq!(c[0].encoding, "991231");
     assert_eq!(c.last().unwrap().encoding, "240301");
     // Every candidate makes a valid BAC key.
-    let keys =
-        AccessKey::from_id_and_dob("001064000001", date!(1964 - 03 - 01), date!(2026 - 11 - 24))
-            .unwrap();
+    let id: cccd_qr::IdNumber = "001064000001".parse().unwrap();
+    let keys = AccessKey::from_id_and_dob(&id, date!(1964 - 03 - 01), date!(2026 - 11 - 24));
     assert_eq!(keys.len(), 5);
     assert_eq!(keys[1].date_of_expiry(), "<<<<<<");
 }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
+#[cfg(test)]
 use x509_parser::x509::X509Name;
 
 use super::{TrustError, TrustStore, to_datetime};
@@ -16,7 +17,7 @@ use crate::pki::signature::verify_signature;
 
 /// A CRL of the CSCA lists the certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Revoked;
+pub(crate) struct Revoked;
 
 /// A CRL as held by the store.
 #[derive(Debug, Clone)]
@@ -98,8 +99,10 @@ impl TrustStore {
     }
 
     /// True when a CRL from `issuer` (Name, DER) lists `serial` (INTEGER contents).
-    /// Issuer names match byte for byte or, re-encoded, as case-insensitive text.
-    pub fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
+    /// Issuer names match byte for byte or, re-encoded, as case-insensitive text. Only the
+    /// tests ask by issuer name; the chain check asks [`TrustStore::revocation_status`].
+    #[cfg(test)]
+    pub(crate) fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
         let serial = normalize_serial(serial);
         let folded = X509Name::from_der(issuer)
             .ok()
@@ -114,7 +117,7 @@ impl TrustStore {
     /// `Err(Revoked)` when any of them lists it (even one whose signature did not verify: an
     /// unverified CRL can only make verification fail); otherwise the newest CRL whose
     /// signature verified with a CSCA decides whether the answer is current at `at`.
-    pub fn revocation_status(
+    pub(crate) fn revocation_status(
         &self,
         csca: &super::Anchor,
         serial: &[u8],

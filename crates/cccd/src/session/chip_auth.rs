@@ -1,11 +1,14 @@
-//! Proving the chip is the original: chip authentication (CA) with the DG14 key, else active
-//! authentication (AA) with the DG15 key. The outcome is recorded in the document's metadata
-//! (`card.json`), so [`crate::verify`] can report it and a server can re-check AA offline.
+//! Proving the chip is the original: PACE-CAM's evidence or chip authentication (CA) with the
+//! DG14 key, else active authentication (AA) with the DG15 key. The outcome is a
+//! [`Genuineness`], recorded in the document's metadata (`card.json`), so [`crate::verify`]
+//! can report it and a server can re-check AA offline.
 
 use super::{ChannelState, ReadPlan, Session, SessionError};
 use crate::access::active;
 use crate::access::chip::{CaError, CaPlan};
-use crate::document::{ActiveAuthRecord, CaKeySource, ChipAuthRecord};
+use crate::document::{
+    ActiveAuthRecord, CaKeySource, ChipAuthRecord, Genuineness, GenuinenessProof,
+};
 use crate::lds::card_security::CardSecurity;
 use crate::lds::dg14::Dg14;
 use crate::lds::security_infos::SecurityInfos;
@@ -31,20 +34,6 @@ impl Default for ChipAuthOptions {
     }
 }
 
-/// The plain-words outcome of the genuineness checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ChipAuthOutcome {
-    /// CA ran and the chip proved it holds the DG14 private key.
-    ChipAuthenticated,
-    /// AA ran and the chip signed our challenge with the DG15 key.
-    ActiveAuthenticated,
-    /// A proof ran and failed: the chip is probably a copy.
-    Failed(String),
-    /// Neither CA nor AA is available on this chip.
-    NotAvailable,
-}
-
 impl<T: Transport> Session<T> {
     /// Prove the chip genuine: CA when DG14 offers it (then a protected read on the new keys
     /// must verify), else AA with DG15. Reads DG14/DG15 as needed (they stay in the document).
@@ -52,10 +41,10 @@ impl<T: Transport> Session<T> {
     pub fn authenticate_chip(
         &mut self,
         options: ChipAuthOptions,
-    ) -> Result<ChipAuthOutcome, SessionError> {
+    ) -> Result<Genuineness, SessionError> {
         let files = vec![FileId::Dg(DataGroup::Dg14), FileId::Dg(DataGroup::Dg15)];
         self.read(&ReadPlan::files_only(files), &mut |_| {})?;
-        let mut outcome = ChipAuthOutcome::NotAvailable;
+        let mut outcome = Genuineness::NotAvailable;
         log::debug!("chip genuineness: {options:?}");
         if options.chip_authentication
             && let Some(Ok(dg14)) = self.document.dg14()
@@ -65,8 +54,8 @@ impl<T: Transport> Session<T> {
                 None => self.run_ca(&dg14)?,
             };
         }
-        let run_aa = options.active_authentication_always
-            || matches!(outcome, ChipAuthOutcome::NotAvailable);
+        let run_aa =
+            options.active_authentication_always || matches!(outcome, Genuineness::NotAvailable);
         if run_aa && let Some(Ok(dg15)) = self.document.dg15() {
             let dg14 = self.document.dg14().and_then(Result::ok);
             let mut challenge = [0u8; 8];
@@ -81,16 +70,20 @@ impl<T: Transport> Session<T> {
                         response: crate::hex::encode(&done.response),
                     });
                     let aa_outcome = match &done.result {
-                        Ok(_) => ChipAuthOutcome::ActiveAuthenticated,
-                        Err(e) => ChipAuthOutcome::Failed(format!("active authentication: {e}")),
+                        Ok(_) => Genuineness::ActiveAuthentication,
+                        Err(e) => Genuineness::failed(
+                            GenuinenessProof::ActiveAuthentication,
+                            e.to_string(),
+                        ),
                     };
-                    if !matches!(outcome, ChipAuthOutcome::Failed(_)) {
+                    if !outcome.is_failed() {
                         outcome = aa_outcome;
                     }
                 }
                 Err(active::AaError::Transport(e)) => return Err(e.into()),
                 Err(e) => {
-                    outcome = ChipAuthOutcome::Failed(format!("active authentication: {e}"));
+                    outcome =
+                        Genuineness::failed(GenuinenessProof::ActiveAuthentication, e.to_string());
                 }
             }
         }
@@ -100,7 +93,7 @@ impl<T: Transport> Session<T> {
 
     /// CA again after a reconnection (the card left and came back); after PACE-CAM, the new
     /// run's evidence is checked instead.
-    pub(super) fn reauthenticate(&mut self, dg14: &Dg14) -> Result<ChipAuthOutcome, SessionError> {
+    pub(super) fn reauthenticate(&mut self, dg14: &Dg14) -> Result<Genuineness, SessionError> {
         match self.check_cam() {
             Some(outcome) => Ok(outcome),
             None => self.run_ca(dg14),
@@ -113,7 +106,7 @@ impl<T: Transport> Session<T> {
     /// verifier's passive authentication of that file (`card_security.signature`, or EF.SOD
     /// over DG14) makes the key the issuer's. `None` when PACE-CAM did not run or neither file
     /// has an ECDH key of the curve (then CA runs as usual).
-    fn check_cam(&mut self) -> Option<ChipAuthOutcome> {
+    fn check_cam(&mut self) -> Option<Genuineness> {
         let evidence = self.cam.clone()?;
         let curve = evidence.mapping_key().curve();
         let card_security = self
@@ -178,17 +171,18 @@ impl<T: Transport> Session<T> {
         protocol: &str,
         detail: &str,
         source: CaKeySource,
-    ) -> ChipAuthOutcome {
-        let outcome = self.record_ca_with(passed, protocol, detail);
-        if let Some(record) = self.document.meta.chip_authentication.as_mut() {
-            record.key_source = Some(source);
-        }
-        outcome
+    ) -> Genuineness {
+        self.record_key_proof(ChipAuthRecord {
+            passed,
+            protocol: protocol.to_owned(),
+            detail: detail.to_owned(),
+            key_source: Some(source),
+        })
     }
 
     /// CA, then a protected SELECT of EF.COM on the new keys: only the genuine chip can answer
     /// it with a valid MAC.
-    fn run_ca(&mut self, dg14: &Dg14) -> Result<ChipAuthOutcome, SessionError> {
+    fn run_ca(&mut self, dg14: &Dg14) -> Result<Genuineness, SessionError> {
         let infos = self
             .card_access
             .as_deref()
@@ -196,7 +190,7 @@ impl<T: Transport> Session<T> {
         let plan = match CaPlan::from_dg14(dg14, infos.as_ref()) {
             Ok(plan) => plan,
             Err(CaError::NoKey | CaError::Unsupported { .. }) => {
-                return Ok(ChipAuthOutcome::NotAvailable);
+                return Ok(Genuineness::NotAvailable);
             }
             Err(e) => return Ok(self.record_ca(false, &e.to_string())),
         };
@@ -207,7 +201,7 @@ impl<T: Transport> Session<T> {
                 // A transient fault (interference, a lost byte) fails one attempt; a copy of
                 // the chip fails every one. Open again and retry once before concluding.
                 log::info!("chip authentication failed once ({failure}); retrying");
-                self.chip_auth = ChipAuthOutcome::NotAvailable;
+                self.genuineness = Genuineness::NotAvailable;
                 self.reconnect()?;
             }
             match self.ca_attempt(&plan)? {
@@ -218,7 +212,7 @@ impl<T: Transport> Session<T> {
         let outcome = self.record_ca_with(false, &protocol, &failure);
         // Recorded first, so the reconnection does not try CA again; then open the chip again
         // so the rest can still be read.
-        self.chip_auth = outcome.clone();
+        self.genuineness = outcome.clone();
         self.reconnect()?;
         Ok(outcome)
     }
@@ -253,21 +247,24 @@ impl<T: Transport> Session<T> {
         }
     }
 
-    fn record_ca(&mut self, passed: bool, detail: &str) -> ChipAuthOutcome {
+    fn record_ca(&mut self, passed: bool, detail: &str) -> Genuineness {
         self.record_ca_with(passed, "", detail)
     }
 
-    fn record_ca_with(&mut self, passed: bool, protocol: &str, detail: &str) -> ChipAuthOutcome {
-        self.document.meta.chip_authentication = Some(ChipAuthRecord {
+    /// Record a chip authentication outcome in `card.json`; the session's conclusion is the
+    /// record read back, exactly as the verifier reads it.
+    fn record_ca_with(&mut self, passed: bool, protocol: &str, detail: &str) -> Genuineness {
+        self.record_key_proof(ChipAuthRecord {
             passed,
             protocol: protocol.to_owned(),
             detail: detail.to_owned(),
             key_source: None,
-        });
-        if passed {
-            ChipAuthOutcome::ChipAuthenticated
-        } else {
-            ChipAuthOutcome::Failed(format!("chip authentication: {detail}"))
-        }
+        })
+    }
+
+    fn record_key_proof(&mut self, record: ChipAuthRecord) -> Genuineness {
+        let outcome = record.genuineness();
+        self.document.meta.chip_authentication = Some(record);
+        outcome
     }
 }

@@ -1,7 +1,8 @@
 //! The passwords a session may try: the CAN (PACE) and MRZ keys (PACE-MRZ, BAC).
 
 use crate::document::AccessProtocol;
-use crate::mrz::{AccessKey, BacKey, Can, MrzError};
+use crate::mrz::{AccessKey, BacKey, Can};
+use cccd_qr::IdNumber;
 use time::Date;
 
 /// Every password the session may try, in order.
@@ -9,8 +10,6 @@ use time::Date;
 pub struct AccessKeys {
     can: Option<Can>,
     mrz: Vec<BacKey>,
-    /// Refuse BAC after PACE failed on a chip that offers PACE.
-    no_bac_fallback: bool,
 }
 
 impl AccessKeys {
@@ -30,12 +29,11 @@ impl AccessKeys {
 
     /// From the 12-digit ID and the date of birth (what the card's QR holds): the CAN is the
     /// ID's last 6 digits, and BAC gets one key per plausible expiry date, likeliest first.
-    pub fn from_id_and_dob(id: &str, date_of_birth: Date, today: Date) -> Result<Self, MrzError> {
-        Ok(Self {
-            can: Some(Can::from_id(id)?),
-            mrz: AccessKey::from_id_and_dob(id, date_of_birth, today)?,
-            no_bac_fallback: false,
-        })
+    pub fn from_id_and_dob(id: &IdNumber, date_of_birth: Date, today: Date) -> Self {
+        Self {
+            can: Some(Can::from_id(id)),
+            mrz: AccessKey::from_id_and_dob(id, date_of_birth, today),
+        }
     }
 
     /// Add a CAN.
@@ -43,19 +41,6 @@ impl AccessKeys {
     pub fn with_can(mut self, can: Can) -> Self {
         self.can = Some(can);
         self
-    }
-
-    /// Refuse to fall back to BAC when the chip offers PACE and PACE fails (a downgrade an
-    /// attacker on the radio link could provoke). Chips without PACE still open with BAC.
-    #[must_use]
-    pub fn without_bac_fallback(mut self) -> Self {
-        self.no_bac_fallback = true;
-        self
-    }
-
-    /// Whether BAC may follow a failed PACE.
-    pub fn bac_fallback_allowed(&self) -> bool {
-        !self.no_bac_fallback
     }
 
     /// The MRZ keys, for BAC.

@@ -16,7 +16,9 @@
 //! (`card_security.signature`, or `sod.signature` and `dg.hash.DG14`).
 
 use super::{Check, CheckId, Options, Provenance, Status};
-use crate::document::{ActiveAuthRecord, CaKeySource, Document};
+use crate::document::{
+    ActiveAuthRecord, CaKeySource, ChipAuthRecord, Document, Genuineness, GenuinenessProof,
+};
 
 const ID: CheckId = CheckId::ChipAuthentication;
 
@@ -36,21 +38,28 @@ enum AaEvidence {
 pub fn chip_authentication(doc: &Document, options: &Options) -> Check {
     let read_here = doc.provenance() == Provenance::ReadHere;
     let trusted_record = read_here || options.policy.trust_recorded_chip_auth;
-    let ca = doc.meta.chip_authentication.as_ref();
-    if let Some(ca) = ca.filter(|ca| !ca.passed) {
+    // The recorded key proof (chip authentication or PACE-CAM), read as the session read it.
+    let key_proof = doc
+        .meta
+        .chip_authentication
+        .as_ref()
+        .map(ChipAuthRecord::genuineness);
+    if let Some(Genuineness::Failed { proof, reason }) = &key_proof {
         let by = if read_here {
             "performed here"
         } else {
             "recorded in the dump"
         };
+        let proof = match proof {
+            GenuinenessProof::PaceCam => "PACE-CAM: ",
+            _ => "",
+        };
         return check(
             Status::Fail,
-            format!(
-                "chip authentication failed ({by}): {}; the chip may be a copy",
-                ca.detail
-            ),
+            format!("chip authentication failed ({by}): {proof}{reason}; the chip may be a copy"),
         );
     }
+    let ca = key_proof.filter(Genuineness::is_proven);
     // The challenge this verifier stands behind: the one it issued, or the one this process
     // sent to the chip itself.
     let own_challenge = options.aa_challenge.or_else(|| {
@@ -116,12 +125,11 @@ pub fn chip_authentication(doc: &Document, options: &Options) -> Check {
 /// nothing about the document. A failed check of that file fails it; a skipped or merely
 /// warned one leaves it a warning.
 pub fn cam_key_authenticated(check: Check, doc: &Document, passive: &[Check]) -> Check {
-    let Some(source) = doc
+    let Some(Genuineness::PaceCam { key_source: source }) = doc
         .meta
         .chip_authentication
         .as_ref()
-        .filter(|ca| ca.passed)
-        .and_then(|ca| ca.key_source)
+        .map(ChipAuthRecord::genuineness)
     else {
         return check;
     };
