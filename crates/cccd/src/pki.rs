@@ -191,8 +191,8 @@ impl Anchor {
 /// A trust anchor must be a CA: basicConstraints with CA:TRUE, and keyUsage with
 /// keyCertSign (RFC 5280 §4.2.1.9, §4.2.1.3; ICAO 9303-12 requires both in a CSCA).
 fn ca_capable(cert: &ParsedCertificate) -> Result<(), &'static str> {
-    match cert.basic_constraints() {
-        Ok(Some(bc)) if bc.ca => {}
+    match cert.basic_constraints_ca() {
+        Ok(Some(true)) => {}
         Ok(Some(_)) => return Err("basicConstraints says CA:FALSE"),
         Ok(None) => return Err("no basicConstraints extension"),
         Err(()) => return Err("basicConstraints is malformed or repeated"),

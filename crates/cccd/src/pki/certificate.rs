@@ -293,12 +293,46 @@ impl ParsedCertificate {
             .map(|e| (e.extn_id, e.critical))
     }
 
-    /// basicConstraints: `Ok(None)` when absent, `Err` when malformed or repeated.
-    pub(crate) fn basic_constraints(&self) -> Result<Option<BasicConstraints>, ()> {
-        let tbs = self.cert.tbs_certificate();
-        tbs.get_extension::<BasicConstraints>()
-            .map(|found| found.map(|(_, value)| value))
-            .map_err(|_| ())
+    /// basicConstraints' cA flag: `Ok(None)` when the extension is absent, `Err` when it is
+    /// malformed or repeated. Decoded here rather than by `x509-cert`: two CSCAs of ICAO's
+    /// master list (Ukraine) encode cA TRUE as the BER byte 0x01, which a strict DER BOOLEAN
+    /// refuses; any non-zero byte is TRUE (X.690 §8.2.2), as x509-parser read it.
+    pub(crate) fn basic_constraints_ca(&self) -> Result<Option<bool>, ()> {
+        const BASIC_CONSTRAINTS: crate::oid::ObjectIdentifier =
+            crate::oid::ObjectIdentifier::new_unwrap("2.5.29.19");
+        let mut found = self
+            .cert
+            .tbs_certificate()
+            .extensions()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| e.extn_id == BASIC_CONSTRAINTS);
+        let Some(extension) = found.next() else {
+            return Ok(None);
+        };
+        if found.next().is_some() {
+            return Err(());
+        }
+        // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE,
+        //                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL }
+        let value =
+            Tlv::parse_exact(extension.extn_value.as_bytes(), Tag::new(0x30)).map_err(|_| ())?;
+        let fields: Vec<Tlv<'_>> = value.children().collect::<Result<_, _>>().map_err(|_| ())?;
+        let (ca, rest) = match fields.split_first() {
+            Some((first, rest)) if first.tag() == Tag::new(0x01) => match first.value() {
+                [byte] => (*byte != 0, rest),
+                _ => return Err(()),
+            },
+            _ => (false, fields.as_slice()),
+        };
+        match rest {
+            [] => Ok(Some(ca)),
+            [path_len] if path_len.tag() == Tag::new(0x02) && !path_len.value().is_empty() => {
+                Ok(Some(ca))
+            }
+            _ => Err(()),
+        }
     }
 
     /// keyUsage: `Ok(None)` when absent, `Err` when malformed or repeated.
