@@ -12,9 +12,7 @@ use der::referenced::OwnedToRef;
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 use time::OffsetDateTime;
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier,
-};
+use x509_cert::ext::pkix::{AuthorityKeyIdentifier, KeyUsage, SubjectKeyIdentifier};
 use x509_cert::name::Name;
 
 use super::name;
