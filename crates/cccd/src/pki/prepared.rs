@@ -4,7 +4,7 @@
 //! One DSC signs hundreds of thousands of documents and a verifier sees the same few DSCs
 //! all day, so the work that depends only on the DSC is done once per DSC:
 //!
-//! - the certificate is parsed once ([`ParsedCertificate`]) and summarised once
+//! - the certificate is parsed once (`ParsedCertificate`) and summarised once
 //!   ([`SignerCertificate`]); a cache hit does no X.509 parsing at all;
 //! - the chain checks that do not depend on the time (the CSCA whose key verified it, names,
 //!   countries, key usage, critical extensions, links) run once, on the first chain check;
