@@ -495,7 +495,7 @@ pub struct Primitives {
 impl Primitives {
     /// Take `doc`'s EF.SOD apart.
     pub fn of(doc: &Document) -> Result<Self, BenchError> {
-        use x509_parser::prelude::{FromDer, X509Certificate};
+        use x509_cert::der::{Decode, Encode};
         let bad = |why: &str| BenchError::Chip(format!("primitives: {why}"));
         let sod = doc
             .sod()
@@ -510,7 +510,12 @@ impl Primitives {
             .signer_certificate(signer)
             .ok_or_else(|| bad("no DSC"))?
             .to_vec();
-        let (_, cert) = X509Certificate::from_der(&dsc_der).map_err(|e| bad(&e.to_string()))?;
+        let cert = x509_cert::Certificate::from_der(&dsc_der).map_err(|e| bad(&e.to_string()))?;
+        let spki_der = cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .map_err(|e| bad(&e.to_string()))?;
         let digest = cccd::crypto::HashAlgorithm::from_oid(&signer.digest_algorithm.oid)
             .ok_or_else(|| bad("digest algorithm"))?;
         let lso = &sod.lds_security_object;
@@ -524,7 +529,7 @@ impl Primitives {
             })
             .collect();
         Ok(Self {
-            spki_der: cert.public_key().raw.to_vec(),
+            spki_der,
             signature_algorithm_der: signer.signature_algorithm.encode(),
             digest,
             signed_attributes: signer

@@ -124,9 +124,9 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .map(|h| h.data_group.to_string())
             .collect(),
         signer: sod.signed_data.certificates.first().and_then(|der| {
-            x509_parser::parse_x509_certificate(der)
+            cccd::pki::SignerCertificate::from_der(der)
                 .ok()
-                .map(|(_, c)| c.subject().to_string())
+                .map(|c| c.subject)
         }),
         signer_validity: sod
             .signed_data

@@ -157,17 +157,17 @@ pub fn chip_view(doc: &Document) -> ChipView {
 
 /// The validity of a document signer certificate (DER).
 pub fn signer_validity(der: &[u8]) -> Option<SignerValidity> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let validity = cert.validity();
-    let rfc3339 = |t: &x509_parser::time::ASN1Time| {
-        t.to_datetime()
-            .format(&time::format_description::well_known::Rfc3339)
+    let cert = cccd::pki::SignerCertificate::from_der(der).ok()?;
+    let (not_before, not_after) = (cert.not_before?, cert.not_after?);
+    let rfc3339 = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()
     };
+    let now = time::OffsetDateTime::now_utc();
     Some(SignerValidity {
-        not_before: rfc3339(&validity.not_before),
-        not_after: rfc3339(&validity.not_after),
-        valid_now: validity.is_valid(),
+        not_before: rfc3339(not_before),
+        not_after: rfc3339(not_after),
+        valid_now: not_before <= now && now <= not_after,
     })
 }
 

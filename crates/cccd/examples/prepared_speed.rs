@@ -19,8 +19,8 @@ use cccd::lds::FileId;
 use cccd::passive::verify_sod;
 use cccd::pki::TrustStore;
 use cccd::pki::signature::{PreparedKey, verify_cms_signature_der};
-use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::x509::AlgorithmIdentifier;
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifierRef;
 
 /// Microseconds per call of `f`, round-robin over `items`, for at least `budget`.
 fn micros<T>(items: &[T], budget: Duration, mut f: impl FnMut(&T) -> bool) -> f64 {
@@ -51,9 +51,13 @@ fn signed_of(doc: &Document) -> Signed {
     let sd = &sod.signed_data;
     let signer = sd.signer_infos.first().unwrap();
     let dsc = sd.signer_certificate(signer).unwrap();
-    let (_, cert) = X509Certificate::from_der(dsc).unwrap();
+    let cert = x509_cert::Certificate::from_der(dsc).unwrap();
     Signed {
-        spki: cert.public_key().raw.to_vec(),
+        spki: cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .unwrap(),
         algorithm: signer.signature_algorithm.encode(),
         digest: HashAlgorithm::from_oid(&signer.digest_algorithm.oid).unwrap(),
         attributes: signer
@@ -186,11 +190,11 @@ fn main() {
     for dir in dirs {
         let doc = Document::load(&dir).unwrap();
         let s = signed_of(&doc);
-        let (_, alg) = AlgorithmIdentifier::from_der(&s.algorithm).unwrap();
+        let alg = AlgorithmIdentifierRef::from_der(&s.algorithm).unwrap();
         let label = format!(
             "{} {}",
             PreparedKey::from_spki_der(&s.spki).unwrap().description(),
-            alg.algorithm.to_id_string()
+            alg.oid
         );
         match groups.iter_mut().find(|(l, _)| *l == label) {
             Some((_, docs)) => docs.push(doc),

@@ -44,8 +44,8 @@ use crate::lds::sod::Sod;
 use crate::pki::TrustStore;
 pub use crate::pki::chain::{ChainOutcome, Revocation};
 
+pub use crate::pki::SignerCertificate;
 pub use card_security::{CardSecurityReport, verify_card_security};
-pub use signer::SignerCertificate;
 
 /// The status of one check, as a report shows it (the one status type of every report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -325,12 +325,7 @@ pub fn verify_parsed<'a>(
     at: OffsetDateTime,
 ) -> PassiveReport {
     let signed = signer::check_signer(sod, store);
-    let chain = match &signed.dsc_der {
-        Some(der) => crate::pki::chain::verify_chain(der, store, at),
-        None => ChainOutcome::Skipped {
-            reason: "no document signer certificate to check".to_owned(),
-        },
-    };
+    let chain = signer::check_chain(&signed, store, at);
     let signing_time = signer::check_signing_time(&signed, at);
     let algorithms = signer::check_algorithms(sod, &signed);
     PassiveReport {

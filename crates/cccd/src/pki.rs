@@ -9,6 +9,8 @@
 //! | submodule | job |
 //! |---|---|
 //! | [`signature`] | X.509 / CMS signature verification for every algorithm an eMRTD PKI uses |
+//! | `certificate` | one X.509 certificate parsed once (RustCrypto `x509-cert`), its typed [`CertificateError`] |
+//! | `name` | the one distinguished-name text form, and name comparison by DER or canonical form |
 //! | [`chain`] | document signer -> CSCA chain validation against a [`TrustStore`] |
 //! | [`cms`] | the CMS SignedData pieces a master list needs |
 //! | [`masterlist`] | ICAO CSCA master lists (ICAO 9303-12 §9) |
@@ -18,11 +20,13 @@
 //! The store also caches chain signature checks (see [`chain`]) so a server that
 //! sees one document signer a million times verifies its certificate signature once.
 
+pub(crate) mod certificate;
 pub mod chain;
 pub mod cms;
 pub mod crl;
 pub mod load;
 pub mod masterlist;
+mod name;
 pub mod prepared;
 pub mod signature;
 
@@ -30,13 +34,15 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 
+use crate::pki::signature::{KeyDescription, SignatureError, describe_key, verify_signature};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::ParsedExtension;
-use x509_parser::prelude::FromDer;
 
-use crate::pki::signature::{KeyDescription, SignatureError, describe_key, verify_signature};
+pub(crate) use self::certificate::ParsedCertificate;
+#[cfg(any(test, feature = "chip-side"))]
+pub(crate) use self::certificate::issuer_and_serial as certificate_issuer_and_serial;
+pub use self::certificate::{CertificateError, SignerCertificate};
+pub(crate) use self::name::CanonicalName;
 
 pub use self::crl::RevocationList;
 pub use self::load::{LoadSummary, SkippedFile};
@@ -108,12 +114,10 @@ pub enum TrustError {
 /// A CSCA (or link) certificate held by the store.
 #[derive(Debug, Clone)]
 pub struct Anchor {
-    der: Vec<u8>,
+    cert: ParsedCertificate,
     subject: String,
-    /// Lowercased subject text, for name matching without allocating per lookup.
-    subject_folded: String,
-    subject_raw: Vec<u8>,
-    issuer_raw: Vec<u8>,
+    /// The subject's canonical form, for matching re-encoded names without re-parsing.
+    subject_canonical: CanonicalName,
     key_id: Option<Vec<u8>>,
     authority_key_id: Option<Vec<u8>>,
     source: String,
@@ -121,34 +125,32 @@ pub struct Anchor {
 
 impl Anchor {
     fn from_der(der: &[u8], source: &str) -> Result<Self, TrustError> {
-        let (_, cert) = X509Certificate::from_der(der).map_err(|e| TrustError::Malformed {
+        let cert = ParsedCertificate::from_der(der).map_err(|e| TrustError::Malformed {
             what: format!("certificate from {source}: {e}"),
-            offset: 0,
+            offset: e.offset(),
         })?;
         // An anchor must be able to sign certificates; checked on the one parse made here.
         ca_capable(&cert).map_err(|why| TrustError::NotCa {
             source_name: source.to_owned(),
-            subject: cert.subject().to_string(),
+            subject: name::display(cert.subject()),
             why,
         })?;
         Ok(Self {
-            der: der.to_vec(),
-            subject: cert.subject().to_string(),
-            subject_folded: cert.subject().to_string().to_lowercase(),
-            subject_raw: cert.subject().as_raw().to_vec(),
-            issuer_raw: cert.issuer().as_raw().to_vec(),
-            key_id: subject_key_id(&cert).map(<[u8]>::to_vec),
-            authority_key_id: authority_key_id(&cert).map(<[u8]>::to_vec),
+            subject: name::display(cert.subject()),
+            subject_canonical: CanonicalName::of(cert.subject()),
+            key_id: cert.subject_key_id(),
+            authority_key_id: cert.authority_key_id(),
             source: source.to_owned(),
+            cert,
         })
     }
 
     /// The certificate, DER.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        self.cert.der()
     }
 
-    /// Subject distinguished name, RFC 4514-like text.
+    /// Subject distinguished name as text, in issuance order (`C=VN, O=…, CN=…`).
     pub fn subject(&self) -> &str {
         &self.subject
     }
@@ -160,7 +162,7 @@ impl Anchor {
 
     /// True when issuer and subject names are equal (a root or a self-issued link).
     pub fn is_self_issued(&self) -> bool {
-        self.subject_raw == self.issuer_raw
+        self.cert.subject_der() == self.cert.issuer_der()
     }
 
     /// True for a self-signed root: self-issued, and its authority key identifier (if any)
@@ -174,58 +176,65 @@ impl Anchor {
             }
     }
 
-    /// Parse the certificate (it parsed when it was added, so this only fails on a bug).
-    pub(crate) fn parse(&self) -> Option<X509Certificate<'_>> {
-        X509Certificate::from_der(&self.der).ok().map(|(_, c)| c)
+    /// The certificate, parsed when it was added.
+    pub(crate) fn certificate(&self) -> &ParsedCertificate {
+        &self.cert
+    }
+
+    /// Whether `name` (a Name, DER) is this anchor's subject: byte-equal DER or the same
+    /// canonical form (see [`name`]).
+    pub(crate) fn has_subject(&self, name_der: &[u8], canonical: Option<&CanonicalName>) -> bool {
+        self.cert.subject_der() == name_der || canonical == Some(&self.subject_canonical)
     }
 }
 
 /// A trust anchor must be a CA: basicConstraints with CA:TRUE, and keyUsage with
 /// keyCertSign (RFC 5280 §4.2.1.9, §4.2.1.3; ICAO 9303-12 requires both in a CSCA).
-fn ca_capable(cert: &X509Certificate<'_>) -> Result<(), &'static str> {
-    match cert.basic_constraints() {
-        Ok(Some(bc)) if bc.value.ca => {}
+fn ca_capable(cert: &ParsedCertificate) -> Result<(), &'static str> {
+    match cert.basic_constraints_ca() {
+        Ok(Some(true)) => {}
         Ok(Some(_)) => return Err("basicConstraints says CA:FALSE"),
         Ok(None) => return Err("no basicConstraints extension"),
-        Err(_) => return Err("basicConstraints is malformed or repeated"),
+        Err(()) => return Err("basicConstraints is malformed or repeated"),
     }
     match cert.key_usage() {
-        Ok(Some(ku)) if ku.value.key_cert_sign() => Ok(()),
+        Ok(Some(ku)) if ku.key_cert_sign() => Ok(()),
         Ok(Some(_)) => Err("keyUsage lacks keyCertSign"),
         Ok(None) => Err("no keyUsage extension"),
-        Err(_) => Err("keyUsage is malformed or repeated"),
+        Err(()) => Err("keyUsage is malformed or repeated"),
     }
-}
-
-/// The subjectKeyIdentifier extension's value, if present.
-pub(crate) fn subject_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
-    cert.extensions()
-        .iter()
-        .find_map(|ext| match ext.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0),
-            _ => None,
-        })
 }
 
 /// Whether two names are the same: byte-equal DER, or (as issuers often re-encode a name,
-/// e.g. PrintableString vs UTF8String) equal as text ignoring case.
-pub(crate) fn distinguished_names_equal(
-    a: &x509_parser::x509::X509Name<'_>,
-    b: &x509_parser::x509::X509Name<'_>,
-) -> bool {
-    a.as_raw() == b.as_raw() || a.to_string().to_lowercase() == b.to_string().to_lowercase()
+/// e.g. PrintableString vs UTF8String) the same canonical form (see [`name`]).
+pub(crate) fn distinguished_names_equal(a: &ParsedName<'_>, b: &ParsedName<'_>) -> bool {
+    a.der == b.der || CanonicalName::of(a.name) == CanonicalName::of(b.name)
 }
 
-/// The authorityKeyIdentifier's keyIdentifier, if present.
-pub(crate) fn authority_key_id<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
-    cert.extensions()
-        .iter()
-        .find_map(|ext| match ext.parsed_extension() {
-            ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                aki.key_identifier.as_ref().map(|k| k.0)
-            }
-            _ => None,
-        })
+/// A name with its DER, as compared by [`distinguished_names_equal`].
+pub(crate) struct ParsedName<'a> {
+    /// The Name, DER.
+    pub der: &'a [u8],
+    /// The Name, decoded.
+    pub name: &'a x509_cert::name::Name,
+}
+
+impl ParsedCertificate {
+    /// The subject with its DER.
+    pub(crate) fn subject_name(&self) -> ParsedName<'_> {
+        ParsedName {
+            der: self.subject_der(),
+            name: self.subject(),
+        }
+    }
+
+    /// The issuer with its DER.
+    pub(crate) fn issuer_name(&self) -> ParsedName<'_> {
+        ParsedName {
+            der: self.issuer_der(),
+            name: self.issuer(),
+        }
+    }
 }
 
 /// One line of `cccd trust`: what a stored certificate is.
@@ -302,11 +311,6 @@ pub struct TrustStore {
     prepared: prepared::PreparedSigners,
 }
 
-/// Convert an x509-parser time to `time`.
-pub(crate) fn to_datetime(t: x509_parser::time::ASN1Time) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp(t.timestamp()).ok()
-}
-
 impl TrustStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -323,6 +327,8 @@ impl TrustStore {
         let anchor = Anchor::from_der(der, source)?;
         self.fingerprints.insert(fingerprint);
         self.anchors.push(anchor);
+        // Prepared signers' chain facts were worked out without this CSCA.
+        self.prepared.clear();
         Ok(true)
     }
 
@@ -343,18 +349,18 @@ impl TrustStore {
 
     /// Anchors that may have issued `cert`: those whose subjectKeyIdentifier equals its
     /// authorityKeyIdentifier, then those whose subject equals its issuer name.
-    pub(crate) fn issuer_candidates(&self, cert: &X509Certificate<'_>) -> Vec<&Anchor> {
-        let issuer = cert.issuer().as_raw();
-        let issuer_text = cert.issuer().to_string().to_lowercase();
+    pub(crate) fn issuer_candidates(&self, cert: &ParsedCertificate) -> Vec<&Anchor> {
+        let issuer = cert.issuer_der();
+        let issuer_canonical = CanonicalName::of(cert.issuer());
         let mut out: Vec<&Anchor> = Vec::new();
-        if let Some(aki) = authority_key_id(cert) {
+        if let Some(aki) = cert.authority_key_id() {
             out.extend(
                 self.anchors
                     .iter()
-                    .filter(|a| a.key_id.as_deref() == Some(aki)),
+                    .filter(|a| a.key_id.as_deref() == Some(aki.as_slice())),
             );
         }
-        let same_name = |a: &&Anchor| a.subject_raw == issuer || a.subject_folded == issuer_text;
+        let same_name = |a: &&Anchor| a.has_subject(issuer, Some(&issuer_canonical));
         for anchor in self.anchors.iter().filter(same_name) {
             if !out.iter().any(|o| std::ptr::eq(*o, anchor)) {
                 out.push(anchor);
@@ -406,14 +412,13 @@ impl TrustStore {
         result
     }
 
-    /// The prepared signer (decoded key, EC tables from its second sighting) of the document
-    /// signer certificate `dsc_der`, whose key is `spki`; see [`prepared`].
-    pub(crate) fn prepared_signer(
+    /// The prepared signer (parsed certificate, decoded key, EC tables from its second
+    /// sighting, chain facts) of the document signer certificate `dsc_der`; see [`prepared`].
+    pub fn prepared_signer(
         &self,
         dsc_der: &[u8],
-        spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>,
-    ) -> std::sync::Arc<PreparedSigner> {
-        self.prepared.get(dsc_der, spki)
+    ) -> Result<std::sync::Arc<PreparedSigner>, CertificateError> {
+        self.prepared.get(dsc_der)
     }
 
     /// Counters of the prepared-signer cache.
@@ -443,44 +448,45 @@ pub fn verify_certificate_signature(
     let bad = |what: &str| SignatureError::BadKey {
         reason: format!("{what} certificate does not parse"),
     };
-    let (_, child) = X509Certificate::from_der(child_der).map_err(|_| bad("signed"))?;
-    let (_, issuer) = X509Certificate::from_der(issuer_der).map_err(|_| bad("issuer"))?;
+    let child = ParsedCertificate::from_der(child_der).map_err(|_| bad("signed"))?;
+    let issuer = ParsedCertificate::from_der(issuer_der).map_err(|_| bad("issuer"))?;
+    verify_signed_by(&child, &issuer)
+}
+
+/// Verify the signature of `child` with the key of `issuer`.
+pub(crate) fn verify_signed_by(
+    child: &ParsedCertificate,
+    issuer: &ParsedCertificate,
+) -> Result<(), SignatureError> {
+    let spki = issuer.spki().ok_or_else(|| SignatureError::BadKey {
+        reason: "issuer SubjectPublicKeyInfo does not parse".to_owned(),
+    })?;
     verify_signature(
-        issuer.public_key(),
-        &child.signature_algorithm,
-        child.tbs_certificate.as_ref(),
-        &child.signature_value.data,
+        &spki,
+        &child.signature_algorithm(),
+        child.tbs_der(),
+        child.signature(),
     )
 }
 
 impl TrustStore {
     fn certificate_info(&self, anchor: &Anchor) -> Option<CertificateInfo> {
-        let cert = anchor.parse()?;
-        let country = cert
-            .subject()
-            .iter_country()
-            .next()
-            .and_then(|c| c.as_str().ok())
-            .map(str::to_owned);
-        let self_signature = anchor.is_self_signed().then(|| {
-            verify_signature(
-                cert.public_key(),
-                &cert.signature_algorithm,
-                cert.tbs_certificate.as_ref(),
-                &cert.signature_value.data,
-            )
-        });
+        let cert = anchor.certificate();
+        let spki = cert.spki()?;
+        let self_signature = anchor
+            .is_self_signed()
+            .then(|| verify_signed_by(cert, cert));
         Some(CertificateInfo {
-            country,
+            country: name::country(cert.subject()),
             subject: anchor.subject.clone(),
-            issuer: cert.issuer().to_string(),
-            serial: cert.raw_serial_as_string(),
-            key: describe_key(cert.public_key()),
-            not_before: to_datetime(cert.validity().not_before),
-            not_after: to_datetime(cert.validity().not_after),
+            issuer: name::display(cert.issuer()),
+            serial: cert.serial_hex(),
+            key: describe_key(&spki),
+            not_before: cert.not_before(),
+            not_after: cert.not_after(),
             self_signature,
             link_signature: (!anchor.is_self_signed())
-                .then(|| self.verify_with_store(anchor.der(), &cert)),
+                .then(|| self.verify_with_store(anchor.der(), cert)),
             source: anchor.source.clone(),
         })
     }
@@ -489,7 +495,7 @@ impl TrustStore {
     pub(crate) fn verify_with_store(
         &self,
         der: &[u8],
-        cert: &X509Certificate<'_>,
+        cert: &ParsedCertificate,
     ) -> Result<(), SignatureError> {
         let mut last = Err(SignatureError::Invalid);
         for issuer in self.issuer_candidates(cert) {

@@ -10,11 +10,10 @@ mod lds_support;
 
 use cccd::ec::Curve;
 use cccd::pki::signature::verify_signature_der;
+use der::{Decode, Encode};
 use lds_support::{TempDir, openssl_ok};
 use serde_json::Value;
-use x509_parser::asn1_rs::ToDer;
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::SubjectPublicKeyInfo;
+use spki::SubjectPublicKeyInfoRef;
 
 fn vectors(name: &str) -> Value {
     let path = format!(
@@ -42,13 +41,11 @@ fn ecdh(curve: Curve, private: &[u8], point: &[u8]) -> Option<Vec<u8>> {
 /// The curve and point of a DER SubjectPublicKeyInfo; `None` where the encoding or the curve
 /// is refused.
 fn spki_point(der: &[u8]) -> Option<(Curve, Vec<u8>)> {
-    let (rest, spki) = SubjectPublicKeyInfo::from_der(der).ok()?;
-    if !rest.is_empty() {
-        return None;
-    }
-    let params = spki.algorithm.parameters.as_ref()?;
-    let curve = Curve::from_ec_parameters_der(&params.to_der_vec().ok()?).ok()?;
-    Some((curve, spki.subject_public_key.data.to_vec()))
+    // Trailing bytes are refused by the decoder.
+    let spki = SubjectPublicKeyInfoRef::from_der(der).ok()?;
+    let params = spki.algorithm.parameters?;
+    let curve = Curve::from_ec_parameters_der(&params.to_der().ok()?).ok()?;
+    Some((curve, spki.subject_public_key.raw_bytes().to_vec()))
 }
 
 /// Every vector: a valid one must give Wycheproof's shared secret, an invalid one must be

@@ -170,8 +170,8 @@ fn other_dg_hash_algorithms_verify_with_openssl() {
 /// signature made by the builder verifies over `der_for_signature` with the DSC's public key.
 #[test]
 fn signed_attributes_are_the_signed_bytes() {
+    use der::Decode;
     use p256::ecdsa::signature::Verifier;
-    use x509_parser::prelude::FromDer;
     let dir = TempDir::new("sodattrs");
     let pki = make_pki(&dir, KeyKind::P256);
     let key = key_for(KeyKind::P256, false, &pki.dsc_key_pkcs8);
@@ -181,9 +181,14 @@ fn signed_attributes_are_the_signed_bytes() {
         .unwrap();
     let parsed = Sod::parse(&sod).unwrap();
     let si = &parsed.signed_data.signer_infos[0];
-    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&pki.dsc_der).unwrap();
-    let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&cert.public_key().subject_public_key.data)
-        .unwrap();
+    let cert = x509_cert::Certificate::from_der(&pki.dsc_der).unwrap();
+    let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(
+        cert.tbs_certificate()
+            .subject_public_key_info()
+            .subject_public_key
+            .raw_bytes(),
+    )
+    .unwrap();
     let sig = p256::ecdsa::Signature::from_der(&si.signature).unwrap();
     let signed = &si.signed_attrs.as_ref().unwrap().der_for_signature;
     assert!(vk.verify(signed, &sig).is_ok());

@@ -21,8 +21,6 @@ use crate::lds::dg15::{AaPublicKey, Dg15};
 use crate::oid::{self as sig_oid, ObjectIdentifier};
 use crate::pki::signature;
 use crate::transport::{Transport, TransportError};
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::AlgorithmIdentifier;
 
 /// Why Active Authentication did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -214,11 +212,7 @@ fn verify_with_prepared_key(
     response: &[u8],
 ) -> Result<(), signature::SignatureError> {
     let spki = signature::parse_spki(spki_der)?;
-    let (_, algorithm) = AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| {
-        signature::SignatureError::UnsupportedAlgorithm {
-            oid: "unparseable AlgorithmIdentifier".to_owned(),
-        }
-    })?;
+    let algorithm = signature::parse_algorithm(algorithm_der)?;
     signature::PreparedKey::new(&spki).verify(&spki, &algorithm, message, response)
 }
 

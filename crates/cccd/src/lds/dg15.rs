@@ -8,9 +8,9 @@
 use super::asn1::{algorithm_identifier, children, nth, root};
 use super::{DataGroup, FileId, LdsError, Reason};
 use crate::tlv::{self, Tag, Tlv};
-use x509_parser::prelude::FromDer;
-use x509_parser::public_key::PublicKey;
-use x509_parser::x509::SubjectPublicKeyInfo;
+use der::Decode;
+use rsa::pkcs1::RsaPublicKeyRef;
+use spki::SubjectPublicKeyInfoRef;
 
 const FILE: FileId = FileId::Dg(DataGroup::Dg15);
 const DG15_TAG: Tag = Tag::new(0x6F);
@@ -95,20 +95,29 @@ impl Dg15 {
     }
 
     fn from_spki_at(der: &[u8], spki: &Tlv<'_>, base: usize) -> Result<Self, LdsError> {
-        let (_, parsed) = SubjectPublicKeyInfo::from_der(der).map_err(|e| LdsError::Malformed {
-            file: FILE,
-            offset: base,
-            reason: Reason::Certificate(e.to_string()),
-        })?;
+        let spki_der = der.get(..spki.total_len()).unwrap_or(der);
+        let parsed =
+            SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|e| LdsError::Malformed {
+                file: FILE,
+                offset: base
+                    + e.position()
+                        .and_then(|p| usize::try_from(p).ok())
+                        .unwrap_or(0),
+                reason: Reason::Certificate(e.kind().to_string()),
+            })?;
+        let key_bits = parsed.subject_public_key.raw_bytes();
         let items = children(spki, FILE)?;
         let alg_tlv = nth(&items, 0, spki, FILE, "algorithm missing")?;
         algorithm_identifier(&alg_tlv, FILE)?;
-        let key = match parsed.parsed() {
-            Ok(PublicKey::RSA(rsa)) => AaPublicKey::Rsa {
-                modulus: strip_zero(rsa.modulus).to_vec(),
-                exponent: strip_zero(rsa.exponent).to_vec(),
+        let rsa = (parsed.algorithm.oid == crate::oid::RSA_ENCRYPTION)
+            .then(|| RsaPublicKeyRef::from_der(key_bits).ok())
+            .flatten();
+        let key = match (rsa, parsed.algorithm.oid) {
+            (Some(rsa), _) => AaPublicKey::Rsa {
+                modulus: strip_zero(rsa.modulus.as_bytes()).to_vec(),
+                exponent: strip_zero(rsa.public_exponent.as_bytes()).to_vec(),
             },
-            Ok(PublicKey::EC(point)) => {
+            (None, crate::oid::EC_PUBLIC_KEY) => {
                 let params = children(&alg_tlv, FILE)?;
                 let p = nth(&params, 1, &alg_tlv, FILE, "EC parameters missing")?;
                 let p_der = super::asn1::raw(&p);
@@ -122,7 +131,7 @@ impl Dg15 {
                 };
                 AaPublicKey::Ec {
                     curve,
-                    point: point.data().to_vec(),
+                    point: key_bits.to_vec(),
                 }
             }
             _ => {
@@ -133,7 +142,7 @@ impl Dg15 {
             }
         };
         Ok(Self {
-            spki: der.get(..spki.total_len()).unwrap_or(der).to_vec(),
+            spki: spki_der.to_vec(),
             key,
         })
     }

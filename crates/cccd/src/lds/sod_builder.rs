@@ -11,7 +11,6 @@ use crate::oid::{self, ObjectIdentifier};
 use crate::pki::cms::retag_set_as_context0;
 use crate::tlv::{self, Tag};
 use ecdsa::signature::Signer;
-use x509_parser::prelude::{FromDer, X509Certificate};
 
 const FILE: FileId = FileId::Sod;
 
@@ -212,10 +211,11 @@ impl SodBuilder {
         key: &DocumentSignerKey,
         file: FileId,
     ) -> Result<Vec<u8>, LdsError> {
-        let (_, cert) = X509Certificate::from_der(dsc_der).map_err(|e| LdsError::Encode {
-            file,
-            what: format!("DSC certificate: {e}"),
-        })?;
+        let (issuer, serial) =
+            crate::pki::certificate_issuer_and_serial(dsc_der).ok_or_else(|| LdsError::Encode {
+                file,
+                what: "DSC certificate: no issuer and serial number".to_owned(),
+            })?;
         let digest = key.digest();
         let digest_alg = AlgorithmIdentifier::new(digest.oid()).encode();
 
@@ -239,10 +239,7 @@ impl SodBuilder {
         let signed_attrs_set = enc_set_of(&attr_refs);
         let signature = key.sign(&signed_attrs_set)?;
 
-        let sid = enc_seq(&[
-            cert.issuer().as_raw(),
-            &enc_uint_raw(cert.tbs_certificate.raw_serial()),
-        ]);
+        let sid = enc_seq(&[issuer, &enc_uint_raw(serial)]);
         let signer_info = enc_seq(&[
             &enc_uint(1),
             &sid,

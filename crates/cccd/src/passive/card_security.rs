@@ -8,7 +8,6 @@ use time::OffsetDateTime;
 use super::{ChainOutcome, Outcome, SignerCertificate, signer};
 use crate::lds::card_security::CardSecurity;
 use crate::pki::TrustStore;
-use crate::pki::chain::verify_chain;
 
 /// What passive authentication of EF.CardSecurity found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,12 +57,7 @@ pub fn verify_card_security(
         "EF.CardSecurity",
         store,
     );
-    let chain = match &signed.dsc_der {
-        Some(der) => verify_chain(der, store, at),
-        None => ChainOutcome::Skipped {
-            reason: "no document signer certificate to check".to_owned(),
-        },
-    };
+    let chain = signer::check_chain(&signed, store, at);
     // The first step that did not pass speaks for the signature: a content that is not what
     // was signed fails even when the signature over the attributes verifies.
     let signature = [signed.content_type, signed.message_digest, signed.signature]

@@ -1,35 +1,15 @@
 //! The SignerInfo of EF.SOD: its signed attributes, its signature, and the DSC that made it.
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
-use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
 
 use super::Outcome;
 use crate::crypto::HashAlgorithm;
 use crate::lds::sod::Sod;
 use crate::oid::{self, ObjectIdentifier};
 use crate::pki::cms::{AttributeProblem, SignedAttributes, SignedData};
-use crate::pki::signature::KeyDescription;
-use crate::pki::{TrustStore, to_datetime};
-
-/// The document signer certificate, for display.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignerCertificate {
-    /// Subject DN.
-    pub subject: String,
-    /// Issuer DN.
-    pub issuer: String,
-    /// The subject's countryName, upper-cased.
-    pub country: Option<String>,
-    /// Serial number, hex with colons as x509-parser prints it.
-    pub serial: String,
-    /// Start of validity.
-    pub not_before: Option<OffsetDateTime>,
-    /// End of validity.
-    pub not_after: Option<OffsetDateTime>,
-    /// Key algorithm and size.
-    pub key: KeyDescription,
-}
+use crate::pki::{PreparedSigner, SignerCertificate, TrustStore};
 
 /// What the SignerInfo checks found.
 pub(super) struct SignerChecks {
@@ -42,18 +22,8 @@ pub(super) struct SignerChecks {
     pub signature: Outcome,
     pub signer: Option<SignerCertificate>,
     pub dsc_der: Option<Vec<u8>>,
-}
-
-fn describe(cert: &X509Certificate<'_>, key: KeyDescription) -> SignerCertificate {
-    SignerCertificate {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        country: crate::pki::chain::country_of(cert.subject()),
-        serial: cert.raw_serial_as_string(),
-        not_before: to_datetime(cert.validity().not_before),
-        not_after: to_datetime(cert.validity().not_after),
-        key,
-    }
+    /// The DSC's prepared signer (parsed once per process), for the chain check.
+    pub prepared: Option<Arc<PreparedSigner>>,
 }
 
 /// Check the first (for eMRTDs, the only) SignerInfo of EF.SOD.
@@ -80,6 +50,7 @@ pub(super) fn check_signed_data(
             signature: fail(),
             signer: None,
             dsc_der: None,
+            prepared: None,
         };
     };
     let digest_oid = signer_info.digest_algorithm.oid;
@@ -95,6 +66,7 @@ pub(super) fn check_signed_data(
             signature: fail(),
             signer: None,
             dsc_der: sd.signer_certificate(signer_info).map(<[u8]>::to_vec),
+            prepared: None,
         };
     };
 
@@ -112,10 +84,13 @@ pub(super) fn check_signed_data(
             )),
             signer: None,
             dsc_der: None,
+            prepared: None,
         };
     };
-    let cert = match parse_dsc(dsc_der) {
-        Ok(cert) => cert,
+    // Parsed, summarised and its key decoded once per document signer, with EC tables from
+    // its second sighting; a cache hit does no X.509 parsing.
+    let prepared = match prepared_dsc(store, dsc_der) {
+        Ok(prepared) => prepared,
         Err(why) => {
             return SignerChecks {
                 digest,
@@ -125,18 +100,21 @@ pub(super) fn check_signed_data(
                 signature: Outcome::Fail(format!("the document signer certificate {why}")),
                 signer: None,
                 dsc_der: None,
+                prepared: None,
             };
         }
     };
-
-    // The key decoded once per document signer, with EC tables from its second sighting.
-    let prepared = store.prepared_signer(dsc_der, cert.public_key());
     let algorithm_der = signer_info.signature_algorithm.encode();
-    let signature = match (X509AlgorithmIdentifier::from_der(&algorithm_der), digest) {
-        (Err(_), _) => Outcome::Fail("the signature algorithm does not parse".to_owned()),
-        (Ok(_), None) => skip("the digest algorithm is not supported"),
-        (Ok((_, algorithm)), Some(hash)) => match prepared.key().verify_cms(
-            cert.public_key(),
+    let algorithm = crate::pki::certificate::algorithm_identifier(&algorithm_der);
+    let spki = prepared.certificate().spki();
+    let signature = match (algorithm, digest, spki) {
+        (None, _, _) => Outcome::Fail("the signature algorithm does not parse".to_owned()),
+        (Some(_), None, _) => skip("the digest algorithm is not supported"),
+        (Some(_), Some(_), None) => {
+            Outcome::Fail("the document signer certificate's public key does not decode".to_owned())
+        }
+        (Some(algorithm), Some(hash), Some(spki)) => match prepared.key().verify_cms(
+            &spki,
             &algorithm,
             hash,
             &attrs.der_for_signature,
@@ -156,8 +134,9 @@ pub(super) fn check_signed_data(
         content_type,
         message_digest,
         signature,
-        signer: Some(describe(&cert, prepared.key().description().clone())),
+        signer: Some(prepared.summary().clone()),
         dsc_der: Some(dsc_der.to_vec()),
+        prepared: Some(prepared),
     }
 }
 
@@ -226,50 +205,31 @@ fn attribute_problem(problem: &AttributeProblem) -> String {
     }
 }
 
-/// Parse the DSC, refusing a certificate whose unsigned parts are not exactly DER.
-fn parse_dsc(der: &[u8]) -> Result<X509Certificate<'_>, String> {
+/// The DSC's prepared signer, refusing a certificate whose unsigned parts are not exactly DER.
+fn prepared_dsc(store: &TrustStore, der: &[u8]) -> Result<Arc<PreparedSigner>, String> {
+    let prepared = store
+        .prepared_signer(der)
+        .map_err(|_| "does not parse".to_owned())?;
     // The outer signatureAlgorithm and signature encoding are outside the signed
     // TBSCertificate: they must repeat the signed copy exactly (RFC 5280 4.1.1.2).
-    strict_certificate_shape(der).map_err(str::to_owned)?;
-    X509Certificate::from_der(der)
-        .map(|(_, cert)| cert)
-        .map_err(|_| "does not parse".to_owned())
+    prepared.outer_shape().map_err(str::to_owned)?;
+    Ok(prepared)
 }
 
-/// The unsigned parts of a certificate, checked byte by byte (x509-parser is lenient about
-/// tags there): `SEQUENCE { TBSCertificate SEQUENCE, AlgorithmIdentifier SEQUENCE equal to the
-/// one inside the TBS, BIT STRING with no unused bits }`.
-fn strict_certificate_shape(der: &[u8]) -> Result<(), &'static str> {
-    use crate::tlv::{Tag, Tlv};
-    const SEQ: Tag = Tag::new(0x30);
-    let cert = Tlv::parse_exact(der, SEQ).map_err(|_| "is not one DER SEQUENCE")?;
-    let parts: Vec<Tlv<'_>> = cert
-        .children()
-        .collect::<Result<_, _>>()
-        .map_err(|_| "has malformed parts")?;
-    let [tbs, alg, sig] = parts.as_slice() else {
-        return Err("does not have exactly three parts");
-    };
-    if tbs.tag() != SEQ || alg.tag() != SEQ || sig.tag() != Tag::new(0x03) {
-        return Err("has a wrong tag in its outer structure");
+/// `sod.chain`: the DSC's chain at `at`, through its prepared signer (the time-independent
+/// checks made once per DSC).
+pub(super) fn check_chain(
+    signed: &SignerChecks,
+    store: &TrustStore,
+    at: OffsetDateTime,
+) -> super::ChainOutcome {
+    match (&signed.prepared, &signed.dsc_der) {
+        (Some(prepared), _) => prepared.chain_at(store, at),
+        (None, Some(der)) => crate::pki::chain::verify_chain(der, store, at),
+        (None, None) => super::ChainOutcome::Skipped {
+            reason: "no document signer certificate to check".to_owned(),
+        },
     }
-    if sig.value().first() != Some(&0) {
-        return Err("signature BIT STRING has unused bits");
-    }
-    // TBSCertificate: [0] version (optional), serialNumber, signature AlgorithmIdentifier...
-    let inner: Vec<Tlv<'_>> = tbs
-        .children()
-        .collect::<Result<_, _>>()
-        .map_err(|_| "has a malformed TBSCertificate")?;
-    let skip = usize::from(inner.first().is_some_and(|t| t.tag() == Tag::new(0xA0)));
-    let signed_alg = inner
-        .get(skip + 1)
-        .ok_or("has no signature algorithm in its TBSCertificate")?;
-    let bytes = |t: &Tlv<'_>| &der[t.offset()..t.offset() + t.total_len()];
-    if bytes(signed_alg) != bytes(alg) {
-        return Err("outer signature algorithm differs from the signed one");
-    }
-    Ok(())
 }
 
 /// `sod.signing_time`: a signingTime, when present, must lie inside the DSC's validity (a

@@ -6,18 +6,18 @@
 //! (`unverified: no CSCA for <issuer>`), because Vietnam's ID-card CSCA is not public.
 //!
 //! Certificate signature checks go through [`TrustStore::check_certificate_signature`],
-//! which caches them by the pair of certificates; validity and revocation depend on `at`
-//! and on the CRLs and are re-checked on every call.
+//! which caches them by the pair of certificates. Everything that does not depend on `at`
+//! (the CSCA found, names, countries, key usage, critical extensions, links) is worked out
+//! once per DSC and kept with its prepared signer ([`super::prepared`]); validity and
+//! revocation depend on `at` and on the CRLs and are re-checked on every call.
 
 use std::fmt;
 
 use crate::oid::ObjectIdentifier;
 use time::OffsetDateTime;
-use x509_parser::certificate::X509Certificate;
-use x509_parser::prelude::FromDer;
 
 use super::signature::SignatureError;
-use crate::pki::{Anchor, TrustStore, to_datetime};
+use crate::pki::{Anchor, ParsedCertificate, TrustStore, name};
 
 /// Longest chain of link certificates followed above the DSC's issuer.
 pub const MAX_LINK_DEPTH: usize = 4;
@@ -262,11 +262,11 @@ fn failed(reason: ChainFailure) -> ChainOutcome {
 
 /// Check a validity window; `Err((not_before, not_after))` with the violated bound set.
 fn validity_at(
-    cert: &X509Certificate<'_>,
+    cert: &ParsedCertificate,
     at: OffsetDateTime,
 ) -> Result<(), (Option<OffsetDateTime>, Option<OffsetDateTime>)> {
-    let not_before = to_datetime(cert.validity().not_before);
-    let not_after = to_datetime(cert.validity().not_after);
+    let not_before = cert.not_before();
+    let not_after = cert.not_after();
     if not_before.is_some_and(|t| at < t) {
         return Err((not_before, None));
     }
@@ -278,14 +278,14 @@ fn validity_at(
 
 /// Whether a key usage extension is absent or grants the usage.
 fn key_usage_allows(
-    cert: &X509Certificate<'_>,
-    usage: fn(&x509_parser::extensions::KeyUsage) -> bool,
+    cert: &ParsedCertificate,
+    usage: fn(&x509_cert::ext::pkix::KeyUsage) -> bool,
 ) -> bool {
     match cert.key_usage() {
-        Ok(Some(ext)) => usage(ext.value),
+        Ok(Some(ext)) => usage(&ext),
         Ok(None) => true,
         // A duplicated or unparseable extension does not grant anything.
-        Err(_) => false,
+        Err(()) => false,
     }
 }
 
@@ -293,15 +293,14 @@ fn key_usage_allows(
 /// exist but none verifies, `Ok(None)` when there is no candidate.
 fn find_issuer<'s>(
     store: &'s TrustStore,
-    der: &[u8],
-    cert: &X509Certificate<'_>,
+    cert: &ParsedCertificate,
 ) -> Result<Option<&'s Anchor>, SignatureError> {
     let mut last_error = None;
     for candidate in store.issuer_candidates(cert) {
-        if candidate.der() == der {
+        if candidate.der() == cert.der() {
             continue;
         }
-        match store.check_certificate_signature(der, candidate.der()) {
+        match store.check_certificate_signature(cert.der(), candidate.der()) {
             Ok(()) => return Ok(Some(candidate)),
             Err(e) => last_error = Some(e),
         }
@@ -330,93 +329,147 @@ const KNOWN_EXTENSIONS: [ObjectIdentifier; 12] = [
 ];
 
 /// The first critical extension of `cert` that is not in [`KNOWN_EXTENSIONS`].
-fn unknown_critical_extension(cert: &X509Certificate<'_>) -> Option<String> {
+fn unknown_critical_extension(cert: &ParsedCertificate) -> Option<String> {
     cert.extensions()
-        .iter()
-        .filter(|e| e.critical)
-        .find(|e| {
-            crate::pki::signature::oid_of(&e.oid).is_none_or(|oid| !KNOWN_EXTENSIONS.contains(&oid))
-        })
-        .map(|e| e.oid.to_id_string())
+        .find(|(oid, critical)| *critical && !KNOWN_EXTENSIONS.contains(oid))
+        .map(|(oid, _)| oid.to_string())
 }
 
-/// The countryName of a name, upper-cased, if it has one.
-pub(crate) fn country_of(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
-    name.iter_country()
-        .next()
-        .and_then(|c| c.as_str().ok())
-        .map(str::to_ascii_uppercase)
+/// What a DSC's chain is apart from the verification time and the CRLs: worked out once per
+/// DSC (see [`super::prepared`]) and finished by [`ChainFacts::at`] on every use.
+#[derive(Debug, Clone)]
+pub(crate) enum ChainFacts {
+    /// Decided whatever the time: no CSCA, a signature that does not verify, a name or
+    /// country that does not match.
+    Decided(ChainOutcome),
+    /// The CSCA (index in the store's anchors) whose key verified the DSC.
+    Issued {
+        csca: usize,
+        /// A key usage or critical extension failure, reported after the validity checks
+        /// (the order the checks have always been reported in).
+        after_validity: Option<ChainFailure>,
+        /// The link certificates above the CSCA, or why one failed.
+        links: Result<Vec<String>, ChainFailure>,
+    },
 }
 
-/// Validate a document signer certificate against the store at time `at`.
-pub fn verify_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime) -> ChainOutcome {
-    let dsc = match X509Certificate::from_der(dsc_der) {
-        Ok((_, cert)) => cert,
-        Err(e) => {
+impl ChainFacts {
+    /// Everything about `dsc`'s chain in `store` that does not depend on the time.
+    pub(crate) fn of(dsc: &ParsedCertificate, store: &TrustStore) -> Self {
+        let csca = match find_issuer(store, dsc) {
+            Ok(Some(anchor)) => anchor,
+            Ok(None) => {
+                return Self::Decided(ChainOutcome::NoAnchor {
+                    issuer: name::display(dsc.issuer()),
+                });
+            }
+            Err(error) => {
+                return Self::Decided(failed(ChainFailure::SignatureInvalid {
+                    certificate: name::display(dsc.subject()),
+                    error,
+                }));
+            }
+        };
+        if let Err(reason) = check_names(dsc, csca) {
+            return Self::Decided(failed(reason));
+        }
+        let Some(index) = store.anchors.iter().position(|a| std::ptr::eq(a, csca)) else {
+            return Self::Decided(failed(ChainFailure::DscUnparseable {
+                reason: "CSCA no longer held by the store".to_owned(),
+            }));
+        };
+        Self::Issued {
+            csca: index,
+            after_validity: check_usage(dsc, csca).err(),
+            links: follow_links(store, csca),
+        }
+    }
+
+    /// The outcome at `at`: validity of both certificates, then the deferred failure, then
+    /// what the CRLs say, then the links.
+    pub(crate) fn at(
+        &self,
+        dsc: &ParsedCertificate,
+        store: &TrustStore,
+        at: OffsetDateTime,
+    ) -> ChainOutcome {
+        let (csca, after_validity, links) = match self {
+            Self::Decided(outcome) => return outcome.clone(),
+            Self::Issued {
+                csca,
+                after_validity,
+                links,
+            } => (csca, after_validity, links),
+        };
+        let Some(csca) = store.anchors.get(*csca) else {
             return failed(ChainFailure::DscUnparseable {
-                reason: e.to_string(),
+                reason: "CSCA no longer held by the store".to_owned(),
             });
+        };
+        if let Err(reason) = check_validity(dsc, csca, at) {
+            return failed(reason);
         }
-    };
-    let csca = match find_issuer(store, dsc_der, &dsc) {
-        Ok(Some(anchor)) => anchor,
-        Ok(None) => {
-            return ChainOutcome::NoAnchor {
-                issuer: dsc.issuer().to_string(),
-            };
+        if let Some(reason) = after_validity {
+            return failed(reason.clone());
         }
-        Err(error) => {
-            return failed(ChainFailure::SignatureInvalid {
-                certificate: dsc.subject().to_string(),
-                error,
+        let Ok(revocation) = store.revocation_status(csca, dsc.serial(), at) else {
+            return failed(ChainFailure::Revoked {
+                serial: dsc.serial_hex(),
             });
+        };
+        match links {
+            Ok(links) => ChainOutcome::Verified {
+                csca_subject: csca.subject().to_owned(),
+                country: name::country(csca.certificate().subject()),
+                links: links.clone(),
+                revocation,
+            },
+            Err(reason) => failed(reason.clone()),
         }
-    };
-    let Some(csca_cert) = csca.parse() else {
-        return failed(ChainFailure::DscUnparseable {
-            reason: "CSCA in the store no longer parses".to_owned(),
-        });
-    };
-    if let Err(reason) = check_pair(&dsc, &csca_cert, csca, at) {
-        return failed(reason);
-    }
-    let Ok(revocation) = store.revocation_status(csca, dsc.raw_serial(), at) else {
-        return failed(ChainFailure::Revoked {
-            serial: dsc.raw_serial_as_string(),
-        });
-    };
-    match follow_links(store, csca) {
-        Ok(links) => ChainOutcome::Verified {
-            csca_subject: csca.subject().to_owned(),
-            country: country_of(csca_cert.subject()),
-            links,
-            revocation,
-        },
-        Err(reason) => failed(reason),
     }
 }
 
-/// Everything about a DSC and the CSCA whose key verified it, except revocation: names,
-/// countries, validity at `at`, key usage, critical extensions.
-fn check_pair(
-    dsc: &X509Certificate<'_>,
-    csca_cert: &X509Certificate<'_>,
-    csca: &Anchor,
-    at: OffsetDateTime,
-) -> Result<(), ChainFailure> {
-    if !crate::pki::distinguished_names_equal(dsc.issuer(), csca_cert.subject()) {
+/// Validate a document signer certificate against the store at time `at`. This parses the
+/// DSC on every call; passive authentication uses the DSC's prepared signer instead
+/// ([`super::PreparedSigner::chain_at`]), which parses it and runs the time-independent
+/// checks once.
+pub fn verify_chain(dsc_der: &[u8], store: &TrustStore, at: OffsetDateTime) -> ChainOutcome {
+    match ParsedCertificate::from_der(dsc_der) {
+        Ok(dsc) => ChainFacts::of(&dsc, store).at(&dsc, store, at),
+        Err(e) => failed(ChainFailure::DscUnparseable {
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// The DSC's issuer name is its CSCA's subject, and both name the same country.
+fn check_names(dsc: &ParsedCertificate, csca: &Anchor) -> Result<(), ChainFailure> {
+    let csca_cert = csca.certificate();
+    if !crate::pki::distinguished_names_equal(&dsc.issuer_name(), &csca_cert.subject_name()) {
         return Err(ChainFailure::IssuerNameMismatch {
-            issuer: dsc.issuer().to_string(),
+            issuer: name::display(dsc.issuer()),
             csca: csca.subject().to_owned(),
         });
     }
-    let (dsc_country, csca_country) = (country_of(dsc.subject()), country_of(csca_cert.subject()));
+    let (dsc_country, csca_country) = (
+        name::country(dsc.subject()),
+        name::country(csca_cert.subject()),
+    );
     if dsc_country.is_none() || dsc_country != csca_country {
         return Err(ChainFailure::CountryMismatch {
             dsc: dsc_country,
             csca: csca_country,
         });
     }
+    Ok(())
+}
+
+/// Both certificates are valid at `at`.
+fn check_validity(
+    dsc: &ParsedCertificate,
+    csca: &Anchor,
+    at: OffsetDateTime,
+) -> Result<(), ChainFailure> {
     if let Err((not_before, not_after)) = validity_at(dsc, at) {
         return Err(match (not_before, not_after) {
             (Some(not_before), _) => ChainFailure::DscNotYetValid { not_before },
@@ -425,7 +478,7 @@ fn check_pair(
             },
         });
     }
-    if let Err((not_before, not_after)) = validity_at(csca_cert, at) {
+    if let Err((not_before, not_after)) = validity_at(csca.certificate(), at) {
         let subject = csca.subject().to_owned();
         return Err(match (not_before, not_after) {
             (Some(not_before), _) => ChainFailure::CscaNotYetValid {
@@ -438,20 +491,26 @@ fn check_pair(
             },
         });
     }
-    if !key_usage_allows(dsc, x509_parser::extensions::KeyUsage::digital_signature) {
+    Ok(())
+}
+
+/// Key usage of both certificates, and no unknown critical extension in either.
+fn check_usage(dsc: &ParsedCertificate, csca: &Anchor) -> Result<(), ChainFailure> {
+    let csca_cert = csca.certificate();
+    if !key_usage_allows(dsc, x509_cert::ext::pkix::KeyUsage::digital_signature) {
         return Err(ChainFailure::KeyUsage {
-            certificate: dsc.subject().to_string(),
+            certificate: name::display(dsc.subject()),
             missing: "digitalSignature",
         });
     }
-    if !key_usage_allows(csca_cert, x509_parser::extensions::KeyUsage::key_cert_sign) {
+    if !key_usage_allows(csca_cert, x509_cert::ext::pkix::KeyUsage::key_cert_sign) {
         return Err(ChainFailure::KeyUsage {
             certificate: csca.subject().to_owned(),
             missing: "keyCertSign",
         });
     }
     for (cert, subject) in [
-        (dsc, dsc.subject().to_string()),
+        (dsc, name::display(dsc.subject())),
         (csca_cert, csca.subject().to_owned()),
     ] {
         if let Some(oid) = unknown_critical_extension(cert) {
@@ -474,8 +533,7 @@ fn follow_links(store: &TrustStore, start: &Anchor) -> Result<Vec<String>, Chain
         if current.is_self_signed() {
             break;
         }
-        let Some(cert) = current.parse() else { break };
-        match find_issuer(store, current.der(), &cert) {
+        match find_issuer(store, current.certificate()) {
             Ok(Some(issuer)) => {
                 links.push(issuer.subject().to_owned());
                 current = issuer;

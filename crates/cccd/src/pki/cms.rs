@@ -14,7 +14,6 @@ pub use attributes::{Attribute, AttributeProblem, SignedAttributes};
 use crate::oid::{self, ObjectIdentifier};
 use crate::tlv::{self, Tag, Tlv, TlvError, TlvErrorKind};
 use std::fmt;
-use x509_parser::prelude::{FromDer, X509Certificate};
 
 const SEQUENCE: Tag = Tag::new(0x30);
 const SET: Tag = Tag::new(0x31);
@@ -369,18 +368,14 @@ impl SignedData {
     pub fn signer_certificate(&self, signer: &SignerInfo) -> Option<&[u8]> {
         self.certificates
             .iter()
-            .find(|der| {
-                let Ok((_, cert)) = X509Certificate::from_der(der) else {
-                    return false;
-                };
-                match &signer.sid {
-                    SignerIdentifier::IssuerAndSerialNumber { issuer, serial } => {
-                        cert.issuer().as_raw() == issuer.as_slice()
-                            && cert.tbs_certificate.raw_serial() == serial.as_slice()
-                    }
-                    SignerIdentifier::SubjectKeyIdentifier(ski) => {
-                        super::subject_key_id(&cert) == Some(ski.as_slice())
-                    }
+            .find(|der| match &signer.sid {
+                SignerIdentifier::IssuerAndSerialNumber { issuer, serial } => {
+                    super::certificate::issuer_and_serial(der)
+                        == Some((issuer.as_slice(), serial.as_slice()))
+                }
+                SignerIdentifier::SubjectKeyIdentifier(ski) => {
+                    super::ParsedCertificate::from_der(der)
+                        .is_ok_and(|cert| cert.subject_key_id().as_deref() == Some(ski.as_slice()))
                 }
             })
             .map(Vec::as_slice)
@@ -389,7 +384,7 @@ impl SignedData {
 
 /// An embedded certificate: a DER SEQUENCE that parses as X.509.
 fn checked_certificate(cert: &Tlv<'_>) -> Result<Vec<u8>, CmsError> {
-    // x509-parser does not insist on the outer tag; DER does.
+    // Checked here too, so the error names the CMS offset.
     if cert.tag() != SEQUENCE {
         return Err(CmsError::invalid(
             cert.offset(),
@@ -397,7 +392,7 @@ fn checked_certificate(cert: &Tlv<'_>) -> Result<Vec<u8>, CmsError> {
         ));
     }
     let der = raw(cert);
-    X509Certificate::from_der(&der).map_err(|e| CmsError {
+    super::ParsedCertificate::from_der(&der).map_err(|e| CmsError {
         offset: cert.offset(),
         reason: CmsReason::Certificate(e.to_string()),
     })?;

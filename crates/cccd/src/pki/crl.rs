@@ -6,13 +6,12 @@
 
 use std::collections::HashSet;
 
+use der::Decode;
+use der::referenced::OwnedToRef;
 use time::OffsetDateTime;
-use x509_parser::prelude::FromDer;
-use x509_parser::revocation_list::CertificateRevocationList;
-#[cfg(test)]
-use x509_parser::x509::X509Name;
+use x509_cert::crl::CertificateList;
 
-use super::{TrustError, TrustStore, to_datetime};
+use super::{CanonicalName, CertificateError, TrustError, TrustStore, name};
 use crate::pki::signature::verify_signature;
 
 /// A CRL of the CSCA lists the certificate.
@@ -24,10 +23,11 @@ pub(crate) struct Revoked;
 pub struct RevocationList {
     /// Issuer name, DER.
     issuer_raw: Vec<u8>,
-    /// Issuer DN text.
+    /// Issuer DN text (for display only; never compared).
     pub issuer: String,
-    /// Lowercased issuer text: names re-encoded (PrintableString vs UTF8String) still match.
-    issuer_folded: String,
+    /// The issuer's canonical form: names re-encoded (PrintableString vs UTF8String) still
+    /// match, by structure rather than by text.
+    issuer_canonical: CanonicalName,
     /// thisUpdate.
     pub this_update: Option<OffsetDateTime>,
     /// nextUpdate, if stated.
@@ -52,6 +52,18 @@ impl RevocationList {
     }
 }
 
+/// Where a CRL's TBSCertList and issuer Name are (byte ranges of their complete TLVs).
+fn crl_part_ranges(der: &[u8]) -> Option<[std::ops::Range<usize>; 2]> {
+    use crate::tlv::{Tag, Tlv};
+    let range = |t: &Tlv<'_>| t.offset()..t.offset() + t.total_len();
+    let list = Tlv::parse_exact(der, Tag::new(0x30)).ok()?;
+    let tbs = list.children().next()?.ok()?;
+    let fields: Vec<Tlv<'_>> = tbs.children().collect::<Result<_, _>>().ok()?;
+    // version (optional INTEGER), signature, issuer, thisUpdate, ...
+    let skip = usize::from(fields.first().is_some_and(|t| t.tag() == Tag::new(0x02)));
+    Some([range(&tbs), range(fields.get(skip + 1)?)])
+}
+
 fn normalize_serial(serial: &[u8]) -> Vec<u8> {
     let start = serial.iter().position(|&b| b != 0).unwrap_or(serial.len());
     serial.get(start..).unwrap_or_default().to_vec()
@@ -61,36 +73,49 @@ impl TrustStore {
     /// Add a DER CRL; its signature is checked against the CSCAs already in the store
     /// (load CSCAs first).
     pub fn add_crl_der(&mut self, der: &[u8], source: &str) -> Result<(), TrustError> {
-        let (_, crl) =
-            CertificateRevocationList::from_der(der).map_err(|e| TrustError::Malformed {
-                what: format!("CRL from {source}: {e}"),
+        let malformed = |e: CertificateError| TrustError::Malformed {
+            what: format!("CRL from {source}: {e}"),
+            offset: e.offset(),
+        };
+        let crl = <CertificateList>::from_der(der)
+            .map_err(|e| malformed(CertificateError::from_der_error("CRL", &e)))?;
+        let [tbs_range, issuer_range] = crl_part_ranges(der).ok_or_else(|| {
+            malformed(CertificateError::Malformed {
+                what: "CRL",
                 offset: 0,
-            })?;
-        let issuer_raw = crl.issuer().as_raw();
+                reason: "TBSCertList fields not found".to_owned(),
+            })
+        })?;
+        let issuer_raw = &der[issuer_range];
+        let tbs = &der[tbs_range];
+        let issuer_canonical = CanonicalName::of(&crl.tbs_cert_list.issuer);
+        let algorithm = crl.signature_algorithm.owned_to_ref();
+        // Checked with the CSCAs whose subject is the CRL's issuer, byte for byte.
         let signature_verified = self
             .anchors
             .iter()
-            .filter(|a| a.subject_raw == issuer_raw)
-            .filter_map(super::Anchor::parse)
-            .any(|issuer| {
-                verify_signature(
-                    issuer.public_key(),
-                    &crl.signature_algorithm,
-                    crl.tbs_cert_list.as_ref(),
-                    &crl.signature_value.data,
-                )
-                .is_ok()
+            .filter(|a| a.certificate().subject_der() == issuer_raw)
+            .filter_map(|a| a.certificate().spki())
+            .any(|spki| {
+                verify_signature(&spki, &algorithm, tbs, crl.signature.raw_bytes()).is_ok()
             });
         let revoked = crl
-            .iter_revoked_certificates()
-            .map(|r| normalize_serial(r.raw_serial()))
+            .tbs_cert_list
+            .revoked_certificates
+            .iter()
+            .flatten()
+            .map(|r| normalize_serial(r.serial_number.as_bytes()))
             .collect();
+        let instant = |t: x509_cert::time::Time| {
+            OffsetDateTime::from_unix_timestamp(i64::try_from(t.to_unix_duration().as_secs()).ok()?)
+                .ok()
+        };
         self.crls.push(RevocationList {
             issuer_raw: issuer_raw.to_vec(),
-            issuer: crl.issuer().to_string(),
-            issuer_folded: crl.issuer().to_string().to_lowercase(),
-            this_update: to_datetime(crl.last_update()),
-            next_update: crl.next_update().and_then(to_datetime),
+            issuer: name::display(&crl.tbs_cert_list.issuer),
+            issuer_canonical,
+            this_update: instant(crl.tbs_cert_list.this_update),
+            next_update: crl.tbs_cert_list.next_update.and_then(instant),
             revoked,
             signature_verified,
             source: source.to_owned(),
@@ -99,16 +124,14 @@ impl TrustStore {
     }
 
     /// True when a CRL from `issuer` (Name, DER) lists `serial` (INTEGER contents).
-    /// Issuer names match byte for byte or, re-encoded, as case-insensitive text. Only the
-    /// tests ask by issuer name; the chain check asks [`TrustStore::revocation_status`].
+    /// Issuer names match byte for byte or, re-encoded, by canonical form. Only the tests
+    /// ask by issuer name; the chain check asks [`TrustStore::revocation_status`].
     #[cfg(test)]
     pub(crate) fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
         let serial = normalize_serial(serial);
-        let folded = X509Name::from_der(issuer)
-            .ok()
-            .map(|(_, name)| name.to_string().to_lowercase());
+        let canonical = CanonicalName::of_der(issuer);
         self.crls.iter().any(|crl| {
-            (crl.issuer_raw == issuer || folded.as_deref() == Some(crl.issuer_folded.as_str()))
+            (crl.issuer_raw == issuer || canonical.as_ref() == Some(&crl.issuer_canonical))
                 && crl.revoked.contains(&serial)
         })
     }
@@ -128,7 +151,7 @@ impl TrustStore {
         let of_issuer: Vec<&RevocationList> = self
             .crls
             .iter()
-            .filter(|c| c.issuer_raw == csca.subject_raw || c.issuer_folded == csca.subject_folded)
+            .filter(|c| csca.has_subject(&c.issuer_raw, Some(&c.issuer_canonical)))
             .collect();
         if of_issuer.iter().any(|c| c.revoked.contains(&serial)) {
             return Err(Revoked);

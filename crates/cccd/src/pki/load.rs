@@ -16,10 +16,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use x509_parser::certificate::X509Certificate;
-use x509_parser::pem::Pem;
-use x509_parser::prelude::FromDer;
-use x509_parser::revocation_list::CertificateRevocationList;
+use der::Decode;
+use x509_cert::Certificate;
+use x509_cert::crl::CertificateList;
 
 use super::{MasterListReport, TrustError, TrustStore};
 
@@ -195,7 +194,7 @@ impl TrustStore {
             };
         }
         let mut summary = LoadSummary::default();
-        if X509Certificate::from_der(bytes).is_ok() {
+        if Certificate::from_der(bytes).is_ok() {
             if !matches!(kind, Kind::Cscas | Kind::Any) {
                 return Err(wrong());
             }
@@ -203,7 +202,7 @@ impl TrustStore {
             summary.count(added);
             return Ok(summary);
         }
-        if CertificateRevocationList::from_der(bytes).is_ok() {
+        if <CertificateList>::from_der(bytes).is_ok() {
             if !matches!(kind, Kind::Crls | Kind::Any) {
                 return Err(wrong());
             }
@@ -240,15 +239,15 @@ impl TrustStore {
     ) -> Result<LoadSummary, TrustError> {
         let mut summary = LoadSummary::default();
         let mut found = false;
-        for pem in Pem::iter_from_buffer(bytes) {
-            let pem = pem.map_err(|e| TrustError::Malformed {
+        for block in pem_blocks(bytes) {
+            let (_, label, contents) = block.map_err(|(offset, e)| TrustError::Malformed {
                 what: format!("PEM in {source}: {e}"),
-                offset: 0,
+                offset,
             })?;
-            match (pem.label.as_str(), kind) {
+            match (label.as_str(), kind) {
                 ("CERTIFICATE" | "TRUSTED CERTIFICATE", Kind::Cscas | Kind::Any) => {
                     found = true;
-                    match self.add_certificate_der(&pem.contents, source) {
+                    match self.add_certificate_der(&contents, source) {
                         Ok(added) => summary.count(added),
                         // One non-CA certificate in a bundle does not void the others.
                         Err(e @ TrustError::NotCa { .. }) => summary.skipped.push(SkippedFile {
@@ -260,7 +259,7 @@ impl TrustStore {
                 }
                 ("X509 CRL", Kind::Crls | Kind::Any) => {
                     found = true;
-                    self.add_crl_der(&pem.contents, source)?;
+                    self.add_crl_der(&contents, source)?;
                     summary.crls_added += 1;
                 }
                 _ => {}
@@ -336,6 +335,41 @@ impl TrustStore {
         }
         Ok(())
     }
+}
+
+/// One PEM block: its offset in the text, label and decoded contents.
+type PemBlock = (usize, String, Vec<u8>);
+
+/// The PEM blocks of a text (RFC 7468), in order; text between blocks is ignored. A block
+/// that does not decode is `Err` with its offset and the decoder's message.
+fn pem_blocks(text: &[u8]) -> impl Iterator<Item = Result<PemBlock, (usize, String)>> + '_ {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    const END: &[u8] = b"-----END ";
+    let find = |haystack: &[u8], needle: &[u8], from: usize| {
+        haystack
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = find(text, BEGIN, at)?;
+        let Some(end_marker) = find(text, END, start) else {
+            at = text.len();
+            return Some(Err((start, "PEM block without an END line".to_owned())));
+        };
+        // The END line closes with "-----" after its label.
+        let close =
+            find(text, b"-----", end_marker + END.len()).map_or(text.len(), |i| i + b"-----".len());
+        at = close;
+        let block = &text[start..close];
+        Some(
+            der::pem::decode_vec(block)
+                .map(|(label, contents)| (start, label.to_owned(), contents))
+                .map_err(|e| (start, e.to_string())),
+        )
+    })
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, TrustError> {

@@ -6,14 +6,9 @@
 //! (signed attributes: contentType and messageDigest, RFC 5652 §5.4), and the signer
 //! certificate is looked up among the list's CSCAs. The outcome is a [`MasterListReport`].
 
-use x509_parser::certificate::X509Certificate;
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::AlgorithmIdentifier as X509AlgorithmIdentifier;
-
 use super::cms::{AttributeProblem, SignedData, SignerInfo};
 use super::{
-    TrustError, TrustStore, authority_key_id, distinguished_names_equal, subject_key_id,
-    verify_certificate_signature,
+    ParsedCertificate, TrustError, TrustStore, distinguished_names_equal, name, verify_signed_by,
 };
 use crate::crypto::HashAlgorithm;
 use crate::oid;
@@ -90,8 +85,8 @@ type SignerCheck<'a> = (Option<(&'a [u8], String)>, Result<(), String>);
 /// Check one SignerInfo over `signed`; returns the signer certificate's DER and subject.
 fn verify_signer<'a>(signed: &'a SignedData, signer: &SignerInfo) -> SignerCheck<'a> {
     let found = signed.signer_certificate(signer).and_then(|der| {
-        let (_, cert) = X509Certificate::from_der(der).ok()?;
-        Some((der, cert.subject().to_string()))
+        let cert = ParsedCertificate::from_der(der).ok()?;
+        Some((der, name::display(cert.subject())))
     });
     let Some((signer_der, subject)) = found else {
         return (
@@ -108,14 +103,17 @@ fn check_signature(
     signer: &SignerInfo,
     signer_der: &[u8],
 ) -> Result<(), String> {
-    let (_, cert) =
-        X509Certificate::from_der(signer_der).map_err(|e| format!("signer certificate: {e}"))?;
+    let cert =
+        ParsedCertificate::from_der(signer_der).map_err(|e| format!("signer certificate: {e}"))?;
     let digest_oid = signer.digest_algorithm.oid;
     let hash = HashAlgorithm::from_oid(&digest_oid)
         .ok_or_else(|| format!("unsupported digest algorithm {digest_oid}"))?;
     let algorithm_der = signer.signature_algorithm.encode();
-    let (_, signature_alg) = X509AlgorithmIdentifier::from_der(&algorithm_der)
-        .map_err(|_| "signatureAlgorithm does not parse".to_owned())?;
+    let signature_alg = super::certificate::algorithm_identifier(&algorithm_der)
+        .ok_or_else(|| "signatureAlgorithm does not parse".to_owned())?;
+    let spki = cert
+        .spki()
+        .ok_or_else(|| "signer certificate: SubjectPublicKeyInfo does not decode".to_owned())?;
     // The same check as EF.SOD and EF.CardSecurity: exactly one messageDigest equal to the
     // content's digest, exactly one contentType equal to the eContentType.
     let attrs = signer
@@ -127,7 +125,7 @@ fn check_signature(
         .and_then(|()| attrs.check_content_type(&signed.content_type))
         .map_err(|problem| attribute_problem(&problem))?;
     verify_cms_signature(
-        cert.public_key(),
+        &spki,
         &signature_alg,
         hash,
         &attrs.der_for_signature,
@@ -240,18 +238,18 @@ fn signer_issuer(
     entries: &[&[u8]],
     embedded: &[&[u8]],
 ) -> Option<(String, bool)> {
-    let (_, signer) = X509Certificate::from_der(signer_der).ok()?;
-    let aki = authority_key_id(&signer);
+    let signer = ParsedCertificate::from_der(signer_der).ok()?;
+    let aki = signer.authority_key_id();
     let find = |pool: &[&[u8]]| {
         pool.iter().find_map(|der| {
-            let (_, cert) = X509Certificate::from_der(der).ok()?;
-            let by_key = aki.is_some() && subject_key_id(&cert) == aki;
-            if !by_key && !distinguished_names_equal(cert.subject(), signer.issuer()) {
+            let cert = ParsedCertificate::from_der(der).ok()?;
+            let by_key = aki.is_some() && cert.subject_key_id() == aki;
+            if !by_key && !distinguished_names_equal(&cert.subject_name(), &signer.issuer_name()) {
                 return None;
             }
-            verify_certificate_signature(signer_der, der)
+            verify_signed_by(&signer, &cert)
                 .is_ok()
-                .then(|| cert.subject().to_string())
+                .then(|| name::display(cert.subject()))
         })
     };
     find(entries)

@@ -4,6 +4,10 @@
 //! One DSC signs hundreds of thousands of documents and a verifier sees the same few DSCs
 //! all day, so the work that depends only on the DSC is done once per DSC:
 //!
+//! - the certificate is parsed once (`ParsedCertificate`) and summarised once
+//!   ([`SignerCertificate`]); a cache hit does no X.509 parsing at all;
+//! - the chain checks that do not depend on the time (the CSCA whose key verified it, names,
+//!   countries, key usage, critical extensions, links) run once, on the first chain check;
 //! - the key is decoded and described once ([`PreparedKey`]): an RSA key is not decoded again
 //!   per document, nor twice (signature and description);
 //! - an EC key gets a fixed-base table on its **second** sighting, so a one-off signer (a
@@ -18,16 +22,19 @@
 //! so the cache holds at most 32 × 356 KiB ≈ 11 MiB of tables; the six generator tables
 //! (window 8, built only for the curves in use) add at most 3.4 MiB.
 //!
-//! Nothing cached here depends on the verification time or on the CRLs: the chain,
-//! validity and revocation are checked on every use by [`crate::pki::chain`].
+//! Nothing cached here depends on the verification time or on the CRLs: validity and
+//! revocation are checked on every use ([`PreparedSigner::chain_at`]). Adding a CSCA to the
+//! store empties the cache, since the chain facts name the CSCA found.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use x509_parser::x509::SubjectPublicKeyInfo;
+use time::OffsetDateTime;
 
+use crate::pki::chain::{ChainFacts, ChainOutcome};
 use crate::pki::signature::PreparedKey;
+use crate::pki::{CertificateError, ParsedCertificate, SignerCertificate, TrustStore};
 
 /// Most document signers held; the least recently used is evicted beyond it.
 pub const PREPARED_CAPACITY: usize = 32;
@@ -35,15 +42,66 @@ pub const PREPARED_CAPACITY: usize = 32;
 /// One cached document signer.
 #[derive(Debug)]
 pub struct PreparedSigner {
+    certificate: ParsedCertificate,
+    outer_shape: Result<(), &'static str>,
+    summary: SignerCertificate,
     key: PreparedKey,
+    chain: OnceLock<ChainFacts>,
     sightings: AtomicU64,
     last_used: AtomicU64,
 }
 
 impl PreparedSigner {
+    /// Parse, summarise and prepare the key of a DSC.
+    fn new(dsc_der: &[u8], tick: u64) -> Result<Self, CertificateError> {
+        let certificate = ParsedCertificate::from_der(dsc_der)?;
+        let spki = certificate
+            .spki()
+            .ok_or_else(|| CertificateError::Malformed {
+                what: "certificate",
+                offset: 0,
+                reason: "SubjectPublicKeyInfo does not decode".to_owned(),
+            })?;
+        let key = PreparedKey::new(&spki);
+        let summary = SignerCertificate::of(&certificate, key.description().clone());
+        Ok(Self {
+            outer_shape: crate::pki::certificate::strict_outer_shape(dsc_der),
+            certificate,
+            summary,
+            key,
+            chain: OnceLock::new(),
+            sightings: AtomicU64::new(1),
+            last_used: AtomicU64::new(tick),
+        })
+    }
+
     /// The prepared public key.
     pub fn key(&self) -> &PreparedKey {
         &self.key
+    }
+
+    /// The certificate, summarised for display.
+    pub fn summary(&self) -> &SignerCertificate {
+        &self.summary
+    }
+
+    /// `Err` naming the fault when the certificate's unsigned outer parts are not exactly
+    /// what its signed part says (see `strict_outer_shape`).
+    pub(crate) fn outer_shape(&self) -> Result<(), &'static str> {
+        self.outer_shape
+    }
+
+    /// The parsed certificate.
+    pub(crate) fn certificate(&self) -> &ParsedCertificate {
+        &self.certificate
+    }
+
+    /// The chain outcome at `at` in `store` (the store holding this cache): the
+    /// time-independent checks run on the first call, validity and revocation on every call.
+    pub fn chain_at(&self, store: &TrustStore, at: OffsetDateTime) -> ChainOutcome {
+        self.chain
+            .get_or_init(|| ChainFacts::of(&self.certificate, store))
+            .at(&self.certificate, store, at)
     }
 }
 
@@ -76,9 +134,9 @@ pub(crate) struct PreparedSigners {
 }
 
 impl PreparedSigners {
-    /// The prepared signer of `dsc_der` (whose key is `spki`), preparing it on first sight and
-    /// building its table on the second.
-    pub fn get(&self, dsc_der: &[u8], spki: &SubjectPublicKeyInfo<'_>) -> Arc<PreparedSigner> {
+    /// The prepared signer of `dsc_der`, parsing and preparing it on first sight and building
+    /// its table on the second; a certificate that does not parse is not cached.
+    pub fn get(&self, dsc_der: &[u8]) -> Result<Arc<PreparedSigner>, CertificateError> {
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let found = self
             .map
@@ -97,18 +155,14 @@ impl PreparedSigners {
                     self.tables_built.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            return signer;
+            return Ok(signer);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let prepared = Arc::new(PreparedSigner {
-            key: PreparedKey::new(spki),
-            sightings: AtomicU64::new(1),
-            last_used: AtomicU64::new(tick),
-        });
+        let prepared = Arc::new(PreparedSigner::new(dsc_der, tick)?);
         let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(existing) = map.get(dsc_der) {
             // Another thread prepared it meanwhile.
-            return Arc::clone(existing);
+            return Ok(Arc::clone(existing));
         }
         if map.len() >= PREPARED_CAPACITY {
             let oldest = map
@@ -121,7 +175,15 @@ impl PreparedSigners {
             }
         }
         map.insert(dsc_der.into(), Arc::clone(&prepared));
-        prepared
+        Ok(prepared)
+    }
+
+    /// Drop every signer (their chain facts name CSCAs of the store as it was).
+    pub fn clear(&self) {
+        self.map
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The counters, with the entries and table memory held now.

@@ -23,8 +23,10 @@ use std::fmt;
 
 use crate::crypto::HashAlgorithm;
 
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
+use der::Decode;
+use spki::{
+    AlgorithmIdentifierRef as AlgorithmIdentifier, SubjectPublicKeyInfoRef as SubjectPublicKeyInfo,
+};
 
 pub use self::prepared::PreparedKey;
 pub(crate) use self::rsa_f4::{is_f4, pow_f4};
@@ -120,12 +122,6 @@ impl fmt::Display for KeyDescription {
 /// The object identifiers this module dispatches on (the crate's one OID home).
 pub use crate::oid;
 
-/// An x509-parser OID as the crate's [`oid::ObjectIdentifier`]; `None` when it does not fit
-/// one (then it matches no constant).
-pub(crate) fn oid_of(parsed: &x509_parser::asn1_rs::Oid<'_>) -> Option<oid::ObjectIdentifier> {
-    oid::ObjectIdentifier::from_bytes(parsed.as_bytes()).ok()
-}
-
 /// How ECDSA signature bytes may be encoded for a given algorithm OID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EcdsaEncoding {
@@ -146,7 +142,7 @@ pub(crate) enum Scheme {
 
 pub(crate) fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, SignatureError> {
     use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
-    let scheme = match oid_of(&algorithm.algorithm) {
+    let scheme = match Some(algorithm.oid) {
         Some(oid::SHA1_WITH_RSA) => Scheme::RsaPkcs1(Sha1),
         Some(oid::SHA224_WITH_RSA) => Scheme::RsaPkcs1(Sha224),
         Some(oid::SHA256_WITH_RSA) => Scheme::RsaPkcs1(Sha256),
@@ -165,7 +161,7 @@ pub(crate) fn scheme_for(algorithm: &AlgorithmIdentifier<'_>) -> Result<Scheme, 
         Some(oid::ECDSA_PLAIN_SHA512) => Scheme::Ecdsa(Sha512, EcdsaEncoding::Plain),
         _ => {
             return Err(SignatureError::UnsupportedAlgorithm {
-                oid: algorithm.algorithm.to_id_string(),
+                oid: algorithm.oid.to_string(),
             });
         }
     };
@@ -202,7 +198,7 @@ pub(crate) fn verify_cms_signature(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    match oid_of(&algorithm.algorithm) {
+    match Some(algorithm.oid) {
         Some(oid::RSA_ENCRYPTION) => {
             rsa::verify_pkcs1v15(spki, digest_algorithm, message, signature)
         }
@@ -247,20 +243,16 @@ pub fn verify_cms_signature_der(
 pub(crate) fn parse_algorithm(
     algorithm_der: &[u8],
 ) -> Result<AlgorithmIdentifier<'_>, SignatureError> {
-    AlgorithmIdentifier::from_der(algorithm_der)
-        .map(|(_, algorithm)| algorithm)
-        .map_err(|_| SignatureError::UnsupportedAlgorithm {
-            oid: "unparseable AlgorithmIdentifier".to_owned(),
-        })
+    AlgorithmIdentifier::from_der(algorithm_der).map_err(|_| SignatureError::UnsupportedAlgorithm {
+        oid: "unparseable AlgorithmIdentifier".to_owned(),
+    })
 }
 
 /// Parse a DER SubjectPublicKeyInfo, mapping failures to [`SignatureError::BadKey`].
 pub(crate) fn parse_spki(spki_der: &[u8]) -> Result<SubjectPublicKeyInfo<'_>, SignatureError> {
-    SubjectPublicKeyInfo::from_der(spki_der)
-        .map(|(_, spki)| spki)
-        .map_err(|e| SignatureError::BadKey {
-            reason: format!("SubjectPublicKeyInfo does not parse: {e}"),
-        })
+    SubjectPublicKeyInfo::from_der(spki_der).map_err(|e| SignatureError::BadKey {
+        reason: format!("SubjectPublicKeyInfo does not parse: {e}"),
+    })
 }
 
 /// The key of a DER SubjectPublicKeyInfo described (RSA size, or EC curve and whether its
@@ -271,8 +263,8 @@ pub fn describe_key_der(spki_der: &[u8]) -> Option<KeyDescription> {
 
 /// Describe the key in `spki`: RSA size, or EC curve and whether its parameters are explicit.
 pub(crate) fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> KeyDescription {
-    let oid_text = spki.algorithm.algorithm.to_id_string();
-    match oid_of(&spki.algorithm.algorithm) {
+    let oid_text = spki.algorithm.oid.to_string();
+    match Some(spki.algorithm.oid) {
         Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS) => match rsa::public_key(spki) {
             Ok(key) => KeyDescription {
                 algorithm: KeyAlgorithm::Rsa {

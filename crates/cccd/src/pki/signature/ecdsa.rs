@@ -4,22 +4,22 @@
 //! (BSI TR-03111 §5.2.1); see [`EcdsaEncoding`].
 
 use ::ecdsa::signature::hazmat::PrehashVerifier;
-use x509_parser::asn1_rs::{Any, Tag, ToDer};
-use x509_parser::x509::SubjectPublicKeyInfo;
+use der::asn1::AnyRef;
+use der::{Encode, Tag, Tagged};
+use spki::SubjectPublicKeyInfoRef as SubjectPublicKeyInfo;
 
 use super::{EcdsaEncoding, SignatureError, oid};
 use crate::ec::{Curve, EcError};
 
-fn ec_parameters<'a>(spki: &'a SubjectPublicKeyInfo<'_>) -> Result<&'a Any<'a>, SignatureError> {
-    if super::oid_of(&spki.algorithm.algorithm) != Some(oid::EC_PUBLIC_KEY) {
-        let key_oid = spki.algorithm.algorithm.to_id_string();
+fn ec_parameters<'a>(spki: &SubjectPublicKeyInfo<'a>) -> Result<AnyRef<'a>, SignatureError> {
+    if spki.algorithm.oid != oid::EC_PUBLIC_KEY {
+        let key_oid = spki.algorithm.oid;
         return Err(SignatureError::BadKey {
             reason: format!("an ECDSA signature needs an EC key, found key algorithm {key_oid}"),
         });
     }
     spki.algorithm
         .parameters
-        .as_ref()
         .ok_or_else(|| SignatureError::UnsupportedCurve {
             curve: "EC key without curve parameters (implicitlyCA)".to_owned(),
         })
@@ -35,7 +35,7 @@ pub(crate) fn has_explicit_parameters(spki: &SubjectPublicKeyInfo<'_>) -> bool {
 /// be equal, so a key on a look-alike curve is refused).
 pub(crate) fn curve_of(spki: &SubjectPublicKeyInfo<'_>) -> Result<Curve, SignatureError> {
     let params = ec_parameters(spki)?;
-    let der = params.to_der_vec().map_err(|_| SignatureError::BadKey {
+    let der = params.to_der().map_err(|_| SignatureError::BadKey {
         reason: "EC parameters cannot be re-encoded".to_owned(),
     })?;
     Curve::from_ec_parameters_der(&der).map_err(|e| match e {
@@ -85,7 +85,7 @@ pub(crate) fn verify_prehashed(
     encoding: EcdsaEncoding,
 ) -> Result<(), SignatureError> {
     let curve = curve_of(spki)?;
-    let point: &[u8] = &spki.subject_public_key.data;
+    let point: &[u8] = spki.subject_public_key.raw_bytes();
     let field_len = curve.field_size();
     match curve {
         Curve::NistP192 => verify_on_curve!(

@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 use elliptic_curve::group::Group;
 use primeorder::{PrimeCurveParams, ProjectivePoint};
-use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
+use spki::{
+    AlgorithmIdentifierRef as AlgorithmIdentifier, SubjectPublicKeyInfoRef as SubjectPublicKeyInfo,
+};
 
 use super::prepared_ecdsa::PreparedEcdsa;
 use super::rsa_f4::PreparedRsa;
@@ -173,15 +175,17 @@ impl PreparedKey {
     /// Decode and describe the key of `spki`. Never fails: a key that does not decode is
     /// kept as "plain", and every verification reports the plain path's error.
     pub(crate) fn new(spki: &SubjectPublicKeyInfo<'_>) -> Self {
-        let kind = match super::oid_of(&spki.algorithm.algorithm) {
+        let kind = match Some(spki.algorithm.oid) {
             Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS) => {
                 PreparedRsa::new(spki).map_or(Kind::Plain, Kind::Rsa)
             }
             Some(oid::EC_PUBLIC_KEY) => super::ecdsa::curve_of(spki)
                 .and_then(|curve| {
-                    PreparedEc::new(curve, &spki.subject_public_key.data).map(|key| Kind::Ec {
-                        key: Box::new(key),
-                        field_len: curve.field_size(),
+                    PreparedEc::new(curve, spki.subject_public_key.raw_bytes()).map(|key| {
+                        Kind::Ec {
+                            key: Box::new(key),
+                            field_len: curve.field_size(),
+                        }
                     })
                 })
                 .unwrap_or(Kind::Plain),
@@ -247,7 +251,7 @@ impl PreparedKey {
     ) -> Result<(), SignatureError> {
         let plain =
             || super::verify_cms_signature(spki, algorithm, digest_algorithm, message, signature);
-        let scheme = match super::oid_of(&algorithm.algorithm) {
+        let scheme = match Some(algorithm.oid) {
             Some(oid::RSA_ENCRYPTION) => Scheme::RsaPkcs1(digest_algorithm),
             Some(oid::EC_PUBLIC_KEY) => Scheme::Ecdsa(digest_algorithm, EcdsaEncoding::DerOrPlain),
             _ => scheme_for(algorithm)?,

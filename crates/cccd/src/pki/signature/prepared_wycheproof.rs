@@ -4,8 +4,6 @@
 //! accepted, invalid refused) and the same error; "acceptable" vectors must only agree.
 
 use serde_json::Value;
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::AlgorithmIdentifier;
 
 // The DER builders of the signature tests: one test-side encoder, independent of the parser.
 use super::super::tests::{algorithm_der, tlv};
@@ -48,7 +46,7 @@ fn run(name: &str, tables: bool, algorithm: impl Fn(&Value) -> Vec<u8>) -> usize
         let spki_der = unhex(group["publicKeyDer"].as_str().unwrap());
         let spki = parse_spki(&spki_der).unwrap();
         let alg_der = algorithm(group);
-        let (_, alg) = AlgorithmIdentifier::from_der(&alg_der).unwrap();
+        let alg = super::super::parse_algorithm(&alg_der).unwrap();
         let hash = hash_named(group["sha"].as_str().unwrap());
         let prepared = PreparedKey::new(&spki);
         if tables {

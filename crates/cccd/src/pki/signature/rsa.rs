@@ -5,11 +5,25 @@ use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, Pss, PublicKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
-use x509_parser::signature_algorithm::RsaSsaPssParams;
-use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
+use spki::{
+    AlgorithmIdentifierRef as AlgorithmIdentifier, SubjectPublicKeyInfoRef as SubjectPublicKeyInfo,
+};
 
 use super::{SignatureError, oid};
 use crate::crypto::HashAlgorithm;
+
+/// `RSASSA-PSS-params` as encoded (RFC 4055 §3.1); absent fields take their DEFAULT.
+#[derive(der::Sequence)]
+struct PssParamsDer<'a> {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash: Option<AlgorithmIdentifier<'a>>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mask_gen: Option<AlgorithmIdentifier<'a>>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt_length: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer_field: Option<u32>,
+}
 
 /// RSASSA-PSS parameters after applying the RFC 4055 defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +38,7 @@ impl PssParameters {
     /// Parse `RSASSA-PSS-params` (RFC 4055 §3.1). Absent parameters mean all defaults:
     /// SHA-1, MGF1 with SHA-1, salt 20, trailer 1.
     pub(crate) fn parse(algorithm: &AlgorithmIdentifier<'_>) -> Result<Self, SignatureError> {
-        let Some(any) = algorithm.parameters.as_ref() else {
+        let Some(any) = algorithm.parameters else {
             return Ok(Self {
                 hash: HashAlgorithm::Sha1,
                 salt_len: 20,
@@ -33,50 +47,56 @@ impl PssParameters {
         let bad = |what: &str| SignatureError::UnsupportedParameters {
             what: format!("RSASSA-PSS parameters: {what}"),
         };
-        let params = RsaSsaPssParams::try_from(any).map_err(|_| bad("do not parse"))?;
-        let hash_oid = params.hash_algorithm_oid();
-        let hash = super::oid_of(hash_oid)
-            .and_then(|o| HashAlgorithm::from_oid(&o))
-            .ok_or_else(|| SignatureError::UnsupportedAlgorithm {
-                oid: hash_oid.to_id_string(),
-            })?;
-        let mgf = params
-            .mask_gen_algorithm()
-            .map_err(|_| bad("mask generation algorithm does not parse"))?;
-        if super::oid_of(&mgf.mgf) != Some(oid::MGF1) {
-            return Err(SignatureError::UnsupportedAlgorithm {
-                oid: mgf.mgf.to_id_string(),
-            });
-        }
-        if super::oid_of(&mgf.hash) != Some(hash.oid()) {
+        let params: PssParamsDer<'_> = any.decode_as().map_err(|_| bad("do not parse"))?;
+        let hash_oid = params.hash.map_or(oid::SHA1, |h| h.oid);
+        let hash = HashAlgorithm::from_oid(&hash_oid).ok_or_else(|| {
+            SignatureError::UnsupportedAlgorithm {
+                oid: hash_oid.to_string(),
+            }
+        })?;
+        let mgf_hash = match params.mask_gen {
+            None => oid::SHA1,
+            Some(mgf) if mgf.oid == oid::MGF1 => {
+                mgf.parameters
+                    .and_then(|p| p.decode_as::<AlgorithmIdentifier<'_>>().ok())
+                    .ok_or_else(|| bad("mask generation algorithm does not parse"))?
+                    .oid
+            }
+            Some(mgf) => {
+                return Err(SignatureError::UnsupportedAlgorithm {
+                    oid: mgf.oid.to_string(),
+                });
+            }
+        };
+        if mgf_hash != hash.oid() {
             // The rsa crate uses one digest for the message hash and MGF1.
             return Err(bad(&format!(
-                "MGF1 hash {} differs from message hash {}",
-                mgf.hash.to_id_string(),
+                "MGF1 hash {mgf_hash} differs from message hash {}",
                 hash.oid()
             )));
         }
-        if params.trailer_field() != 1 {
-            return Err(bad(&format!("trailer field {}", params.trailer_field())));
+        let trailer = params.trailer_field.unwrap_or(1);
+        if trailer != 1 {
+            return Err(bad(&format!("trailer field {trailer}")));
         }
-        let salt_len = usize::try_from(params.salt_length()).map_err(|_| bad("salt length"))?;
+        let salt_len =
+            usize::try_from(params.salt_length.unwrap_or(20)).map_err(|_| bad("salt length"))?;
         Ok(Self { hash, salt_len })
     }
 }
 
 /// Decode the RSA key of an rsaEncryption or id-RSASSA-PSS SubjectPublicKeyInfo.
 pub(crate) fn public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, SignatureError> {
-    if !matches!(
-        super::oid_of(&spki.algorithm.algorithm),
-        Some(oid::RSA_ENCRYPTION | oid::RSASSA_PSS)
-    ) {
-        let key_oid = spki.algorithm.algorithm.to_id_string();
+    if !matches!(spki.algorithm.oid, oid::RSA_ENCRYPTION | oid::RSASSA_PSS) {
+        let key_oid = spki.algorithm.oid;
         return Err(SignatureError::BadKey {
             reason: format!("an RSA signature needs an RSA key, found key algorithm {key_oid}"),
         });
     }
-    PublicKey::from_pkcs1_der(&spki.subject_public_key.data).map_err(|e| SignatureError::BadKey {
-        reason: format!("RSA public key: {e}"),
+    PublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes()).map_err(|e| {
+        SignatureError::BadKey {
+            reason: format!("RSA public key: {e}"),
+        }
     })
 }
 

@@ -10,7 +10,7 @@
 
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey};
-use x509_parser::x509::SubjectPublicKeyInfo;
+use spki::SubjectPublicKeyInfoRef as SubjectPublicKeyInfo;
 
 use super::rsa::{PssParameters, modulus_bits, public_key};
 use super::{HashAlgorithm, SignatureError};
