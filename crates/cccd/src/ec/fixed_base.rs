@@ -128,29 +128,8 @@ impl<F: Field> Jacobian<F> {
         let z1z1 = self.z.square();
         let u2 = *x2 * z1z1;
         let s2 = *y2 * self.z * z1z1;
-        let h = u2 - self.x;
-        let r = s2 - self.y;
-        if bool::from(h.is_zero()) {
-            *self = if bool::from(r.is_zero()) {
-                // The same point: the addition formula divides by zero, so double instead.
-                self.double(a)
-            } else {
-                // P + (-P).
-                Self::infinity()
-            };
-            return;
-        }
-        let hh = h.square();
-        let hhh = h * hh;
-        let v = self.x * hh;
-        let x3 = r.square() - hhh - v.double();
-        let y3 = r * (v - x3) - self.y * hhh;
-        let z3 = self.z * h;
-        *self = Self {
-            x: x3,
-            y: y3,
-            z: z3,
-        };
+        // Z2 = 1: U1 = X1, S1 = Y1, and the sum's Z is Z1·H.
+        self.finish_sum(self.x, self.y, u2 - self.x, s2 - self.y, self.z, a);
     }
 
     /// `self + other` for two Jacobian points (add-1998-cmo-2), with the infinity, doubling
@@ -174,8 +153,14 @@ impl<F: Field> Jacobian<F> {
         let u2 = other.x * z1z1;
         let s1 = self.y * other.z * z2z2;
         let s2 = y2 * self.z * z1z1;
-        let h = u2 - u1;
-        let r = s2 - s1;
+        self.finish_sum(u1, s1, u2 - u1, s2 - s1, self.z * other.z, a);
+    }
+
+    /// The common end of both additions, from `U1`, `S1`, `H = U2 − U1`, `R = S2 − S1` and
+    /// the product of the operands' Z. `H = 0` means equal x: the same point, which the
+    /// formula cannot add (it divides by zero), doubles; its negation sums to infinity.
+    #[inline]
+    fn finish_sum(&mut self, u1: F, s1: F, h: F, r: F, z_product: F, a: &CoefficientA<F>) {
         if bool::from(h.is_zero()) {
             *self = if bool::from(r.is_zero()) {
                 self.double(a)
@@ -189,11 +174,10 @@ impl<F: Field> Jacobian<F> {
         let v = u1 * hh;
         let x3 = r.square() - hhh - v.double();
         let y3 = r * (v - x3) - s1 * hhh;
-        let z3 = self.z * other.z * h;
         *self = Self {
             x: x3,
             y: y3,
-            z: z3,
+            z: z_product * h,
         };
     }
 }
@@ -284,21 +268,9 @@ impl<C: PrimeCurveParams> FixedBaseTable<C> {
                 base = base.double();
             }
         }
-        // One inversion for the whole table (Montgomery's trick inside batch_normalize).
-        let affine: Vec<AffinePoint<C>> = <ProjectivePoint<C> as BatchNormalize<
-            [ProjectivePoint<C>],
-        >>::batch_normalize(&projective);
-        let entries = affine
-            .iter()
-            .map(|p| {
-                // A multiple d·2^(wi) of a point of prime order n is never the identity
-                // (d·2^(wi) is not divisible by n), and coordinates from the curve's own
-                // encoding are canonical, so these conversions cannot fail.
-                let x = C::FieldElement::from_repr(p.x()).expect("canonical x coordinate");
-                let y = C::FieldElement::from_repr(p.y()).expect("canonical y coordinate");
-                (x, y)
-            })
-            .collect();
+        // A multiple d·2^(wi) of a point of prime order n is never the identity
+        // (d·2^(wi) is not divisible by n).
+        let entries = affine_entries::<C>(&projective);
         Self {
             window,
             windows,
@@ -354,6 +326,26 @@ fn add_be<C: PrimeCurveParams>(a: &FieldBytes<C>, b: &FieldBytes<C>) -> Option<F
         carry = sum >> 8;
     }
     (carry == 0).then_some(out)
+}
+
+/// The affine coordinates of `points` as field elements, with one field inversion for them
+/// all (Montgomery's trick inside `batch_normalize`). None of `points` may be the identity:
+/// the tables hold nonzero multiples of a point of prime order.
+pub(crate) fn affine_entries<C: PrimeCurveParams>(
+    points: &[ProjectivePoint<C>],
+) -> Vec<(C::FieldElement, C::FieldElement)> {
+    let affine: Vec<AffinePoint<C>> =
+        <ProjectivePoint<C> as BatchNormalize<[ProjectivePoint<C>]>>::batch_normalize(points);
+    affine
+        .iter()
+        .map(|p| {
+            // Not the identity (the caller's precondition), and the curve's own encoding of a
+            // coordinate is canonical: these conversions cannot fail.
+            let x = C::FieldElement::from_repr(p.x()).expect("canonical x coordinate");
+            let y = C::FieldElement::from_repr(p.y()).expect("canonical y coordinate");
+            (x, y)
+        })
+        .collect()
 }
 
 /// Whether the Jacobian point's affine x, reduced mod n, equals `r` (`0 < r < n`).

@@ -1,6 +1,6 @@
 //! The table arithmetic against the curve crates' own scalar multiplication.
 
-use crate::ec::test_scalars::scalar;
+use crate::ec::test_scalars::{on_every_curve, scalar};
 use elliptic_curve::Field;
 use elliptic_curve::group::Group;
 use elliptic_curve::point::AffineCoordinates;
@@ -61,12 +61,7 @@ fn sums_match_the_crate<C: PrimeCurveParams>() {
 
 #[test]
 fn table_sums_equal_scalar_multiplication_on_every_curve() {
-    sums_match_the_crate::<p256::NistP256>();
-    sums_match_the_crate::<p384::NistP384>();
-    sums_match_the_crate::<p521::NistP521>();
-    sums_match_the_crate::<bp256::r1::BrainpoolP256r1>();
-    sums_match_the_crate::<bp384::r1::BrainpoolP384r1>();
-    sums_match_the_crate::<crate::ec::bp512::BrainpoolP512r1>();
+    on_every_curve!(sums_match_the_crate);
 }
 
 fn exceptional_additions<C: PrimeCurveParams>() {
@@ -107,19 +102,13 @@ fn exceptional_additions<C: PrimeCurveParams>() {
 
 #[test]
 fn doubling_and_inverse_additions_on_every_curve() {
-    exceptional_additions::<p256::NistP256>();
-    exceptional_additions::<p384::NistP384>();
-    exceptional_additions::<p521::NistP521>();
-    exceptional_additions::<bp256::r1::BrainpoolP256r1>();
-    exceptional_additions::<bp384::r1::BrainpoolP384r1>();
-    exceptional_additions::<crate::ec::bp512::BrainpoolP512r1>();
+    on_every_curve!(exceptional_additions);
 }
 
 /// Both doubling formulas against the crate's doubling, from points whose `Z ≠ 1`, and the
 /// `a = −3` one against the general one wherever `a = −3`.
-fn doublings_match_the_crate<C: PrimeCurveParams>(expect_minus_three: bool) {
+fn doublings_match_the_crate<C: PrimeCurveParams>() {
     let a = CoefficientA::new(C::EQUATION_A);
-    assert_eq!(matches!(a, CoefficientA::MinusThree), expect_minus_three);
     let g = ProjectivePoint::<C>::generator();
     let table = FixedBaseTable::build(&g, SIGNER_WINDOW);
     for i in 0..8 {
@@ -135,7 +124,7 @@ fn doublings_match_the_crate<C: PrimeCurveParams>(expect_minus_three: bool) {
             expected,
             "general formula, scalar {i}"
         );
-        if expect_minus_three {
+        if matches!(a, CoefficientA::MinusThree) {
             let special = p.double_a_minus_3();
             assert_eq!(
                 affine_x::<C>(&special),
@@ -159,12 +148,21 @@ fn doublings_match_the_crate<C: PrimeCurveParams>(expect_minus_three: bool) {
 
 #[test]
 fn doublings_equal_the_crates_on_every_curve() {
-    doublings_match_the_crate::<p256::NistP256>(true);
-    doublings_match_the_crate::<p384::NistP384>(true);
-    doublings_match_the_crate::<p521::NistP521>(true);
-    doublings_match_the_crate::<bp256::r1::BrainpoolP256r1>(false);
-    doublings_match_the_crate::<bp384::r1::BrainpoolP384r1>(false);
-    doublings_match_the_crate::<crate::ec::bp512::BrainpoolP512r1>(false);
+    on_every_curve!(doublings_match_the_crate);
+}
+
+fn is_minus_three<C: PrimeCurveParams>() -> bool {
+    matches!(CoefficientA::new(C::EQUATION_A), CoefficientA::MinusThree)
+}
+
+#[test]
+fn a_is_minus_three_on_the_nist_curves_only() {
+    assert!(is_minus_three::<p256::NistP256>());
+    assert!(is_minus_three::<p384::NistP384>());
+    assert!(is_minus_three::<p521::NistP521>());
+    assert!(!is_minus_three::<bp256::r1::BrainpoolP256r1>());
+    assert!(!is_minus_three::<bp384::r1::BrainpoolP384r1>());
+    assert!(!is_minus_three::<crate::ec::bp512::BrainpoolP512r1>());
 }
 
 #[test]

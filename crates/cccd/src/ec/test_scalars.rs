@@ -27,3 +27,17 @@ pub(crate) fn field_bytes<C: PrimeCurveParams>(label: &str, i: u64) -> FieldByte
 pub(crate) fn scalar<C: PrimeCurveParams>(label: &str, i: u64) -> Scalar<C> {
     <Scalar<C> as Reduce<FieldBytes<C>>>::reduce(&field_bytes::<C>(label, i))
 }
+
+/// Run a generic check on each curve the prepared verifiers serve: the three NIST curves with
+/// `a = −3` and the three brainpool curves with a general `a`.
+macro_rules! on_every_curve {
+    ($check:ident) => {{
+        $check::<p256::NistP256>();
+        $check::<p384::NistP384>();
+        $check::<p521::NistP521>();
+        $check::<bp256::r1::BrainpoolP256r1>();
+        $check::<bp384::r1::BrainpoolP384r1>();
+        $check::<crate::ec::bp512::BrainpoolP512r1>();
+    }};
+}
+pub(crate) use on_every_curve;

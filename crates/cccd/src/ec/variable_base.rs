@@ -20,10 +20,10 @@ use elliptic_curve::Field;
 use elliptic_curve::ff::PrimeField;
 use elliptic_curve::group::Group;
 use elliptic_curve::point::AffineCoordinates;
-use elliptic_curve::{BatchNormalize, FieldBytes, Scalar};
+use elliptic_curve::{FieldBytes, Scalar};
 use primeorder::{AffinePoint, PrimeCurveParams, ProjectivePoint};
 
-use super::fixed_base::{CoefficientA, Jacobian, bits_at, x_matches};
+use super::fixed_base::{CoefficientA, Jacobian, affine_entries, bits_at, x_matches};
 
 /// wNAF width for the generator: 32 affine odd multiples, built once per process and curve.
 pub const GENERATOR_NAF_WIDTH: u32 = 7;
@@ -55,19 +55,8 @@ impl<C: PrimeCurveParams> GeneratorOddMultiples<C> {
             projective.push(multiple);
             multiple += twice;
         }
-        let affine: Vec<AffinePoint<C>> = <ProjectivePoint<C> as BatchNormalize<
-            [ProjectivePoint<C>],
-        >>::batch_normalize(&projective);
-        let entries = affine
-            .iter()
-            .map(|p| {
-                // An odd multiple d·G with d < n is never the identity, and the curve's own
-                // encoding of a coordinate is canonical: these conversions cannot fail.
-                let x = C::FieldElement::from_repr(p.x()).expect("canonical x coordinate");
-                let y = C::FieldElement::from_repr(p.y()).expect("canonical y coordinate");
-                (x, y)
-            })
-            .collect();
+        // An odd multiple d·G with d < n is never the identity.
+        let entries = affine_entries::<C>(&projective);
         Self { entries }
     }
 }

@@ -6,25 +6,9 @@ use elliptic_curve::ops::Reduce;
 use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{FieldBytes, Scalar};
 use primeorder::{PrimeCurveParams, ProjectivePoint};
-use sha2::{Digest, Sha512};
 
 use super::*;
-
-/// A deterministic pseudo-random scalar (SHA-512 of a label, reduced).
-fn scalar<C: PrimeCurveParams>(label: &str, i: u64) -> Scalar<C> {
-    let mut wide = Vec::new();
-    for block in 0u8..2 {
-        let mut h = Sha512::new();
-        h.update(label.as_bytes());
-        h.update(i.to_be_bytes());
-        h.update([block]);
-        wide.extend_from_slice(&h.finalize());
-    }
-    let mut bytes = FieldBytes::<C>::default();
-    let len = bytes.len();
-    bytes.copy_from_slice(&wide[..len]);
-    <Scalar<C> as Reduce<FieldBytes<C>>>::reduce(&bytes)
-}
+use crate::ec::test_scalars::{on_every_curve, scalar};
 
 /// Rebuild a scalar from its digits (as an i128 sum over bytes is too small, use the field
 /// of scalars itself) and check the NAF shape.
@@ -109,12 +93,7 @@ fn sums_match_the_crate<C: PrimeCurveParams>() {
 
 #[test]
 fn wnaf_sums_equal_scalar_multiplication_on_every_curve() {
-    sums_match_the_crate::<p256::NistP256>();
-    sums_match_the_crate::<p384::NistP384>();
-    sums_match_the_crate::<p521::NistP521>();
-    sums_match_the_crate::<bp256::r1::BrainpoolP256r1>();
-    sums_match_the_crate::<bp384::r1::BrainpoolP384r1>();
-    sums_match_the_crate::<crate::ec::bp512::BrainpoolP512r1>();
+    on_every_curve!(sums_match_the_crate);
 }
 
 /// Q = ±G and Q = ±3G with equal or opposite scalars: the G and Q digits land on the same
@@ -152,10 +131,5 @@ fn exceptional_sums<C: PrimeCurveParams>() {
 
 #[test]
 fn doubling_and_inverse_additions_on_every_curve() {
-    exceptional_sums::<p256::NistP256>();
-    exceptional_sums::<p384::NistP384>();
-    exceptional_sums::<p521::NistP521>();
-    exceptional_sums::<bp256::r1::BrainpoolP256r1>();
-    exceptional_sums::<bp384::r1::BrainpoolP384r1>();
-    exceptional_sums::<crate::ec::bp512::BrainpoolP512r1>();
+    on_every_curve!(exceptional_sums);
 }

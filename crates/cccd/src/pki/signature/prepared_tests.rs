@@ -9,7 +9,7 @@
 // ECDSA's own names (d, k, r, s, x, n, G, Q) keep the equations readable.
 #![allow(clippy::many_single_char_names, clippy::type_complexity)]
 
-use crate::ec::test_scalars::{field_bytes, scalar};
+use crate::ec::test_scalars::{field_bytes, on_every_curve, scalar};
 use ::ecdsa::{EcdsaCurve, Signature};
 use elliptic_curve::ff::{Field, PrimeField};
 use elliptic_curve::group::Group;
@@ -226,22 +226,12 @@ fn ecdsa_tables_agree_with_the_crate_on_every_curve() {
 
 #[test]
 fn ecdsa_r_plus_n_and_r_n_minus_1() {
-    large_x::<p256::NistP256>();
-    large_x::<p384::NistP384>();
-    large_x::<p521::NistP521>();
-    large_x::<bp256::r1::BrainpoolP256r1>();
-    large_x::<bp384::r1::BrainpoolP384r1>();
-    large_x::<crate::ec::bp512::BrainpoolP512r1>();
+    on_every_curve!(large_x);
 }
 
 #[test]
 fn ecdsa_exceptional_additions() {
-    exceptional::<p256::NistP256>();
-    exceptional::<p384::NistP384>();
-    exceptional::<p521::NistP521>();
-    exceptional::<bp256::r1::BrainpoolP256r1>();
-    exceptional::<bp384::r1::BrainpoolP384r1>();
-    exceptional::<crate::ec::bp512::BrainpoolP512r1>();
+    on_every_curve!(exceptional);
 }
 
 #[test]
