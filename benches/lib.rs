@@ -102,16 +102,11 @@ fn date(text: &str) -> Result<Date, BenchError> {
     Date::parse(text, format).map_err(|e| BenchError::Manifest(format!("date {text}: {e}")))
 }
 
+/// A manifest AA challenge: exactly 8 bytes of hex.
 fn challenge(hex: &str) -> Result<[u8; 8], BenchError> {
-    let bad = || BenchError::Manifest(format!("aa_challenge {hex:?} is not 16 hex digits"));
-    if hex.len() != 16 || !hex.is_ascii() {
-        return Err(bad());
-    }
-    let mut out = [0u8; 8];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
-    Ok(out)
+    cccd::hex::decode(hex, 8)
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+        .ok_or_else(|| BenchError::Manifest(format!("aa_challenge {hex:?} is not 16 hex digits")))
 }
 
 impl Samples {
