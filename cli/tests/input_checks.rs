@@ -143,6 +143,12 @@ fn inputs_that_open_nothing_are_named() {
     assert!(!out_dir.is_empty() && !std::path::Path::new(out_dir).exists());
 }
 
+/// A local file that could not be written: exit 2 (a usage problem), saying so.
+fn assert_cannot_write(out: &std::process::Output) {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    assert!(stderr(out).contains("cannot write"), "{}", stderr(out));
+}
+
 #[test]
 fn unwritable_outputs_are_exit_2_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
@@ -155,8 +161,7 @@ fn unwritable_outputs_are_exit_2_cannot_write() {
         .arg(missing.join("r.html"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_cannot_write(&out);
     // --face of inspect.
     let out = cccd()
         .arg("inspect")
@@ -165,8 +170,7 @@ fn unwritable_outputs_are_exit_2_cannot_write() {
         .arg(missing.join("f.png"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_cannot_write(&out);
     // -o of read: found before the reader is touched, and under --json as an error document.
     let out = cccd()
         .arg("read")
