@@ -244,7 +244,6 @@ impl LdsError {
         let reason = match e.reason {
             CmsReason::Tlv(kind) => Reason::Tlv(kind),
             CmsReason::Invalid(what) => Reason::Invalid(what),
-            CmsReason::Certificate(why) => Reason::Certificate(why),
         };
         LdsError::Malformed {
             file,

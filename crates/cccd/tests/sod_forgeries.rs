@@ -156,3 +156,22 @@ fn a_foreign_signer_cannot_issue_a_vietnamese_card() {
     assert_eq!(r.verdict, Verdict::NotVerified);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_embedded_signer_certificate_that_is_no_valid_x509_fails_the_signature() {
+    let store = store_of(&test_cscas());
+    // The genuine DSC first, so the prepared-signer cache holds a parsed certificate with the
+    // same issuer and serial: the forged bytes must not be taken for it.
+    let genuine = run(&testdata().join("cards").join(CARD), &store);
+    assert_eq!(genuine.verdict, Verdict::Verified, "{genuine:#?}");
+    let dir = forged("bad_dsc_validity");
+    let r = run(&dir, &store);
+    // The CMS keeps its shape (the X.509 parse belongs to the signer check)...
+    assert_eq!(status(&r, CheckId::SodParse).0, Status::Pass, "{r:#?}");
+    // ...and the signer check refuses the certificate.
+    let (s, why) = status(&r, CheckId::SodSignature);
+    assert_eq!(s, Status::Fail, "{why}");
+    assert!(why.contains("certificate"), "{why}");
+    assert_eq!(r.verdict, Verdict::NotVerified);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

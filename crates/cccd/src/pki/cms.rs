@@ -3,7 +3,7 @@
 //!
 //! Walked with the `tlv` reader as strict DER, so every error carries the offset of the fault
 //! in the file, and the signed attributes are kept as the exact bytes the signature covers.
-//! Certificates are handed to the X.509 parser; the signed attributes are checked by one
+//! Embedded certificates are checked for their X.509 shape and parsed by their user; the signed attributes are checked by one
 //! function for all three files ([`SignedAttributes::check_content_type`],
 //! [`SignedAttributes::check_message_digest`]).
 
@@ -34,9 +34,6 @@ pub enum CmsReason {
     /// The framing is fine but a value is not what RFC 5652 requires.
     #[error("{0}")]
     Invalid(&'static str),
-    /// An embedded certificate does not parse.
-    #[error("certificate: {0}")]
-    Certificate(String),
 }
 
 /// A CMS structure that does not parse, with the offset of the fault from the start of the
@@ -382,21 +379,25 @@ impl SignedData {
     }
 }
 
-/// An embedded certificate: a DER SEQUENCE that parses as X.509.
+/// An embedded certificate, checked for the shape of RFC 5280 §4.1 (a SEQUENCE of
+/// tbsCertificate, signatureAlgorithm and signatureValue) with the offset of any fault.
+///
+/// The full X.509 parse is left to the certificate's user: the document signer goes through
+/// the trust store's prepared-signer cache, which parses a DSC once per process (a per-dump
+/// parse here cost ~7 % of a verify), and the master-list signer is parsed where it is
+/// checked. A certificate nobody uses is never trusted for anything.
 fn checked_certificate(cert: &Tlv<'_>) -> Result<Vec<u8>, CmsError> {
-    // Checked here too, so the error names the CMS offset.
-    if cert.tag() != SEQUENCE {
+    const BIT_STRING: Tag = Tag::new(0x03);
+    let cert = expect(*cert, SEQUENCE, "certificate must be a SEQUENCE")?;
+    let parts = children(&cert)?;
+    let shape = [SEQUENCE, SEQUENCE, BIT_STRING];
+    if parts.len() != shape.len() || parts.iter().zip(shape).any(|(part, tag)| part.tag() != tag) {
         return Err(CmsError::invalid(
             cert.offset(),
-            "certificate must be a SEQUENCE",
+            "certificate must hold tbsCertificate, signatureAlgorithm and signatureValue",
         ));
     }
-    let der = raw(cert);
-    super::ParsedCertificate::from_der(&der).map_err(|e| CmsError {
-        offset: cert.offset(),
-        reason: CmsReason::Certificate(e.to_string()),
-    })?;
-    Ok(der)
+    Ok(raw(&cert))
 }
 
 fn parse_encap(eci: &Tlv<'_>) -> Result<(ObjectIdentifier, Vec<u8>, usize), CmsError> {
@@ -536,5 +537,30 @@ mod tests {
             err.reason,
             CmsReason::Invalid("content type is not signedData")
         );
+    }
+
+    #[test]
+    fn an_embedded_certificate_without_the_x509_shape_is_refused_with_its_offset() {
+        let seq = |parts: &[Vec<u8>]| tlv::encode(SEQUENCE, &parts.concat());
+        let tbs = seq(&[tlv::encode(INTEGER, &[1])]);
+        let alg = seq(&[oid_tlv(oid::SIGNED_DATA.as_bytes())]);
+        let bits = tlv::encode(Tag::new(0x03), &[0, 0xAA]);
+        let whole = seq(&[tbs.clone(), alg.clone(), bits.clone()]);
+        let (t, _) = Tlv::parse(&whole).unwrap();
+        assert_eq!(checked_certificate(&t).unwrap(), whole);
+        let refusals = [
+            seq(&[tbs.clone(), alg.clone()]),
+            seq(&[tbs.clone(), alg.clone(), bits.clone(), bits.clone()]),
+            seq(&[tbs.clone(), bits.clone(), alg.clone()]),
+            tlv::encode(SET, &[tbs, alg, bits].concat()),
+        ];
+        for bad in refusals {
+            // Inside a [0] set after one other element, as in SignedData.certificates.
+            let set = tlv::encode(CONTEXT_0, &[vec![0x04, 0x01, 0x00], bad.clone()].concat());
+            let (outer, _) = Tlv::parse(&set).unwrap();
+            let err = checked_certificate(&children(&outer).unwrap()[1]).unwrap_err();
+            assert_eq!(err.offset, 5, "{bad:02x?}");
+            assert!(matches!(err.reason, CmsReason::Invalid(_)), "{bad:02x?}");
+        }
     }
 }

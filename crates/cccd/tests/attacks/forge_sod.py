@@ -10,6 +10,9 @@ Writes OUT_DIR/EF.SOD (and OUT_DIR/csca.pem for foreign_state). Modes:
   nonminimal        the 0x77 length re-written in a longer, non-minimal form
   late_signing_time signingTime after the DSC's notAfter
   foreign_state     re-signed by a new DSC of country XX under a new CSCA of XX
+  bad_dsc_validity  the embedded DSC's notBefore given month 13: the certificate keeps its
+                    X.509 shape, issuer and serial, but is no valid X.509 (cryptography
+                    refuses it, checked here)
 """
 import datetime
 import hashlib
@@ -92,6 +95,7 @@ def foreign_pki(out_dir):
 
 def main():
     mode, sod_in, key_pem, out_dir = sys.argv[1:5]
+    swap = None
     sod = open(sod_in, "rb").read()
     key = serialization.load_pem_private_key(open(key_pem, "rb").read(), None)
     ci = cms.ContentInfo.load(unwrap(sod))
@@ -137,10 +141,26 @@ def main():
                 "issuer": cert.issuer, "serial_number": cert.serial_number}))
         else:
             si["sid"] = cms.SignerIdentifier(name="subject_key_identifier", value=cert.key_identifier)
+    elif mode == "bad_dsc_validity":
+        der = bytearray(sd["certificates"][0].chosen.dump())
+        at = der.index(b"\x17\x0d")  # the first UTCTime of a certificate is notBefore
+        der[at + 4:at + 6] = b"13"     # YYMMDD...: month 13
+        try:
+            x509.load_der_x509_certificate(bytes(der))
+        except ValueError:
+            pass
+        else:
+            raise SystemExit("cryptography accepted the month-13 certificate")
+        # Same length: swapped into the output bytes, since asn1crypto would re-parse it.
+        swap = (sd["certificates"][0].chosen.dump(), bytes(der))
     else:
         raise SystemExit(f"unknown mode {mode}")
     resign(ci, key)
-    open(f"{out_dir}/EF.SOD", "wb").write(wrap(ci.dump(force=True)))
+    out = wrap(ci.dump(force=True))
+    if swap is not None:
+        assert out.count(swap[0]) == 1
+        out = out.replace(*swap)
+    open(f"{out_dir}/EF.SOD", "wb").write(out)
 
 
 def _len(n):
