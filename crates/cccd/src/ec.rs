@@ -22,6 +22,7 @@
 pub mod bp512;
 pub mod brainpool;
 mod explicit;
+pub(crate) mod field;
 pub mod fixed_base;
 mod oid;
 mod params;
