@@ -60,6 +60,10 @@ pub(crate) trait CurveField: PrimeCurveParams {
 
     /// The curve's coefficient `a`.
     fn equation_a() -> Self::Element;
+
+    /// The canonical big-endian encoding, for the tests' comparisons with the curve crates.
+    #[cfg(test)]
+    fn bytes(element: &Self::Element) -> FieldBytes<Self>;
 }
 
 /// Curves that verify on their own field element type.
@@ -74,6 +78,11 @@ macro_rules! own_field {
 
             fn equation_a() -> Self::Element {
                 <$curve as PrimeCurveParams>::EQUATION_A
+            }
+
+            #[cfg(test)]
+            fn bytes(element: &Self::Element) -> FieldBytes<Self> {
+                element.to_repr()
             }
         }
     )+};
@@ -212,6 +221,11 @@ impl CurveField for p256::NistP256 {
     fn equation_a() -> P256Element {
         // a = −3.
         -(P256Element::ONE.double() + P256Element::ONE)
+    }
+
+    #[cfg(test)]
+    fn bytes(element: &P256Element) -> FieldBytes<Self> {
+        element.to_be_bytes().into()
     }
 }
 

@@ -49,7 +49,11 @@ fn pairs() -> Vec<(P256Element, Reference)> {
 }
 
 fn same(ours: P256Element, theirs: Reference, what: &str) {
-    assert_eq!(ours.to_be_bytes(), <[u8; 32]>::from(theirs.to_repr()), "{what}");
+    assert_eq!(
+        ours.to_be_bytes(),
+        <[u8; 32]>::from(theirs.to_repr()),
+        "{what}"
+    );
 }
 
 #[test]

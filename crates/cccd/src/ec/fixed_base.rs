@@ -15,12 +15,13 @@
 //! infinity, adding a point to itself (a doubling) and adding a point to its negation
 //! (the result is the point at infinity).
 
-use elliptic_curve::Field;
 use elliptic_curve::ff::PrimeField;
 use elliptic_curve::group::Group;
 use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{BatchNormalize, FieldBytes, Scalar};
 use primeorder::{AffinePoint, PrimeCurveParams, ProjectivePoint};
+
+use super::field::{self, CurveField};
 
 /// Window width of a document signer key's table (`Q`): 2^5 entries per window, about
 /// 195 KiB on brainpoolP384r1, built in a few milliseconds.
@@ -37,10 +38,10 @@ pub(crate) enum CoefficientA<F> {
     Other(F),
 }
 
-impl<F: Field> CoefficientA<F> {
+impl<F: field::JacobianField> CoefficientA<F> {
     /// Classify `a` once per verification, not per doubling.
     pub(crate) fn new(a: F) -> Self {
-        if bool::from((a + F::ONE.double() + F::ONE).is_zero()) {
+        if (a + F::ONE.double() + F::ONE).is_zero() {
             Self::MinusThree
         } else {
             Self::Other(a)
@@ -56,7 +57,7 @@ pub(crate) struct Jacobian<F> {
     pub(crate) z: F,
 }
 
-impl<F: Field> Jacobian<F> {
+impl<F: field::JacobianField> Jacobian<F> {
     pub(crate) const fn infinity() -> Self {
         Self {
             x: F::ONE,
@@ -66,7 +67,7 @@ impl<F: Field> Jacobian<F> {
     }
 
     pub(crate) fn is_infinity(&self) -> bool {
-        bool::from(self.z.is_zero())
+        self.z.is_zero()
     }
 
     /// `2·self`. A point with `Y = 0` doubles to `Z = 0`, the point at infinity.
@@ -161,8 +162,8 @@ impl<F: Field> Jacobian<F> {
     /// formula cannot add (it divides by zero), doubles; its negation sums to infinity.
     #[inline]
     fn finish_sum(&mut self, u1: F, s1: F, h: F, r: F, z_product: F, a: &CoefficientA<F>) {
-        if bool::from(h.is_zero()) {
-            *self = if bool::from(r.is_zero()) {
+        if h.is_zero() {
+            *self = if r.is_zero() {
                 self.double(a)
             } else {
                 Self::infinity()
@@ -183,14 +184,15 @@ impl<F: Field> Jacobian<F> {
 }
 
 /// `d · 2^(w·i) · P` for every window `i` and digit `d` in `1..=2^(w-1)`, affine.
-pub struct FixedBaseTable<C: PrimeCurveParams> {
+#[allow(private_bounds)] // CurveField is implemented for every supported curve.
+pub struct FixedBaseTable<C: CurveField> {
     window: u32,
     windows: usize,
     /// Row-major: window `i`, digit `d` at `i · 2^(w-1) + (d - 1)`.
-    entries: Vec<(C::FieldElement, C::FieldElement)>,
+    entries: Vec<(C::Element, C::Element)>,
 }
 
-impl<C: PrimeCurveParams> std::fmt::Debug for FixedBaseTable<C> {
+impl<C: CurveField> std::fmt::Debug for FixedBaseTable<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FixedBaseTable")
             .field("window", &self.window)
@@ -247,7 +249,8 @@ fn signed_digits(bytes: &[u8], window: u32, windows: usize) -> Vec<i32> {
     digits
 }
 
-impl<C: PrimeCurveParams> FixedBaseTable<C> {
+#[allow(private_bounds)]
+impl<C: CurveField> FixedBaseTable<C> {
     /// Build the table of `point` (not the identity) with `window`-bit windows (2..=8).
     pub fn build(point: &ProjectivePoint<C>, window: u32) -> Self {
         assert!(
@@ -280,14 +283,14 @@ impl<C: PrimeCurveParams> FixedBaseTable<C> {
 
     /// Memory held by the table's entries.
     pub fn size_bytes(&self) -> usize {
-        self.entries.len() * std::mem::size_of::<(C::FieldElement, C::FieldElement)>()
+        self.entries.len() * std::mem::size_of::<(C::Element, C::Element)>()
     }
 
     /// Add `k · P` to `acc`.
-    fn accumulate(&self, acc: &mut Jacobian<C::FieldElement>, k: &Scalar<C>) {
+    fn accumulate(&self, acc: &mut Jacobian<C::Element>, k: &Scalar<C>) {
         let digits = signed_digits(&k.to_repr(), self.window, self.windows);
         let half = 1usize << (self.window - 1);
-        let a = CoefficientA::new(C::EQUATION_A);
+        let a = CoefficientA::new(C::equation_a());
         for (i, digit) in digits.into_iter().enumerate() {
             if digit == 0 {
                 continue;
@@ -305,7 +308,7 @@ impl<C: PrimeCurveParams> FixedBaseTable<C> {
 
 /// `n` as big-endian bytes of the field's length (`n - 1` is the scalar `-1`).
 fn order_bytes<C: PrimeCurveParams>() -> FieldBytes<C> {
-    let mut bytes = (-Scalar::<C>::ONE).to_repr();
+    let mut bytes = (-<Scalar<C> as elliptic_curve::Field>::ONE).to_repr();
     for byte in bytes.iter_mut().rev() {
         let (sum, overflow) = byte.overflowing_add(1);
         *byte = sum;
@@ -331,9 +334,9 @@ fn add_be<C: PrimeCurveParams>(a: &FieldBytes<C>, b: &FieldBytes<C>) -> Option<F
 /// The affine coordinates of `points` as field elements, with one field inversion for them
 /// all (Montgomery's trick inside `batch_normalize`). None of `points` may be the identity:
 /// the tables hold nonzero multiples of a point of prime order.
-pub(crate) fn affine_entries<C: PrimeCurveParams>(
+pub(crate) fn affine_entries<C: CurveField>(
     points: &[ProjectivePoint<C>],
-) -> Vec<(C::FieldElement, C::FieldElement)> {
+) -> Vec<(C::Element, C::Element)> {
     let affine: Vec<AffinePoint<C>> =
         <ProjectivePoint<C> as BatchNormalize<[ProjectivePoint<C>]>>::batch_normalize(points);
     affine
@@ -341,25 +344,22 @@ pub(crate) fn affine_entries<C: PrimeCurveParams>(
         .map(|p| {
             // Not the identity (the caller's precondition), and the curve's own encoding of a
             // coordinate is canonical: these conversions cannot fail.
-            let x = C::FieldElement::from_repr(p.x()).expect("canonical x coordinate");
-            let y = C::FieldElement::from_repr(p.y()).expect("canonical y coordinate");
+            let x = C::element(&p.x()).expect("canonical x coordinate");
+            let y = C::element(&p.y()).expect("canonical y coordinate");
             (x, y)
         })
         .collect()
 }
 
 /// Whether the Jacobian point's affine x, reduced mod n, equals `r` (`0 < r < n`).
-pub(crate) fn x_matches<C: PrimeCurveParams>(
-    point: &Jacobian<C::FieldElement>,
-    r: &Scalar<C>,
-) -> bool {
+pub(crate) fn x_matches<C: CurveField>(point: &Jacobian<C::Element>, r: &Scalar<C>) -> bool {
     if point.is_infinity() {
         return false;
     }
-    let zz = point.z.square();
+    let zz = field::JacobianField::square(&point.z);
     let r_bytes = r.to_repr();
     // r < n < p on every supported curve, so r is a canonical field element.
-    let Some(r_field) = Option::<C::FieldElement>::from(C::FieldElement::from_repr(r_bytes)) else {
+    let Some(r_field) = C::element(&r_bytes) else {
         return false;
     };
     if point.x == r_field * zz {
@@ -367,12 +367,13 @@ pub(crate) fn x_matches<C: PrimeCurveParams>(
     }
     // x(R) in [n, p) reduces to x - n: then x = r + n, possible only when r + n < p.
     add_be::<C>(&r_bytes, &order_bytes::<C>())
-        .and_then(|sum| Option::<C::FieldElement>::from(C::FieldElement::from_repr(sum)))
+        .and_then(|sum| C::element(&sum))
         .is_some_and(|rn| point.x == rn * zz)
 }
 
 /// `x(u1·G + u2·Q) mod n == r` with both points taken from tables.
-pub fn verify_scalars<C: PrimeCurveParams>(
+#[allow(private_bounds)]
+pub fn verify_scalars<C: CurveField>(
     generator: &FixedBaseTable<C>,
     key: &FixedBaseTable<C>,
     u1: &Scalar<C>,

@@ -16,13 +16,13 @@
 //! verification is public. The exceptional additions (a point plus itself, plus its
 //! negation, or the point at infinity) are handled by the Jacobian arithmetic itself.
 
-use elliptic_curve::Field;
 use elliptic_curve::ff::PrimeField;
 use elliptic_curve::group::Group;
 use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{FieldBytes, Scalar};
-use primeorder::{AffinePoint, PrimeCurveParams, ProjectivePoint};
+use primeorder::{AffinePoint, ProjectivePoint};
 
+use super::field::{self, CurveField};
 use super::fixed_base::{CoefficientA, Jacobian, affine_entries, bits_at, x_matches};
 
 /// wNAF width for the generator: 32 affine odd multiples, built once per process and curve.
@@ -31,11 +31,12 @@ pub const GENERATOR_NAF_WIDTH: u32 = 7;
 pub const KEY_NAF_WIDTH: u32 = 5;
 
 /// `1·G, 3·G, 5·G, …, (2^(w-1) − 1)·G` in affine coordinates.
-pub struct GeneratorOddMultiples<C: PrimeCurveParams> {
-    entries: Vec<(C::FieldElement, C::FieldElement)>,
+#[allow(private_bounds)] // CurveField is implemented for every supported curve.
+pub struct GeneratorOddMultiples<C: CurveField> {
+    entries: Vec<(C::Element, C::Element)>,
 }
 
-impl<C: PrimeCurveParams> std::fmt::Debug for GeneratorOddMultiples<C> {
+impl<C: CurveField> std::fmt::Debug for GeneratorOddMultiples<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GeneratorOddMultiples")
             .field("entries", &self.entries.len())
@@ -43,7 +44,8 @@ impl<C: PrimeCurveParams> std::fmt::Debug for GeneratorOddMultiples<C> {
     }
 }
 
-impl<C: PrimeCurveParams> GeneratorOddMultiples<C> {
+#[allow(private_bounds)]
+impl<C: CurveField> GeneratorOddMultiples<C> {
     /// Build the table of the curve's generator (one field inversion for all entries).
     pub fn build() -> Self {
         let g = ProjectivePoint::<C>::generator();
@@ -92,15 +94,12 @@ pub(crate) fn wnaf(bytes: &[u8], width: u32) -> Vec<i32> {
 }
 
 /// `1·Q, 3·Q, …, (2^(w-1) − 1)·Q` in Jacobian coordinates.
-fn key_odd_multiples<C: PrimeCurveParams>(
-    qx: &C::FieldElement,
-    qy: &C::FieldElement,
-) -> Vec<Jacobian<C::FieldElement>> {
-    let a = CoefficientA::new(C::EQUATION_A);
+fn key_odd_multiples<C: CurveField>(qx: &C::Element, qy: &C::Element) -> Vec<Jacobian<C::Element>> {
+    let a = CoefficientA::new(C::equation_a());
     let q = Jacobian {
         x: *qx,
         y: *qy,
-        z: C::FieldElement::ONE,
+        z: <C::Element as field::JacobianField>::ONE,
     };
     let twice = q.double(&a);
     let count = 1usize << (KEY_NAF_WIDTH - 2);
@@ -116,20 +115,20 @@ fn key_odd_multiples<C: PrimeCurveParams>(
 /// `x(u1·G + u2·Q) mod n == r` for an affine key `Q = (qx, qy)` (on the curve, not the
 /// identity: the caller decoded it).
 // ECDSA's own names (G, Q, u1, u2, r) keep the equation readable.
-#[allow(clippy::many_single_char_names)]
-pub fn verify_scalars<C: PrimeCurveParams>(
+#[allow(clippy::many_single_char_names, private_bounds, private_interfaces)]
+pub fn verify_scalars<C: CurveField>(
     generator: &GeneratorOddMultiples<C>,
-    qx: &C::FieldElement,
-    qy: &C::FieldElement,
+    qx: &C::Element,
+    qy: &C::Element,
     u1: &Scalar<C>,
     u2: &Scalar<C>,
     r: &Scalar<C>,
 ) -> bool {
-    let a = CoefficientA::new(C::EQUATION_A);
+    let a = CoefficientA::new(C::equation_a());
     let g_digits = wnaf(&u1.to_repr(), GENERATOR_NAF_WIDTH);
     let q_digits = wnaf(&u2.to_repr(), KEY_NAF_WIDTH);
     let q_table = key_odd_multiples::<C>(qx, qy);
-    let mut acc = Jacobian::<C::FieldElement>::infinity();
+    let mut acc = Jacobian::<C::Element>::infinity();
     for pos in (0..g_digits.len()).rev() {
         if !acc.is_infinity() {
             acc = acc.double(&a);
@@ -152,16 +151,15 @@ pub fn verify_scalars<C: PrimeCurveParams>(
 }
 
 /// The affine coordinates of a decoded key as field elements (`None` for the identity).
-pub fn affine_coordinates<C: PrimeCurveParams>(
+#[allow(private_bounds, private_interfaces)]
+pub fn affine_coordinates<C: CurveField>(
     point: &AffinePoint<C>,
-) -> Option<(C::FieldElement, C::FieldElement)> {
+) -> Option<(C::Element, C::Element)> {
     if bool::from(ProjectivePoint::<C>::from(*point).is_identity()) {
         return None;
     }
     let x: FieldBytes<C> = point.x();
-    let x = Option::<C::FieldElement>::from(C::FieldElement::from_repr(x))?;
-    let y = Option::<C::FieldElement>::from(C::FieldElement::from_repr(point.y()))?;
-    Some((x, y))
+    Some((C::element(&x)?, C::element(&point.y())?))
 }
 
 #[cfg(test)]

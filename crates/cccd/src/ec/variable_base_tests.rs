@@ -1,18 +1,19 @@
 //! The wNAF arithmetic against the curve crates' own scalar multiplication.
 
+use crate::ec::field::CurveField;
 use elliptic_curve::Field;
 use elliptic_curve::group::Group;
 use elliptic_curve::ops::Reduce;
 use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::{FieldBytes, Scalar};
-use primeorder::{PrimeCurveParams, ProjectivePoint};
+use primeorder::ProjectivePoint;
 
 use super::*;
 use crate::ec::test_scalars::{on_every_curve, scalar};
 
 /// Rebuild a scalar from its digits (as an i128 sum over bytes is too small, use the field
 /// of scalars itself) and check the NAF shape.
-fn check_wnaf<C: PrimeCurveParams>(k: &Scalar<C>, width: u32) {
+fn check_wnaf<C: CurveField>(k: &Scalar<C>, width: u32) {
     let digits = wnaf(&k.to_repr(), width);
     let mut sum = Scalar::<C>::ZERO;
     let mut power = Scalar::<C>::ONE;
@@ -57,7 +58,7 @@ fn wnaf_rebuilds_the_scalar() {
 }
 
 /// `u1·G + u2·Q` by the crate, as the `r` the wNAF path must accept.
-fn expected_r<C: PrimeCurveParams>(
+fn expected_r<C: CurveField>(
     u1: &Scalar<C>,
     u2: &Scalar<C>,
     q: &ProjectivePoint<C>,
@@ -71,7 +72,7 @@ fn expected_r<C: PrimeCurveParams>(
     ))
 }
 
-fn sums_match_the_crate<C: PrimeCurveParams>() {
+fn sums_match_the_crate<C: CurveField>() {
     let odd = GeneratorOddMultiples::<C>::build();
     for i in 0..8 {
         let q = ProjectivePoint::<C>::generator() * scalar::<C>("d", i);
@@ -99,7 +100,7 @@ fn wnaf_sums_equal_scalar_multiplication_on_every_curve() {
 /// Q = ±G and Q = ±3G with equal or opposite scalars: the G and Q digits land on the same
 /// positions, so the sum meets doublings (P + P) and cancellations (P + (−P)) mid-way; small
 /// scalars, zero and n − 1 exercise the infinity cases.
-fn exceptional_sums<C: PrimeCurveParams>() {
+fn exceptional_sums<C: CurveField>() {
     let odd = GeneratorOddMultiples::<C>::build();
     let g = ProjectivePoint::<C>::generator();
     let three = Scalar::<C>::from(3u64);

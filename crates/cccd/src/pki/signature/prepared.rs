@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use elliptic_curve::group::Group;
-use primeorder::{PrimeCurveParams, ProjectivePoint};
+use primeorder::ProjectivePoint;
 use spki::{
     AlgorithmIdentifierRef as AlgorithmIdentifier, SubjectPublicKeyInfoRef as SubjectPublicKeyInfo,
 };
@@ -21,18 +21,19 @@ use super::{
     scheme_for,
 };
 use crate::ec::bp512::BrainpoolP512r1;
+use crate::ec::field::CurveField;
 use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW};
 use crate::ec::variable_base::GeneratorOddMultiples;
 
 /// The process-wide generator table of a curve, built on first use.
-fn generator<C: PrimeCurveParams>(
+fn generator<C: CurveField>(
     cell: &'static OnceLock<FixedBaseTable<C>>,
 ) -> &'static FixedBaseTable<C> {
     cell.get_or_init(|| FixedBaseTable::build(&ProjectivePoint::<C>::generator(), GENERATOR_WINDOW))
 }
 
 /// The process-wide odd multiples of a curve's generator (the wNAF path), built on first use.
-fn odd_multiples<C: PrimeCurveParams>(
+fn odd_multiples<C: CurveField>(
     cell: &'static OnceLock<GeneratorOddMultiples<C>>,
 ) -> &'static GeneratorOddMultiples<C> {
     cell.get_or_init(GeneratorOddMultiples::build)

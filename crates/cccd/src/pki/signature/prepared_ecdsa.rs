@@ -17,21 +17,22 @@ use elliptic_curve::array::ArraySize;
 use elliptic_curve::bigint::{BitOps, Encoding};
 use elliptic_curve::ops::{Invert, Reduce};
 use elliptic_curve::scalar::IsHigh;
-use primeorder::{PrimeCurveParams, ProjectivePoint};
+use primeorder::ProjectivePoint;
 
 use super::{EcdsaEncoding, SignatureError};
+use crate::ec::field::CurveField;
 use crate::ec::fixed_base::{FixedBaseTable, SIGNER_WINDOW, verify_scalars};
 use crate::ec::variable_base::{self, GeneratorOddMultiples};
 
 /// A decoded EC public key and, once built, its fixed-base table.
-pub(crate) struct PreparedEcdsa<C: PrimeCurveParams + EcdsaCurve> {
+pub(crate) struct PreparedEcdsa<C: CurveField + EcdsaCurve> {
     key: VerifyingKey<C>,
     /// The key's affine coordinates as field elements, for the wNAF path.
-    affine: (C::FieldElement, C::FieldElement),
+    affine: (C::Element, C::Element),
     table: OnceLock<FixedBaseTable<C>>,
 }
 
-impl<C: PrimeCurveParams + EcdsaCurve> std::fmt::Debug for PreparedEcdsa<C> {
+impl<C: CurveField + EcdsaCurve> std::fmt::Debug for PreparedEcdsa<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PreparedEcdsa")
             .field("table", &self.table.get())
@@ -41,7 +42,7 @@ impl<C: PrimeCurveParams + EcdsaCurve> std::fmt::Debug for PreparedEcdsa<C> {
 
 /// `bits2int` then reduction mod n (SEC1 §4.1.4 step 5), exactly as `ecdsa::hazmat` does:
 /// the leftmost `ceil(bits(n)/8)` bytes, truncated to `bits(n)` bits, reduced mod n.
-pub(crate) fn digest_scalar<C: PrimeCurveParams + EcdsaCurve>(mut bytes: &[u8]) -> Scalar<C> {
+pub(crate) fn digest_scalar<C: CurveField + EcdsaCurve>(mut bytes: &[u8]) -> Scalar<C> {
     let n_bits = C::ORDER.bit_width();
     let n_bytes = n_bits.div_ceil(8) as usize;
     if bytes.len() > n_bytes {
@@ -58,7 +59,7 @@ pub(crate) fn parse_signature<C>(
     field_len: usize,
 ) -> Result<Signature<C>, SignatureError>
 where
-    C: PrimeCurveParams + EcdsaCurve,
+    C: CurveField + EcdsaCurve,
     ::ecdsa::SignatureSize<C>: ArraySize,
     ::ecdsa::der::MaxSize<C>: ArraySize,
     <elliptic_curve::FieldBytesSize<C> as std::ops::Add>::Output:
@@ -78,7 +79,7 @@ where
 
 impl<C> PreparedEcdsa<C>
 where
-    C: PrimeCurveParams + EcdsaCurve,
+    C: CurveField + EcdsaCurve,
     ::ecdsa::SignatureSize<C>: ArraySize,
     ::ecdsa::der::MaxSize<C>: ArraySize,
     <elliptic_curve::FieldBytesSize<C> as std::ops::Add>::Output:
@@ -143,7 +144,7 @@ where
 
 /// `u1`, `u2` of `ecdsa::hazmat::verify_prehashed`, with its checks; `None` when `s` is high
 /// on a curve that normalizes it.
-fn verification_scalars<C: PrimeCurveParams + EcdsaCurve>(
+fn verification_scalars<C: CurveField + EcdsaCurve>(
     prehash: &[u8],
     signature: &Signature<C>,
 ) -> Option<(Scalar<C>, Scalar<C>, Scalar<C>)> {
@@ -157,9 +158,9 @@ fn verification_scalars<C: PrimeCurveParams + EcdsaCurve>(
 }
 
 /// The verification equation by interleaved wNAF, for a key without a table.
-pub(crate) fn verify_with_wnaf<C: PrimeCurveParams + EcdsaCurve>(
+pub(crate) fn verify_with_wnaf<C: CurveField + EcdsaCurve>(
     generator: &GeneratorOddMultiples<C>,
-    key: &(C::FieldElement, C::FieldElement),
+    key: &(C::Element, C::Element),
     prehash: &[u8],
     signature: &Signature<C>,
 ) -> bool {
@@ -169,7 +170,7 @@ pub(crate) fn verify_with_wnaf<C: PrimeCurveParams + EcdsaCurve>(
 }
 
 /// The fixed-base verification equation, with `ecdsa::hazmat::verify_prehashed`'s checks.
-pub(crate) fn verify_with_tables<C: PrimeCurveParams + EcdsaCurve>(
+pub(crate) fn verify_with_tables<C: CurveField + EcdsaCurve>(
     generator: &FixedBaseTable<C>,
     key: &FixedBaseTable<C>,
     prehash: &[u8],

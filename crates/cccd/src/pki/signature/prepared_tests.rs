@@ -9,6 +9,7 @@
 // ECDSA's own names (d, k, r, s, x, n, G, Q) keep the equations readable.
 #![allow(clippy::many_single_char_names, clippy::type_complexity)]
 
+use crate::ec::field::CurveField;
 use crate::ec::test_scalars::{field_bytes, on_every_curve, scalar};
 use ::ecdsa::{EcdsaCurve, Signature};
 use elliptic_curve::ff::{Field, PrimeField};
@@ -17,7 +18,7 @@ use elliptic_curve::ops::Reduce;
 use elliptic_curve::point::AffineCoordinates;
 use elliptic_curve::sec1::ToSec1Point;
 use elliptic_curve::{FieldBytes, Scalar};
-use primeorder::{PrimeCurveParams, ProjectivePoint};
+use primeorder::ProjectivePoint;
 
 use super::super::prepared_ecdsa::{
     PreparedEcdsa, digest_scalar, verify_with_tables, verify_with_wnaf,
@@ -28,7 +29,7 @@ use super::super::{EcdsaEncoding, HashAlgorithm, SignatureError};
 use crate::ec::fixed_base::{FixedBaseTable, GENERATOR_WINDOW, SIGNER_WINDOW};
 use crate::ec::variable_base::{GeneratorOddMultiples, affine_coordinates};
 
-fn signature<C: PrimeCurveParams + EcdsaCurve>(r: Scalar<C>, s: Scalar<C>) -> Option<Signature<C>>
+fn signature<C: CurveField + EcdsaCurve>(r: Scalar<C>, s: Scalar<C>) -> Option<Signature<C>>
 where
     ::ecdsa::SignatureSize<C>: elliptic_curve::array::ArraySize,
 {
@@ -36,19 +37,19 @@ where
 }
 
 /// One key with three verifiers: the crate's, the tables, and the wNAF path.
-struct Fixture<'g, C: PrimeCurveParams> {
+struct Fixture<'g, C: CurveField> {
     q: ProjectivePoint<C>,
     g_table: &'g FixedBaseTable<C>,
     q_table: FixedBaseTable<C>,
     g_odd: GeneratorOddMultiples<C>,
-    q_affine: (C::FieldElement, C::FieldElement),
+    q_affine: (C::Element, C::Element),
 }
 
-fn generator_table<C: PrimeCurveParams>() -> FixedBaseTable<C> {
+fn generator_table<C: CurveField>() -> FixedBaseTable<C> {
     FixedBaseTable::build(&ProjectivePoint::<C>::generator(), GENERATOR_WINDOW)
 }
 
-impl<'g, C: PrimeCurveParams + EcdsaCurve> Fixture<'g, C>
+impl<'g, C: CurveField + EcdsaCurve> Fixture<'g, C>
 where
     ::ecdsa::SignatureSize<C>: elliptic_curve::array::ArraySize,
 {
@@ -74,7 +75,7 @@ where
 }
 
 /// A signature by `d` over `prehash` with nonce `k`.
-fn sign<C: PrimeCurveParams + EcdsaCurve>(
+fn sign<C: CurveField + EcdsaCurve>(
     d: Scalar<C>,
     k: Scalar<C>,
     prehash: &[u8],
@@ -88,7 +89,7 @@ fn sign<C: PrimeCurveParams + EcdsaCurve>(
 
 /// A key and signature whose verification point R has the x coordinate `x` (if `x` is on the
 /// curve): R = u1·G + u2·Q solved for Q.
-fn forge_for_x<C: PrimeCurveParams + EcdsaCurve>(
+fn forge_for_x<C: CurveField + EcdsaCurve>(
     x: &FieldBytes<C>,
     i: u64,
 ) -> Option<(ProjectivePoint<C>, Vec<u8>, Scalar<C>, Scalar<C>)> {
@@ -118,13 +119,13 @@ fn add(a: &[u8], b: &[u8]) -> Vec<u8> {
     out
 }
 
-fn order<C: PrimeCurveParams>() -> Vec<u8> {
+fn order<C: CurveField>() -> Vec<u8> {
     let mut one = vec![0u8; FieldBytes::<C>::default().len()];
     *one.last_mut().unwrap() = 1;
     add(&(-Scalar::<C>::ONE).to_repr(), &one)
 }
 
-fn differential<C: PrimeCurveParams + EcdsaCurve>(rounds: u64)
+fn differential<C: CurveField + EcdsaCurve>(rounds: u64)
 where
     ::ecdsa::SignatureSize<C>: elliptic_curve::array::ArraySize,
 {
@@ -155,7 +156,7 @@ where
 }
 
 /// Signatures whose R has x ≥ n (so r = x − n), and r = n − 1, both valid by construction.
-fn large_x<C: PrimeCurveParams + EcdsaCurve>()
+fn large_x<C: CurveField + EcdsaCurve>()
 where
     ::ecdsa::SignatureSize<C>: elliptic_curve::array::ArraySize,
 {
@@ -194,7 +195,7 @@ where
 }
 
 /// Q = G with u1 = u2 = c (a doubling inside the sum), and Q = -G (P + (-P) = infinity).
-fn exceptional<C: PrimeCurveParams + EcdsaCurve>()
+fn exceptional<C: CurveField + EcdsaCurve>()
 where
     ::ecdsa::SignatureSize<C>: elliptic_curve::array::ArraySize,
 {
