@@ -96,7 +96,7 @@ fn every_operation_agrees_with_the_crate() {
             "is_zero"
         );
         // Each value against its neighbour and against itself (x − x, x + (−x)).
-        for &(b, rb) in [values[(i + 1) % values.len()], (a, ra)].iter() {
+        for (b, rb) in [values[(i + 1) % values.len()], (a, ra)] {
             same(a + b, ra + rb, "add");
             same(a - b, ra - rb, "sub");
             same(a * b, ra * rb, "mul");
