@@ -30,6 +30,7 @@ mod point;
 pub mod variable_base;
 
 pub use explicit::ExplicitParams;
+pub(crate) use oid::is_valid_oid;
 pub use oid::oid_to_string;
 pub use params::DomainParams;
 pub use point::{EcPoint, EcScalar};

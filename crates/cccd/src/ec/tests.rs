@@ -72,6 +72,30 @@ fn oid_rendering() {
     assert_eq!(oid_to_string(&[]), None);
     assert_eq!(oid_to_string(&hex!("2A86")), None);
     assert_eq!(oid_to_string(&hex!("2A8001")), None);
+    // 2.999 (first byte above 80) and an arc of exactly 64 bits; one bit more overflows.
+    assert_eq!(oid_to_string(&hex!("8837")).as_deref(), Some("2.999"));
+    let max = hex!("2A81FFFFFFFFFFFFFFFF7F");
+    assert_eq!(
+        oid_to_string(&max).as_deref(),
+        Some("1.2.18446744073709551615")
+    );
+    assert_eq!(oid_to_string(&hex!("2A83FFFFFFFFFFFFFFFF7F")), None);
+    // The validity check agrees with the rendering on every case.
+    for content in [
+        &hex!("04007F00070202040202")[..],
+        &[],
+        &hex!("2A86"),
+        &hex!("2A8001"),
+        &hex!("8837"),
+        &max,
+        &hex!("2A83FFFFFFFFFFFFFFFF7F"),
+    ] {
+        assert_eq!(
+            crate::ec::is_valid_oid(content),
+            oid_to_string(content).is_some(),
+            "{content:02x?}"
+        );
+    }
 }
 
 /// The generator and order of each table entry equal those of the crate doing the arithmetic.

@@ -383,7 +383,7 @@ fn algorithm_identifier(raw: &RawInfo<'_>, what: &str) -> Result<Vec<u8>, Securi
 /// Decode one SecurityInfo by its protocol OID.
 pub(super) fn decode(raw: &RawInfo<'_>) -> Result<SecurityInfo, SecurityInfosError> {
     let oid = raw.oid;
-    if oid_to_string(oid).is_none() {
+    if !crate::ec::is_valid_oid(oid) {
         return Err(malformed(
             "invalid OBJECT IDENTIFIER encoding",
             raw.oid_offset,
