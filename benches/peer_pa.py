@@ -121,6 +121,7 @@ def verify(dump: dict, cscas=None) -> bool:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     chain = "--chain" in sys.argv
+    only = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--alg=")), None)
     root = Path(args[0])
     seconds = float(args[1]) if len(args) > 1 else 2.0
     manifest = json.loads((root / "manifest.json").read_text())
@@ -148,6 +149,8 @@ def main() -> None:
             if verify(load_dump(root / card["dir"]), cscas):
                 raise SystemExit(f"{card['dir']}: an altered data group was not caught")
     for label, dumps in groups.items():
+        if only is not None and label != only:
+            continue
         for d in dumps:
             if not verify(d, cscas):
                 raise SystemExit(f"{label}: a valid dump did not verify")

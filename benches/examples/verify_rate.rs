@@ -6,7 +6,9 @@
 //!
 //! `cargo run -p cccd-benches --example verify_rate --release -- [SECONDS] [ALGORITHM]`
 //!
-//! `ALGORITHM` (e.g. `ecdsa-p256`) limits the run to one DSC algorithm, for profiling.
+//! `ALGORITHM` (e.g. `ecdsa-p256`) limits the run to one DSC algorithm, for profiling; a
+//! third argument `verify` measures the full `verify` only (benches/full-verify-ratio.sh
+//! interleaves such short runs with the peer's).
 
 // Counts of APDUs, bytes and iterations are far below 2^52: exact as f64.
 #![allow(clippy::cast_precision_loss)]
@@ -18,8 +20,13 @@ use cccd::passive::verify_sod;
 use cccd::verify::{Claims, verify};
 use cccd_benches::{BenchError, PreparedSignature, Primitives, Samples, algorithm_label};
 
-/// Run `f` over `items` round-robin for at least `budget`; calls per second.
+/// Run `f` over `items` round-robin for at least `budget`; calls per second. One untimed
+/// pass first, so the figure is the steady state (tables and caches built) even for short
+/// budgets.
 fn rate<T>(what: &str, items: &[T], budget: Duration, mut f: impl FnMut(&T) -> bool) -> f64 {
+    for item in items {
+        f(item);
+    }
     let start = Instant::now();
     let mut done = 0u64;
     let mut ok = true;
@@ -41,7 +48,8 @@ fn main() -> Result<(), BenchError> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(2.0);
     let budget = Duration::from_secs_f64(seconds);
-    let only = std::env::args().nth(2);
+    let only = std::env::args().nth(2).filter(|a| a != "all");
+    let verify_only = std::env::args().nth(3).as_deref() == Some("verify");
     let samples = Samples::load()?;
     let store = samples.store()?;
     let at = samples.reference_date.midnight().assume_utc();
@@ -61,6 +69,13 @@ fn main() -> Result<(), BenchError> {
         let full = rate("verify", &docs, budget, |(d, options)| {
             verify(d, &store, &claims, None, options).verdict == cccd::verify::Verdict::Verified
         });
+        if verify_only {
+            println!(
+                "{{\"impl\":\"cccd\",\"alg\":\"{label}\",\"cards\":{},\"verify_per_s\":{full:.1}}}",
+                docs.len()
+            );
+            continue;
+        }
         // Passive authentication alone (what the Python peer does), chain cached.
         let passive = rate("passive", &docs, budget, |(d, _)| {
             let sod = d.get(FileId::Sod).unwrap_or_default();
