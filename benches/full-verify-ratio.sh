@@ -9,14 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-8}"
 SECONDS_EACH="${2:-0.5}"
-VENV="target/peer-venv"
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet cryptography asn1crypto
-fi
-cargo build --quiet --release -p cccd-benches --example verify_rate
-PIN=""
-if command -v taskset >/dev/null 2>&1; then PIN="taskset -c 0"; fi
+. benches/peer-setup.sh
 OUT="target/full-verify-ratio.jsonl"
 : > "$OUT"
 round=1

@@ -6,14 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-3}"
-VENV="target/peer-venv"
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet cryptography asn1crypto
-fi
-cargo build --quiet --release -p cccd-benches --example verify_rate
-PIN=""
-if command -v taskset >/dev/null 2>&1; then PIN="taskset -c 0"; fi
+. benches/peer-setup.sh
 OUT="target/peer-run.jsonl"
 : > "$OUT"
 # OpenSSL's own primitive on one core, same curves and key size (verify/s).

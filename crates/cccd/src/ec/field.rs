@@ -156,32 +156,23 @@ impl PartialEq for P256Element {
     }
 }
 
-impl Add for P256Element {
-    type Output = Self;
-    fn add(self, rhs: Self) -> Self {
-        let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_add(&mut out, &self.0, &rhs.0);
-        Self(out)
-    }
+/// `impl $op for P256Element` through fiat-crypto's `$f(out, self, rhs)`.
+macro_rules! fiat_operator {
+    ($op:ident, $method:ident, $f:ident) => {
+        impl $op for P256Element {
+            type Output = Self;
+            fn $method(self, rhs: Self) -> Self {
+                let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
+                fiat::$f(&mut out, &self.0, &rhs.0);
+                Self(out)
+            }
+        }
+    };
 }
 
-impl Sub for P256Element {
-    type Output = Self;
-    fn sub(self, rhs: Self) -> Self {
-        let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_sub(&mut out, &self.0, &rhs.0);
-        Self(out)
-    }
-}
-
-impl Mul for P256Element {
-    type Output = Self;
-    fn mul(self, rhs: Self) -> Self {
-        let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_mul(&mut out, &self.0, &rhs.0);
-        Self(out)
-    }
-}
+fiat_operator!(Add, add, fiat_p256_add);
+fiat_operator!(Sub, sub, fiat_p256_sub);
+fiat_operator!(Mul, mul, fiat_p256_mul);
 
 impl Neg for P256Element {
     type Output = Self;
