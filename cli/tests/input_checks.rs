@@ -15,6 +15,16 @@ fn dump() -> std::path::PathBuf {
     testdata().join(cards()[0].dir.as_str())
 }
 
+/// `cccd verify` of the first sample dump with `args` after it.
+fn verify_dump(args: &[&str]) -> std::process::Output {
+    cccd()
+        .arg("verify")
+        .arg(dump())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A message that shows a reader or the smart-card service was reached.
 fn touched_a_reader(text: &str) -> bool {
     let t = text.to_lowercase();
@@ -23,30 +33,15 @@ fn touched_a_reader(text: &str) -> bool {
 
 #[test]
 fn a_malformed_id_is_a_usage_error_not_a_failed_claim() {
-    let out = cccd()
-        .arg("verify")
-        .arg(dump())
-        .args(["--id", "abc"])
-        .output()
-        .unwrap();
+    let out = verify_dump(&["--id", "abc"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("12 digits"), "{}", stderr(&out));
     // Under --json: an error document on stdout, the same exit code.
-    let out = cccd()
-        .arg("verify")
-        .arg(dump())
-        .args(["--id", "04007808249", "--json"])
-        .output()
-        .unwrap();
+    let out = verify_dump(&["--id", "04007808249", "--json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(error_message(&out).contains("12 digits"));
     // Twelve digits of no province: the ID-number rules refuse it at the edge too.
-    let out = cccd()
-        .arg("verify")
-        .arg(dump())
-        .args(["--id", "990078082497", "--json"])
-        .output()
-        .unwrap();
+    let out = verify_dump(&["--id", "990078082497", "--json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         error_message(&out).contains("province code 990"),
