@@ -23,11 +23,11 @@ pub mod bp512;
 pub mod brainpool;
 mod explicit;
 pub(crate) mod field;
-pub mod fixed_base;
+pub(crate) mod fixed_base;
 mod oid;
 mod params;
 mod point;
-pub mod variable_base;
+pub(crate) mod variable_base;
 
 pub use explicit::ExplicitParams;
 pub(crate) use oid::is_valid_oid;

@@ -184,7 +184,6 @@ impl<F: field::JacobianField> Jacobian<F> {
 }
 
 /// `d · 2^(w·i) · P` for every window `i` and digit `d` in `1..=2^(w-1)`, affine.
-#[allow(private_bounds)] // CurveField is implemented for every supported curve.
 pub struct FixedBaseTable<C: CurveField> {
     window: u32,
     windows: usize,
@@ -249,7 +248,6 @@ fn signed_digits(bytes: &[u8], window: u32, windows: usize) -> Vec<i32> {
     digits
 }
 
-#[allow(private_bounds)]
 impl<C: CurveField> FixedBaseTable<C> {
     /// Build the table of `point` (not the identity) with `window`-bit windows (2..=8).
     pub fn build(point: &ProjectivePoint<C>, window: u32) -> Self {
@@ -372,7 +370,6 @@ pub(crate) fn x_matches<C: CurveField>(point: &Jacobian<C::Element>, r: &Scalar<
 }
 
 /// `x(u1·G + u2·Q) mod n == r` with both points taken from tables.
-#[allow(private_bounds)]
 pub fn verify_scalars<C: CurveField>(
     generator: &FixedBaseTable<C>,
     key: &FixedBaseTable<C>,

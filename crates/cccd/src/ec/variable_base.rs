@@ -31,7 +31,6 @@ pub const GENERATOR_NAF_WIDTH: u32 = 7;
 pub const KEY_NAF_WIDTH: u32 = 5;
 
 /// `1·G, 3·G, 5·G, …, (2^(w-1) − 1)·G` in affine coordinates.
-#[allow(private_bounds)] // CurveField is implemented for every supported curve.
 pub struct GeneratorOddMultiples<C: CurveField> {
     entries: Vec<(C::Element, C::Element)>,
 }
@@ -44,7 +43,6 @@ impl<C: CurveField> std::fmt::Debug for GeneratorOddMultiples<C> {
     }
 }
 
-#[allow(private_bounds)]
 impl<C: CurveField> GeneratorOddMultiples<C> {
     /// Build the table of the curve's generator (one field inversion for all entries).
     pub fn build() -> Self {
@@ -115,7 +113,7 @@ fn key_odd_multiples<C: CurveField>(qx: &C::Element, qy: &C::Element) -> Vec<Jac
 /// `x(u1·G + u2·Q) mod n == r` for an affine key `Q = (qx, qy)` (on the curve, not the
 /// identity: the caller decoded it).
 // ECDSA's own names (G, Q, u1, u2, r) keep the equation readable.
-#[allow(clippy::many_single_char_names, private_bounds, private_interfaces)]
+#[allow(clippy::many_single_char_names)]
 pub fn verify_scalars<C: CurveField>(
     generator: &GeneratorOddMultiples<C>,
     qx: &C::Element,
@@ -151,7 +149,6 @@ pub fn verify_scalars<C: CurveField>(
 }
 
 /// The affine coordinates of a decoded key as field elements (`None` for the identity).
-#[allow(private_bounds, private_interfaces)]
 pub fn affine_coordinates<C: CurveField>(
     point: &AffinePoint<C>,
 ) -> Option<(C::Element, C::Element)> {

@@ -12,8 +12,8 @@
 //!   per document, nor twice (signature and description);
 //! - an EC key gets a fixed-base table on its **second** sighting, so a one-off signer (a
 //!   test card, an attacker's self-made DSC) costs no table; from then on its verification
-//!   uses the tables ([`crate::ec::fixed_base`]); before that it is verified by interleaved
-//!   wNAF ([`crate::ec::variable_base`]), as every chip's AA key is;
+//!   uses the tables (`ec::fixed_base`); before that it is verified by interleaved
+//!   wNAF (`ec::variable_base`), as every chip's AA key is;
 //! - each curve's generator table is built once per process, on the first table build.
 //!
 //! Bounds: at most [`PREPARED_CAPACITY`] signers are held, keyed by the DSC's exact DER
