@@ -25,6 +25,7 @@ mod explicit;
 pub(crate) mod field;
 pub(crate) mod fixed_base;
 mod oid;
+mod p256_field;
 mod params;
 mod point;
 pub(crate) mod variable_base;

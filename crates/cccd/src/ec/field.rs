@@ -1,21 +1,21 @@
 //! The field arithmetic the verification formulas run on: each curve's own field element,
-//! except P-256, whose field runs on fiat-crypto's `p256_64`.
+//! except P-256, whose field is [`P256Element`] (`ec::p256_field`).
 //!
 //! An Active Authentication answer is usually a P-256 signature by a key seen once, so its
 //! verification is 256 Jacobian doublings (`ec::variable_base`): field multiplications and
 //! squarings are most of a P-256 dump's time. The `p256` crate multiplies through
-//! crypto-bigint's generic schoolbook product and has no dedicated squaring; fiat-crypto's
-//! formally verified Montgomery code for the same field measured 1.4–1.6x faster per
-//! multiplication and squaring here (the P-384 crate already uses fiat-crypto). Both keep
-//! elements in Montgomery form with `R = 2^256`, fully reduced, so an element converts
-//! through its canonical bytes and equality is equality of limbs.
+//! crypto-bigint's generic schoolbook product and has no dedicated squaring; `P256Element`
+//! uses the shape of the prime and squares with half the limb products. Both keep elements
+//! in Montgomery form with `R = 2^256`, fully reduced, so an element converts through its
+//! canonical bytes and equality is equality of limbs.
 
 use std::ops::{Add, Mul, Neg, Sub};
 
 use elliptic_curve::FieldBytes;
 use elliptic_curve::ff::{Field, PrimeField};
-use fiat_crypto::p256_64 as fiat;
 use primeorder::PrimeCurveParams;
+
+use super::p256_field::P256Element;
 
 /// What the Jacobian formulas need of a field element.
 pub(crate) trait JacobianField:
@@ -101,96 +101,12 @@ own_field!(
     p521::NistP521,
 );
 
-/// An element of the P-256 field in fiat-crypto's Montgomery domain, always below `p`.
-#[derive(Clone, Copy)]
-pub(crate) struct P256Element(fiat::fiat_p256_montgomery_domain_field_element);
-
-/// `p = 2^256 − 2^224 + 2^192 + 2^96 − 1`, big-endian.
-const P256_MODULUS: [u8; 32] = [
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-];
-
-impl P256Element {
-    /// The element of a big-endian value below `p`.
-    fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        // Big-endian arrays of equal length compare as the numbers they encode.
-        if *bytes >= P256_MODULUS {
-            return None;
-        }
-        let mut little = *bytes;
-        little.reverse();
-        let mut plain = fiat::fiat_p256_non_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_from_bytes(&mut plain.0, &little);
-        let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_to_montgomery(&mut out, &plain);
-        Some(Self(out))
-    }
-
-    /// The canonical big-endian encoding.
-    #[cfg(test)]
-    pub(crate) fn to_be_bytes(self) -> [u8; 32] {
-        let mut plain = fiat::fiat_p256_non_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_from_montgomery(&mut plain, &self.0);
-        let mut out = [0u8; 32];
-        fiat::fiat_p256_to_bytes(&mut out, &plain.0);
-        out.reverse();
-        out
-    }
-
-    /// `R mod p`: one in the Montgomery domain.
-    const fn one() -> Self {
-        Self(fiat::fiat_p256_montgomery_domain_field_element([
-            0x0000_0000_0000_0001,
-            0xFFFF_FFFF_0000_0000,
-            0xFFFF_FFFF_FFFF_FFFF,
-            0x0000_0000_FFFF_FFFE,
-        ]))
-    }
-}
-
-impl PartialEq for P256Element {
-    fn eq(&self, other: &Self) -> bool {
-        // Both fully reduced: one value, one representation.
-        self.0.0 == other.0.0
-    }
-}
-
-/// `impl $op for P256Element` through fiat-crypto's `$f(out, self, rhs)`.
-macro_rules! fiat_operator {
-    ($op:ident, $method:ident, $f:ident) => {
-        impl $op for P256Element {
-            type Output = Self;
-            fn $method(self, rhs: Self) -> Self {
-                let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-                fiat::$f(&mut out, &self.0, &rhs.0);
-                Self(out)
-            }
-        }
-    };
-}
-
-fiat_operator!(Add, add, fiat_p256_add);
-fiat_operator!(Sub, sub, fiat_p256_sub);
-fiat_operator!(Mul, mul, fiat_p256_mul);
-
-impl Neg for P256Element {
-    type Output = Self;
-    fn neg(self) -> Self {
-        let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_opp(&mut out, &self.0);
-        Self(out)
-    }
-}
-
 impl JacobianField for P256Element {
-    const ZERO: Self = Self(fiat::fiat_p256_montgomery_domain_field_element([0; 4]));
-    const ONE: Self = Self::one();
+    const ZERO: Self = P256Element::ZERO;
+    const ONE: Self = P256Element::ONE;
 
     fn square(&self) -> Self {
-        let mut out = fiat::fiat_p256_montgomery_domain_field_element([0; 4]);
-        fiat::fiat_p256_square(&mut out, &self.0);
-        Self(out)
+        P256Element::square(*self)
     }
 
     fn double(&self) -> Self {
@@ -198,7 +114,7 @@ impl JacobianField for P256Element {
     }
 
     fn is_zero(&self) -> bool {
-        self.0.0 == [0; 4]
+        P256Element::is_zero(*self)
     }
 }
 
@@ -219,7 +135,3 @@ impl CurveField for p256::NistP256 {
         element.to_be_bytes().into()
     }
 }
-
-#[cfg(test)]
-#[path = "field_tests.rs"]
-mod tests;

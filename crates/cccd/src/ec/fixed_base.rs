@@ -133,28 +133,34 @@ impl<F: field::JacobianField> Jacobian<F> {
         self.finish_sum(self.x, self.y, u2 - self.x, s2 - self.y, self.z, a);
     }
 
-    /// `self + other` for two Jacobian points (add-1998-cmo-2), with the infinity, doubling
-    /// and inverse cases handled. `negate` adds `-other` instead.
-    pub(crate) fn add(&mut self, other: &Self, negate: bool, a: &CoefficientA<F>) {
-        if other.is_infinity() {
+    /// `self + other` for two Jacobian points (add-1998-cmo-2, with `other`'s `Z²` and `Z³`
+    /// computed once for all the additions of a table entry), with the infinity, doubling and
+    /// inverse cases handled. `negate` adds `-other` instead.
+    pub(crate) fn add_cached(
+        &mut self,
+        other: &CachedJacobian<F>,
+        negate: bool,
+        a: &CoefficientA<F>,
+    ) {
+        let point = &other.point;
+        if point.is_infinity() {
             return;
         }
-        let y2 = if negate { -other.y } else { other.y };
+        let y2 = if negate { -point.y } else { point.y };
         if self.is_infinity() {
             *self = Self {
-                x: other.x,
+                x: point.x,
                 y: y2,
-                z: other.z,
+                z: point.z,
             };
             return;
         }
         let z1z1 = self.z.square();
-        let z2z2 = other.z.square();
-        let u1 = self.x * z2z2;
-        let u2 = other.x * z1z1;
-        let s1 = self.y * other.z * z2z2;
+        let u1 = self.x * other.zz;
+        let u2 = point.x * z1z1;
+        let s1 = self.y * other.zzz;
         let s2 = y2 * self.z * z1z1;
-        self.finish_sum(u1, s1, u2 - u1, s2 - s1, self.z * other.z, a);
+        self.finish_sum(u1, s1, u2 - u1, s2 - s1, self.z * point.z, a);
     }
 
     /// The common end of both additions, from `U1`, `S1`, `H = U2 − U1`, `R = S2 − S1` and
@@ -183,6 +189,25 @@ impl<F: field::JacobianField> Jacobian<F> {
     }
 }
 
+/// A Jacobian point with its `Z²` and `Z³`.
+#[derive(Clone, Copy)]
+pub(crate) struct CachedJacobian<F> {
+    point: Jacobian<F>,
+    zz: F,
+    zzz: F,
+}
+
+impl<F: field::JacobianField> CachedJacobian<F> {
+    pub(crate) fn new(point: Jacobian<F>) -> Self {
+        let zz = point.z.square();
+        Self {
+            point,
+            zz,
+            zzz: zz * point.z,
+        }
+    }
+}
+
 /// `d · 2^(w·i) · P` for every window `i` and digit `d` in `1..=2^(w-1)`, affine.
 pub struct FixedBaseTable<C: CurveField> {
     window: u32,
@@ -208,21 +233,43 @@ fn window_count<C: PrimeCurveParams>(window: u32) -> usize {
     bits.div_ceil(window as usize) + 1
 }
 
-/// `w` bits of the big-endian `bytes` starting at bit `start` (bit 0 is the least
-/// significant); bits past the end read as zero.
-pub(crate) fn bits_at(bytes: &[u8], start: usize, width: u32) -> u32 {
-    let len = bytes.len();
-    let mut out = 0u32;
-    for k in 0..width as usize {
-        let bit = start + k;
-        let byte_from_end = bit / 8;
-        if byte_from_end >= len {
-            break;
-        }
-        let byte = bytes[len - 1 - byte_from_end];
-        out |= u32::from((byte >> (bit % 8)) & 1) << k;
+/// A big-endian scalar as little-endian 64-bit limbs, with one zero limb more so a window
+/// that runs past the top reads zeros ([`ScalarBits::window`]).
+pub(crate) struct ScalarBits(Vec<u64>);
+
+impl ScalarBits {
+    pub(crate) fn new(bytes: &[u8]) -> Self {
+        let mut limbs: Vec<u64> = bytes
+            .rchunks(8)
+            .map(|chunk| {
+                let mut word = [0u8; 8];
+                word[8 - chunk.len()..].copy_from_slice(chunk);
+                u64::from_be_bytes(word)
+            })
+            .collect();
+        limbs.push(0);
+        Self(limbs)
     }
-    out
+
+    /// `width` bits (at most 32) starting at bit `start` (bit 0 the least significant);
+    /// bits past the end read as zero.
+    pub(crate) fn window(&self, start: usize, width: u32) -> u32 {
+        let (index, shift) = (start / 64, start % 64);
+        let Some(&low) = self.0.get(index) else {
+            return 0;
+        };
+        let high = self.0.get(index + 1).copied().unwrap_or(0);
+        // A window of at most 32 bits spans at most two limbs; a shift by 64 would overflow.
+        let joined = if shift == 0 {
+            low
+        } else {
+            (low >> shift) | (high << (64 - shift))
+        };
+        // `width` ≤ 32, so the mask and the result fit a u32.
+        #[allow(clippy::cast_possible_truncation)]
+        let bits = (joined & ((1u64 << width) - 1)) as u32;
+        bits
+    }
 }
 
 /// Recode a big-endian scalar into signed digits in `-2^(w-1)..=2^(w-1)`, least significant
@@ -232,9 +279,10 @@ fn signed_digits(bytes: &[u8], window: u32, windows: usize) -> Vec<i32> {
     let half = full / 2;
     let mut carry = 0i32;
     let mut digits = Vec::with_capacity(windows);
+    let bits = ScalarBits::new(bytes);
     for i in 0..windows {
         // At most 8 bits: the value fits an i32.
-        let value = bits_at(bytes, i * window as usize, window).cast_signed() + carry;
+        let value = bits.window(i * window as usize, window).cast_signed() + carry;
         if value > half {
             digits.push(value - full);
             carry = 1;

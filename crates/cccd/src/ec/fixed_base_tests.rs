@@ -192,3 +192,35 @@ mod hex {
         })
     }
 }
+
+/// Bit `i` of a big-endian byte string, the slow obvious way.
+fn bit(bytes: &[u8], i: usize) -> u32 {
+    let Some(index) = bytes.len().checked_sub(1 + i / 8) else {
+        return 0;
+    };
+    u32::from((bytes[index] >> (i % 8)) & 1)
+}
+
+#[test]
+fn scalar_windows_equal_bit_by_bit_extraction() {
+    // Lengths that are and are not multiples of 8 bytes (P-521's 66), and windows that
+    // straddle limbs and run past the top.
+    let inputs: Vec<Vec<u8>> = (0u8..66)
+        .map(|len| (0..len).map(|k| k.wrapping_mul(37) ^ 0xA5 ^ len).collect())
+        .chain([vec![0xFF; 32], vec![0x80; 48], vec![0x01], Vec::new()])
+        .collect();
+    for bytes in &inputs {
+        let bits = ScalarBits::new(bytes);
+        for width in [1, 2, 5, 7, 10, 16, 32] {
+            for start in 0..8 * bytes.len() + 40 {
+                let expected =
+                    (0..width).fold(0u32, |acc, k| acc | bit(bytes, start + k as usize) << k);
+                assert_eq!(
+                    bits.window(start, width),
+                    expected,
+                    "{bytes:02x?} at {start}, width {width}"
+                );
+            }
+        }
+    }
+}

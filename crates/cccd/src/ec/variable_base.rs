@@ -5,7 +5,8 @@
 //! verification, so a table would never pay for itself. Here `R = u1·G + u2·Q` is computed
 //! left to right with both scalars in width-`w` non-adjacent form sharing one chain of
 //! doublings: `G`'s odd multiples come from a small affine table built once per process and
-//! curve ([`GeneratorOddMultiples`]), `Q`'s from a per-call Jacobian table of 8 points. The
+//! curve ([`GeneratorOddMultiples`]), `Q`'s from a per-call Jacobian table of 8 points that
+//! carries each point's `Z²` and `Z³`, two field operations fewer per addition. The
 //! comparison is the fixed-base path's `X == r·Z²` (or `(r + n)·Z²`), without an inversion.
 //!
 //! Compared with the `ecdsa` crate's verification (complete projective formulas for both
@@ -23,10 +24,13 @@ use elliptic_curve::{FieldBytes, Scalar};
 use primeorder::{AffinePoint, ProjectivePoint};
 
 use super::field::{self, CurveField};
-use super::fixed_base::{CoefficientA, Jacobian, affine_entries, bits_at, x_matches};
+use super::fixed_base::{
+    CachedJacobian, CoefficientA, Jacobian, ScalarBits, affine_entries, x_matches,
+};
 
-/// wNAF width for the generator: 32 affine odd multiples, built once per process and curve.
-pub const GENERATOR_NAF_WIDTH: u32 = 7;
+/// wNAF width for the generator: 256 affine odd multiples (16 KiB on P-256), built once per
+/// process and curve. About `bits / (w + 1)` additions: 23 on P-256 where width 7 took 32.
+pub const GENERATOR_NAF_WIDTH: u32 = 10;
 /// wNAF width for the one-off key: 8 Jacobian odd multiples per verification.
 pub const KEY_NAF_WIDTH: u32 = 5;
 
@@ -71,9 +75,10 @@ pub(crate) fn wnaf(bytes: &[u8], width: u32) -> Vec<i32> {
     let mut digits = vec![0i32; bits + 1];
     let mut carry = 0i32;
     let mut pos = 0usize;
+    let scalar = ScalarBits::new(bytes);
     while pos <= bits {
-        // At most 8 bits: the value fits an i32.
-        let window = bits_at(bytes, pos, width).cast_signed() + carry;
+        // At most 16 bits (the widths in use are 5 and 10): the value fits an i32.
+        let window = scalar.window(pos, width).cast_signed() + carry;
         if window & 1 == 0 {
             // The digit here is 0; a pending carry moves on with the position.
             pos += 1;
@@ -91,21 +96,24 @@ pub(crate) fn wnaf(bytes: &[u8], width: u32) -> Vec<i32> {
     digits
 }
 
-/// `1·Q, 3·Q, …, (2^(w-1) − 1)·Q` in Jacobian coordinates.
-fn key_odd_multiples<C: CurveField>(qx: &C::Element, qy: &C::Element) -> Vec<Jacobian<C::Element>> {
+/// `1·Q, 3·Q, …, (2^(w-1) − 1)·Q` in Jacobian coordinates, with their `Z²` and `Z³`.
+fn key_odd_multiples<C: CurveField>(
+    qx: &C::Element,
+    qy: &C::Element,
+) -> Vec<CachedJacobian<C::Element>> {
     let a = CoefficientA::new(C::equation_a());
     let q = Jacobian {
         x: *qx,
         y: *qy,
         z: <C::Element as field::JacobianField>::ONE,
     };
-    let twice = q.double(&a);
+    let twice = CachedJacobian::new(q.double(&a));
     let count = 1usize << (KEY_NAF_WIDTH - 2);
     let mut out = Vec::with_capacity(count);
     let mut multiple = q;
     for _ in 0..count {
-        out.push(multiple);
-        multiple.add(&twice, false, &a);
+        out.push(CachedJacobian::new(multiple));
+        multiple.add_cached(&twice, false, &a);
     }
     out
 }
@@ -142,7 +150,7 @@ pub fn verify_scalars<C: CurveField>(
         }
         let q = q_digits[pos];
         if q != 0 {
-            acc.add(&q_table[q.unsigned_abs() as usize / 2], q < 0, &a);
+            acc.add_cached(&q_table[q.unsigned_abs() as usize / 2], q < 0, &a);
         }
     }
     x_matches::<C>(&acc, r)
