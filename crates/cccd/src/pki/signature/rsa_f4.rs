@@ -138,13 +138,13 @@ pub(crate) fn is_f4(key: &PublicKey) -> bool {
 /// `s^65537 mod n` (the caller checked `s < n` and that the exponent is 65537): one conversion
 /// into Montgomery form, 16 Montgomery squarings and one Montgomery multiplication.
 ///
-/// Two savings over `BoxedMontyForm`'s `square()`/`mul()`/`retrieve()` (1.10x at 2048 bits,
-/// 1.03-1.04x at 1024, 3072 and 4096, in an interleaved microbenchmark):
+/// Two savings over `BoxedMontyForm`'s `square()`/`mul()`/`retrieve()` (1.09x at 2048 bits,
+/// 1.04-1.06x at 1024, 1.04x at 3072 and 4096: the cccd-benches example `pow_f4_ab`):
 /// - the last multiplication takes `s` itself *as* a Montgomery representation (it is below
 ///   `n`, the crate's invariant for one): `(s^65536·R)·s·R⁻¹ = s^65537`, so the product's
 ///   Montgomery representation is already the result and the final reduction out of
 ///   Montgomery form (`retrieve`) is not needed;
-/// - one [`MontyMultiplier`] does every operation in place, where each `square()` allocated
+/// - one [`crypto_bigint::MontyMultiplier`] does every operation in place, where each `square()` allocated
 ///   a new value and a new multiplier.
 pub(crate) fn pow_f4(key: &PublicKey, s: BoxedUint) -> BoxedUint {
     use crypto_bigint::modular::BoxedMontyForm;
