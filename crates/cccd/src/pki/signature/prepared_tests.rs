@@ -4,7 +4,8 @@
 //! crate's `VerifyingKey::verify_prehash` runs) on random valid signatures, (r, n − s),
 //! flipped digests, swapped r/s, wrong keys, r = n − 1, x(R) ≥ n (the r + n case) and
 //! signatures whose verification adds a point to itself or to its negation.
-//! RSA: the e = 65537 path against the `rsa` crate on random keys and signatures.
+//! RSA: the e = 65537 path against the `rsa` crate on random keys and signatures, and its
+//! exponentiation against the crate's public operation on moduli of 1000 to 4096 bits.
 
 // ECDSA's own names (d, k, r, s, x, n, G, Q) keep the equations readable.
 #![allow(clippy::many_single_char_names, clippy::type_complexity)]
@@ -365,4 +366,87 @@ fn rsa_f4_agrees_with_the_crate() {
             assert!(prepared.verify_pss(wrong_salt, &message, &pss).is_err());
         }
     }
+}
+
+/// Public keys with e = 65537 on both of crypto-bigint's squaring paths: its dedicated 32-limb
+/// squaring (2047 and 2048 bits) and the generic Montgomery multiplication (1000 and 1024 bits:
+/// 16 limbs; 2049: 33; 3072: 48; 4096: 64), with moduli one bit short of and past a limb
+/// boundary. Per size: two random odd moduli with the top bit set, the all-ones modulus
+/// 2^bits − 1 and the smallest, 2^(bits−1) + 1. The public operation does not need n to be a
+/// product of two primes, so these stand in for real keys.
+fn f4_moduli() -> Vec<::rsa::PublicKey> {
+    let mut rng = rand::rng();
+    let mut keys = Vec::new();
+    for bits in [1000usize, 1024, 2047, 2048, 2049, 3072, 4096] {
+        let len = bits.div_ceil(8);
+        let top = 1u8 << ((bits - 1) % 8);
+        let mut moduli: Vec<Vec<u8>> = (0..2)
+            .map(|_| (0..len).map(|_| rand::RngExt::random(&mut rng)).collect())
+            .collect();
+        moduli.push(vec![0xFF; len]);
+        moduli.push(vec![0; len]);
+        for n in &mut moduli {
+            // Clear the bits above `bits`, set the top one and make n odd.
+            n[0] &= top | (top - 1);
+            n[0] |= top;
+            *n.last_mut().unwrap() |= 1;
+        }
+        for n in moduli {
+            let n = ::rsa::BoxedUint::from_be_slice_vartime(&n);
+            assert_eq!(n.bit_width() as usize, bits);
+            assert_eq!(
+                n.bits_precision() as usize,
+                bits.next_multiple_of(crypto_bigint::Limb::BITS as usize)
+            );
+            let e = ::rsa::BoxedUint::from(65537u32);
+            keys.push(::rsa::PublicKey::new_with_size_limits(n, e, 512..=8192).unwrap());
+        }
+    }
+    keys
+}
+
+/// `pow_f4` against the `rsa` crate's public operation (`rsa::hazmat::rsa_encrypt`, its
+/// generic windowed exponentiation) on every modulus of [`f4_moduli`] and the real keys: bases
+/// 0, 1, 2, n − 2, n − 1, R mod n and R² mod n (the Montgomery constants) and random values
+/// below n. `pow_f4` reads its input as a Montgomery representation in its last step, so the
+/// bases at both ends of the range are the ones that would show a missed reduction.
+#[test]
+fn pow_f4_equals_the_crates_public_operation() {
+    use super::super::rsa_f4::{is_f4, pow_f4};
+    use ::rsa::traits::PublicKeyParts;
+    let mut rng = rand::rng();
+    let real = rsa_keys().iter().map(::rsa::PrivateKey::to_public_key);
+    let keys: Vec<_> = f4_moduli().into_iter().chain(real).filter(is_f4).collect();
+    assert_eq!(keys.len(), 7 * 4 + 3);
+    let mut compared = 0;
+    for key in &keys {
+        let n = key.n().as_ref();
+        let precision = n.bits_precision();
+        let small = |v: u8| ::rsa::BoxedUint::from_be_slice(&[v], precision).unwrap();
+        let mut bases = vec![
+            small(0),
+            small(1),
+            small(2),
+            n.wrapping_sub(small(2)),
+            n.wrapping_sub(small(1)),
+            key.n_params().as_ref().one().clone(),
+            key.n_params().as_ref().r2().clone(),
+        ];
+        for _ in 0..24 {
+            let bytes: Vec<u8> = (0..key.size())
+                .map(|_| rand::RngExt::random(&mut rng))
+                .collect();
+            let wide = ::rsa::BoxedUint::from_be_slice(&bytes, precision).unwrap();
+            bases.push(wide.rem_vartime(key.n()));
+        }
+        for s in bases {
+            assert!(s < *n);
+            let ours = pow_f4(key, s.clone());
+            let crates = ::rsa::hazmat::rsa_encrypt(key, &s).unwrap();
+            assert_eq!(ours, crates, "{} bits, s = {s:x}", n.bit_width());
+            assert!(ours < *n);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, keys.len() * 31);
 }
