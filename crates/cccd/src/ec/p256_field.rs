@@ -57,10 +57,10 @@ fn add_carry(a: u64, b: u64, carry: u64) -> (u64, u64) {
 /// `a − b − borrow` (borrow 0 or 1): the low limb and the borrow out.
 #[inline]
 fn sub_borrow(a: u64, b: u64, borrow: u64) -> (u64, u64) {
-    let difference = u128::from(a).wrapping_sub(u128::from(b) + u128::from(borrow));
-    // A borrow wraps the 128-bit difference, setting its top bit.
-    #[allow(clippy::cast_possible_truncation)]
-    (difference as u64, (difference >> 127) as u64)
+    // Two overflowing subtractions compile to one `sbb`; a 128-bit subtraction did not.
+    let (difference, first) = a.overflowing_sub(b);
+    let (difference, second) = difference.overflowing_sub(borrow);
+    (difference, u64::from(first | second))
 }
 
 /// `t + a·b + carry` (never overflows 128 bits): the low limb and the high limb.
