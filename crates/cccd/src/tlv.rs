@@ -4,10 +4,6 @@
 //! with up to 4 length bytes. A length larger than the remaining input is a [`TlvError`]; nothing
 //! is allocated when parsing, values borrow from the input.
 
-use nom::IResult;
-use nom::Parser;
-use nom::bytes::complete::take;
-use nom::number::complete::u8 as byte;
 use std::fmt;
 
 /// A BER tag, stored as its encoded bytes read big-endian (`0x5F1F`, `0x7F61`, `0x30`).
@@ -171,7 +167,7 @@ impl Header {
     }
 }
 
-/// Internal nom-level failures, mapped to [`TlvErrorKind`] with offsets by the callers.
+/// A header's failures before they get an offset: mapped to [`TlvErrorKind`] by the callers.
 #[derive(Debug)]
 enum RawError {
     Truncated(usize),
@@ -180,57 +176,44 @@ enum RawError {
     Indefinite,
 }
 
-impl<I> nom::error::ParseError<I> for RawError {
-    fn from_error_kind(_: I, _: nom::error::ErrorKind) -> Self {
-        RawError::Truncated(1)
-    }
-    fn append(_: I, _: nom::error::ErrorKind, other: Self) -> Self {
-        other
-    }
-}
-
-fn tag_parser(input: &[u8]) -> IResult<&[u8], Tag, RawError> {
-    let (mut rest, first) = byte(input)?;
+/// The tag at the start of `input` and the number of bytes it takes.
+fn tag_at(input: &[u8]) -> Result<(Tag, usize), RawError> {
+    let &first = input.first().ok_or(RawError::Truncated(1))?;
     let mut value = u32::from(first);
-    if first & 0x1F == 0x1F {
-        // Subsequent bytes carry 7 bits each; bit 8 set means another byte follows.
-        for i in 0.. {
-            if i == 3 {
-                return Err(nom::Err::Failure(RawError::TagTooLong));
-            }
-            let (r, b) = byte(rest)?;
-            rest = r;
-            value = (value << 8) | u32::from(b);
-            if b & 0x80 == 0 {
-                break;
-            }
+    if first & 0x1F != 0x1F {
+        return Ok((Tag(value), 1));
+    }
+    // Subsequent bytes carry 7 bits each; bit 8 set means another byte follows. A tag fits
+    // a u32: at most three of them.
+    for i in 1..=3 {
+        let &b = input.get(i).ok_or(RawError::Truncated(1))?;
+        value = (value << 8) | u32::from(b);
+        if b & 0x80 == 0 {
+            return Ok((Tag(value), i + 1));
         }
     }
-    Ok((rest, Tag(value)))
+    Err(RawError::TagTooLong)
 }
 
-fn length_parser(input: &[u8]) -> IResult<&[u8], usize, RawError> {
-    let (rest, first) = byte(input)?;
+/// The length at the start of `input` (after the tag) and the number of bytes it takes.
+fn length_at(input: &[u8]) -> Result<(usize, usize), RawError> {
+    let &first = input.first().ok_or(RawError::Truncated(1))?;
     match first {
-        0..=0x7F => Ok((rest, usize::from(first))),
-        0x80 => Err(nom::Err::Failure(RawError::Indefinite)),
+        0..=0x7F => Ok((usize::from(first), 1)),
+        0x80 => Err(RawError::Indefinite),
         0x81..=0x84 => {
             let n = usize::from(first & 0x7F);
-            let (rest, bytes) = take(n).parse(rest)?;
+            let bytes = input.get(1..=n).ok_or(RawError::Truncated(1))?;
             let len = bytes
                 .iter()
                 .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-            Ok((rest, len))
+            Ok((len, 1 + n))
         }
-        _ => Err(nom::Err::Failure(RawError::LengthTooLong)),
+        _ => Err(RawError::LengthTooLong),
     }
 }
 
-fn map_raw(e: nom::Err<RawError>, offset: usize, available: usize) -> TlvError {
-    let raw = match e {
-        nom::Err::Error(r) | nom::Err::Failure(r) => r,
-        nom::Err::Incomplete(_) => RawError::Truncated(1),
-    };
+fn map_raw(raw: RawError, offset: usize, available: usize) -> TlvError {
     let kind = match raw {
         RawError::Truncated(n) => TlvErrorKind::Truncated {
             needed: n,
@@ -256,8 +239,7 @@ fn check_der_at(input: &[u8], base: usize, depth: usize) -> Result<(), TlvError>
     let mut rest = input;
     while !rest.is_empty() {
         let offset = base + (input.len() - rest.len());
-        let header = parse_header_at(rest, offset)?;
-        let tag_len = tag_parser(rest).map_or(0, |(after, _)| rest.len() - after.len());
+        let (header, tag_len) = header_and_tag_len(rest, offset)?;
         let len_bytes = &rest[tag_len..header.header_len];
         let minimal = match len_bytes {
             [first] => *first < 0x80,
@@ -304,17 +286,23 @@ pub fn parse_header(input: &[u8]) -> Result<Header, TlvError> {
 }
 
 fn parse_header_at(input: &[u8], offset: usize) -> Result<Header, TlvError> {
+    header_and_tag_len(input, offset).map(|(header, _)| header)
+}
+
+/// The header at the start of `input`, and how many of its bytes are the tag.
+fn header_and_tag_len(input: &[u8], offset: usize) -> Result<(Header, usize), TlvError> {
     if input.is_empty() {
         return Err(TlvError::at(offset, TlvErrorKind::Empty));
     }
-    let (rest, (tag, value_len)) = (tag_parser, length_parser)
-        .parse(input)
-        .map_err(|e| map_raw(e, offset, input.len()))?;
-    Ok(Header {
+    let map = |e| map_raw(e, offset, input.len());
+    let (tag, tag_len) = tag_at(input).map_err(map)?;
+    let (value_len, len_len) = length_at(&input[tag_len..]).map_err(map)?;
+    let header = Header {
         tag,
         value_len,
-        header_len: input.len() - rest.len(),
-    })
+        header_len: tag_len + len_len,
+    };
+    Ok((header, tag_len))
 }
 
 impl<'a> Tlv<'a> {

@@ -29,6 +29,32 @@ fn two_and_three_byte_tags() {
 fn tag_longer_than_four_bytes_is_rejected() {
     let e = Tlv::parse(&[0x5F, 0x81, 0x81, 0x81, 0x01, 0x00]).unwrap_err();
     assert_eq!(e.kind, TlvErrorKind::TagTooLong);
+    // Three continuation bytes already make it too long, even with nothing after them.
+    let e = Tlv::parse(&[0x5F, 0x81, 0x81, 0x81]).unwrap_err();
+    assert_eq!(e.kind, TlvErrorKind::TagTooLong);
+}
+
+#[test]
+fn a_header_cut_short_is_truncated_at_its_start() {
+    // Inside a multi-byte tag, before the length, and inside a long-form length.
+    for input in [
+        &[0x5F][..],
+        &[0x5F, 0x81],
+        &[0x5F, 0x1F],
+        &[0x30],
+        &[0x30, 0x82, 0x01],
+    ] {
+        let e = Tlv::parse(input).unwrap_err();
+        assert_eq!(e.offset, 0, "{input:02x?}");
+        assert_eq!(
+            e.kind,
+            TlvErrorKind::Truncated {
+                needed: 1,
+                available: input.len()
+            },
+            "{input:02x?}"
+        );
+    }
 }
 
 #[test]
