@@ -168,7 +168,7 @@ impl Header {
 }
 
 /// A header's failures before they get an offset: mapped to [`TlvErrorKind`] by the callers.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum RawError {
     Truncated(usize),
     TagTooLong,
