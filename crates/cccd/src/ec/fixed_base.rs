@@ -198,6 +198,7 @@ pub(crate) struct CachedJacobian<F> {
 }
 
 impl<F: field::JacobianField> CachedJacobian<F> {
+    /// Compute `Z²` and `Z³` once for a point that will be added many times.
     pub(crate) fn new(point: Jacobian<F>) -> Self {
         let zz = point.z.square();
         Self {
@@ -238,6 +239,7 @@ fn window_count<C: PrimeCurveParams>(window: u32) -> usize {
 pub(crate) struct ScalarBits(Vec<u64>);
 
 impl ScalarBits {
+    /// The limbs of a big-endian scalar of any length (the curves' 20 to 66 bytes).
     pub(crate) fn new(bytes: &[u8]) -> Self {
         let mut limbs: Vec<u64> = bytes
             .rchunks(8)

@@ -45,7 +45,7 @@ fn check_wnaf<C: CurveField>(k: &Scalar<C>, width: u32) {
 fn wnaf_rebuilds_the_scalar() {
     type C = p256::NistP256;
     type B = crate::ec::bp512::BrainpoolP512r1;
-    for width in 2..=8 {
+    for width in 2..=GENERATOR_NAF_WIDTH {
         for i in 0..32 {
             check_wnaf::<C>(&scalar::<C>("wnaf", i), width);
         }
