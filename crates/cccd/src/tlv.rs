@@ -170,7 +170,8 @@ impl Header {
 /// A header's failures before they get an offset: mapped to [`TlvErrorKind`] by the callers.
 #[derive(Debug, Clone, Copy)]
 enum RawError {
-    Truncated(usize),
+    /// The input ends inside the header (one byte more is the least it needs).
+    Truncated,
     TagTooLong,
     LengthTooLong,
     Indefinite,
@@ -178,7 +179,7 @@ enum RawError {
 
 /// The tag at the start of `input` and the number of bytes it takes.
 fn tag_at(input: &[u8]) -> Result<(Tag, usize), RawError> {
-    let &first = input.first().ok_or(RawError::Truncated(1))?;
+    let &first = input.first().ok_or(RawError::Truncated)?;
     let mut value = u32::from(first);
     if first & 0x1F != 0x1F {
         return Ok((Tag(value), 1));
@@ -186,7 +187,7 @@ fn tag_at(input: &[u8]) -> Result<(Tag, usize), RawError> {
     // Subsequent bytes carry 7 bits each; bit 8 set means another byte follows. A tag fits
     // a u32: at most three of them.
     for i in 1..=3 {
-        let &b = input.get(i).ok_or(RawError::Truncated(1))?;
+        let &b = input.get(i).ok_or(RawError::Truncated)?;
         value = (value << 8) | u32::from(b);
         if b & 0x80 == 0 {
             return Ok((Tag(value), i + 1));
@@ -197,13 +198,13 @@ fn tag_at(input: &[u8]) -> Result<(Tag, usize), RawError> {
 
 /// The length at the start of `input` (after the tag) and the number of bytes it takes.
 fn length_at(input: &[u8]) -> Result<(usize, usize), RawError> {
-    let &first = input.first().ok_or(RawError::Truncated(1))?;
+    let &first = input.first().ok_or(RawError::Truncated)?;
     match first {
         0..=0x7F => Ok((usize::from(first), 1)),
         0x80 => Err(RawError::Indefinite),
         0x81..=0x84 => {
             let n = usize::from(first & 0x7F);
-            let bytes = input.get(1..=n).ok_or(RawError::Truncated(1))?;
+            let bytes = input.get(1..=n).ok_or(RawError::Truncated)?;
             let len = bytes
                 .iter()
                 .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
@@ -215,8 +216,8 @@ fn length_at(input: &[u8]) -> Result<(usize, usize), RawError> {
 
 fn map_raw(raw: RawError, offset: usize, available: usize) -> TlvError {
     let kind = match raw {
-        RawError::Truncated(n) => TlvErrorKind::Truncated {
-            needed: n,
+        RawError::Truncated => TlvErrorKind::Truncated {
+            needed: 1,
             available,
         },
         RawError::TagTooLong => TlvErrorKind::TagTooLong,
@@ -239,7 +240,10 @@ fn check_der_at(input: &[u8], base: usize, depth: usize) -> Result<(), TlvError>
     let mut rest = input;
     while !rest.is_empty() {
         let offset = base + (input.len() - rest.len());
-        let (header, tag_len) = header_and_tag_len(rest, offset)?;
+        let header = parse_header_at(rest, offset)?;
+        // A parsed tag's value has exactly its encoded bytes: a multi-byte tag's first byte
+        // (`x1F`) is never zero.
+        let tag_len = header.tag.encoded_len();
         let len_bytes = &rest[tag_len..header.header_len];
         let minimal = match len_bytes {
             [first] => *first < 0x80,
@@ -286,23 +290,17 @@ pub fn parse_header(input: &[u8]) -> Result<Header, TlvError> {
 }
 
 fn parse_header_at(input: &[u8], offset: usize) -> Result<Header, TlvError> {
-    header_and_tag_len(input, offset).map(|(header, _)| header)
-}
-
-/// The header at the start of `input`, and how many of its bytes are the tag.
-fn header_and_tag_len(input: &[u8], offset: usize) -> Result<(Header, usize), TlvError> {
     if input.is_empty() {
         return Err(TlvError::at(offset, TlvErrorKind::Empty));
     }
     let map = |e| map_raw(e, offset, input.len());
     let (tag, tag_len) = tag_at(input).map_err(map)?;
     let (value_len, len_len) = length_at(&input[tag_len..]).map_err(map)?;
-    let header = Header {
+    Ok(Header {
         tag,
         value_len,
         header_len: tag_len + len_len,
-    };
-    Ok((header, tag_len))
+    })
 }
 
 impl<'a> Tlv<'a> {

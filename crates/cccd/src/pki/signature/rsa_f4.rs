@@ -144,8 +144,8 @@ pub(crate) fn is_f4(key: &PublicKey) -> bool {
 ///   `n`, the crate's invariant for one): `(s^65536·R)·s·R⁻¹ = s^65537`, so the product's
 ///   Montgomery representation is already the result and the final reduction out of
 ///   Montgomery form (`retrieve`) is not needed;
-/// - one [`crypto_bigint::MontyMultiplier`] does every operation in place, where each `square()` allocated
-///   a new value and a new multiplier.
+/// - one [`crypto_bigint::MontyMultiplier`] does every operation in place, where each
+///   `square()` allocated a new value and a new multiplier.
 pub(crate) fn pow_f4(key: &PublicKey, s: BoxedUint) -> BoxedUint {
     use crypto_bigint::modular::BoxedMontyForm;
     use crypto_bigint::{MontyForm, MontyMultiplier};
